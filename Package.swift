@@ -1,0 +1,85 @@
+// swift-tools-version: 6.1
+import PackageDescription
+
+/// One set of compiler settings for every target (STYLE.md: Layout).
+let swiftSettings: [SwiftSetting] = [
+    .swiftLanguageMode(.v6),
+    .enableUpcomingFeature("ExistentialAny"),
+    .enableUpcomingFeature("InternalImportsByDefault"),
+    .enableUpcomingFeature("MemberImportVisibility"),
+]
+
+let package = Package(
+    name: "plimsoll",
+    platforms: [.macOS(.v15)],
+    products: [
+        .executable(name: "plimsoll", targets: ["plimsoll"]),
+        .executable(name: "plimsoll-bench", targets: ["plimsoll-bench"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
+        .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
+        .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+    ],
+    targets: [
+        .systemLibrary(
+            name: "CSecp256k1",
+            pkgConfig: "libsecp256k1",
+            providers: [.apt(["libsecp256k1-dev"])]
+        ),
+        .target(
+            name: "PlimsollCrypto",
+            dependencies: [
+                "CSecp256k1",
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "PlimsollCore", dependencies: ["PlimsollCrypto"], swiftSettings: swiftSettings),
+        .target(name: "PlimsollScreening", dependencies: ["PlimsollCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "PlimsollStore",
+            dependencies: ["PlimsollCore", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PlimsollSettlement",
+            dependencies: ["PlimsollCore", "PlimsollCrypto", "PlimsollScreening", "PlimsollStore"],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PlimsollHTTP",
+            dependencies: ["PlimsollSettlement", "PlimsollStore", "PlimsollScreening"],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "plimsoll",
+            dependencies: [
+                "PlimsollCrypto", "PlimsollCore", "PlimsollScreening", "PlimsollStore",
+                "PlimsollSettlement", "PlimsollHTTP",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .executableTarget(
+            name: "plimsoll-bench",
+            dependencies: [
+                "PlimsollCrypto", "PlimsollCore",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .target(name: "PlimsollTesting", dependencies: ["PlimsollCore", "PlimsollCrypto"], swiftSettings: swiftSettings),
+        .testTarget(
+            name: "PlimsollCryptoTests",
+            dependencies: ["PlimsollCrypto", "PlimsollTesting"],
+            resources: [.copy("Fixtures/vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlimsollCoreTests",
+            dependencies: ["PlimsollCore", "PlimsollCrypto", "PlimsollTesting"],
+            swiftSettings: swiftSettings
+        ),
+    ]
+)

@@ -1,0 +1,53 @@
+public import PlimsollCrypto
+
+/// The genesis record of a registry; its tagged hash is the registry's `chain_id`.
+///
+/// Canonical bytes (integers big-endian):
+/// `version u16 (=1) || len(name) u8 || name UTF-8 || registrar_key 32 || created_at_ms u64 ||
+/// max_validity_s u64`. Every signed message commits to `chain_id`, so nothing signed for one
+/// registry replays on another.
+public struct Genesis: Hashable, Sendable {
+    public static let version: UInt16 = 1
+    public static let nameBytesMax = 128
+    /// DESIGN.md: default maximum validity of a transfer, 7 days.
+    public static let defaultMaxValiditySeconds: UInt64 = 604_800
+
+    public let name: String
+    public let registrarKey: XOnlyPublicKey
+    public let createdAtMs: UInt64
+    public let maxValiditySeconds: UInt64
+
+    /// - Throws: `BAD_NAME` for an empty name, one over `nameBytesMax` UTF-8 bytes, or one with
+    ///   control characters; `MALFORMED` for a zero maximum validity.
+    public init(
+        name: String, registrarKey: XOnlyPublicKey, createdAtMs: UInt64,
+        maxValiditySeconds: UInt64 = Genesis.defaultMaxValiditySeconds
+    ) throws(CoreError) {
+        let utf8 = Array(name.utf8)
+        guard !utf8.isEmpty, utf8.count <= Self.nameBytesMax else {
+            throw CoreError(.badName, "registry name must be 1 to \(Self.nameBytesMax) UTF-8 bytes")
+        }
+        guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw CoreError(.badName, "registry name contains a control character")
+        }
+        guard maxValiditySeconds > 0 else { throw CoreError(.malformed, "max validity must be positive") }
+        self.name = name
+        self.registrarKey = registrarKey
+        self.createdAtMs = createdAtMs
+        self.maxValiditySeconds = maxValiditySeconds
+    }
+
+    public var canonicalBytes: [UInt8] {
+        let nameBytes = Array(name.utf8)
+        var writer = ByteWriter(capacity: 2 + 1 + nameBytes.count + 32 + 16)
+        writer.u16(Self.version)
+        writer.u8(UInt8(nameBytes.count))
+        writer.raw(nameBytes)
+        writer.raw(registrarKey.bytes)
+        writer.u64(createdAtMs)
+        writer.u64(maxValiditySeconds)
+        return writer.bytes
+    }
+
+    public var chainID: Hash32 { Hashing.tagged(Tags.genesis, canonicalBytes) }
+}

@@ -1,0 +1,9 @@
+public import PlimsollCrypto
+
+/// The BIP-340 tags of every canonical message (DESIGN.md: tags `plimsoll/<name>/v1`).
+public enum Tags {
+    public static let genesis = TaggedHashTag("plimsoll/genesis/v1")
+    public static let transfer = TaggedHashTag("plimsoll/transfer/v1")
+    public static let block = TaggedHashTag("plimsoll/block/v1")
+    public static let read = TaggedHashTag("plimsoll/read/v1")
+}

@@ -1,0 +1,1 @@
+// PlimsollHTTP: filled by later issues (see DESIGN.md: Modules).

@@ -1,0 +1,1 @@
+// PlimsollScreening: filled by later issues (see DESIGN.md: Modules).

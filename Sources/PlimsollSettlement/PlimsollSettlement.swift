@@ -1,0 +1,1 @@
+// PlimsollSettlement: filled by later issues (see DESIGN.md: Modules).

@@ -1,0 +1,91 @@
+public import Foundation
+import GRDB
+public import PlimsollCore
+import PlimsollCrypto
+
+/// The registry's SQLite database: WAL, `synchronous=FULL`, foreign keys on (DESIGN.md: Storage).
+public final class SQLiteStore: Sendable {
+    /// File name of the database inside a registry folder.
+    public static let fileName = "registry.sqlite"
+
+    private let pool: DatabasePool
+    public let genesis: Genesis
+
+    private init(pool: DatabasePool, genesis: Genesis) {
+        self.pool = pool
+        self.genesis = genesis
+    }
+
+    /// Opens the pool and makes its one writer connection durable.
+    ///
+    /// GRDB sets `synchronous=NORMAL` when it turns WAL on, after `prepareDatabase`; NORMAL may
+    /// lose the last commits on power loss, and a submitter told "settled" must never lose its
+    /// transfer, so the writer is set back to FULL here, once, for its whole life.
+    static func openPool(_ url: URL) throws -> DatabasePool {
+        var config = Configuration()
+        config.foreignKeysEnabled = true
+        let pool = try DatabasePool(path: url.path, configuration: config)
+        try pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA synchronous = FULL")
+        }
+        return pool
+    }
+
+    /// Creates a new registry database holding `genesis`.
+    /// - Throws: `StoreError.exists` when the file is already there.
+    public static func create(at url: URL, genesis: Genesis) throws(StoreError) -> SQLiteStore {
+        guard !FileManager.default.fileExists(atPath: url.path) else {
+            throw StoreError(.exists, "a registry already exists at \(url.path)")
+        }
+        do {
+            let pool = try openPool(url)
+            try Migrations.migrator.migrate(pool)
+            try pool.write { db in
+                try db.execute(
+                    sql: "INSERT INTO registry (id, genesis, chain_id) VALUES (1, ?, ?)",
+                    arguments: [Data(genesis.canonicalBytes), Data(genesis.chainID.bytes)]
+                )
+            }
+            return SQLiteStore(pool: pool, genesis: genesis)
+        } catch {
+            throw StoreError(.io, "cannot create registry database: \(error)")
+        }
+    }
+
+    /// Opens an existing registry database and checks its genesis record against its chain_id.
+    /// - Throws: `StoreError.missing` or `.corrupt`.
+    public static func open(at url: URL) throws(StoreError) -> SQLiteStore {
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw StoreError(.missing, "no registry database at \(url.path)")
+        }
+        let pool: DatabasePool
+        let row: Row?
+        do {
+            pool = try openPool(url)
+            try Migrations.migrator.migrate(pool)
+            row = try pool.read { try Row.fetchOne($0, sql: "SELECT genesis, chain_id FROM registry WHERE id = 1") }
+        } catch {
+            throw StoreError(.io, "cannot open registry database: \(error)")
+        }
+        guard let row, let bytes = row["genesis"] as Data?, let chainID = row["chain_id"] as Data? else {
+            throw StoreError(.corrupt, "registry database has no genesis record")
+        }
+        let genesis: Genesis
+        do { genesis = try Genesis(canonicalBytes: Array(bytes)) } catch {
+            throw StoreError(.corrupt, "genesis record does not parse: \(error)")
+        }
+        guard genesis.chainID.bytes == Array(chainID) else {
+            throw StoreError(.corrupt, "genesis record does not hash to the stored chain_id")
+        }
+        return SQLiteStore(pool: pool, genesis: genesis)
+    }
+
+    /// The SQLite journal mode and synchronous level in force, for checks and diagnostics.
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+        try pool.write { db in
+            let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
+            let sync = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
+            return (mode, sync)
+        }
+    }
+}

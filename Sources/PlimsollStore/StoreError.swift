@@ -1,0 +1,19 @@
+/// Why the store refused to open or to write.
+public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+    public enum Code: String, Sendable, Equatable {
+        case exists = "STORE_EXISTS"
+        case missing = "STORE_MISSING"
+        case corrupt = "STORE_CORRUPT"
+        case io = "STORE_IO"
+    }
+
+    public let code: Code
+    public let message: String
+
+    public init(_ code: Code, _ message: String) {
+        self.code = code
+        self.message = message
+    }
+
+    public var description: String { "\(code.rawValue): \(message)" }
+}

@@ -1,0 +1,74 @@
+import Dispatch
+import Foundation
+
+/// Timing helpers: each figure is the median of several runs of a fixed amount of work.
+enum Measure {
+    static var cores: Int { ProcessInfo.processInfo.activeProcessorCount }
+
+    static func seconds(_ body: () -> Void) -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
+    /// Operations per second of `body(i)` over `count` items, on one thread.
+    static func rate(count: Int, runs: Int = 3, _ body: (Int) -> Void) -> Double {
+        median((0..<runs).map { _ in Double(count) / seconds { for index in 0..<count { body(index) } } })
+    }
+
+    /// Operations per second of `body(i)` over `count` items, spread over every core.
+    static func parallelRate(count: Int, runs: Int = 3, _ body: @Sendable (Int) -> Void) -> Double {
+        let workers = cores
+        let chunk = (count + workers - 1) / workers
+        return median((0..<runs).map { _ in
+            Double(count) / seconds {
+                DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                    let start = worker * chunk
+                    for index in start..<min(count, start + chunk) { body(index) }
+                }
+            }
+        })
+    }
+
+    static func median(_ values: [Double]) -> Double {
+        let sorted = values.sorted()
+        return sorted[sorted.count / 2]
+    }
+}
+
+/// One line of a benchmark report.
+struct Figure: Encodable {
+    let name: String
+    let value: Double
+    let unit: String
+    /// Ratio against a baseline of the same run, where one applies.
+    var ratio: Double? = nil
+    var baseline: String? = nil
+}
+
+enum Report {
+    static func print(_ title: String, _ figures: [Figure], json: Bool) {
+        if json {
+            let encoder = JSONEncoder()
+            encoder.outputFormatting = [.prettyPrinted, .sortedKeys]
+            let object = ["benchmark": title, "cores": "\(Measure.cores)"]
+            struct Output: Encodable {
+                let meta: [String: String]
+                let figures: [Figure]
+            }
+            let data = try! encoder.encode(Output(meta: object, figures: figures))
+            Swift.print(String(decoding: data, as: UTF8.self))
+            return
+        }
+        Swift.print("\(title) (\(Measure.cores) cores)")
+        Swift.print(pad("figure", 40) + pad("value", 16) + pad("unit", 12) + "ratio")
+        for figure in figures {
+            let ratio = figure.ratio.map { String(format: "%.2f x %@", $0, figure.baseline ?? "") } ?? ""
+            Swift.print(pad(figure.name, 40) + pad(String(format: "%.1f", figure.value), 16) + pad(figure.unit, 12) + ratio)
+        }
+    }
+
+    private static func pad(_ text: String, _ width: Int) -> String {
+        text.count >= width ? text + " " : text + String(repeating: " ", count: width - text.count)
+    }
+}
