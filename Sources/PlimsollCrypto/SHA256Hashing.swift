@@ -40,3 +40,16 @@ extension Hash32 {
         self = digest.withUnsafeBytes { Hash32(buffer: $0) }
     }
 }
+
+/// An incremental tagged hash, for digests over more bytes than are worth gathering in one array.
+public struct TaggedHasher {
+    private var hasher: SHA256
+
+    public init(_ tag: TaggedHashTag) { hasher = tag.prefixedHasher }
+
+    public mutating func update(_ bytes: [UInt8]) {
+        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    }
+
+    public func finalize() -> Hash32 { Hash32(digest: hasher.finalize()) }
+}

@@ -11,6 +11,57 @@ enum Migrations {
                 table.column("chain_id", .blob).notNull()
             }
         }
+        migrator.registerMigration("v2-ledger") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE blocks (
+                        height INTEGER PRIMARY KEY,
+                        hash BLOB NOT NULL UNIQUE,
+                        header BLOB NOT NULL,
+                        signature BLOB NOT NULL,
+                        timestamp_ms INTEGER NOT NULL,
+                        entry_count INTEGER NOT NULL,
+                        log_size INTEGER NOT NULL,
+                        frontier BLOB NOT NULL
+                    );
+                    CREATE INDEX blocks_by_time ON blocks(timestamp_ms);
+                    CREATE TABLE entries (
+                        leaf_index INTEGER PRIMARY KEY,
+                        height INTEGER NOT NULL REFERENCES blocks(height),
+                        kind INTEGER NOT NULL,
+                        entry_id BLOB NOT NULL,
+                        bytes BLOB NOT NULL
+                    );
+                    CREATE INDEX entries_by_id ON entries(entry_id);
+                    CREATE INDEX entries_by_height ON entries(height);
+                    CREATE TABLE counters (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL);
+                    CREATE TABLE parties (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL, record BLOB NOT NULL);
+                    CREATE TABLE keys (key BLOB PRIMARY KEY, party INTEGER NOT NULL REFERENCES parties(id), last_nonce INTEGER NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
+                    CREATE INDEX keys_by_party ON keys(party);
+                    CREATE TABLE vessels (asset TEXT PRIMARY KEY, status TEXT NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
+                    CREATE TABLE ownership_links (id INTEGER PRIMARY KEY, owner INTEGER NOT NULL, owned INTEGER NOT NULL, record BLOB NOT NULL);
+                    CREATE INDEX links_by_owned ON ownership_links(owned);
+                    CREATE INDEX links_by_owner ON ownership_links(owner);
+                    CREATE TABLE balances (asset TEXT NOT NULL, key BLOB NOT NULL, units INTEGER NOT NULL CHECK (units > 0), PRIMARY KEY (asset, key)) WITHOUT ROWID;
+                    CREATE INDEX balances_by_key ON balances(key);
+                    CREATE TABLE balance_history (
+                        asset TEXT NOT NULL, key BLOB NOT NULL, height INTEGER NOT NULL, units INTEGER NOT NULL CHECK (units >= 0),
+                        PRIMARY KEY (asset, key, height)
+                    ) WITHOUT ROWID;
+                    CREATE INDEX balance_history_by_key ON balance_history(key, height);
+                    CREATE INDEX balance_history_by_asset_height ON balance_history(asset, height);
+                    CREATE TABLE rejections (
+                        seq INTEGER PRIMARY KEY AUTOINCREMENT,
+                        entry_id BLOB NOT NULL,
+                        kind TEXT NOT NULL,
+                        code TEXT NOT NULL,
+                        message TEXT NOT NULL,
+                        decided_at_ms INTEGER NOT NULL
+                    );
+                    CREATE INDEX rejections_by_id ON rejections(entry_id);
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -1,14 +1,16 @@
 public import Foundation
 import GRDB
 public import PlimsollCore
-import PlimsollCrypto
+public import PlimsollCrypto
 
 /// The registry's SQLite database: WAL, `synchronous=FULL`, foreign keys on (DESIGN.md: Storage).
+///
+/// One writer (the committer) and a pool of readers. Only this module knows SQL.
 public final class SQLiteStore: Sendable {
     /// File name of the database inside a registry folder.
     public static let fileName = "registry.sqlite"
 
-    private let pool: DatabasePool
+    let pool: DatabasePool
     public let genesis: Genesis
 
     private init(pool: DatabasePool, genesis: Genesis) {
@@ -24,6 +26,7 @@ public final class SQLiteStore: Sendable {
     static func openPool(_ url: URL) throws -> DatabasePool {
         var config = Configuration()
         config.foreignKeysEnabled = true
+        config.busyMode = .timeout(10)
         let pool = try DatabasePool(path: url.path, configuration: config)
         try pool.barrierWriteWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
@@ -31,22 +34,30 @@ public final class SQLiteStore: Sendable {
         return pool
     }
 
-    /// Creates a new registry database holding `genesis`.
+    /// Creates a new registry database holding `genesis` and its block 0, in one transaction.
     /// - Throws: `StoreError.exists` when the file is already there.
-    public static func create(at url: URL, genesis: Genesis) throws(StoreError) -> SQLiteStore {
+    public static func create(
+        at url: URL, genesis: Genesis, genesisBlock: CommittedBlock, state: LedgerState
+    ) throws(StoreError) -> SQLiteStore {
         guard !FileManager.default.fileExists(atPath: url.path) else {
             throw StoreError(.exists, "a registry already exists at \(url.path)")
         }
         do {
             let pool = try openPool(url)
             try Migrations.migrator.migrate(pool)
+            let store = SQLiteStore(pool: pool, genesis: genesis)
             try pool.write { db in
                 try db.execute(
                     sql: "INSERT INTO registry (id, genesis, chain_id) VALUES (1, ?, ?)",
                     arguments: [Data(genesis.canonicalBytes), Data(genesis.chainID.bytes)]
                 )
+                var dirty = DirtySet()
+                dirty.counters = true
+                try store.write(genesisBlock, state: state, dirty: dirty, db)
             }
-            return SQLiteStore(pool: pool, genesis: genesis)
+            return store
+        } catch let error as StoreError {
+            throw error
         } catch {
             throw StoreError(.io, "cannot create registry database: \(error)")
         }

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollSettlement
 import PlimsollStore
 
 /// `plimsoll init`: creates a registry folder with its SQLite file and a 0600 registrar key.
@@ -17,37 +18,38 @@ struct Init: ParsableCommand {
     var maxValidity: UInt64 = Genesis.defaultMaxValiditySeconds
 
     func run() throws {
-        let created = try RegistryFolder.create(at: options.registryURL, name: name, maxValidity: maxValidity)
-        if options.json {
-            print(#"{"chain_id":"\#(created.genesis.chainID.hex)","registrar_key":"\#(created.genesis.registrarKey.hex)"}"#)
-        } else {
-            print("chain_id \(created.genesis.chainID.hex)")
-            print("registrar_key \(created.genesis.registrarKey.hex)")
-        }
+        let store = try RegistryFolder.create(at: options.registryURL, name: name, maxValidity: maxValidity)
+        let genesis = store.genesis
+        Output.emit(
+            options.json, ["chain_id": genesis.chainID.hex, "registrar_key": genesis.registrarKey.hex, "name": genesis.name],
+            text: "chain_id \(genesis.chainID.hex)\nregistrar_key \(genesis.registrarKey.hex)"
+        )
     }
 }
 
-/// The files of a registry folder: `registry.sqlite` and `registrar.key`.
-struct RegistryFolder {
+/// The files of a registry folder: `registry.sqlite`, `registrar.key` and `registry.lock`.
+enum RegistryFolder {
     static let registrarKeyName = "registrar.key"
 
-    let url: URL
-    let store: SQLiteStore
-    var genesis: Genesis { store.genesis }
-
-    static func create(at url: URL, name: String, maxValidity: UInt64) throws -> RegistryFolder {
+    static func create(at url: URL, name: String, maxValidity: UInt64) throws -> SQLiteStore {
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
-        var rng = SystemRandomNumberGenerator()
-        let key = SigningKey.generate(using: &rng)
-        let now = UInt64(Date().timeIntervalSince1970 * 1000)
-        let genesis = try Genesis(name: name, registrarKey: key.publicKey, createdAtMs: now, maxValiditySeconds: maxValidity)
-        let keyURL = url.appendingPathComponent(registrarKeyName)
         let dbURL = url.appendingPathComponent(SQLiteStore.fileName)
-        guard !FileManager.default.fileExists(atPath: dbURL.path) else {
+        let keyURL = url.appendingPathComponent(registrarKeyName)
+        guard !FileManager.default.fileExists(atPath: dbURL.path), !FileManager.default.fileExists(atPath: keyURL.path) else {
             throw CLIError("a registry already exists in \(url.path)")
         }
+        var rng = SystemRandomNumberGenerator()
+        let key = SigningKey.generate(using: &rng)
+        // Validate the name before any file is written, so a bad name leaves nothing behind.
+        _ = try Genesis(name: name, registrarKey: key.publicKey, createdAtMs: 0, maxValiditySeconds: maxValidity)
         try KeyFile.write(key, to: keyURL)
-        let store = try SQLiteStore.create(at: dbURL, genesis: genesis)
-        return RegistryFolder(url: url, store: store)
+        do {
+            return try RegistryBootstrap.create(
+                at: dbURL, name: name, registrarKey: key, createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: maxValidity
+            )
+        } catch {
+            try? FileManager.default.removeItem(at: keyURL)
+            throw error
+        }
     }
 }

@@ -5,6 +5,10 @@ struct Plimsoll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plimsoll",
         abstract: "A compliance-first registry for fractional ship ownership.",
-        subcommands: [Init.self, Demo.self]
+        subcommands: [
+            Init.self, PartyCommand.self, KeyCommand.self, VesselCommand.self, OwnCommand.self, Issue.self,
+            TransferCommand.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self, Log.self, Balance.self,
+            CapTable.self, Demo.self,
+        ]
     )
 }

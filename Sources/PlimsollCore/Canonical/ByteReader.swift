@@ -1,18 +1,18 @@
 /// Reads the canonical formats back, with a typed error instead of a trap on short input.
-struct ByteReader {
+public struct ByteReader {
     private let bytes: [UInt8]
-    private(set) var offset = 0
+    public private(set) var offset = 0
 
-    init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8]) { self.bytes = bytes }
 
-    var remaining: Int { bytes.count - offset }
+    public var remaining: Int { bytes.count - offset }
 
-    mutating func u8() throws(CoreError) -> UInt8 { try raw(1)[0] }
-    mutating func u16() throws(CoreError) -> UInt16 { UInt16(try integer(2)) }
-    mutating func u32() throws(CoreError) -> UInt32 { UInt32(try integer(4)) }
-    mutating func u64() throws(CoreError) -> UInt64 { try integer(8) }
+    public mutating func u8() throws(CoreError) -> UInt8 { try raw(1)[0] }
+    public mutating func u16() throws(CoreError) -> UInt16 { UInt16(try integer(2)) }
+    public mutating func u32() throws(CoreError) -> UInt32 { UInt32(try integer(4)) }
+    public mutating func u64() throws(CoreError) -> UInt64 { try integer(8) }
 
-    mutating func raw(_ count: Int) throws(CoreError) -> [UInt8] {
+    public mutating func raw(_ count: Int) throws(CoreError) -> [UInt8] {
         guard count >= 0, count <= remaining else {
             throw CoreError(.malformed, "truncated: wanted \(count) bytes at offset \(offset), \(remaining) left")
         }
@@ -20,7 +20,7 @@ struct ByteReader {
         return Array(bytes[offset..<(offset + count)])
     }
 
-    mutating func expectEnd() throws(CoreError) {
+    public mutating func expectEnd() throws(CoreError) {
         guard remaining == 0 else { throw CoreError(.malformed, "\(remaining) trailing bytes at offset \(offset)") }
     }
 

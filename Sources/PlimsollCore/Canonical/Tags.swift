@@ -6,4 +6,6 @@ public enum Tags {
     public static let transfer = TaggedHashTag("plimsoll/transfer/v1")
     public static let block = TaggedHashTag("plimsoll/block/v1")
     public static let read = TaggedHashTag("plimsoll/read/v1")
+    public static let registrar = TaggedHashTag("plimsoll/registrar/v1")
+    public static let state = TaggedHashTag("plimsoll/state/v1")
 }

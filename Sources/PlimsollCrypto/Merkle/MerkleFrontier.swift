@@ -28,3 +28,12 @@ public struct MerkleFrontier: Sendable, Equatable {
         return result
     }
 }
+
+extension MerkleFrontier {
+    /// Restores a stored frontier; `nil` when the node count does not match the size.
+    public init?(size: UInt64, nodes: [Hash32]) {
+        guard nodes.count == size.nonzeroBitCount else { return nil }
+        self.size = size
+        self.nodes = nodes
+    }
+}

@@ -1,0 +1,64 @@
+public import PlimsollCrypto
+
+/// A registrar action with the registrar's sequence number and BIP-340 signature.
+///
+/// The signature covers `TaggedHash("plimsoll/registrar/v1", chain_id || kind || seq || body)`,
+/// so a registrar entry cannot be replayed on another registry, and `seq` (strictly increasing)
+/// keeps it from being applied twice in the same one.
+public struct RegistrarEntry: Hashable, Sendable {
+    public let sequence: UInt64
+    public let action: RegistrarAction
+    public let signature: SchnorrSignature
+
+    public init(sequence: UInt64, action: RegistrarAction, signature: SchnorrSignature) {
+        self.sequence = sequence
+        self.action = action
+        self.signature = signature
+    }
+
+    /// The message the registrar signs.
+    public static func message(chainID: Hash32, sequence: UInt64, action: RegistrarAction) -> Hash32 {
+        var writer = ByteWriter(capacity: 128)
+        writer.hash(chainID)
+        writer.u8(action.kind)
+        writer.u64(sequence)
+        action.encodeBody(to: &writer)
+        return Hashing.tagged(Tags.registrar, writer.bytes)
+    }
+
+    public static func signed(
+        _ action: RegistrarAction, sequence: UInt64, chainID: Hash32, by key: SigningKey
+    ) -> RegistrarEntry {
+        let message = message(chainID: chainID, sequence: sequence, action: action)
+        return RegistrarEntry(sequence: sequence, action: action, signature: key.sign(hash: message))
+    }
+
+    public func signatureValid(chainID: Hash32, registrarKey: XOnlyPublicKey) -> Bool {
+        registrarKey.verify(signature: signature, hash: Self.message(chainID: chainID, sequence: sequence, action: action))
+    }
+}
+
+/// One entry of the log: the Merkle leaf data is `bytes`.
+public enum Entry: Hashable, Sendable {
+    case genesis(Genesis)
+    case registrar(RegistrarEntry)
+    case transfer(SignedTransfer)
+
+    public static let genesisKind: UInt8 = 0x00
+
+    /// The entry's identity: the transfer id for a transfer, else the SHA-256 of its bytes.
+    public var id: Hash32 {
+        switch self {
+        case .transfer(let signed): signed.transfer.message
+        default: Hashing.sha256(bytes)
+        }
+    }
+
+    public var kindName: String {
+        switch self {
+        case .genesis: "genesis"
+        case .registrar(let entry): entry.action.name
+        case .transfer: "transfer"
+        }
+    }
+}

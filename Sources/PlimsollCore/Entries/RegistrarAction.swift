@@ -1,0 +1,142 @@
+public import PlimsollCrypto
+
+/// Everything the registrar can put in the log (DESIGN.md: Entries), one case per entry kind.
+public enum RegistrarAction: Hashable, Sendable {
+    case registerParty(PartyRegistration)
+    case bindKey(KeyRef, to: PartyID)
+    case declareOwnership(OwnershipDeclaration)
+    case endOwnership(LinkID)
+    case registerVessel(VesselRegistration)
+    case amendVessel(VesselAmendment)
+    case issue(AssetID, to: KeyRef, units: UInt64)
+    case freeze(FreezeTarget, reason: String)
+    case unfreeze(FreezeTarget, reason: String)
+    case forcedTransfer(AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String)
+    case deregisterVessel(AssetID, reason: String)
+    case setRules(ComplianceRules)
+    case recordScreening(PartyID, ScreeningStatus, evidence: String)
+
+    /// The entry kind byte in the log.
+    public var kind: UInt8 {
+        switch self {
+        case .registerParty: 0x01
+        case .bindKey: 0x02
+        case .declareOwnership: 0x03
+        case .endOwnership: 0x04
+        case .registerVessel: 0x05
+        case .amendVessel: 0x06
+        case .issue: 0x07
+        case .freeze: 0x08
+        case .unfreeze: 0x09
+        case .forcedTransfer: 0x0a
+        case .deregisterVessel: 0x0b
+        case .setRules: 0x0c
+        case .recordScreening: 0x0d
+        }
+    }
+
+    /// A short name for logs and the CLI.
+    public var name: String {
+        switch self {
+        case .registerParty: "party"
+        case .bindKey: "key-bind"
+        case .declareOwnership: "own-declare"
+        case .endOwnership: "own-end"
+        case .registerVessel: "vessel-register"
+        case .amendVessel: "vessel-amend"
+        case .issue: "issue"
+        case .freeze: "freeze"
+        case .unfreeze: "unfreeze"
+        case .forcedTransfer: "force-transfer"
+        case .deregisterVessel: "deregister"
+        case .setRules: "rules"
+        case .recordScreening: "screening"
+        }
+    }
+}
+
+/// The fields of a new party; the registry assigns its id when the entry applies.
+public struct PartyRegistration: Hashable, Sendable, Codable {
+    public var kind: Party.Kind
+    public var name: String
+    public var aliases: [String]
+    public var country: Country
+    public var born: String?
+    public var identifiers: [Party.Identifier]
+    public var kycClaims: [Party.KYCClaim]
+
+    public init(
+        kind: Party.Kind, name: String, aliases: [String] = [], country: Country, born: String? = nil,
+        identifiers: [Party.Identifier] = [], kycClaims: [Party.KYCClaim] = []
+    ) {
+        self.kind = kind
+        self.name = name
+        self.aliases = aliases
+        self.country = country
+        self.born = born
+        self.identifiers = identifiers
+        self.kycClaims = kycClaims
+    }
+}
+
+/// A new ownership link; the registry assigns its id and its start is the block time.
+public struct OwnershipDeclaration: Hashable, Sendable, Codable {
+    public var owner: PartyID
+    public var owned: PartyID
+    public var shareBps: UInt16
+    public var kind: OwnershipLink.Kind
+    public var evidence: Hash32
+
+    public init(owner: PartyID, owned: PartyID, shareBps: UInt16, kind: OwnershipLink.Kind, evidence: Hash32) {
+        self.owner = owner
+        self.owned = owned
+        self.shareBps = shareBps
+        self.kind = kind
+        self.evidence = evidence
+    }
+}
+
+/// A vessel to register; units are fixed here for the vessel's life.
+public struct VesselRegistration: Hashable, Sendable, Codable {
+    public var asset: AssetID
+    public var name: String
+    public var flag: Country
+    public var type: String
+    public var grossTonnage: UInt32
+    public var roles: Vessel.Roles
+    public var units: UInt64
+
+    public init(
+        asset: AssetID, name: String, flag: Country, type: String, grossTonnage: UInt32, roles: Vessel.Roles,
+        units: UInt64 = 64
+    ) {
+        self.asset = asset
+        self.name = name
+        self.flag = flag
+        self.type = type
+        self.grossTonnage = grossTonnage
+        self.roles = roles
+        self.units = units
+    }
+}
+
+/// Changes to a vessel; `nil` leaves a field as it is.
+public struct VesselAmendment: Hashable, Sendable, Codable {
+    /// A role change: keep, set to a party, or clear.
+    public enum RoleChange: Hashable, Sendable, Codable {
+        case set(PartyID)
+        case clear
+    }
+
+    public var asset: AssetID
+    public var name: String?
+    public var flag: Country?
+    public var type: String?
+    public var grossTonnage: UInt32?
+    public var owner: PartyID?
+    public var manager: RoleChange?
+    public var `operator`: RoleChange?
+    public var charterer: RoleChange?
+
+    public init(asset: AssetID) { self.asset = asset }
+}

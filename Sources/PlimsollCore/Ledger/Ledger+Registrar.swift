@@ -1,0 +1,229 @@
+/// Registrar entries: signature and sequence first, then each action's own checks.
+extension Ledger {
+    mutating func applyRegistrar(_ entry: RegistrarEntry, _ context: ApplyContext) throws(Rejection) {
+        guard context.signatureValid else {
+            throw Rejection(.badRegistrarSignature, "entry is not signed by this registry's registrar key")
+        }
+        guard entry.sequence > state.counters.registrarSequence else {
+            throw Rejection(.sequenceReused, "registrar sequence \(entry.sequence) is not above \(state.counters.registrarSequence)")
+        }
+        let time = context.blockTimeMs
+        switch entry.action {
+        case .registerParty(let registration): try registerParty(registration)
+        case .bindKey(let key, let party): try bindKey(key, to: party)
+        case .declareOwnership(let declaration): try declareOwnership(declaration, at: time)
+        case .endOwnership(let link): try endOwnership(link, at: time)
+        case .registerVessel(let registration): try registerVessel(registration, at: time)
+        case .amendVessel(let amendment): try amendVessel(amendment, at: time)
+        case .issue(let asset, let key, let units): try issue(asset, to: key, units: units, at: time)
+        case .freeze(let target, let reason): try freeze(target, reason: reason, on: true)
+        case .unfreeze(let target, let reason): try freeze(target, reason: reason, on: false)
+        case .forcedTransfer(let asset, let from, let to, let units, let order):
+            try forcedTransfer(asset, from: from, to: to, units: units, order: order)
+        case .deregisterVessel(let asset, let reason): try deregister(asset, reason: reason)
+        case .setRules(let rules): try setRules(rules)
+        case .recordScreening(let party, let status, let evidence): try recordScreening(party, status, evidence)
+        }
+        updateCounters { $0.registrarSequence = entry.sequence }
+    }
+
+    private mutating func registerParty(_ p: PartyRegistration) throws(Rejection) {
+        try Validate.text(p.name, "party name")
+        guard p.aliases.count <= Limits.aliasesMax, p.identifiers.count <= Limits.identifiersMax,
+            p.kycClaims.count <= Limits.kycClaimsMax
+        else { throw Rejection(.malformed, "too many aliases, identifiers or KYC claims") }
+        for alias in p.aliases { try Validate.text(alias, "alias") }
+        for id in p.identifiers {
+            try Validate.text(id.scheme, "identifier scheme")
+            try Validate.text(id.value, "identifier value")
+        }
+        for claim in p.kycClaims { try Validate.text(claim.issuer, "KYC issuer") }
+        if let born = p.born { try Validate.date(born) }
+        for record in state.parties.values {
+            let other = record.party
+            if other.kind == p.kind && other.name == p.name && other.country == p.country && other.born == p.born {
+                throw Rejection(.duplicate, "party \(other.id) is already registered with the same name, country and date")
+            }
+            if let shared = p.identifiers.first(where: other.identifiers.contains) {
+                throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(other.id)")
+            }
+        }
+        let id = PartyID(state.counters.nextPartyID)
+        let party = Party(
+            id: id, kind: p.kind, name: p.name, aliases: p.aliases, country: p.country, born: p.born,
+            identifiers: p.identifiers, kycClaims: p.kycClaims
+        )
+        insertParty(PartyRecord(party: party))
+        updateCounters { $0.nextPartyID += 1 }
+    }
+
+    private mutating func bindKey(_ key: KeyRef, to party: PartyID) throws(Rejection) {
+        guard state.parties[party] != nil else { throw Rejection(.unknownParty, "no party \(party)") }
+        if let bound = state.keys[key] {
+            throw Rejection(.keyAlreadyBound, "key is already bound to party \(bound.party)")
+        }
+        insertKey(KeyRecord(key: key, party: party))
+        updateParty(party) { record in
+            record.keys.append(key)
+            record.keys.sort()
+        }
+    }
+
+    private mutating func declareOwnership(_ d: OwnershipDeclaration, at time: TimestampMs) throws(Rejection) {
+        guard state.parties[d.owner] != nil else { throw Rejection(.unknownParty, "no owner party \(d.owner)") }
+        guard state.parties[d.owned] != nil else { throw Rejection(.unknownParty, "no owned party \(d.owned)") }
+        guard d.owner != d.owned else { throw Rejection(.malformed, "a party cannot own itself") }
+        guard d.shareBps <= 10_000 else { throw Rejection(.badShare, "share \(d.shareBps) bps exceeds 10000") }
+        let active = state.links.values.filter { $0.owned == d.owned && $0.isEffective(at: time) }
+        if active.contains(where: { $0.owner == d.owner && $0.kind == d.kind }) {
+            throw Rejection(.duplicate, "an active \(d.kind.rawValue) link from \(d.owner) to \(d.owned) exists")
+        }
+        let held = active.filter { $0.kind == d.kind }.reduce(0) { $0 + Int($1.shareBps) }
+        guard held + Int(d.shareBps) <= 10_000 else {
+            throw Rejection(.badShare, "\(d.kind.rawValue) in party \(d.owned) would total \(held + Int(d.shareBps)) bps")
+        }
+        let link = OwnershipLink(
+            id: LinkID(state.counters.nextLinkID), owner: d.owner, owned: d.owned, shareBps: d.shareBps,
+            kind: d.kind, evidence: d.evidence, effectiveFromMs: time
+        )
+        insertLink(link)
+        updateCounters { $0.nextLinkID += 1 }
+    }
+
+    private mutating func endOwnership(_ id: LinkID, at time: TimestampMs) throws(Rejection) {
+        guard var link = state.links[id] else { throw Rejection(.unknownLink, "no ownership link \(id)") }
+        guard link.effectiveToMs == nil else { throw Rejection(.alreadyEnded, "link \(id) has already ended") }
+        link.effectiveToMs = max(time, link.effectiveFromMs)
+        insertLink(link)
+    }
+
+    private mutating func registerVessel(_ v: VesselRegistration, at time: TimestampMs) throws(Rejection) {
+        guard state.vessels[v.asset] == nil else { throw Rejection(.duplicate, "\(v.asset) is already registered") }
+        try Validate.text(v.name, "vessel name")
+        try Validate.text(v.type, "vessel type")
+        guard v.units > 0, v.units <= Limits.vesselUnitsMax else {
+            throw Rejection(.malformed, "units must be 1 ... \(Limits.vesselUnitsMax)")
+        }
+        for party in v.roles.all where state.parties[party] == nil {
+            throw Rejection(.unknownParty, "no party \(party)")
+        }
+        let vessel = Vessel(
+            asset: v.asset, name: v.name, flag: v.flag, type: v.type, grossTonnage: v.grossTonnage, roles: v.roles,
+            totalUnits: v.units, registeredAtMs: time
+        )
+        insertVessel(VesselRecord(vessel: vessel, unissued: v.units))
+    }
+
+    private mutating func amendVessel(_ a: VesselAmendment, at time: TimestampMs) throws(Rejection) {
+        guard let record = state.vessels[a.asset] else { throw Rejection(.unknownAsset, "\(a.asset) is not registered") }
+        guard record.vessel.status != .deregistered else { throw Rejection(.assetNotActive, "\(a.asset) is deregistered") }
+        if let name = a.name { try Validate.text(name, "vessel name") }
+        if let type = a.type { try Validate.text(type, "vessel type") }
+        var parties = [a.owner].compactMap { $0 }
+        for change in [a.manager, a.operator, a.charterer] { if case .set(let party) = change { parties.append(party) } }
+        for party in parties where state.parties[party] == nil { throw Rejection(.unknownParty, "no party \(party)") }
+        updateVessel(a.asset) { record in
+            var vessel = record.vessel
+            if let name = a.name, name != vessel.name {
+                vessel.nameHistory.append(Vessel.Change(atMs: time, from: vessel.name, to: name))
+                vessel.name = name
+            }
+            if let flag = a.flag, flag != vessel.flag {
+                vessel.flagHistory.append(Vessel.Change(atMs: time, from: vessel.flag.code, to: flag.code))
+                vessel.flag = flag
+            }
+            if let type = a.type { vessel.type = type }
+            if let tonnage = a.grossTonnage { vessel.grossTonnage = tonnage }
+            if let owner = a.owner { vessel.roles.owner = owner }
+            func apply(_ change: VesselAmendment.RoleChange?, _ role: inout PartyID?) {
+                switch change {
+                case .set(let party): role = party
+                case .clear: role = nil
+                case nil: break
+                }
+            }
+            apply(a.manager, &vessel.roles.manager)
+            apply(a.operator, &vessel.roles.operator)
+            apply(a.charterer, &vessel.roles.charterer)
+            record.vessel = vessel
+        }
+    }
+
+    private mutating func issue(_ asset: AssetID, to key: KeyRef, units: UInt64, at time: TimestampMs) throws(Rejection) {
+        guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard let keyRecord = state.keys[key], let party = state.parties[keyRecord.party] else {
+            throw Rejection(.unknownKey, "key is not bound to a party")
+        }
+        guard units > 0 else { throw Rejection(.malformed, "units must be positive") }
+        guard record.vessel.status != .deregistered else { throw Rejection(.assetNotActive, "\(asset) is deregistered") }
+        try checkNotFrozen(record.vessel, keyRecord, party, role: "receiver")
+        try checkCompliance(party, at: time)
+        guard units <= record.unissued else {
+            throw Rejection(.insufficientUnits, "\(asset) has \(record.unissued) units left to issue, not \(units)")
+        }
+        try checkHolding(asset, from: nil, to: key, amount: units)
+        move(units, of: asset, from: nil, to: key)
+    }
+
+    private mutating func forcedTransfer(
+        _ asset: AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String
+    ) throws(Rejection) {
+        try Validate.text(order, "order reference")
+        guard state.vessels[asset] != nil else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard let sender = state.keys[from], state.keys[to] != nil else {
+            throw Rejection(.unknownKey, "sender or receiver key is not bound to a party")
+        }
+        guard units > 0, from != to else { throw Rejection(.malformed, "units must be positive and keys must differ") }
+        let held = state.balance(asset, from)
+        guard units <= held else { throw Rejection(.insufficientUnits, "key holds \(held) units, not \(units)") }
+        // An order overrides freezes and compliance rules; frozen units still cannot exceed what is left.
+        move(units, of: asset, from: from, to: to)
+        let frozen = sender.frozenUnits(of: asset)
+        if frozen > held - units { updateKey(from) { $0.setFrozenUnits(held - units, of: asset) } }
+    }
+
+    private mutating func deregister(_ asset: AssetID, reason: String) throws(Rejection) {
+        try Validate.text(reason, "reason")
+        guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard record.vessel.status != .deregistered else { throw Rejection(.assetNotActive, "\(asset) is already deregistered") }
+        updateVessel(asset) { $0.vessel.status = .deregistered }
+    }
+
+    private mutating func setRules(_ rules: ComplianceRules) throws(Rejection) {
+        guard rules.maxHoldersPerVessel >= 1, rules.excludedCountries.count <= Limits.excludedCountriesMax else {
+            throw Rejection(.malformed, "holder limit must be at least 1 and at most \(Limits.excludedCountriesMax) countries excluded")
+        }
+        updateCounters { $0.rules = rules }
+    }
+
+    private mutating func recordScreening(_ party: PartyID, _ status: ScreeningStatus, _ evidence: String) throws(Rejection) {
+        guard state.parties[party] != nil else { throw Rejection(.unknownParty, "no party \(party)") }
+        guard evidence.utf8.count <= 4096 else { throw Rejection(.malformed, "evidence exceeds 4096 bytes") }
+        updateParty(party) { record in
+            record.screening = status
+            record.screeningEvidence = evidence
+        }
+    }
+}
+
+/// Text and date checks shared by registrar entries.
+enum Validate {
+    static func text(_ value: String, _ field: String) throws(Rejection) {
+        let count = value.utf8.count
+        guard count > 0, count <= Limits.textBytesMax else {
+            throw Rejection(.malformed, "\(field) must be 1 to \(Limits.textBytesMax) UTF-8 bytes")
+        }
+        guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
+            throw Rejection(.malformed, "\(field) contains a control character")
+        }
+    }
+
+    /// "YYYY-MM-DD" with a plausible month and day.
+    static func date(_ value: String) throws(Rejection) {
+        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
+            year >= 1800, (1...12).contains(month), (1...31).contains(day)
+        else { throw Rejection(.malformed, "date must be YYYY-MM-DD, got \"\(value.prefix(16))\"") }
+    }
+}

@@ -1,0 +1,121 @@
+public import PlimsollCrypto
+
+/// The facts an entry is applied with; the core reads no clock (STYLE.md: Concurrency).
+public struct ApplyContext: Sendable {
+    /// The settling block's timestamp.
+    public let blockTimeMs: TimestampMs
+    /// When intake accepted the entry (`EXPIRY_TOO_FAR` is judged against it).
+    public let receivedAtMs: TimestampMs
+    /// Result of the (parallel, earlier) signature check.
+    public let signatureValid: Bool
+
+    public init(blockTimeMs: TimestampMs, receivedAtMs: TimestampMs, signatureValid: Bool) {
+        self.blockTimeMs = blockTimeMs
+        self.receivedAtMs = receivedAtMs
+        self.signatureValid = signatureValid
+    }
+}
+
+/// What a block changed, so the store writes only those rows.
+public struct DirtySet: Sendable, Equatable {
+    public var parties: Set<PartyID> = []
+    public var keys: Set<KeyRef> = []
+    public var vessels: Set<AssetID> = []
+    public var links: Set<LinkID> = []
+    public var balances: Set<BalanceKey> = []
+    public var counters = false
+
+    public init() {}
+}
+
+/// The deterministic ledger state machine: state + entry -> new state | Rejection.
+///
+/// Every check runs before any mutation, so a rejected entry changes nothing (STYLE.md: Errors).
+public struct Ledger: Sendable {
+    public private(set) var state: LedgerState
+    public private(set) var dirty = DirtySet()
+
+    public init(genesis: Genesis) { state = LedgerState(genesis: genesis) }
+    public init(state: LedgerState) { self.state = state }
+
+    public mutating func clearDirty() { dirty = DirtySet() }
+
+    /// Applies one entry at `context`, or returns why not, leaving state untouched.
+    /// - Throws: `Rejection` with the first failing check's code (DESIGN.md: fixed order).
+    public mutating func apply(_ entry: Entry, _ context: ApplyContext) throws(Rejection) {
+        switch entry {
+        case .genesis:
+            throw Rejection(.duplicate, "a registry has exactly one genesis entry")
+        case .transfer(let signed):
+            try applyTransfer(signed, context)
+        case .registrar(let registrarEntry):
+            try applyRegistrar(registrarEntry, context)
+        }
+    }
+
+    // MARK: Mutations shared by entry kinds; each asserts what its callers have checked.
+
+    mutating func move(_ units: UInt64, of asset: AssetID, from sender: KeyRef?, to receiver: KeyRef) {
+        precondition(units > 0)
+        precondition(sender != receiver)
+        let before = state.unitsAccountedFor(asset)
+        if let sender {
+            setBalance(state.balance(asset, sender) - units, asset, sender)  // Underflow traps; checked before.
+        } else {
+            state.vessels[asset]!.unissued -= units
+            dirty.vessels.insert(asset)
+        }
+        setBalance(state.balance(asset, receiver) + units, asset, receiver)
+        precondition(state.unitsAccountedFor(asset) == before)
+        precondition(state.unitsAccountedFor(asset) == state.vessels[asset]!.vessel.totalUnits)
+    }
+
+    private mutating func setBalance(_ units: UInt64, _ asset: AssetID, _ key: KeyRef) {
+        if units == 0 {
+            state.balances[asset]?[key] = nil
+        } else {
+            state.balances[asset, default: [:]][key] = units
+        }
+        dirty.balances.insert(BalanceKey(asset: asset, key: key))
+    }
+
+    mutating func updateParty(_ id: PartyID, _ change: (inout PartyRecord) -> Void) {
+        change(&state.parties[id]!)
+        dirty.parties.insert(id)
+    }
+
+    mutating func updateKey(_ key: KeyRef, _ change: (inout KeyRecord) -> Void) {
+        change(&state.keys[key]!)
+        dirty.keys.insert(key)
+    }
+
+    mutating func updateVessel(_ asset: AssetID, _ change: (inout VesselRecord) -> Void) {
+        change(&state.vessels[asset]!)
+        dirty.vessels.insert(asset)
+    }
+
+    mutating func updateCounters(_ change: (inout RegistryCounters) -> Void) {
+        change(&state.counters)
+        dirty.counters = true
+    }
+
+    mutating func insertLink(_ link: OwnershipLink) {
+        state.links[link.id] = link
+        dirty.links.insert(link.id)
+    }
+
+    mutating func insertParty(_ record: PartyRecord) {
+        state.parties[record.party.id] = record
+        dirty.parties.insert(record.party.id)
+    }
+
+    mutating func insertKey(_ record: KeyRecord) {
+        state.keys[record.key] = record
+        dirty.keys.insert(record.key)
+    }
+
+    mutating func insertVessel(_ record: VesselRecord) {
+        state.vessels[record.vessel.asset] = record
+        dirty.vessels.insert(record.vessel.asset)
+    }
+}

@@ -1,0 +1,139 @@
+public import PlimsollCrypto
+
+/// What the registry knows about a party beyond its registration.
+public struct PartyRecord: Hashable, Sendable, Codable {
+    public var party: Party
+    public var screening: ScreeningStatus
+    public var screeningEvidence: String
+    public var frozen: Bool
+    /// Assets for which the party alone is frozen, sorted.
+    public var frozenAssets: [AssetID]
+    /// Keys bound to the party, sorted.
+    public var keys: [KeyRef]
+
+    public init(party: Party) {
+        self.party = party
+        screening = .clear
+        screeningEvidence = ""
+        frozen = false
+        frozenAssets = []
+        keys = []
+    }
+
+    public func isFrozen(for asset: AssetID) -> Bool { frozen || frozenAssets.contains(asset) }
+}
+
+/// A bound key: its party, its last settled nonce and its freezes.
+public struct KeyRecord: Hashable, Sendable, Codable {
+    public let key: KeyRef
+    public let party: PartyID
+    /// 0 for a key that never sent (DESIGN.md: Nonces).
+    public var lastNonce: UInt64
+    public var frozen: Bool
+    public var frozenAssets: [AssetID]
+    /// Units of an asset that may not be sent, per asset, sorted by asset.
+    public var frozenUnits: [FrozenUnits]
+
+    public struct FrozenUnits: Hashable, Sendable, Codable {
+        public let asset: AssetID
+        public var units: UInt64
+    }
+
+    public init(key: KeyRef, party: PartyID) {
+        self.key = key
+        self.party = party
+        lastNonce = 0
+        frozen = false
+        frozenAssets = []
+        frozenUnits = []
+    }
+
+    public func isFrozen(for asset: AssetID) -> Bool { frozen || frozenAssets.contains(asset) }
+
+    public func frozenUnits(of asset: AssetID) -> UInt64 {
+        frozenUnits.first { $0.asset == asset }?.units ?? 0
+    }
+
+    mutating func setFrozenUnits(_ units: UInt64, of asset: AssetID) {
+        frozenUnits.removeAll { $0.asset == asset }
+        if units > 0 {
+            frozenUnits.append(FrozenUnits(asset: asset, units: units))
+            frozenUnits.sort { $0.asset < $1.asset }
+        }
+    }
+}
+
+/// A vessel with the units not yet issued to any key.
+public struct VesselRecord: Hashable, Sendable, Codable {
+    public var vessel: Vessel
+    public var unissued: UInt64
+}
+
+/// A (asset, key) pair: the address of one balance.
+public struct BalanceKey: Hashable, Sendable, Comparable {
+    public let asset: AssetID
+    public let key: KeyRef
+
+    public init(asset: AssetID, key: KeyRef) {
+        self.asset = asset
+        self.key = key
+    }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.asset, lhs.key) < (rhs.asset, rhs.key) }
+}
+
+/// Registry-wide counters and settings that change through entries.
+public struct RegistryCounters: Hashable, Sendable, Codable {
+    public var nextPartyID: UInt64 = 1
+    public var nextLinkID: UInt64 = 1
+    public var registrarSequence: UInt64 = 0
+    public var rules: ComplianceRules = .default
+
+    public init() {}
+}
+
+/// The whole state of a registry: a pure value, changed only by `Ledger.apply`.
+public struct LedgerState: Hashable, Sendable {
+    public let genesis: Genesis
+    public let chainID: Hash32
+    public internal(set) var counters = RegistryCounters()
+    public internal(set) var parties: [PartyID: PartyRecord] = [:]
+    public internal(set) var keys: [KeyRef: KeyRecord] = [:]
+    public internal(set) var vessels: [AssetID: VesselRecord] = [:]
+    public internal(set) var links: [LinkID: OwnershipLink] = [:]
+    /// Non-zero balances only, per asset.
+    public internal(set) var balances: [AssetID: [KeyRef: UInt64]] = [:]
+
+    public init(genesis: Genesis) {
+        self.genesis = genesis
+        chainID = genesis.chainID
+    }
+
+    /// Restores a state from stored parts (the store's tables); the caller vouches for them.
+    public init(
+        genesis: Genesis, counters: RegistryCounters, parties: [PartyRecord], keys: [KeyRecord],
+        vessels: [VesselRecord], links: [OwnershipLink], balances: [(BalanceKey, UInt64)]
+    ) {
+        self.init(genesis: genesis)
+        self.counters = counters
+        for record in parties { self.parties[record.party.id] = record }
+        for record in keys { self.keys[record.key] = record }
+        for record in vessels { self.vessels[record.vessel.asset] = record }
+        for link in links { self.links[link.id] = link }
+        for (address, units) in balances where units > 0 { self.balances[address.asset, default: [:]][address.key] = units }
+    }
+
+    public var rules: ComplianceRules { counters.rules }
+
+    public func balance(_ asset: AssetID, _ key: KeyRef) -> UInt64 { balances[asset]?[key] ?? 0 }
+
+    /// Keys holding a non-zero balance of `asset`.
+    public func holderCount(_ asset: AssetID) -> Int { balances[asset]?.count ?? 0 }
+
+    /// Units of `asset` held by keys plus those not yet issued: always the vessel's total.
+    public func unitsAccountedFor(_ asset: AssetID) -> UInt64 {
+        (balances[asset]?.values.reduce(0, +) ?? 0) + (vessels[asset]?.unissued ?? 0)
+    }
+
+    public func party(of key: KeyRef) -> PartyRecord? { keys[key].flatMap { parties[$0.party] } }
+}

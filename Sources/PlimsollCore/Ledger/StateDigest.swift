@@ -1,0 +1,97 @@
+public import PlimsollCrypto
+
+/// The state digest of a block header: `TaggedHash("plimsoll/state/v1", ...)` over every part of
+/// the state in a fixed order (sorted by id, key or asset), each part in its canonical encoding.
+///
+/// Replaying the log from genesis must give the same digest as the live store (DESIGN.md).
+extension LedgerState {
+    public var digest: Hash32 {
+        var hasher = TaggedHasher(Tags.state)
+        var w = ByteWriter(capacity: 4096)
+        func flush() {
+            hasher.update(w.bytes)
+            w = ByteWriter(capacity: 4096)
+        }
+        w.raw(genesis.canonicalBytes)
+        w.u64(counters.nextPartyID)
+        w.u64(counters.nextLinkID)
+        w.u64(counters.registrarSequence)
+        RegistrarAction.setRules(counters.rules).encodeBody(to: &w)
+        w.u32(UInt32(parties.count))
+        for id in parties.keys.sorted() {
+            let record = parties[id]!
+            w.party(id)
+            RegistrarAction.registerParty(
+                PartyRegistration(
+                    kind: record.party.kind, name: record.party.name, aliases: record.party.aliases,
+                    country: record.party.country, born: record.party.born, identifiers: record.party.identifiers,
+                    kycClaims: record.party.kycClaims
+                )
+            ).encodeBody(to: &w)
+            w.enumeration(record.screening)
+            w.text(record.screeningEvidence)
+            w.bool(record.frozen)
+            w.list(record.frozenAssets) { $0.asset($1) }
+            w.list(record.keys) { $0.key($1) }
+            if w.bytes.count > 3000 { flush() }
+        }
+        w.u32(UInt32(keys.count))
+        for key in keys.keys.sorted() {
+            let record = keys[key]!
+            w.key(key)
+            w.party(record.party)
+            w.u64(record.lastNonce)
+            w.bool(record.frozen)
+            w.list(record.frozenAssets) { $0.asset($1) }
+            w.list(record.frozenUnits) { w, item in
+                w.asset(item.asset)
+                w.u64(item.units)
+            }
+            if w.bytes.count > 3000 { flush() }
+        }
+        w.u32(UInt32(vessels.count))
+        for asset in vessels.keys.sorted() {
+            let record = vessels[asset]!
+            let vessel = record.vessel
+            RegistrarAction.registerVessel(
+                VesselRegistration(
+                    asset: asset, name: vessel.name, flag: vessel.flag, type: vessel.type,
+                    grossTonnage: vessel.grossTonnage, roles: vessel.roles, units: vessel.totalUnits
+                )
+            ).encodeBody(to: &w)
+            w.enumeration(vessel.status)
+            w.u64(vessel.registeredAtMs)
+            for history in [vessel.nameHistory, vessel.flagHistory] {
+                w.list(history) { w, change in
+                    w.u64(change.atMs)
+                    w.text(change.from)
+                    w.text(change.to)
+                }
+            }
+            w.u64(record.unissued)
+            if w.bytes.count > 3000 { flush() }
+        }
+        w.u32(UInt32(links.count))
+        for id in links.keys.sorted() {
+            let link = links[id]!
+            w.u64(id.raw)
+            RegistrarAction.declareOwnership(
+                OwnershipDeclaration(owner: link.owner, owned: link.owned, shareBps: link.shareBps, kind: link.kind, evidence: link.evidence)
+            ).encodeBody(to: &w)
+            w.u64(link.effectiveFromMs)
+            w.optional(link.effectiveToMs) { $0.u64($1) }
+        }
+        for asset in balances.keys.sorted() {
+            let holders = balances[asset]!
+            w.asset(asset)
+            w.u32(UInt32(holders.count))
+            for key in holders.keys.sorted() {
+                w.key(key)
+                w.u64(holders[key]!)
+                if w.bytes.count > 3000 { flush() }
+            }
+        }
+        flush()
+        return hasher.finalize()
+    }
+}

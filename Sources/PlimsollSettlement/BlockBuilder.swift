@@ -1,0 +1,109 @@
+public import PlimsollCore
+public import PlimsollCrypto
+public import PlimsollStore
+
+/// One entry waiting to be applied, with the facts its checks need.
+public struct Candidate: Sendable {
+    public let entry: Entry
+    public let receivedAtMs: TimestampMs
+    public var signatureValid: Bool
+
+    public init(entry: Entry, receivedAtMs: TimestampMs, signatureValid: Bool) {
+        self.entry = entry
+        self.receivedAtMs = receivedAtMs
+        self.signatureValid = signatureValid
+    }
+}
+
+/// Applies a batch to a ledger and builds its signed block. Pure: no I/O, no clock.
+public enum BlockBuilder {
+    /// The order a batch applies in: transfers from one key in ascending nonce order (the first
+    /// to arrive wins a tie), everything else in arrival order (DESIGN.md: Settlement).
+    public static func applyOrder(_ candidates: [Candidate]) -> [Int] {
+        var slotsByKey: [KeyRef: [Int]] = [:]
+        for (index, candidate) in candidates.enumerated() {
+            if case .transfer(let signed) = candidate.entry { slotsByKey[signed.transfer.from, default: []].append(index) }
+        }
+        var order = Array(candidates.indices)
+        for slots in slotsByKey.values where slots.count > 1 {
+            let byNonce = slots.sorted { lhs, rhs in
+                let (a, b) = (nonce(candidates[lhs]), nonce(candidates[rhs]))
+                return a != b ? a < b : lhs < rhs
+            }
+            for (slot, index) in zip(slots, byNonce) { order[slot] = index }
+        }
+        return order
+    }
+
+    private static func nonce(_ candidate: Candidate) -> UInt64 {
+        if case .transfer(let signed) = candidate.entry { return signed.transfer.nonce }
+        return 0
+    }
+
+    /// Applies `candidates` to `ledger` and returns the block to commit (nil when nothing was
+    /// accepted: such a batch makes no block) with each candidate's outcome in input order.
+    public static func build(
+        ledger: inout Ledger, tip: StoreTip, candidates: [Candidate], timestampMs: TimestampMs, registrarKey: SigningKey
+    ) -> (block: CommittedBlock?, outcomes: [Outcome]) {
+        precondition(candidates.count <= Limits.blockEntriesMax)
+        let previous = tip.header.header
+        let blockTime = max(timestampMs, previous.timestampMs)
+        let height = previous.height + 1
+        var frontier = tip.frontier
+        var blockTree = MerkleFrontier()
+        var accepted: [Entry] = []
+        var rejected: [CommittedBlock.Rejected] = []
+        var outcomes = [Outcome?](repeating: nil, count: candidates.count)
+        for index in applyOrder(candidates) {
+            let candidate = candidates[index]
+            let context = ApplyContext(
+                blockTimeMs: blockTime, receivedAtMs: candidate.receivedAtMs, signatureValid: candidate.signatureValid
+            )
+            do {
+                try ledger.apply(candidate.entry, context)
+                let leaf = Merkle.leafHash(candidate.entry.bytes)
+                frontier.append(leafHash: leaf)
+                blockTree.append(leafHash: leaf)
+                accepted.append(candidate.entry)
+                outcomes[index] = .settled(
+                    Receipt(id: candidate.entry.id, height: height, leafIndex: frontier.size - 1, logSize: 0)
+                )
+            } catch {
+                rejected.append(.init(id: candidate.entry.id, kind: candidate.entry.kindName, rejection: error))
+                outcomes[index] = .rejected(id: candidate.entry.id, error)
+            }
+        }
+        guard !accepted.isEmpty else { return (nil, outcomes.map { $0! }) }
+        let header = BlockHeader(
+            chainID: ledger.state.chainID, height: height, prevHash: previous.hash, timestampMs: blockTime,
+            entryCount: UInt32(accepted.count), entriesRoot: blockTree.root, logSize: frontier.size, logRoot: frontier.root,
+            stateDigest: ledger.state.digest, listsDigest: previous.listsDigest
+        )
+        let block = CommittedBlock(
+            header: SignedBlockHeader(signing: header, with: registrarKey), entries: accepted, frontier: frontier,
+            rejected: rejected
+        )
+        let final = outcomes.map { outcome -> Outcome in
+            guard case .settled(let receipt) = outcome! else { return outcome! }
+            return .settled(Receipt(id: receipt.id, height: height, leafIndex: receipt.leafIndex, logSize: frontier.size))
+        }
+        return (block, final)
+    }
+
+    /// Block 0: the genesis entry alone, over the empty state.
+    public static func genesisBlock(_ genesis: Genesis, registrarKey: SigningKey) -> (CommittedBlock, LedgerState) {
+        precondition(registrarKey.publicKey == genesis.registrarKey)
+        let state = LedgerState(genesis: genesis)
+        let entry = Entry.genesis(genesis)
+        var frontier = MerkleFrontier()
+        frontier.append(leafHash: Merkle.leafHash(entry.bytes))
+        let header = BlockHeader(
+            chainID: genesis.chainID, height: 0, prevHash: .zero, timestampMs: genesis.createdAtMs, entryCount: 1,
+            entriesRoot: frontier.root, logSize: 1, logRoot: frontier.root, stateDigest: state.digest, listsDigest: .zero
+        )
+        let block = CommittedBlock(
+            header: SignedBlockHeader(signing: header, with: registrarKey), entries: [entry], frontier: frontier, rejected: []
+        )
+        return (block, state)
+    }
+}

@@ -1,0 +1,31 @@
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// Where a settled entry sits: DESIGN.md's receipt `{"id","status","height","leaf_index","log_size"}`.
+public struct Receipt: Hashable, Sendable, Codable {
+    public let id: Hash32
+    public let height: Height
+    public let leafIndex: UInt64
+    public let logSize: UInt64
+}
+
+/// What became of one submitted entry.
+public enum Outcome: Equatable, Sendable {
+    case settled(Receipt)
+    case rejected(id: Hash32, Rejection)
+    /// The block could not be made durable; nothing of it was kept, the entry may be resubmitted.
+    case failed(id: Hash32, message: String)
+
+    public var id: Hash32 {
+        switch self {
+        case .settled(let receipt): receipt.id
+        case .rejected(let id, _), .failed(let id, _): id
+        }
+    }
+}
+
+/// A full intake queue: the caller should retry later (HTTP 503 with Retry-After).
+public struct IntakeFull: Error, Sendable, CustomStringConvertible {
+    public let retryAfterSeconds: Int
+    public var description: String { "intake queue is full; retry after \(retryAfterSeconds) s" }
+}

@@ -1,1 +1,0 @@
-// PlimsollSettlement: filled by later issues (see DESIGN.md: Modules).

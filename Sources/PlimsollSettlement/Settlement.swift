@@ -1,0 +1,127 @@
+public import Foundation
+public import PlimsollCore
+public import PlimsollCrypto
+public import PlimsollStore
+
+/// Bounds and timing of settlement (DESIGN.md defaults).
+public struct SettlementConfig: Sendable {
+    /// A batch is cut at this many entries...
+    public var batchEntriesMax = 8190
+    /// ...or this long after the first entry waits, whichever comes first.
+    public var batchWindowMs = 10
+    /// Entries waiting in intake; past this, `submit` answers `IntakeFull`.
+    public var intakeEntriesMax = 250_000
+
+    public init() {}
+}
+
+/// The one writer of a registry: intake, batcher, parallel verification, apply, commit.
+///
+/// A submitter hears "settled" only after its block's SQLite transaction is durable. The actor
+/// owns the ledger state and the store's write side; readers use the store directly.
+public actor Settlement {
+    private struct Pending {
+        let candidate: Candidate
+        let continuation: CheckedContinuation<Outcome, Never>
+    }
+
+    public let store: SQLiteStore
+    private let registrarKey: SigningKey
+    private let config: SettlementConfig
+    private let clock: @Sendable () -> TimestampMs
+    private var ledger: Ledger
+    private var tip: StoreTip
+    private var queue: [Pending] = []
+    private var running = false
+    private var lastRegistrarSequence: UInt64
+
+    /// Opens settlement on a store, loading its state (no replay) and checking its tip.
+    /// - Throws: `StoreError`, or `CLI`-worthy errors when `registrarKey` is not this registry's.
+    public init(
+        store: SQLiteStore, registrarKey: SigningKey, config: SettlementConfig = SettlementConfig(),
+        clock: @escaping @Sendable () -> TimestampMs = Settlement.wallClockMs
+    ) throws(StoreError) {
+        guard registrarKey.publicKey == store.genesis.registrarKey else {
+            throw StoreError(.corrupt, "the registrar key file does not match this registry's registrar key")
+        }
+        let (state, tip) = try store.loadLedger()
+        self.store = store
+        self.registrarKey = registrarKey
+        self.config = config
+        self.clock = clock
+        self.ledger = Ledger(state: state)
+        self.tip = tip
+        self.lastRegistrarSequence = state.counters.registrarSequence
+    }
+
+    @Sendable public static func wallClockMs() -> TimestampMs { UInt64(Date().timeIntervalSince1970 * 1000) }
+
+    public var state: LedgerState { ledger.state }
+    public var latestHeader: SignedBlockHeader { tip.header }
+    public var pendingCount: Int { queue.count }
+
+    /// Queues an entry and waits until it is settled or rejected.
+    /// - Throws: `IntakeFull` when the intake queue is at its bound; nothing was queued.
+    public func submit(_ entry: Entry) async throws(IntakeFull) -> Outcome {
+        guard queue.count < config.intakeEntriesMax else { throw IntakeFull(retryAfterSeconds: 1) }
+        let candidate = Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false)
+        return await withCheckedContinuation { continuation in
+            queue.append(Pending(candidate: candidate, continuation: continuation))
+            startBatcher()
+        }
+    }
+
+    /// Signs a registrar action with the next registrar sequence number and submits it.
+    public func submitRegistrar(_ action: RegistrarAction) async throws(IntakeFull) -> Outcome {
+        lastRegistrarSequence += 1
+        let entry = RegistrarEntry.signed(
+            action, sequence: lastRegistrarSequence, chainID: ledger.state.chainID, by: registrarKey
+        )
+        return try await submit(.registrar(entry))
+    }
+
+    private func startBatcher() {
+        guard !running else { return }
+        running = true
+        Task { await runBatches() }
+    }
+
+    private func runBatches() async {
+        while !queue.isEmpty {
+            if queue.count < config.batchEntriesMax {
+                try? await Task.sleep(nanoseconds: UInt64(config.batchWindowMs) * 1_000_000)
+            }
+            let batch = Array(queue.prefix(config.batchEntriesMax))
+            queue.removeFirst(batch.count)
+            await settle(batch)
+        }
+        running = false
+    }
+
+    private func settle(_ batch: [Pending]) async {
+        let valid = await Verifier.verify(
+            batch.map(\.candidate.entry), chainID: ledger.state.chainID, registrarKey: registrarKey.publicKey
+        )
+        var candidates = batch.map(\.candidate)
+        for index in candidates.indices { candidates[index].signatureValid = valid[index] }
+        var next = ledger
+        next.clearDirty()
+        let (block, outcomes) = BlockBuilder.build(
+            ledger: &next, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
+        )
+        var final = outcomes
+        if let block {
+            do {
+                try store.commit(block, state: next.state, dirty: next.dirty)
+                ledger = next
+                tip = StoreTip(header: block.header, frontier: block.frontier)
+            } catch {
+                final = outcomes.map { outcome in
+                    guard case .settled(let receipt) = outcome else { return outcome }
+                    return .failed(id: receipt.id, message: error.description)
+                }
+            }
+        }
+        for (pending, outcome) in zip(batch, final) { pending.continuation.resume(returning: outcome) }
+    }
+}

@@ -1,0 +1,35 @@
+import Foundation
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// Signature checks of a batch, spread over every core before the single-threaded apply.
+public enum Verifier {
+    /// Whether each entry's signature verifies, in input order.
+    public static func verify(_ entries: [Entry], chainID: Hash32, registrarKey: XOnlyPublicKey) async -> [Bool] {
+        let workers = max(1, min(System.cores, entries.count / 64))
+        if workers == 1 { return entries.map { check($0, chainID, registrarKey) } }
+        let chunk = (entries.count + workers - 1) / workers
+        return await withTaskGroup(of: (Int, [Bool]).self) { group in
+            for worker in 0..<workers {
+                let range = (worker * chunk)..<min(entries.count, (worker + 1) * chunk)
+                let slice = Array(entries[range])
+                group.addTask { (worker, slice.map { check($0, chainID, registrarKey) }) }
+            }
+            var parts = [[Bool]](repeating: [], count: workers)
+            for await (worker, results) in group { parts[worker] = results }
+            return parts.flatMap { $0 }
+        }
+    }
+
+    static func check(_ entry: Entry, _ chainID: Hash32, _ registrarKey: XOnlyPublicKey) -> Bool {
+        switch entry {
+        case .genesis: true
+        case .transfer(let signed): signed.transfer.chainID == chainID && signed.signatureValid
+        case .registrar(let registrar): registrar.signatureValid(chainID: chainID, registrarKey: registrarKey)
+        }
+    }
+}
+
+enum System {
+    static let cores = max(1, ProcessInfo.processInfo.activeProcessorCount)
+}

@@ -1,0 +1,125 @@
+import Foundation
+import GRDB
+public import PlimsollCore
+import PlimsollCrypto
+
+extension SQLiteStore {
+    /// Writes one block in ONE transaction: entries, header, the state rows it changed and its
+    /// balance history. When this returns, the block is durable (`synchronous=FULL`).
+    /// - Precondition: `block` extends the stored tip; `state` is the state after the block.
+    public func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) throws(StoreError) {
+        do {
+            try pool.write { db in try write(block, state: state, dirty: dirty, db) }
+        } catch {
+            throw StoreError(.io, "cannot commit block \(block.header.header.height): \(error)")
+        }
+    }
+
+    func write(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet, _ db: Database) throws {
+        let header = block.header.header
+        let hash = header.hash
+        if header.height > 0 {
+            let previous = try Data.fetchOne(db, sql: "SELECT hash FROM blocks WHERE height = ?", arguments: [header.height - 1])
+            precondition(previous.map(Array.init) == header.prevHash.bytes, "block \(header.height) does not extend the stored tip")
+        } else {
+            precondition(header.prevHash == .zero)
+        }
+        try db.execute(
+            sql: """
+                INSERT INTO blocks (height, hash, header, signature, timestamp_ms, entry_count, log_size, frontier)
+                VALUES (?, ?, ?, ?, ?, ?, ?, ?)
+                """,
+            arguments: [
+                header.height, Data(hash.bytes), Data(header.canonicalBytes), Data(block.header.signature.bytes),
+                header.timestampMs, header.entryCount, header.logSize, Data(Self.encode(block.frontier)),
+            ]
+        )
+        let insertEntry = try db.cachedStatement(
+            sql: "INSERT INTO entries (leaf_index, height, kind, entry_id, bytes) VALUES (?, ?, ?, ?, ?)"
+        )
+        for (offset, entry) in block.entries.enumerated() {
+            let bytes = entry.bytes
+            try insertEntry.execute(arguments: [
+                block.firstLeafIndex + UInt64(offset), header.height, bytes[0], Data(entry.id.bytes), Data(bytes),
+            ])
+        }
+        let insertRejection = try db.cachedStatement(
+            sql: "INSERT INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
+        )
+        for rejected in block.rejected {
+            try insertRejection.execute(arguments: [
+                Data(rejected.id.bytes), rejected.kind, rejected.rejection.code.rawValue, rejected.rejection.message,
+                header.timestampMs,
+            ])
+        }
+        try writeState(state, dirty: dirty, height: header.height, db)
+    }
+
+    private func writeState(_ state: LedgerState, dirty: DirtySet, height: Height, _ db: Database) throws {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .sortedKeys
+        if dirty.counters {
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO counters (id, record) VALUES (1, ?)",
+                arguments: [try encoder.encode(state.counters)]
+            )
+        }
+        for id in dirty.parties {
+            let record = state.parties[id]!
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO parties (id, name, country, record) VALUES (?, ?, ?, ?)",
+                arguments: [id.raw, record.party.name, record.party.country.code, try encoder.encode(record)]
+            )
+        }
+        for key in dirty.keys {
+            let record = state.keys[key]!
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO keys (key, party, last_nonce, record) VALUES (?, ?, ?, ?)",
+                arguments: [Data(key.bytes), record.party.raw, record.lastNonce, try encoder.encode(record)]
+            )
+        }
+        for asset in dirty.vessels {
+            let record = state.vessels[asset]!
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO vessels (asset, status, record) VALUES (?, ?, ?)",
+                arguments: [asset.text, record.vessel.status.rawValue, try encoder.encode(record)]
+            )
+        }
+        for id in dirty.links {
+            let link = state.links[id]!
+            try db.execute(
+                sql: "INSERT OR REPLACE INTO ownership_links (id, owner, owned, record) VALUES (?, ?, ?, ?)",
+                arguments: [id.raw, link.owner.raw, link.owned.raw, try encoder.encode(link)]
+            )
+        }
+        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO balances (asset, key, units) VALUES (?, ?, ?)")
+        let delete = try db.cachedStatement(sql: "DELETE FROM balances WHERE asset = ? AND key = ?")
+        let history = try db.cachedStatement(
+            sql: "INSERT OR REPLACE INTO balance_history (asset, key, height, units) VALUES (?, ?, ?, ?)"
+        )
+        for address in dirty.balances {
+            let units = state.balance(address.asset, address.key)
+            let key = Data(address.key.bytes)
+            if units == 0 {
+                try delete.execute(arguments: [address.asset.text, key])
+            } else {
+                try upsert.execute(arguments: [address.asset.text, key, units])
+            }
+            try history.execute(arguments: [address.asset.text, key, height, units])
+        }
+    }
+
+    static func encode(_ frontier: MerkleFrontier) -> [UInt8] {
+        var bytes: [UInt8] = []
+        withUnsafeBytes(of: frontier.size.bigEndian) { bytes.append(contentsOf: $0) }
+        for node in frontier.nodes { bytes.append(contentsOf: node.bytes) }
+        return bytes
+    }
+
+    static func decodeFrontier(_ bytes: [UInt8]) -> MerkleFrontier? {
+        guard bytes.count >= 8, (bytes.count - 8) % 32 == 0 else { return nil }
+        let size = bytes[0..<8].reduce(UInt64(0)) { $0 << 8 | UInt64($1) }
+        let nodes = stride(from: 8, to: bytes.count, by: 32).map { try! Hash32(bytes: bytes[$0..<($0 + 32)]) }
+        return MerkleFrontier(size: size, nodes: nodes)
+    }
+}

@@ -1,0 +1,131 @@
+import Foundation
+import GRDB
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// A stored entry with its place in the log.
+public struct StoredEntry: Sendable {
+    public let leafIndex: UInt64
+    public let height: Height
+    public let entry: Entry
+}
+
+/// One holder line of a cap table.
+public struct Holding: Sendable, Equatable, Codable {
+    public let key: KeyRef
+    public let party: PartyID?
+    public let units: UInt64
+}
+
+/// Read queries: index lookups on the reader pool, never a replay (DESIGN.md: Storage).
+extension SQLiteStore {
+    public func latestHeight() throws -> Height {
+        try pool.read { try UInt64.fetchOne($0, sql: "SELECT MAX(height) FROM blocks") } ?? 0
+    }
+
+    /// Signed headers of blocks `from ..< from + limit`.
+    public func blocks(from height: Height, limit: Int) throws -> [SignedBlockHeader] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT header, signature FROM blocks WHERE height >= ? ORDER BY height LIMIT ?",
+                arguments: [height, limit]
+            ).map { row in
+                SignedBlockHeader(
+                    header: try BlockHeader(canonicalBytes: Array(row["header"] as Data)),
+                    signature: try SchnorrSignature(bytes: Array(row["signature"] as Data))
+                )
+            }
+        }
+    }
+
+    public func block(at height: Height) throws -> SignedBlockHeader? {
+        try blocks(from: height, limit: 1).first { $0.header.height == height }
+    }
+
+    /// The entries of one block, in log order.
+    public func entries(inBlock height: Height) throws -> [StoredEntry] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE height = ? ORDER BY leaf_index",
+                arguments: [height]
+            ).map(Self.storedEntry)
+        }
+    }
+
+    /// Entries `from ..< from + limit` by leaf index, for export and replay.
+    public func entries(fromLeaf index: UInt64, limit: Int) throws -> [StoredEntry] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
+                arguments: [index, limit]
+            ).map(Self.storedEntry)
+        }
+    }
+
+    /// The settled entry with this id (a transfer id, or the SHA-256 of other entries' bytes).
+    public func entry(id: Hash32) throws -> StoredEntry? {
+        try pool.read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE entry_id = ? ORDER BY leaf_index LIMIT 1",
+                arguments: [Data(id.bytes)]
+            ).map(Self.storedEntry)
+        }
+    }
+
+    /// Current non-zero balances of one key.
+    public func balances(of key: KeyRef) throws -> [(asset: AssetID, units: UInt64)] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT asset, units FROM balances WHERE key = ? ORDER BY asset", arguments: [Data(key.bytes)])
+                .map { (try AssetID($0["asset"] as String), $0["units"] as UInt64) }
+        }
+    }
+
+    /// Holders of `asset` at `height` (latest when nil), largest first; index lookups only.
+    public func capTable(_ asset: AssetID, at height: Height? = nil) throws -> [Holding] {
+        try pool.read { db in
+            let rows: [Row]
+            if let height {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT h.key AS key, h.units AS units, k.party AS party
+                        FROM balance_history h LEFT JOIN keys k ON k.key = h.key
+                        WHERE h.asset = ?1 AND h.units > 0 AND h.height = (
+                            SELECT MAX(height) FROM balance_history
+                            WHERE asset = ?1 AND key = h.key AND height <= ?2)
+                        """,
+                    arguments: [asset.text, height]
+                )
+            } else {
+                rows = try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT b.key AS key, b.units AS units, k.party AS party
+                        FROM balances b LEFT JOIN keys k ON k.key = b.key WHERE b.asset = ?
+                        """,
+                    arguments: [asset.text]
+                )
+            }
+            return try rows.map { row in
+                Holding(
+                    key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)),
+                    party: (row["party"] as UInt64?).map(PartyID.init), units: row["units"]
+                )
+            }.sorted { ($0.units, $1.key) > ($1.units, $0.key) }
+        }
+    }
+
+    /// Rejections recorded for an entry id (the audit table regulators read).
+    public func rejections(of id: Hash32) throws -> [(code: String, message: String, atMs: UInt64)] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db, sql: "SELECT code, message, decided_at_ms FROM rejections WHERE entry_id = ? ORDER BY seq",
+                arguments: [Data(id.bytes)]
+            ).map { ($0["code"], $0["message"], $0["decided_at_ms"]) }
+        }
+    }
+
+    private static func storedEntry(_ row: Row) throws -> StoredEntry {
+        StoredEntry(leafIndex: row["leaf_index"], height: row["height"], entry: try Entry(bytes: Array(row["bytes"] as Data)))
+    }
+}

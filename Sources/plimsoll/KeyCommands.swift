@@ -1,0 +1,51 @@
+import ArgumentParser
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+
+struct KeyCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "key", abstract: "Holder keys.", subcommands: [New.self, Bind.self]
+    )
+
+    struct New: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Write a new 0600 holder key file and print its public key.")
+
+        @Option(help: "Key file to create (never overwritten).") var out: String
+        @Option(help: "Also bind the key to this party (needs --registry).") var bind: PartyArgument?
+        @OptionGroup var options: RegistryOptions
+
+        func run() async throws {
+            var rng = SystemRandomNumberGenerator()
+            let key = SigningKey.generate(using: &rng)
+            var receipt: ReceiptView?
+            if let bind {
+                let registry = try OpenRegistry.open(options)
+                try KeyFile.write(key, to: URL(fileURLWithPath: out))
+                receipt = try await registry.settle(.bindKey(key.publicKey, to: bind.id)).view
+            } else {
+                try KeyFile.write(key, to: URL(fileURLWithPath: out))
+            }
+            struct View: Encodable {
+                let key: String
+                let receipt: ReceiptView?
+            }
+            let text = key.publicKey.hex + (receipt.map { "\nsettled \($0.id) height \($0.height)" } ?? "")
+            Output.emit(options.json, View(key: key.publicKey.hex, receipt: receipt), text: text)
+        }
+    }
+
+    struct Bind: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Bind a public key to a party.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "x-only public key, 64 hex.") var key: KeyArgument
+        @Option(help: "Party id.") var party: PartyArgument
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            let receipt = try await registry.settle(.bindKey(key.key, to: party.id))
+            Output.emit(options.json, receipt.view, text: receipt.line)
+        }
+    }
+}

@@ -1,0 +1,57 @@
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// An opened registry with its single writer: the lock, the store and settlement.
+///
+/// Only one process may write a registry; the lock (`flock` on `registry.lock`) turns a second
+/// writer into a clear error instead of a forked log.
+struct OpenRegistry {
+    let folder: URL
+    let store: SQLiteStore
+    let settlement: Settlement
+    private let lockDescriptor: Int32
+
+    static func open(_ options: RegistryOptions, config: SettlementConfig = SettlementConfig()) throws -> OpenRegistry {
+        let folder = options.registryURL
+        let dbURL = folder.appendingPathComponent(SQLiteStore.fileName)
+        guard FileManager.default.fileExists(atPath: dbURL.path) else {
+            throw CLIError("no registry in \(folder.path) (run plimsoll init, or pass --registry)")
+        }
+        let lockPath = folder.appendingPathComponent("registry.lock").path
+        let fd = Glibc.open(lockPath, O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw CLIError("cannot open \(lockPath)") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw CLIError("registry \(folder.path) is in use by another process")
+        }
+        let key = try KeyFile.read(folder.appendingPathComponent(RegistryFolder.registrarKeyName))
+        let store = try SQLiteStore.open(at: dbURL)
+        let settlement = try Settlement(store: store, registrarKey: key, config: config)
+        return OpenRegistry(folder: folder, store: store, settlement: settlement, lockDescriptor: fd)
+    }
+
+    /// Settles one registrar action; a rejection becomes a one-line CLI error with its code.
+    func settle(_ action: RegistrarAction) async throws -> Receipt {
+        try Self.receipt(try await settlement.submitRegistrar(action))
+    }
+
+    func settle(_ entry: Entry) async throws -> Receipt {
+        try Self.receipt(try await settlement.submit(entry))
+    }
+
+    static func receipt(_ outcome: Outcome) throws -> Receipt {
+        switch outcome {
+        case .settled(let receipt): return receipt
+        case .rejected(_, let rejection): throw CLIError("rejected \(rejection.code.rawValue): \(rejection.message)")
+        case .failed(_, let message): throw CLIError("not settled: \(message)")
+        }
+    }
+
+    var state: LedgerState { get async { await settlement.state } }
+}

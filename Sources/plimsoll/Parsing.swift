@@ -1,0 +1,74 @@
+public import ArgumentParser
+public import PlimsollCore
+public import PlimsollCrypto
+import Foundation
+import PlimsollSettlement
+
+/// Argument types parsed once, at the edge, into the core's typed values.
+struct KeyArgument: ExpressibleByArgument {
+    let key: XOnlyPublicKey
+    init?(argument: String) {
+        guard let key = try? XOnlyPublicKey(hex: argument) else { return nil }
+        self.key = key
+    }
+    static var defaultCompletionKind: CompletionKind { .default }
+}
+
+struct AssetArgument: ExpressibleByArgument {
+    let asset: AssetID
+    init?(argument: String) {
+        guard let asset = try? AssetID(argument, prefixOptional: true) else { return nil }
+        self.asset = asset
+    }
+}
+
+struct PartyArgument: ExpressibleByArgument {
+    let id: PartyID
+    init?(argument: String) {
+        guard let raw = UInt64(argument), raw > 0 else { return nil }
+        id = PartyID(raw)
+    }
+}
+
+struct CountryArgument: ExpressibleByArgument {
+    let country: Country
+    init?(argument: String) {
+        guard let country = try? Country(argument) else { return nil }
+        self.country = country
+    }
+}
+
+/// A role on a vessel amendment: a party id, or `none` to clear it.
+struct RoleArgument: ExpressibleByArgument {
+    let change: VesselAmendment.RoleChange
+    init?(argument: String) {
+        if argument == "none" {
+            change = .clear
+        } else if let party = PartyArgument(argument: argument) {
+            change = .set(party.id)
+        } else {
+            return nil
+        }
+    }
+}
+
+extension Party.Kind: ExpressibleByArgument {}
+extension OwnershipLink.Kind: ExpressibleByArgument {}
+
+extension Receipt {
+    var view: ReceiptView { ReceiptView(id: id.hex, height: height, leaf_index: leafIndex, log_size: logSize) }
+    var line: String { "settled \(id.hex) height \(height) leaf \(leafIndex) log_size \(logSize)" }
+}
+
+struct Hash32Argument: ExpressibleByArgument {
+    let hash: Hash32
+    init?(argument: String) {
+        guard let hash = try? Hash32(hex: argument) else { return nil }
+        self.hash = hash
+    }
+
+    init(file: String) throws {
+        guard let data = FileManager.default.contents(atPath: file) else { throw CLIError("cannot read \(file)") }
+        hash = Hashing.sha256(Array(data))
+    }
+}

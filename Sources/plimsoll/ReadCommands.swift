@@ -1,0 +1,162 @@
+import ArgumentParser
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollStore
+
+struct Balance: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Current balances of a key.")
+
+    @OptionGroup var options: RegistryOptions
+    @Option(help: "Key, 64 hex.") var key: KeyArgument
+
+    func run() async throws {
+        let store = try ReadOnly.store(options)
+        let rows = try store.balances(of: key.key)
+        struct Line: Encodable {
+            let asset: String
+            let units: UInt64
+        }
+        let lines = rows.map { Line(asset: $0.asset.text, units: $0.units) }
+        Output.emit(options.json, lines, text: lines.isEmpty ? "no units" : lines.map { "\($0.asset) \($0.units)" }.joined(separator: "\n"))
+    }
+}
+
+struct CapTable: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "cap-table", abstract: "Holders of a vessel, now or at a height.")
+
+    @OptionGroup var options: RegistryOptions
+    @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
+    @Option(help: "Block height (default: latest).") var height: UInt64?
+
+    func run() async throws {
+        let store = try ReadOnly.store(options)
+        let latest = try store.latestHeight()
+        if let height, height > latest { throw CLIError("height \(height) is above the latest block \(latest)") }
+        let at = height ?? latest
+        let holdings = try store.capTable(vessel.asset, at: height)
+        struct View: Encodable {
+            let vessel: String
+            let height: UInt64
+            let holders: [Holding]
+        }
+        let text = (["cap table of \(vessel.asset) at height \(at)"] + holdings.map {
+            "  \($0.key.hex)  party \($0.party.map(String.init(describing:)) ?? "-")  \($0.units) units"
+        }).joined(separator: "\n")
+        Output.emit(options.json, View(vessel: vessel.asset.text, height: at, holders: holdings), text: text)
+    }
+}
+
+struct Log: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Blocks and their entries.")
+
+    @OptionGroup var options: RegistryOptions
+    @Option(help: "First height.") var from: UInt64 = 0
+    @Option(help: "Most blocks to print.") var limit: Int = 50
+
+    func validate() throws {
+        guard (1...1000).contains(limit) else { throw ValidationError("--limit must be 1 ... 1000") }
+    }
+
+    func run() async throws {
+        let store = try ReadOnly.store(options)
+        var views: [BlockView] = []
+        for signed in try store.blocks(from: from, limit: limit) {
+            let entries = try store.entries(inBlock: signed.header.height)
+            views.append(BlockView(signed, entries: entries))
+        }
+        Output.emit(options.json, views, text: views.map(\.text).joined(separator: "\n"))
+    }
+}
+
+/// A block as `log` and `demo` print it: DESIGN.md's header members plus the entries.
+struct BlockView: Encodable {
+    struct EntryView: Encodable {
+        let leaf_index: UInt64
+        let kind: String
+        let id: String
+        let summary: String
+    }
+
+    let height: UInt64, hash: String, header: String, signature: String, version: UInt16, chain_id: String
+    let prev_hash: String, timestamp_ms: UInt64, entry_count: UInt32, entries_root: String, log_size: UInt64
+    let log_root: String, state_digest: String, lists_digest: String
+    let entries: [EntryView]
+
+    init(_ signed: SignedBlockHeader, entries: [StoredEntry]) {
+        let h = signed.header
+        height = h.height
+        hash = h.hash.hex
+        header = Hex.encode(h.canonicalBytes)
+        signature = signed.signature.hex
+        version = BlockHeader.version
+        chain_id = h.chainID.hex
+        prev_hash = h.prevHash.hex
+        timestamp_ms = h.timestampMs
+        entry_count = h.entryCount
+        entries_root = h.entriesRoot.hex
+        log_size = h.logSize
+        log_root = h.logRoot.hex
+        state_digest = h.stateDigest.hex
+        lists_digest = h.listsDigest.hex
+        self.entries = entries.map { EntryView(leaf_index: $0.leafIndex, kind: $0.entry.kindName, id: $0.entry.id.hex, summary: $0.entry.summary) }
+    }
+
+    var text: String {
+        var lines = ["block \(height) hash \(hash.prefix(16))… prev \(prev_hash.prefix(16))… time \(timestamp_ms) entries \(entry_count) log_size \(log_size)"]
+        for entry in entries { lines.append("  #\(entry.leaf_index) \(entry.kind) \(entry.summary)") }
+        return lines.joined(separator: "\n")
+    }
+}
+
+extension Entry {
+    /// One line for people.
+    var summary: String {
+        switch self {
+        case .genesis(let genesis): return "registry \"\(genesis.name)\" registrar \(genesis.registrarKey.hex.prefix(16))…"
+        case .transfer(let signed):
+            let t = signed.transfer
+            return "\(t.amount) × \(t.asset) \(t.from.hex.prefix(12))… → \(t.to.hex.prefix(12))… nonce \(t.nonce)"
+        case .registrar(let entry):
+            switch entry.action {
+            case .registerParty(let p): return "\(p.kind.rawValue) \"\(p.name)\" \(p.country)"
+            case .bindKey(let key, let party): return "key \(key.hex.prefix(16))… → party \(party)"
+            case .declareOwnership(let d): return "party \(d.owner) owns \(d.shareBps) bps of party \(d.owned) (\(d.kind.rawValue))"
+            case .endOwnership(let link): return "link \(link) ended"
+            case .registerVessel(let v): return "\(v.asset) \"\(v.name)\" flag \(v.flag) \(v.units) units owner party \(v.roles.owner)"
+            case .amendVessel(let a): return "\(a.asset) amended"
+            case .issue(let asset, let key, let units): return "\(units) × \(asset) → \(key.hex.prefix(12))…"
+            case .freeze(let target, let reason): return "\(target.summary) frozen: \(reason)"
+            case .unfreeze(let target, let reason): return "\(target.summary) unfrozen: \(reason)"
+            case .forcedTransfer(let asset, let from, let to, let units, let order):
+                return "\(units) × \(asset) \(from.hex.prefix(12))… → \(to.hex.prefix(12))… under order \(order)"
+            case .deregisterVessel(let asset, let reason): return "\(asset) deregistered: \(reason)"
+            case .setRules(let rules):
+                return "rules: max holders \(rules.maxHoldersPerVessel), min holding \(rules.minimumHolding), excluded \(rules.excludedCountries.map(\.code).joined(separator: ","))"
+            case .recordScreening(let party, let status, let evidence): return "party \(party) screening \(status.rawValue): \(evidence)"
+            }
+        }
+    }
+}
+
+extension FreezeTarget {
+    var summary: String {
+        switch self {
+        case .party(let party, let asset): "party \(party)" + (asset.map { " for \($0)" } ?? "")
+        case .key(let key, let asset): "key \(key.hex.prefix(12))…" + (asset.map { " for \($0)" } ?? "")
+        case .keyUnits(let key, let asset, let units): "\(units) units of \(asset) on key \(key.hex.prefix(12))…"
+        case .vessel(let asset): "vessel \(asset)"
+        }
+    }
+}
+
+/// Read commands open the store without the writer lock or the registrar key.
+enum ReadOnly {
+    static func store(_ options: RegistryOptions) throws -> SQLiteStore {
+        let url = options.registryURL.appendingPathComponent(SQLiteStore.fileName)
+        guard FileManager.default.fileExists(atPath: url.path) else {
+            throw CLIError("no registry in \(options.registryURL.path) (run plimsoll init, or pass --registry)")
+        }
+        return try SQLiteStore.open(at: url)
+    }
+}

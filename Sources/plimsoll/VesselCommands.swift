@@ -1,0 +1,131 @@
+import ArgumentParser
+import PlimsollCore
+
+struct VesselCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "vessel", abstract: "Register and amend vessels.", subcommands: [Register.self, Amend.self, Deregister.self]
+    )
+
+    struct Register: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Register a vessel and fix its number of units.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "IMO number, 7 digits with a valid check digit (IMO prefix optional).") var imo: AssetArgument
+        @Option(help: "Vessel name.") var name: String
+        @Option(help: "Flag state, ISO 3166-1 alpha-2.") var flag: CountryArgument
+        @Option(help: "Ship type.") var type: String = "general cargo"
+        @Option(help: "Gross tonnage.") var grossTonnage: UInt32 = 0
+        @Option(help: "Total units, fixed for the vessel's life.") var units: UInt64 = 64
+        @Option(help: "Registered owner party.") var owner: PartyArgument
+        @Option(help: "Ship manager / ISM company party.") var manager: PartyArgument?
+        @Option(help: "Operator party.") var `operator`: PartyArgument?
+        @Option(help: "Bareboat charterer party.") var charterer: PartyArgument?
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            let roles = Vessel.Roles(owner: owner.id, manager: manager?.id, operator: `operator`?.id, charterer: charterer?.id)
+            let registration = VesselRegistration(
+                asset: imo.asset, name: name, flag: flag.country, type: type, grossTonnage: grossTonnage, roles: roles, units: units
+            )
+            let receipt = try await registry.settle(.registerVessel(registration))
+            Output.emit(options.json, receipt.view, text: "vessel \(imo.asset) \(units) units\n\(receipt.line)")
+        }
+    }
+
+    struct Amend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Amend a vessel (name and flag changes are kept in its history).")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "IMO number.") var imo: AssetArgument
+        @Option(help: "New name.") var name: String?
+        @Option(help: "New flag.") var flag: CountryArgument?
+        @Option(help: "New ship type.") var type: String?
+        @Option(help: "New gross tonnage.") var grossTonnage: UInt32?
+        @Option(help: "New registered owner party.") var owner: PartyArgument?
+        @Option(help: "Manager party, or none.") var manager: RoleArgument?
+        @Option(help: "Operator party, or none.") var `operator`: RoleArgument?
+        @Option(help: "Charterer party, or none.") var charterer: RoleArgument?
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            var amendment = VesselAmendment(asset: imo.asset)
+            amendment.name = name
+            amendment.flag = flag?.country
+            amendment.type = type
+            amendment.grossTonnage = grossTonnage
+            amendment.owner = owner?.id
+            amendment.manager = manager?.change
+            amendment.operator = `operator`?.change
+            amendment.charterer = charterer?.change
+            let receipt = try await registry.settle(.amendVessel(amendment))
+            Output.emit(options.json, receipt.view, text: receipt.line)
+        }
+    }
+
+    struct Deregister: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Deregister a vessel; its units can no longer move.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "IMO number.") var imo: AssetArgument
+        @Option(help: "Reason, kept in the log.") var reason: String
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            let receipt = try await registry.settle(.deregisterVessel(imo.asset, reason: reason))
+            Output.emit(options.json, receipt.view, text: receipt.line)
+        }
+    }
+}
+
+struct OwnCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "own", abstract: "Declare and end ownership links.", subcommands: [Declare.self, End.self]
+    )
+
+    struct Declare: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Declare that one party owns a share of another.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Owner party.") var owner: PartyArgument
+        @Option(help: "Owned party.") var owned: PartyArgument
+        @Option(help: "Share in basis points, 0...10000.") var shareBps: UInt16
+        @Option(help: "shareholding, voting, control, nominee or trustee.") var kind: OwnershipLink.Kind = .shareholding
+        @Option(help: "SHA-256 of the evidence document, 64 hex.") var evidence: String?
+        @Option(help: "Evidence document to hash instead.") var evidenceFile: String?
+
+        func run() async throws {
+            let digest: Hash32Argument
+            if let evidenceFile {
+                digest = try Hash32Argument(file: evidenceFile)
+            } else if let evidence, let parsed = Hash32Argument(argument: evidence) {
+                digest = parsed
+            } else {
+                throw CLIError("give --evidence (64 hex) or --evidence-file")
+            }
+            let registry = try OpenRegistry.open(options)
+            let declaration = OwnershipDeclaration(
+                owner: owner.id, owned: owned.id, shareBps: shareBps, kind: kind, evidence: digest.hash
+            )
+            let receipt = try await registry.settle(.declareOwnership(declaration))
+            let link = await registry.state.counters.nextLinkID - 1
+            struct View: Encodable {
+                let link: UInt64
+                let receipt: ReceiptView
+            }
+            Output.emit(options.json, View(link: link, receipt: receipt.view), text: "link \(link)\n\(receipt.line)")
+        }
+    }
+
+    struct End: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "End an ownership link at the settling block's time.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Link id.") var link: UInt64
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            let receipt = try await registry.settle(.endOwnership(LinkID(link)))
+            Output.emit(options.json, receipt.view, text: receipt.line)
+        }
+    }
+}
