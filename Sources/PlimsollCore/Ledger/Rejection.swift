@@ -30,7 +30,6 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable {
     case notFrozen = "NOT_FROZEN"
     case alreadyFrozen = "ALREADY_FROZEN"
     case alreadyEnded = "ALREADY_ENDED"
-    case vesselHasHolders = "VESSEL_HAS_HOLDERS"
 }
 
 /// A refused entry: a stable code for machines and a message for people (STYLE.md: Errors).

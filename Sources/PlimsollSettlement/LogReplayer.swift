@@ -1,0 +1,90 @@
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// Why a replayed log was refused: which block and entry broke, and how.
+public struct ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
+    public let height: Height
+    public let leafIndex: UInt64?
+    public let message: String
+
+    public var description: String {
+        "block \(height)" + (leafIndex.map { " entry \($0)" } ?? "") + ": \(message)"
+    }
+}
+
+/// Re-applies a log block by block from genesis and checks every header against what it recomputes:
+/// hash chain, registrar signature, entries root, log size and root, and the state digest.
+///
+/// Used to prove that the live store and its log agree, and by offline verification. Accepted
+/// transfers are replayed with intake time = block time: a block's time is never before intake,
+/// so an entry that passed `EXPIRY_TOO_FAR` live passes it again.
+public struct LogReplayer {
+    public private(set) var ledger: Ledger
+    public private(set) var frontier = MerkleFrontier()
+    public private(set) var lastHeader: BlockHeader
+
+    /// Starts from block 0, which must hold exactly the genesis entry.
+    public init(genesisBlock: SignedBlockHeader, genesisEntry: Entry) throws(ReplayError) {
+        guard case .genesis(let genesis) = genesisEntry else {
+            throw ReplayError(height: 0, leafIndex: 0, message: "the first entry is not a genesis record")
+        }
+        let header = genesisBlock.header
+        ledger = Ledger(genesis: genesis)
+        lastHeader = header
+        frontier.append(leafHash: Merkle.leafHash(genesisEntry.bytes))
+        try Self.checkSignature(genesisBlock, genesis)
+        guard header.height == 0, header.prevHash == .zero, header.chainID == genesis.chainID else {
+            throw ReplayError(height: header.height, leafIndex: nil, message: "block 0 must have height 0, zero prev_hash and the genesis chain_id")
+        }
+        try checkTotals(header, entriesRoot: frontier.root)
+    }
+
+    /// Applies the next block's entries and checks its header.
+    public mutating func apply(block signed: SignedBlockHeader, entries: [Entry], verifiedSignatures: [Bool]? = nil) throws(ReplayError) {
+        let header = signed.header
+        let genesis = ledger.state.genesis
+        guard header.height == lastHeader.height + 1 else {
+            throw ReplayError(height: header.height, leafIndex: nil, message: "expected height \(lastHeader.height + 1)")
+        }
+        guard header.chainID == genesis.chainID else { throw ReplayError(height: header.height, leafIndex: nil, message: "chain_id differs") }
+        guard header.prevHash == lastHeader.hash else {
+            throw ReplayError(height: header.height, leafIndex: nil, message: "prev_hash is not the hash of block \(lastHeader.height)")
+        }
+        guard header.timestampMs >= lastHeader.timestampMs else {
+            throw ReplayError(height: header.height, leafIndex: nil, message: "timestamp goes backwards")
+        }
+        try Self.checkSignature(signed, genesis)
+        guard entries.count == Int(header.entryCount), !entries.isEmpty else {
+            throw ReplayError(height: header.height, leafIndex: nil, message: "header counts \(header.entryCount) entries, found \(entries.count)")
+        }
+        var blockTree = MerkleFrontier()
+        for (offset, entry) in entries.enumerated() {
+            let leafIndex = frontier.size
+            let valid = verifiedSignatures?[offset] ?? Verifier.check(entry, genesis.chainID, genesis.registrarKey)
+            let context = ApplyContext(blockTimeMs: header.timestampMs, receivedAtMs: header.timestampMs, signatureValid: valid)
+            do { try ledger.apply(entry, context) } catch {
+                throw ReplayError(height: header.height, leafIndex: leafIndex, message: "entry does not apply: \(error)")
+            }
+            let leaf = Merkle.leafHash(entry.bytes)
+            frontier.append(leafHash: leaf)
+            blockTree.append(leafHash: leaf)
+        }
+        try checkTotals(header, entriesRoot: blockTree.root)
+        ledger.clearDirty()
+        lastHeader = header
+    }
+
+    private func checkTotals(_ header: BlockHeader, entriesRoot: Hash32) throws(ReplayError) {
+        func fail(_ message: String) -> ReplayError { ReplayError(height: header.height, leafIndex: nil, message: message) }
+        guard header.entriesRoot == entriesRoot else { throw fail("entries_root does not match the block's entries") }
+        guard header.logSize == frontier.size else { throw fail("log_size \(header.logSize) but \(frontier.size) entries replayed") }
+        guard header.logRoot == frontier.root else { throw fail("log_root does not match the log") }
+        guard header.stateDigest == ledger.state.digest else { throw fail("state_digest does not match the replayed state") }
+    }
+
+    private static func checkSignature(_ signed: SignedBlockHeader, _ genesis: Genesis) throws(ReplayError) {
+        guard signed.signatureValid(registrarKey: genesis.registrarKey) else {
+            throw ReplayError(height: signed.header.height, leafIndex: nil, message: "header signature is not the registrar's")
+        }
+    }
+}
