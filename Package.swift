@@ -56,7 +56,7 @@ let package = Package(
             name: "plimsoll",
             dependencies: [
                 "PlimsollCrypto", "PlimsollCore", "PlimsollScreening", "PlimsollStore",
-                "PlimsollSettlement", "PlimsollHTTP",
+                "PlimsollSettlement", "PlimsollHTTP", "PlimsollTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
@@ -74,6 +74,19 @@ let package = Package(
             name: "PlimsollCryptoTests",
             dependencies: ["PlimsollCrypto", "PlimsollTesting"],
             resources: [.copy("Fixtures/vectors")],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlimsollSettlementTests",
+            dependencies: [
+                "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlimsollCLITests",
+            dependencies: ["plimsoll", "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -1,0 +1,117 @@
+import ArgumentParser
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollTesting
+
+/// `plimsoll stress` (hidden): settlement under load for the crash test and benchmarks.
+///
+/// `--setup` registers deterministic holders and a vessel; a plain run then submits signed
+/// transfers with many in flight and appends each settled id to `--ack` the moment it is told
+/// "settled", so a parent that kills this process knows exactly what was acknowledged.
+struct Stress: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Drive settlement under load (testing aid).", shouldDisplay: false
+    )
+
+    static let asset = try! AssetID("IMO9176187")
+    static let units: UInt64 = 10_000
+
+    @OptionGroup var options: RegistryOptions
+    @Flag(help: "Register the holders and the vessel, then exit.") var setup = false
+    @Option(help: "Number of holder keys.") var keys = 8
+    @Option(help: "File that receives one settled id per line.") var ack: String?
+    @Option(help: "Stop after this many seconds.") var seconds: Double = 60
+    @Option(help: "Transfers in flight.") var inFlight = 256
+    @Option(help: "Seed of the workload.") var seed: UInt64 = 1
+
+    static func holderKeys(_ count: Int) -> [SigningKey] {
+        (0..<count).map { index in
+            var rng = SplitMix64(seed: 0x57E55 &+ UInt64(index))
+            return SigningKey.generate(using: &rng)
+        }
+    }
+
+    func validate() throws {
+        guard (2...64).contains(keys), (1...10_000).contains(inFlight), seconds > 0 else {
+            throw ValidationError("--keys 2...64, --in-flight 1...10000, --seconds > 0")
+        }
+    }
+
+    func run() async throws {
+        let registry = try OpenRegistry.open(options)
+        let holders = Self.holderKeys(keys)
+        if setup {
+            try await Self.setUp(registry, holders)
+            return
+        }
+        let sink = ack.map { FileHandle(forWritingAtPath: $0) ?? Self.create($0) }
+        sink?.seekToEndOfFile()
+        var nonces = await holders.asyncMap { await registry.state.keys[$0.publicKey]?.lastNonce ?? 0 }
+        let chainID = await registry.state.chainID
+        var rng = SplitMix64(seed: seed ^ UInt64(Date().timeIntervalSince1970 * 1000))
+        let deadline = Date().addingTimeInterval(seconds)
+        var settled = 0
+        var rejected = 0
+        await withTaskGroup(of: Outcome?.self) { group in
+            var running = 0
+            while Date() < deadline {
+                while running < inFlight {
+                    let from = Int(rng.next() % UInt64(holders.count))
+                    let to = (from + 1 + Int(rng.next() % UInt64(holders.count - 1))) % holders.count
+                    nonces[from] += 1
+                    let transfer = Transfer(
+                        chainID: chainID, asset: Self.asset, from: holders[from].publicKey, to: holders[to].publicKey,
+                        amount: 1 + rng.next() % 5, nonce: nonces[from], expiresAt: UInt64(Date().timeIntervalSince1970) + 3600
+                    ).signed(by: holders[from])
+                    group.addTask { try? await registry.settlement.submit(.transfer(transfer)) }
+                    running += 1
+                }
+                guard let outcome = await group.next() else { break }
+                running -= 1
+                switch outcome {
+                case .settled(let receipt)?:
+                    settled += 1
+                    sink?.write(Data((receipt.id.hex + "\n").utf8))
+                default: rejected += 1
+                }
+            }
+        }
+        print("settled \(settled) rejected \(rejected)")
+    }
+
+    private static func create(_ path: String) -> FileHandle {
+        FileManager.default.createFile(atPath: path, contents: nil)
+        return FileHandle(forWritingAtPath: path)!
+    }
+
+    static func setUp(_ registry: OpenRegistry, _ holders: [SigningKey]) async throws {
+        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 10 * 365 * 86_400_000)]
+        _ = try await registry.settle(.registerParty(PartyRegistration(kind: .organization, name: "Stress Owner", country: try Country("PA"), kycClaims: kyc)))
+        let owner = PartyID(await registry.state.counters.nextPartyID - 1)
+        for (index, key) in holders.enumerated() {
+            _ = try await registry.settle(.registerParty(PartyRegistration(kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc)))
+            _ = try await registry.settle(.bindKey(key.publicKey, to: PartyID(await registry.state.counters.nextPartyID - 1)))
+        }
+        let vessel = VesselRegistration(
+            asset: asset, name: "Stress Test", flag: try Country("PA"), type: "bulk carrier", grossTonnage: 1,
+            roles: Vessel.Roles(owner: owner), units: units
+        )
+        _ = try await registry.settle(.registerVessel(vessel))
+        let share = units / UInt64(holders.count)
+        for (index, key) in holders.enumerated() {
+            let amount = index == holders.count - 1 ? units - share * UInt64(holders.count - 1) : share
+            _ = try await registry.settle(.issue(asset, to: key.publicKey, units: amount))
+        }
+        print("setup \(holders.count) holders, \(units) units of \(asset)")
+    }
+}
+
+extension Array {
+    func asyncMap<T>(_ transform: (Element) async -> T) async -> [T] {
+        var out: [T] = []
+        for element in self { out.append(await transform(element)) }
+        return out
+    }
+}

@@ -1,0 +1,73 @@
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+import PlimsollTesting
+
+/// A registry in a fresh temporary folder, removed when the test ends.
+final class TempRegistry {
+    let folder: URL
+    let registrar: SigningKey
+    let url: URL
+
+    init(seed: UInt64 = 1, name: String = "Test Registry") throws {
+        folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-test-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        var rng = SplitMix64(seed: seed)
+        registrar = SigningKey.generate(using: &rng)
+        url = folder.appendingPathComponent(SQLiteStore.fileName)
+        _ = try RegistryBootstrap.create(
+            at: url, name: name, registrarKey: registrar, createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
+        )
+    }
+
+    deinit { try? FileManager.default.removeItem(at: folder) }
+
+    func settlement(batchWindowMs: Int = 2) throws -> Settlement {
+        var config = SettlementConfig()
+        config.batchWindowMs = batchWindowMs
+        return try Settlement(store: try SQLiteStore.open(at: url), registrarKey: registrar, config: config)
+    }
+}
+
+enum Setup {
+    static let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 365 * 86_400_000)]
+
+    /// Registers `count` holders with keys and a 64-unit vessel issued evenly; returns the keys.
+    static func holders(_ settlement: Settlement, count: Int, seed: UInt64, units: UInt64 = 64) async throws -> [SigningKey] {
+        var rng = SplitMix64(seed: seed)
+        let owner = try await party(settlement, "Owner", .organization)
+        var keys: [SigningKey] = []
+        for index in 0..<count {
+            let party = try await party(settlement, "Holder \(index)", .person)
+            let key = SigningKey.generate(using: &rng)
+            try await expectSettled(settlement.submitRegistrar(.bindKey(key.publicKey, to: party)))
+            keys.append(key)
+        }
+        try await expectSettled(
+            settlement.submitRegistrar(
+                .registerVessel(
+                    VesselRegistration(asset: IMOs.a, name: "Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: owner), units: units)
+                )
+            )
+        )
+        for key in keys { try await expectSettled(settlement.submitRegistrar(.issue(IMOs.a, to: key.publicKey, units: units / UInt64(count)))) }
+        return keys
+    }
+
+    static func party(_ settlement: Settlement, _ name: String, _ kind: Party.Kind) async throws -> PartyID {
+        try await expectSettled(
+            settlement.submitRegistrar(.registerParty(PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc)))
+        )
+        return PartyID(await settlement.state.counters.nextPartyID - 1)
+    }
+
+    struct NotSettled: Error { let outcome: Outcome }
+
+    @discardableResult
+    static func expectSettled(_ outcome: Outcome) throws -> Receipt {
+        guard case .settled(let receipt) = outcome else { throw NotSettled(outcome: outcome) }
+        return receipt
+    }
+}
