@@ -64,7 +64,7 @@ let package = Package(
         .executableTarget(
             name: "plimsoll-bench",
             dependencies: [
-                "PlimsollCrypto", "PlimsollCore",
+                "PlimsollCrypto", "PlimsollCore", "PlimsollSettlement", "PlimsollStore", "PlimsollTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

@@ -33,7 +33,6 @@ enum Migrations {
                         bytes BLOB NOT NULL
                     );
                     CREATE INDEX entries_by_id ON entries(entry_id);
-                    CREATE INDEX entries_by_height ON entries(height);
                     CREATE TABLE counters (id INTEGER PRIMARY KEY CHECK (id = 1), record BLOB NOT NULL);
                     CREATE TABLE parties (id INTEGER PRIMARY KEY, name TEXT NOT NULL, country TEXT NOT NULL, record BLOB NOT NULL);
                     CREATE TABLE keys (key BLOB PRIMARY KEY, party INTEGER NOT NULL REFERENCES parties(id), last_nonce INTEGER NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
@@ -49,7 +48,6 @@ enum Migrations {
                         PRIMARY KEY (asset, key, height)
                     ) WITHOUT ROWID;
                     CREATE INDEX balance_history_by_key ON balance_history(key, height);
-                    CREATE INDEX balance_history_by_asset_height ON balance_history(asset, height);
                     CREATE TABLE rejections (
                         seq INTEGER PRIMARY KEY AUTOINCREMENT,
                         entry_id BLOB NOT NULL,

@@ -15,6 +15,16 @@ extension SQLiteStore {
         }
     }
 
+    /// The same, suspending instead of blocking a Swift concurrency thread while SQLite writes
+    /// and syncs, so the cores stay free to verify the next batch.
+    public func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) async throws(StoreError) {
+        do {
+            try await pool.write { db in try self.write(block, state: state, dirty: dirty, db) }
+        } catch {
+            throw StoreError(.io, "cannot commit block \(block.header.header.height): \(error)")
+        }
+    }
+
     func write(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet, _ db: Database) throws {
         let header = block.header.header
         let hash = header.hash
@@ -71,12 +81,15 @@ extension SQLiteStore {
                 arguments: [id.raw, record.party.name, record.party.country.code, try encoder.encode(record)]
             )
         }
+        let upsertKey = try db.cachedStatement(
+            sql: """
+                INSERT INTO keys (key, party, last_nonce, record) VALUES (?, ?, ?, ?)
+                ON CONFLICT(key) DO UPDATE SET last_nonce = excluded.last_nonce, record = excluded.record
+                """
+        )
         for key in dirty.keys {
             let record = state.keys[key]!
-            try db.execute(
-                sql: "INSERT OR REPLACE INTO keys (key, party, last_nonce, record) VALUES (?, ?, ?, ?)",
-                arguments: [Data(key.bytes), record.party.raw, record.lastNonce, try encoder.encode(record)]
-            )
+            try upsertKey.execute(arguments: [Data(key.bytes), record.party.raw, record.lastNonce, Data(record.storageBytes)])
         }
         for asset in dirty.vessels {
             let record = state.vessels[asset]!
@@ -92,7 +105,9 @@ extension SQLiteStore {
                 arguments: [id.raw, link.owner.raw, link.owned.raw, try encoder.encode(link)]
             )
         }
-        let upsert = try db.cachedStatement(sql: "INSERT OR REPLACE INTO balances (asset, key, units) VALUES (?, ?, ?)")
+        let upsert = try db.cachedStatement(
+            sql: "INSERT INTO balances (asset, key, units) VALUES (?, ?, ?) ON CONFLICT(asset, key) DO UPDATE SET units = excluded.units"
+        )
         let delete = try db.cachedStatement(sql: "DELETE FROM balances WHERE asset = ? AND key = ?")
         let history = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO balance_history (asset, key, height, units) VALUES (?, ?, ?, ?)"

@@ -20,7 +20,9 @@ extension SQLiteStore {
                 let parties = try Data.fetchAll(db, sql: "SELECT record FROM parties").map {
                     try decoder.decode(PartyRecord.self, from: $0)
                 }
-                let keys = try Data.fetchAll(db, sql: "SELECT record FROM keys").map { try decoder.decode(KeyRecord.self, from: $0) }
+                let keys = try Row.fetchAll(db, sql: "SELECT key, record FROM keys").map { row in
+                    try KeyRecord(key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)), storageBytes: Array(row["record"] as Data))
+                }
                 let vessels = try Data.fetchAll(db, sql: "SELECT record FROM vessels").map {
                     try decoder.decode(VesselRecord.self, from: $0)
                 }

@@ -42,12 +42,17 @@ extension SQLiteStore {
         try blocks(from: height, limit: 1).first { $0.header.height == height }
     }
 
-    /// The entries of one block, in log order.
+    /// The entries of one block, in log order: the leaf range the block's header names (leaf
+    /// indices grow with height, so no index on height is needed).
     public func entries(inBlock height: Height) throws -> [StoredEntry] {
         try pool.read { db in
-            try Row.fetchAll(
-                db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE height = ? ORDER BY leaf_index",
-                arguments: [height]
+            guard let block = try Row.fetchOne(db, sql: "SELECT log_size, entry_count FROM blocks WHERE height = ?", arguments: [height])
+            else { return [] }
+            let end: UInt64 = block["log_size"]
+            let count: UInt64 = block["entry_count"]
+            return try Row.fetchAll(
+                db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                arguments: [end - count, end]
             ).map(Self.storedEntry)
         }
     }

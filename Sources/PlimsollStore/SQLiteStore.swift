@@ -30,6 +30,10 @@ public final class SQLiteStore: Sendable {
         let pool = try DatabasePool(path: url.path, configuration: config)
         try pool.barrierWriteWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
+            // A block rewrites pages all over the balance and index b-trees: keep them cached
+            // (bounded, 64 MiB) and checkpoint the WAL in larger steps.
+            try db.execute(sql: "PRAGMA cache_size = -65536")
+            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
         }
         return pool
     }

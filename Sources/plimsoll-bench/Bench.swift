@@ -1,10 +1,10 @@
 import ArgumentParser
 
 @main
-struct Bench: ParsableCommand {
+struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plimsoll-bench",
         abstract: "Release-build benchmarks; every figure is printed next to the physical baselines of the same run.",
-        subcommands: [CryptoBench.self]
+        subcommands: [CryptoBench.self, SettleBench.self]
     )
 }

@@ -1,8 +1,16 @@
 /// Transfer checks in DESIGN.md's fixed order; the first failure is the answer.
 extension Ledger {
     mutating func applyTransfer(_ signed: SignedTransfer, _ context: ApplyContext) throws(Rejection) {
+        // Checks run on `self` without a local copy of the state: a copy alive during the
+        // mutation below would force copy-on-write of every table, once per transfer.
+        try checkTransfer(signed, context)
         let transfer = signed.transfer
-        let state = self.state
+        move(transfer.amount, of: transfer.asset, from: transfer.from, to: transfer.to)
+        updateKey(transfer.from) { $0.lastNonce = transfer.nonce }
+    }
+
+    func checkTransfer(_ signed: SignedTransfer, _ context: ApplyContext) throws(Rejection) {
+        let transfer = signed.transfer
         guard transfer.amount > 0, transfer.nonce > 0, transfer.from != transfer.to else {
             throw Rejection(.malformed, "amount and nonce must be positive and from must differ from to")
         }
@@ -38,8 +46,6 @@ extension Ledger {
             throw Rejection(.insufficientUnits, "sender can spend \(spendable) units, not \(transfer.amount)")
         }
         try checkHolding(transfer.asset, from: transfer.from, to: transfer.to, amount: transfer.amount)
-        move(transfer.amount, of: transfer.asset, from: transfer.from, to: transfer.to)
-        updateKey(transfer.from) { $0.lastNonce = transfer.nonce }
     }
 
     func checkNotFrozen(_ vessel: Vessel, _ key: KeyRecord, _ party: PartyRecord, role: String) throws(Rejection) {

@@ -103,6 +103,8 @@ public struct LedgerState: Hashable, Sendable {
     public internal(set) var links: [LinkID: OwnershipLink] = [:]
     /// Non-zero balances only, per asset.
     public internal(set) var balances: [AssetID: [KeyRef: UInt64]] = [:]
+    /// Sum of `balances[asset]`, kept with every change so conservation is checked in O(1).
+    var heldUnits: [AssetID: UInt64] = [:]
 
     public init(genesis: Genesis) {
         self.genesis = genesis
@@ -120,7 +122,10 @@ public struct LedgerState: Hashable, Sendable {
         for record in keys { self.keys[record.key] = record }
         for record in vessels { self.vessels[record.vessel.asset] = record }
         for link in links { self.links[link.id] = link }
-        for (address, units) in balances where units > 0 { self.balances[address.asset, default: [:]][address.key] = units }
+        for (address, units) in balances where units > 0 {
+            self.balances[address.asset, default: [:]][address.key] = units
+            heldUnits[address.asset, default: 0] += units
+        }
     }
 
     public var rules: ComplianceRules { counters.rules }
