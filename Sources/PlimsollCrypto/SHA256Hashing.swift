@@ -53,3 +53,19 @@ public struct TaggedHasher {
 
     public func finalize() -> Hash32 { Hash32(digest: hasher.finalize()) }
 }
+
+/// An incremental plain SHA-256, for streams (the exported log's trailer checksum).
+public struct SHA256Hasher {
+    private var hasher = SHA256()
+
+    public init() {}
+
+    public mutating func update(_ bytes: some Collection<UInt8>) {
+        if let done = bytes.withContiguousStorageIfAvailable({ buffer in hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer)) }) {
+            return done
+        }
+        Array(bytes).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+    }
+
+    public func finalize() -> Hash32 { Hash32(digest: hasher.finalize()) }
+}

@@ -1,0 +1,99 @@
+public import Foundation
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// What `plimsoll verify` proved about an exported log.
+public struct VerifiedLog: Sendable {
+    public let chainID: Hash32
+    public let registryName: String
+    public let registrarKey: XOnlyPublicKey
+    public let height: Height
+    public let logSize: UInt64
+    public let logRoot: Hash32
+    public let stateDigest: Hash32
+    /// The holders of every vessel, recomputed by the replay: asset -> (key, units), largest first.
+    public let capTables: [(asset: AssetID, holders: [(key: KeyRef, units: UInt64)])]
+}
+
+/// Offline verification of an exported log with nothing but the file (and, optionally, the
+/// registrar's public key and the chain_id the regulator expects).
+///
+/// Checks the preamble, every header signature, the hash chain, each block's entries root, the
+/// log root, every entry signature (in parallel, on all cores, while the previous block is being
+/// replayed), a full replay recomputing the state digest at each block, and the trailer.
+public enum LogVerification {
+    public struct Failure: Error, Sendable, CustomStringConvertible {
+        public let description: String
+    }
+
+    public static func verify(
+        _ url: URL, expectedRegistrarKey: XOnlyPublicKey? = nil, expectedChainID: Hash32? = nil
+    ) async throws(Failure) -> VerifiedLog {
+        do {
+            return try await run(url, expectedRegistrarKey, expectedChainID)
+        } catch let error as Failure {
+            throw error
+        } catch let error as ReplayError {
+            throw Failure(description: "verification failed at \(error)")
+        } catch {
+            throw Failure(description: "verification failed: \(error)")
+        }
+    }
+
+    private static func run(_ url: URL, _ expectedKey: XOnlyPublicKey?, _ expectedChain: Hash32?) async throws -> VerifiedLog {
+        let reader = try LogFileReader(url: url)
+        let chainID = try reader.readPreamble()
+        if let expectedChain, expectedChain != chainID {
+            throw Failure(description: "the file is from another registry: chain_id \(chainID.hex), expected \(expectedChain.hex)")
+        }
+        guard case .block(let genesisHeader, let genesisEntries) = try reader.next(), genesisEntries.count == 1 else {
+            throw Failure(description: "block 0 must hold exactly the genesis entry")
+        }
+        let genesisEntry = try Entry(bytes: genesisEntries[0])
+        guard case .genesis(let genesis) = genesisEntry else { throw Failure(description: "block 0 entry 0 is not a genesis record") }
+        guard genesis.chainID == chainID else {
+            throw Failure(description: "the preamble's chain_id \(chainID.hex) is not the genesis record's \(genesis.chainID.hex)")
+        }
+        if let expectedKey, expectedKey != genesis.registrarKey {
+            throw Failure(description: "the log is signed by registrar \(genesis.registrarKey.hex), not \(expectedKey.hex)")
+        }
+        var replayer = try LogReplayer(genesisBlock: genesisHeader, genesisEntry: genesisEntry)
+        var pending: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
+        while true {
+            let record = try reader.next()
+            if let (header, entries, verification) = pending {
+                try replayer.apply(block: header, entries: entries, verifiedSignatures: await verification.value)
+                pending = nil
+            }
+            switch record {
+            case .block(let header, let raw):
+                var entries: [Entry] = []
+                entries.reserveCapacity(raw.count)
+                for (offset, bytes) in raw.enumerated() {
+                    do { entries.append(try Entry(bytes: bytes)) } catch {
+                        throw Failure(description: "verification failed at block \(header.header.height) entry \(offset) of the block: entry does not parse: \(error)")
+                    }
+                }
+                let batch = entries
+                let verification = Task.detached {
+                    await Verifier.verify(batch, chainID: genesis.chainID, registrarKey: genesis.registrarKey)
+                }
+                pending = (header, entries, verification)
+            case .trailer(let blockCount, let logSize, let logRoot, let checksum, let computed):
+                let last = replayer.lastHeader
+                guard blockCount == last.height + 1, logSize == last.logSize, logRoot == last.logRoot else {
+                    throw Failure(description: "the trailer does not match the last block \(last.height)")
+                }
+                guard checksum == computed else { throw Failure(description: "the file checksum does not match its contents") }
+                let state = replayer.ledger.state
+                let capTables = state.vessels.keys.sorted().map { asset in
+                    (asset, (state.balances[asset] ?? [:]).sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) })
+                }
+                return VerifiedLog(
+                    chainID: chainID, registryName: genesis.name, registrarKey: genesis.registrarKey, height: last.height,
+                    logSize: last.logSize, logRoot: last.logRoot, stateDigest: last.stateDigest, capTables: capTables
+                )
+            }
+        }
+    }
+}

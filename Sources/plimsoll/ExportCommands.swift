@@ -1,0 +1,75 @@
+import ArgumentParser
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+
+struct Export: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Write the whole log (genesis, every entry, every signed header) to a file.")
+
+    @OptionGroup var options: RegistryOptions
+    @Option(help: "Output file (written whole or not at all).") var out: String
+
+    func run() async throws {
+        let store = try ReadOnly.store(options)
+        let summary = try LogExport.write(store, to: URL(fileURLWithPath: out))
+        struct View: Encodable {
+            let file: String, blocks: UInt64, log_size: UInt64, log_root: String
+        }
+        Output.emit(
+            options.json, View(file: out, blocks: summary.blocks, log_size: summary.logSize, log_root: summary.logRoot.hex),
+            text: "exported \(summary.blocks) blocks, log size \(summary.logSize), log root \(summary.logRoot.hex) to \(out)"
+        )
+    }
+}
+
+struct Verify: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Verify an exported log offline: signatures, hash chain, Merkle roots and a full replay."
+    )
+
+    @Argument(help: "Exported log file.") var file: String
+    @Option(help: "The registrar's public key the log must be signed by.") var registrarKey: KeyArgument?
+    @Option(help: "The chain_id the log must belong to.") var chainId: Hash32Argument?
+    @Flag(help: "Print JSON.") var json = false
+
+    func run() async throws {
+        let report: VerifiedLog
+        do {
+            report = try await LogVerification.verify(
+                URL(fileURLWithPath: file), expectedRegistrarKey: registrarKey?.key, expectedChainID: chainId?.hash
+            )
+        } catch {
+            throw CLIError(error.description)
+        }
+        struct Holder: Encodable {
+            let key: String, units: UInt64
+        }
+        struct Table: Encodable {
+            let vessel: String, holders: [Holder]
+        }
+        struct View: Encodable {
+            let status = "verified"
+            let chain_id: String, registry: String, registrar_key: String, height: UInt64, log_size: UInt64
+            let log_root: String, state_digest: String, cap_tables: [Table]
+        }
+        let tables = report.capTables.map { Table(vessel: $0.asset.text, holders: $0.holders.map { Holder(key: $0.key.hex, units: $0.units) }) }
+        var lines = [
+            "verified \(file)", "registry \"\(report.registryName)\" chain_id \(report.chainID.hex)",
+            "registrar \(report.registrarKey.hex)", "height \(report.height) log_size \(report.logSize)",
+            "log_root \(report.logRoot.hex)", "state_digest \(report.stateDigest.hex)",
+        ]
+        for table in tables {
+            lines.append("cap table \(table.vessel)")
+            lines += table.holders.map { "  \($0.key) \($0.units)" }
+        }
+        Output.emit(
+            json,
+            View(chain_id: report.chainID.hex, registry: report.registryName, registrar_key: report.registrarKey.hex,
+                 height: report.height, log_size: report.logSize, log_root: report.logRoot.hex,
+                 state_digest: report.stateDigest.hex, cap_tables: tables),
+            text: lines.joined(separator: "\n")
+        )
+    }
+}
