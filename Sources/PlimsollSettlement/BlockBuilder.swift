@@ -60,6 +60,7 @@ public enum BlockBuilder {
                 blockTimeMs: blockTime, receivedAtMs: candidate.receivedAtMs, signatureValid: candidate.signatureValid
             )
             do {
+                ledger.currentLeafIndex = frontier.size
                 try ledger.apply(candidate.entry, context)
                 let leaf = Merkle.leafHash(candidate.entry.bytes)
                 frontier.append(leafHash: leaf)

@@ -45,6 +45,7 @@ enum Migrations {
                     CREATE INDEX balances_by_key ON balances(key);
                     CREATE TABLE balance_history (
                         asset TEXT NOT NULL, key BLOB NOT NULL, height INTEGER NOT NULL, units INTEGER NOT NULL CHECK (units >= 0),
+                        leaf_index INTEGER NOT NULL,
                         PRIMARY KEY (asset, key, height)
                     ) WITHOUT ROWID;
                     CREATE INDEX balance_history_by_key ON balance_history(key, height);
@@ -57,6 +58,9 @@ enum Migrations {
                         decided_at_ms INTEGER NOT NULL
                     );
                     CREATE INDEX rejections_by_id ON rejections(entry_id);
+                    CREATE TABLE vessel_events (asset TEXT NOT NULL, leaf_index INTEGER NOT NULL, PRIMARY KEY (asset, leaf_index)) WITHOUT ROWID;
+                    CREATE TABLE party_events (party INTEGER NOT NULL, leaf_index INTEGER NOT NULL, PRIMARY KEY (party, leaf_index)) WITHOUT ROWID;
+                    CREATE TABLE merkle_nodes (level INTEGER NOT NULL, idx INTEGER NOT NULL, hash BLOB NOT NULL, PRIMARY KEY (level, idx)) WITHOUT ROWID;
                     """
             )
         }

@@ -63,6 +63,13 @@ extension SQLiteStore {
             ])
         }
         try writeState(state, dirty: dirty, height: header.height, db)
+        for (asset, leaf) in dirty.vesselEvents {
+            try db.execute(sql: "INSERT OR IGNORE INTO vessel_events (asset, leaf_index) VALUES (?, ?)", arguments: [asset.text, leaf])
+        }
+        for (party, leaf) in dirty.partyEvents {
+            try db.execute(sql: "INSERT OR IGNORE INTO party_events (party, leaf_index) VALUES (?, ?)", arguments: [party.raw, leaf])
+        }
+        try writeMerkleNodes(block, db)
     }
 
     private func writeState(_ state: LedgerState, dirty: DirtySet, height: Height, _ db: Database) throws {
@@ -110,9 +117,9 @@ extension SQLiteStore {
         )
         let delete = try db.cachedStatement(sql: "DELETE FROM balances WHERE asset = ? AND key = ?")
         let history = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO balance_history (asset, key, height, units) VALUES (?, ?, ?, ?)"
+            sql: "INSERT OR REPLACE INTO balance_history (asset, key, height, units, leaf_index) VALUES (?, ?, ?, ?, ?)"
         )
-        for address in dirty.balances {
+        for (address, leafIndex) in dirty.balances {
             let units = state.balance(address.asset, address.key)
             let key = Data(address.key.bytes)
             if units == 0 {
@@ -120,7 +127,7 @@ extension SQLiteStore {
             } else {
                 try upsert.execute(arguments: [address.asset.text, key, units])
             }
-            try history.execute(arguments: [address.asset.text, key, height, units])
+            try history.execute(arguments: [address.asset.text, key, height, units, leafIndex])
         }
     }
 

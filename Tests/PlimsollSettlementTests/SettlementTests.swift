@@ -63,6 +63,18 @@ struct SettlementTests {
             #expect(stored.leafIndex == receipt.leafIndex)
             #expect(stored.height == receipt.height)
         }
+        // Proofs from the store (stored levels >= 8 plus leaves) equal an in-memory tree's, at many sizes.
+        var tree = MerkleTree()
+        for stored in try store.entries(fromLeaf: 0, limit: 1_000_000) { tree.append(leaf: stored.entry.bytes) }
+        #expect(tree.root == tip.header.header.logRoot)
+        #expect(tree.size > 512, "seed \(seed): enough entries for stored Merkle levels")
+        for _ in 0..<60 {
+            let size = 1 + rng.next() % tree.size
+            let index = rng.next() % size
+            #expect(try store.inclusionProof(leafIndex: index, treeSize: size) == tree.inclusionProof(leafIndex: index, treeSize: size))
+            let first = 1 + rng.next() % size
+            #expect(try store.consistencyProof(from: first, to: size) == tree.consistencyProof(from: first, to: size))
+        }
         for id in rejectedIDs.prefix(50) where !settled.contains(where: { $0.id == id }) {
             #expect(try store.rejections(of: id).count >= 1, "seed \(seed): rejection audited")
         }

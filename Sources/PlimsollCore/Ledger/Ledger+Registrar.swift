@@ -8,6 +8,7 @@ extension Ledger {
             throw Rejection(.sequenceReused, "registrar sequence \(entry.sequence) is not above \(state.counters.registrarSequence)")
         }
         let time = context.blockTimeMs
+        let newParty = PartyID(state.counters.nextPartyID)
         switch entry.action {
         case .registerParty(let registration): try registerParty(registration)
         case .bindKey(let key, let party): try bindKey(key, to: party)
@@ -25,6 +26,34 @@ extension Ledger {
         case .recordScreening(let party, let status, let evidence): try recordScreening(party, status, evidence)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
+        let (assets, parties) = subjects(of: entry.action, newParty: newParty)
+        for asset in assets { dirty.vesselEvents.append((asset, currentLeafIndex)) }
+        for party in Set(parties) { dirty.partyEvents.append((party, currentLeafIndex)) }
+    }
+
+    /// The vessels and parties a registrar action is about, for their histories.
+    private func subjects(of action: RegistrarAction, newParty: PartyID) -> (assets: [AssetID], parties: [PartyID]) {
+        func owner(of key: KeyRef) -> [PartyID] { state.keys[key].map { [$0.party] } ?? [] }
+        switch action {
+        case .registerParty: return ([], [newParty])
+        case .bindKey(_, let party): return ([], [party])
+        case .declareOwnership(let d): return ([], [d.owner, d.owned])
+        case .endOwnership(let id): return ([], state.links[id].map { [$0.owner, $0.owned] } ?? [])
+        case .registerVessel(let v): return ([v.asset], v.roles.all)
+        case .amendVessel(let a): return ([a.asset], state.vessels[a.asset]?.vessel.roles.all ?? [])
+        case .issue(let asset, let key, _): return ([asset], owner(of: key))
+        case .freeze(let target, _), .unfreeze(let target, _):
+            switch target {
+            case .party(let party, let asset): return (asset.map { [$0] } ?? [], [party])
+            case .key(let key, let asset): return (asset.map { [$0] } ?? [], owner(of: key))
+            case .keyUnits(let key, let asset, _): return ([asset], owner(of: key))
+            case .vessel(let asset): return ([asset], [])
+            }
+        case .forcedTransfer(let asset, let from, let to, _, _): return ([asset], owner(of: from) + owner(of: to))
+        case .deregisterVessel(let asset, _): return ([asset], [])
+        case .setRules: return ([], [])
+        case .recordScreening(let party, _, _): return ([], [party])
+        }
     }
 
     private mutating func registerParty(_ p: PartyRegistration) throws(Rejection) {

@@ -17,13 +17,18 @@ public struct ApplyContext: Sendable {
 }
 
 /// What a block changed, so the store writes only those rows.
-public struct DirtySet: Sendable, Equatable {
+public struct DirtySet: Sendable {
     public var parties: Set<PartyID> = []
     public var keys: Set<KeyRef> = []
     public var vessels: Set<AssetID> = []
     public var links: Set<LinkID> = []
-    public var balances: Set<BalanceKey> = []
+    /// Each changed balance with the leaf index of the last entry that changed it.
+    public var balances: [BalanceKey: UInt64] = [:]
     public var counters = false
+    /// (vessel, leaf index) of registrar entries about a vessel, for its history.
+    public var vesselEvents: [(AssetID, UInt64)] = []
+    /// (party, leaf index) of registrar entries about a party, for its history.
+    public var partyEvents: [(PartyID, UInt64)] = []
 
     public init() {}
 }
@@ -33,7 +38,10 @@ public struct DirtySet: Sendable, Equatable {
 /// Every check runs before any mutation, so a rejected entry changes nothing (STYLE.md: Errors).
 public struct Ledger: Sendable {
     public private(set) var state: LedgerState
-    public private(set) var dirty = DirtySet()
+    public internal(set) var dirty = DirtySet()
+    /// Leaf index the next entry will have in the log; the block builder sets it before each
+    /// apply, so history rows can name the entry that made them.
+    public var currentLeafIndex: UInt64 = 0
 
     public init(genesis: Genesis) { state = LedgerState(genesis: genesis) }
     public init(state: LedgerState) { self.state = state }
@@ -80,7 +88,7 @@ public struct Ledger: Sendable {
         } else {
             state.balances[asset, default: [:]][key] = units
         }
-        dirty.balances.insert(BalanceKey(asset: asset, key: key))
+        dirty.balances[BalanceKey(asset: asset, key: key)] = currentLeafIndex
     }
 
     mutating func updateParty(_ id: PartyID, _ change: (inout PartyRecord) -> Void) {
