@@ -8,7 +8,8 @@ struct Plimsoll: AsyncParsableCommand {
         subcommands: [
             Init.self, PartyCommand.self, KeyCommand.self, VesselCommand.self, OwnCommand.self, Issue.self,
             TransferCommand.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self, Log.self, Balance.self,
-            CapTable.self, Export.self, Verify.self, Demo.self, Stress.self,
+            CapTable.self, History.self, Owners.self, Export.self, Verify.self, ProofCommand.self, VerifyProof.self,
+            Demo.self, Stress.self,
         ]
     )
 }

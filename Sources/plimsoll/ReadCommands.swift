@@ -27,14 +27,12 @@ struct CapTable: AsyncParsableCommand {
 
     @OptionGroup var options: RegistryOptions
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
-    @Option(help: "Block height (default: latest).") var height: UInt64?
+    @OptionGroup var when: HeightOrTime
 
     func run() async throws {
         let store = try ReadOnly.store(options)
-        let latest = try store.latestHeight()
-        if let height, height > latest { throw CLIError("height \(height) is above the latest block \(latest)") }
-        let at = height ?? latest
-        let holdings = try store.capTable(vessel.asset, at: height)
+        let at = try when.resolve(store)
+        let holdings = try store.capTable(vessel.asset, at: at)
         struct View: Encodable {
             let vessel: String
             let height: UInt64
@@ -158,5 +156,38 @@ enum ReadOnly {
             throw CLIError("no registry in \(options.registryURL.path) (run plimsoll init, or pass --registry)")
         }
         return try SQLiteStore.open(at: url)
+    }
+}
+
+/// `--height H` or `--at ISO8601`: the block a historical answer is true at.
+struct HeightOrTime: ParsableArguments {
+    @Option(help: "Block height (default: latest).") var height: UInt64?
+    @Option(help: "A time, ISO 8601 (e.g. 2026-12-01T12:00:00Z): the last block at or before it.") var at: String?
+
+    func validate() throws {
+        if height != nil && at != nil { throw ValidationError("give --height or --at, not both") }
+        if let at, Self.parse(at) == nil { throw ValidationError("--at must be ISO 8601, e.g. 2026-12-01T12:00:00Z") }
+    }
+
+    static func parse(_ text: String) -> Date? {
+        let formatter = ISO8601DateFormatter()
+        if let date = formatter.date(from: text) { return date }
+        formatter.formatOptions = [.withInternetDateTime, .withFractionalSeconds]
+        return formatter.date(from: text)
+    }
+
+    func resolve(_ store: SQLiteStore) throws -> UInt64 {
+        let latest = try store.latestHeight()
+        if let height {
+            guard height <= latest else { throw CLIError("height \(height) is above the latest block \(latest)") }
+            return height
+        }
+        if let at, let date = Self.parse(at) {
+            guard let height = try store.height(atTimeMs: UInt64(max(0, date.timeIntervalSince1970 * 1000))) else {
+                throw CLIError("\(at) is before the registry's genesis")
+            }
+            return height
+        }
+        return latest
     }
 }

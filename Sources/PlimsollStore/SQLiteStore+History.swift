@@ -1,0 +1,126 @@
+import Foundation
+import GRDB
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// One change of a key's holding of one vessel: the units after the change, and the block and
+/// entry that made it.
+public struct HoldingChange: Sendable, Codable, Equatable {
+    public let asset: AssetID
+    public let key: KeyRef
+    public let height: Height
+    public let leafIndex: UInt64
+    public let units: UInt64
+    public let timestampMs: TimestampMs
+}
+
+/// Regulator history queries: index lookups, never a replay (DESIGN.md budget: p99 < 5 ms).
+extension SQLiteStore {
+    /// Rows returned by a history query at most; callers page with `beforeHeight`.
+    public static let historyRowsMax = 1000
+
+    /// The latest block whose time is at or before `timeMs` (nil before genesis).
+    public func height(atTimeMs timeMs: TimestampMs) throws -> Height? {
+        try pool.read { db in
+            try UInt64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks WHERE timestamp_ms <= ?", arguments: [timeMs])
+        }
+    }
+
+    /// Every change of one key's holdings, newest first, below `beforeHeight` when given.
+    public func keyHistory(_ key: KeyRef, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
+                    FROM balance_history h JOIN blocks b ON b.height = h.height
+                    WHERE h.key = ? AND h.height < ? ORDER BY h.height DESC LIMIT ?
+                    """,
+                arguments: [Data(key.bytes), beforeHeight ?? UInt64(Int64.max), min(limit, Self.historyRowsMax)]
+            ).map(Self.holdingChange)
+        }
+    }
+
+    /// Every change of the holdings of a party's keys, newest first.
+    public func partyHoldingHistory(_ party: PartyID, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
+        try pool.read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
+                    FROM keys k JOIN balance_history h ON h.key = k.key JOIN blocks b ON b.height = h.height
+                    WHERE k.party = ? AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC LIMIT ?
+                    """,
+                arguments: [party.raw, beforeHeight ?? UInt64(Int64.max), min(limit, Self.historyRowsMax)]
+            ).map(Self.holdingChange)
+        }
+    }
+
+    /// Registrar entries about a vessel (registration, amendments, issuance, freezes, forced
+    /// transfers, deregistration), oldest first.
+    public func vesselEvents(_ asset: AssetID, limit: Int = historyRowsMax) throws -> [StoredEntry] {
+        try events(sql: "SELECT leaf_index FROM vessel_events WHERE asset = ? ORDER BY leaf_index LIMIT ?", [asset.text, min(limit, Self.historyRowsMax)])
+    }
+
+    /// Registrar entries about a party (registration, keys, ownership links, freezes, screening), oldest first.
+    public func partyEvents(_ party: PartyID, limit: Int = historyRowsMax) throws -> [StoredEntry] {
+        try events(sql: "SELECT leaf_index FROM party_events WHERE party = ? ORDER BY leaf_index LIMIT ?", [party.raw, min(limit, Self.historyRowsMax)])
+    }
+
+    private func events(sql: String, _ arguments: StatementArguments) throws -> [StoredEntry] {
+        try pool.read { db in
+            let leaves = try UInt64.fetchAll(db, sql: sql, arguments: arguments)
+            return try leaves.compactMap { leaf in
+                try Row.fetchOne(db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index = ?", arguments: [leaf])
+                    .map { StoredEntry(leafIndex: $0["leaf_index"], height: $0["height"], entry: try Entry(bytes: Array($0["bytes"] as Data))) }
+            }
+        }
+    }
+
+    /// Every ownership link ever declared (ended ones carry their end time) and every party's
+    /// record, for look-through at any time.
+    public func ownershipGraph() throws -> (links: [OwnershipLink], parties: [PartyID: PartyRecord]) {
+        try pool.read { db in
+            let decoder = JSONDecoder()
+            let links = try Data.fetchAll(db, sql: "SELECT record FROM ownership_links").map { try decoder.decode(OwnershipLink.self, from: $0) }
+            var parties: [PartyID: PartyRecord] = [:]
+            for data in try Data.fetchAll(db, sql: "SELECT record FROM parties") {
+                let record = try decoder.decode(PartyRecord.self, from: data)
+                parties[record.party.id] = record
+            }
+            return (links, parties)
+        }
+    }
+
+    public func party(_ id: PartyID) throws -> PartyRecord? {
+        try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM parties WHERE id = ?", arguments: [id.raw]).map {
+                try JSONDecoder().decode(PartyRecord.self, from: $0)
+            }
+        }
+    }
+
+    public func vessel(_ asset: AssetID) throws -> VesselRecord? {
+        try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM vessels WHERE asset = ?", arguments: [asset.text]).map {
+                try JSONDecoder().decode(VesselRecord.self, from: $0)
+            }
+        }
+    }
+
+    /// The party a key is bound to, and its last settled nonce.
+    public func keyRecord(_ key: KeyRef) throws -> KeyRecord? {
+        try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM keys WHERE key = ?", arguments: [Data(key.bytes)]).map {
+                try KeyRecord(key: key, storageBytes: Array($0))
+            }
+        }
+    }
+
+    private static func holdingChange(_ row: Row) throws -> HoldingChange {
+        HoldingChange(
+            asset: try AssetID(row["asset"] as String), key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)),
+            height: row["height"], leafIndex: row["leaf_index"], units: row["units"], timestampMs: row["timestamp_ms"]
+        )
+    }
+}

@@ -1,0 +1,148 @@
+import ArgumentParser
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollStore
+
+/// A signed header as proofs carry it: enough to check the registrar's signature offline.
+struct SignedHeaderJSON: Codable {
+    let height: UInt64
+    let header: String
+    let signature: String
+
+    init(_ signed: SignedBlockHeader) {
+        height = signed.header.height
+        header = Hex.encode(signed.header.canonicalBytes)
+        signature = signed.signature.hex
+    }
+
+    func parsed() throws -> SignedBlockHeader {
+        SignedBlockHeader(
+            header: try BlockHeader(canonicalBytes: try Hex.decode(header)), signature: try SchnorrSignature(hex: signature)
+        )
+    }
+}
+
+/// The proof document `plimsoll proof` prints and `plimsoll verify-proof` checks (Docs/proofs.md).
+struct ProofJSON: Codable {
+    let type: String
+    let chain_id: String
+    let registrar_key: String
+    // Inclusion.
+    var entry_id: String?
+    var leaf_index: UInt64?
+    var leaf: String?
+    var tree_size: UInt64?
+    var head: SignedHeaderJSON?
+    // Consistency.
+    var from: SignedHeaderJSON?
+    var to: SignedHeaderJSON?
+    let proof: [String]
+}
+
+struct ProofCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "proof", abstract: "Print RFC 6962 proofs against signed headers.", subcommands: [Inclusion.self, Consistency.self]
+    )
+
+    struct Inclusion: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prove an entry is in the log at a signed header.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Entry id (transfer id, or SHA-256 of another entry's bytes).") var entry: Hash32Argument
+        @Option(help: "Height of the signed header to prove against (default: latest).") var height: UInt64?
+
+        func run() async throws {
+            let store = try ReadOnly.store(options)
+            guard let stored = try store.entry(id: entry.hash) else { throw CLIError("no settled entry \(entry.hash.hex)") }
+            let at = try height ?? store.latestHeight()
+            guard let head = try store.block(at: at) else { throw CLIError("no block \(at)") }
+            guard stored.leafIndex < head.header.logSize else {
+                throw CLIError("entry \(entry.hash.hex) settled at height \(stored.height), after height \(at)")
+            }
+            let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: head.header.logSize)
+            let document = ProofJSON(
+                type: "inclusion", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
+                entry_id: entry.hash.hex, leaf_index: stored.leafIndex, leaf: Hex.encode(stored.entry.bytes),
+                tree_size: head.header.logSize, head: SignedHeaderJSON(head), proof: proof.map(\.hex)
+            )
+            Output.emit(true, document, text: "")
+        }
+    }
+
+    struct Consistency: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Prove the log at one signed header extends the log at an earlier one.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Earlier height.") var from: UInt64
+        @Option(help: "Later height.") var to: UInt64
+
+        func run() async throws {
+            let store = try ReadOnly.store(options)
+            guard from <= to else { throw CLIError("--from must not be above --to") }
+            guard let first = try store.block(at: from), let second = try store.block(at: to) else {
+                throw CLIError("no block at \(try store.block(at: from) == nil ? from : to)")
+            }
+            let proof = try store.consistencyProof(from: first.header.logSize, to: second.header.logSize)
+            let document = ProofJSON(
+                type: "consistency", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
+                from: SignedHeaderJSON(first), to: SignedHeaderJSON(second), proof: proof.map(\.hex)
+            )
+            Output.emit(true, document, text: "")
+        }
+    }
+}
+
+struct VerifyProof: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "verify-proof", abstract: "Check a proof printed by plimsoll proof, offline."
+    )
+
+    @Argument(help: "Proof file (JSON), or - for standard input.") var file: String
+    @Option(help: "Pin the registrar key the headers must be signed by (else the proof's own key is used).")
+    var registrarKey: KeyArgument?
+
+    func run() async throws {
+        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        guard let data else { throw CLIError("cannot read \(file)") }
+        let document: ProofJSON
+        do { document = try JSONDecoder().decode(ProofJSON.self, from: data) } catch { throw CLIError("not a proof document: \(error)") }
+        let embedded = try XOnlyPublicKey(hex: document.registrar_key)
+        if let pinned = registrarKey?.key, pinned != embedded {
+            throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
+        }
+        let chainID = try Hash32(hex: document.chain_id)
+        let proof = try document.proof.map { try Hash32(hex: $0) }
+        func checked(_ json: SignedHeaderJSON?) throws -> BlockHeader {
+            guard let signed = try json?.parsed() else { throw CLIError("the proof lacks a signed header") }
+            guard signed.header.chainID == chainID else { throw CLIError("header \(signed.header.height) is for another chain") }
+            guard signed.signatureValid(registrarKey: embedded) else {
+                throw CLIError("header \(signed.header.height) is not signed by the registrar")
+            }
+            return signed.header
+        }
+        switch document.type {
+        case "inclusion":
+            let head = try checked(document.head)
+            guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize else {
+                throw CLIError("the proof's tree size is not the header's log size")
+            }
+            let leaf = try Hex.decode(leafHex)
+            if let id = document.entry_id, let entry = try? Entry(bytes: leaf), entry.id.hex != id {
+                throw CLIError("the leaf is not entry \(id)")
+            }
+            do {
+                try Merkle.verifyInclusion(leafIndex: index, treeSize: head.logSize, leafHash: Merkle.leafHash(leaf), proof: proof, root: head.logRoot)
+            } catch { throw CLIError("inclusion proof fails: \(error)") }
+            print("ok: entry at leaf \(index) is in the log of size \(head.logSize) signed at height \(head.height)")
+        case "consistency":
+            let first = try checked(document.from), second = try checked(document.to)
+            do {
+                try Merkle.verifyConsistency(size1: first.logSize, size2: second.logSize, root1: first.logRoot, root2: second.logRoot, proof: proof)
+            } catch { throw CLIError("consistency proof fails: \(error)") }
+            print("ok: the log at height \(second.height) (size \(second.logSize)) extends the log at height \(first.height) (size \(first.logSize))")
+        default:
+            throw CLIError("unknown proof type \(document.type)")
+        }
+    }
+}
