@@ -24,6 +24,12 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(exactly: Array(bytes))
     }
 
+    /// Wraps bytes a reader has already cut to 32.
+    /// - Precondition: `checkedBytes.count == 32`.
+    public init(checkedBytes: [UInt8]) {
+        self.init(exactly: checkedBytes)
+    }
+
     /// Parses 64 hex digits of either case.
     public init(hex: some StringProtocol) throws(CryptoError) {
         self.init(exactly: try Hex.decode(hex, count: 32))

@@ -87,6 +87,13 @@ public struct SchnorrSignature: Hashable, Sendable, CustomStringConvertible {
         try self.init(bytes: try Hex.decode(hex, count: 64))
     }
 
+    /// Wraps bytes a reader has already cut to 64.
+    /// - Precondition: `checkedBytes.count == 64`.
+    public init(checkedBytes: [UInt8]) {
+        precondition(checkedBytes.count == 64)
+        bytes = checkedBytes
+    }
+
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 }

@@ -42,7 +42,7 @@ public final class LogFileReader {
         guard version == LogFileFormat.version else {
             throw fail("unknown log format version \(version); this verifier reads version \(LogFileFormat.version)")
         }
-        return try! Hash32(bytes: try read(32, "chain_id"))
+        return Hash32(checkedBytes: try read(32, "chain_id"))
     }
 
     /// The next block or the trailer.
@@ -55,7 +55,7 @@ public final class LogFileReader {
             do { header = try BlockHeader(canonicalBytes: headerBytes) } catch {
                 throw fail("block header does not parse: \(error.message)")
             }
-            let signature = try! SchnorrSignature(bytes: try read(64, "header signature"))
+            let signature = SchnorrSignature(checkedBytes: try read(64, "header signature"))
             let count = Int(try u32("entry count"))
             guard count <= Limits.blockEntriesMax + 1 else { throw fail("block \(header.height) claims \(count) entries") }
             var entries: [[UInt8]] = []
@@ -69,9 +69,9 @@ public final class LogFileReader {
         case LogFileFormat.trailerTag:
             let blockCount = try u64("trailer")
             let logSize = try u64("trailer")
-            let logRoot = try! Hash32(bytes: try read(32, "trailer"))
+            let logRoot = Hash32(checkedBytes: try read(32, "trailer"))
             let computed = checksum.finalize()
-            let stored = try! Hash32(bytes: try read(32, "trailer checksum"))
+            let stored = Hash32(checkedBytes: try read(32, "trailer checksum"))
             guard try atEnd() else { throw fail("bytes after the trailer") }
             return .trailer(blockCount: blockCount, logSize: logSize, logRoot: logRoot, checksum: stored, computed: computed)
         default:

@@ -70,5 +70,38 @@ struct RegistrarCLITests {
         let log = try CLI.run("log", "--registry", reg, "--json")
         #expect(log.status == 0)
         #expect(log.stdout.contains("HC-2026-117"))
+
+        // Proofs: printed, checked offline, and a flipped byte is refused.
+        let pieces: [String] = transfer.stdout.components(separatedBy: "\"")
+        let transferID: String = try #require(pieces.first { $0.count == 64 })
+        let proof = try CLI.run("proof", "inclusion", "--registry", reg, "--entry", transferID)
+        #expect(proof.status == 0, "\(proof.stderr)")
+        let proofFile = folder.appendingPathComponent("proof.json")
+        try Data(proof.stdout.utf8).write(to: proofFile)
+        let verified = try CLI.run("verify-proof", proofFile.path)
+        #expect(verified.status == 0, "\(verified.stderr)")
+        #expect(verified.stdout.hasPrefix("ok: entry at leaf "))
+        var tampered = proof.stdout
+        let at = tampered.range(of: "\"proof\":[\"")!.upperBound
+        tampered.replaceSubrange(at...at, with: tampered[at] == "0" ? "1" : "0")
+        try Data(tampered.utf8).write(to: proofFile)
+        let refused = try CLI.run("verify-proof", proofFile.path)
+        #expect(refused.status == 1)
+        #expect(refused.stderr.hasPrefix("Error: inclusion proof fails"), "\(refused.stderr)")
+        let consistency = try CLI.run("proof", "consistency", "--registry", reg, "--from", "3", "--to", String(heightBefore))
+        try Data(consistency.stdout.utf8).write(to: proofFile)
+        #expect(try CLI.run("verify-proof", proofFile.path).stdout.hasPrefix("ok: the log at height \(heightBefore)"))
+
+        // Export and offline verify; a cut file is refused with a clear message.
+        let exportFile = folder.appendingPathComponent("log.plimsoll").path
+        #expect(try CLI.run("export", "--registry", reg, "--out", exportFile).status == 0)
+        let verify = try CLI.run("verify", exportFile)
+        #expect(verify.status == 0, "\(verify.stderr)")
+        #expect(verify.stdout.contains("cap table IMO9176187"))
+        let bytes = try Data(contentsOf: URL(fileURLWithPath: exportFile))
+        try bytes.prefix(bytes.count - 40).write(to: URL(fileURLWithPath: exportFile))
+        let cut = try CLI.run("verify", exportFile)
+        #expect(cut.status == 1)
+        #expect(cut.stderr.contains("truncated file"), "\(cut.stderr)")
     }
 }

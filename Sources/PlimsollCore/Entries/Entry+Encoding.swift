@@ -33,7 +33,7 @@ extension Entry {
         default:
             let sequence = try reader.u64()
             let action = try RegistrarAction(kind: kind, reading: &reader)
-            let signature = try! SchnorrSignature(bytes: try reader.raw(64))
+            let signature = SchnorrSignature(checkedBytes: try reader.raw(64))
             self = .registrar(RegistrarEntry(sequence: sequence, action: action, signature: signature))
         }
         try reader.expectEnd()
@@ -54,7 +54,7 @@ extension SignedTransfer {
             chainID: chainID, asset: asset, from: from, to: to,
             amount: try reader.u64(), nonce: try reader.u64(), expiresAt: try reader.u64()
         )
-        self.init(transfer: transfer, signature: try! SchnorrSignature(bytes: try reader.raw(64)))
+        self.init(transfer: transfer, signature: SchnorrSignature(checkedBytes: try reader.raw(64)))
     }
 }
 
