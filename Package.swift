@@ -20,6 +20,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-crypto.git", "3.12.3"..<"5.0.0"),
         .package(url: "https://github.com/groue/GRDB.swift.git", from: "7.10.0"),
         .package(url: "https://github.com/apple/swift-argument-parser.git", from: "1.8.2"),
+        .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
     ],
     targets: [
         .systemLibrary(
@@ -36,7 +37,11 @@ let package = Package(
             swiftSettings: swiftSettings
         ),
         .target(name: "PlimsollCore", dependencies: ["PlimsollCrypto"], swiftSettings: swiftSettings),
-        .target(name: "PlimsollScreening", dependencies: ["PlimsollCore"], swiftSettings: swiftSettings),
+        .target(
+            name: "PlimsollScreening",
+            dependencies: ["PlimsollCore", .product(name: "Yams", package: "Yams")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PlimsollStore",
             dependencies: ["PlimsollCore", .product(name: "GRDB", package: "GRDB.swift")],
@@ -87,6 +92,11 @@ let package = Package(
         .testTarget(
             name: "PlimsollCLITests",
             dependencies: ["plimsoll", "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting"],
+            swiftSettings: swiftSettings
+        ),
+        .testTarget(
+            name: "PlimsollScreeningTests",
+            dependencies: ["PlimsollScreening", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

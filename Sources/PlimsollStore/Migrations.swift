@@ -49,6 +49,7 @@ enum Migrations {
                         PRIMARY KEY (asset, key, height)
                     ) WITHOUT ROWID;
                     CREATE INDEX balance_history_by_key ON balance_history(key, height);
+                    CREATE TABLE asset_holders (asset TEXT NOT NULL, key BLOB NOT NULL, PRIMARY KEY (asset, key)) WITHOUT ROWID;
                     CREATE TABLE rejections (
                         seq INTEGER PRIMARY KEY AUTOINCREMENT,
                         entry_id BLOB NOT NULL,

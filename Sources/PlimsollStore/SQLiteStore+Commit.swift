@@ -119,6 +119,7 @@ extension SQLiteStore {
         let history = try db.cachedStatement(
             sql: "INSERT OR REPLACE INTO balance_history (asset, key, height, units, leaf_index) VALUES (?, ?, ?, ?, ?)"
         )
+        let holder = try db.cachedStatement(sql: "INSERT OR IGNORE INTO asset_holders (asset, key) VALUES (?, ?)")
         for (address, leafIndex) in dirty.balances {
             let units = state.balance(address.asset, address.key)
             let key = Data(address.key.bytes)
@@ -128,6 +129,7 @@ extension SQLiteStore {
                 try upsert.execute(arguments: [address.asset.text, key, units])
             }
             try history.execute(arguments: [address.asset.text, key, height, units, leafIndex])
+            try holder.execute(arguments: [address.asset.text, key])
         }
     }
 

@@ -90,17 +90,19 @@ extension SQLiteStore {
         try pool.read { db in
             let rows: [Row]
             if let height {
+                // One index seek per key that ever held the vessel (bounded by the holder limit),
+                // never a scan of the history.
                 rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT h.key AS key, h.units AS units, k.party AS party
-                        FROM balance_history h LEFT JOIN keys k ON k.key = h.key
-                        WHERE h.asset = ?1 AND h.units > 0 AND h.height = (
-                            SELECT MAX(height) FROM balance_history
-                            WHERE asset = ?1 AND key = h.key AND height <= ?2)
+                        SELECT a.key AS key, k.party AS party,
+                            (SELECT h.units FROM balance_history h WHERE h.asset = ?1 AND h.key = a.key AND h.height <= ?2
+                             ORDER BY h.height DESC LIMIT 1) AS units
+                        FROM asset_holders a LEFT JOIN keys k ON k.key = a.key
+                        WHERE a.asset = ?1
                         """,
                     arguments: [asset.text, height]
-                )
+                ).filter { ($0["units"] as UInt64?).map { $0 > 0 } ?? false }
             } else {
                 rows = try Row.fetchAll(
                     db,

@@ -1,0 +1,85 @@
+public import Foundation
+
+/// OFAC SDN CSV files (sdn.csv, alt.csv, add.csv, sdn_comments.csv; the consolidated list uses
+/// the same columns under cons_*.csv).
+public enum OFACParser {
+    /// Parses the files of one OFAC list folder.
+    /// - Throws: `ListParseError` naming the file and line that broke.
+    public static func parse(folder: URL, source: String = "ofac") throws(ListParseError) -> [ListEntity] {
+        let prefix = FileManager.default.fileExists(atPath: folder.appendingPathComponent("sdn.csv").path) ? "sdn" : "cons_prim"
+        let altName = prefix == "sdn" ? "alt.csv" : "cons_alt.csv"
+        let addName = prefix == "sdn" ? "add.csv" : "cons_add.csv"
+        let commentsName = prefix == "sdn" ? "sdn_comments.csv" : "cons_comments.csv"
+        let primary = try records(folder, "\(prefix).csv", required: true)
+        let alternates = try records(folder, altName, required: false)
+        let addresses = try records(folder, addName, required: false)
+        let comments = try records(folder, commentsName, required: false)
+        var aliases: [String: [String]] = [:]
+        for (line, fields) in alternates {
+            guard fields.count >= 4 else { throw ListParseError(file: altName, location: "line \(line)", message: "expected 5 fields, got \(fields.count)") }
+            if let name = value(fields[3]) { aliases[value(fields[0]) ?? "", default: []].append(name) }
+        }
+        var countries: [String: [String]] = [:]
+        for (line, fields) in addresses {
+            guard fields.count >= 5 else { throw ListParseError(file: addName, location: "line \(line)", message: "expected 6 fields, got \(fields.count)") }
+            if let country = value(fields[4]) { countries[value(fields[0]) ?? "", default: []].append(country) }
+        }
+        var extraRemarks: [String: String] = [:]
+        for (_, fields) in comments where fields.count >= 2 { extraRemarks[value(fields[0]) ?? "", default: ""] += fields[1] }
+        var entities: [ListEntity] = []
+        entities.reserveCapacity(primary.count)
+        for (line, fields) in primary {
+            guard fields.count == 12 else {
+                throw ListParseError(file: "\(prefix).csv", location: "line \(line)", message: "expected 12 fields, got \(fields.count)")
+            }
+            guard let number = value(fields[0]), Int(number) != nil, let name = value(fields[1]) else {
+                throw ListParseError(file: "\(prefix).csv", location: "line \(line)", message: "missing ent_num or name")
+            }
+            let kind: ListEntity.Kind =
+                switch value(fields[2])?.lowercased() {
+                case "individual": .person
+                case "vessel": .vessel
+                case "aircraft": .aircraft
+                default: .organization
+                }
+            let remarks = (value(fields[11]) ?? "") + (extraRemarks[number] ?? "")
+            let weakAliases = remarks.components(separatedBy: "a.k.a. '").dropFirst().compactMap { $0.components(separatedBy: "'").first }
+            var flags = countries[number] ?? []
+            if let flag = value(fields[9]) { flags.append(flag) }
+            let dates = remarks.components(separatedBy: ";").compactMap { part -> String? in
+                let trimmed = part.trimmingCharacters(in: .whitespaces)
+                return trimmed.hasPrefix("DOB ") ? String(trimmed.dropFirst(4)) : nil
+            }
+            entities.append(
+                ListEntity(
+                    source: source, reference: number, kind: kind, names: [name] + (aliases[number] ?? []) + weakAliases,
+                    programmes: (value(fields[3]) ?? "").components(separatedBy: "] [").map {
+                        $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
+                    }.filter { !$0.isEmpty },
+                    countries: Array(Set(flags)).sorted(), dates: dates, imoNumbers: IMOText.numbers(in: remarks)
+                )
+            )
+        }
+        return entities
+    }
+
+    /// "-0-" (with or without its trailing space) is OFAC's null.
+    static func value(_ field: String) -> String? {
+        let trimmed = field.trimmingCharacters(in: .whitespaces)
+        return trimmed.isEmpty || trimmed == "-0-" ? nil : trimmed
+    }
+
+    private static func records(_ folder: URL, _ name: String, required: Bool) throws(ListParseError) -> [(line: Int, fields: [String])] {
+        let url = folder.appendingPathComponent(name)
+        guard let data = FileManager.default.contents(atPath: url.path) else {
+            if required { throw ListParseError(file: name, location: "file", message: "missing in \(folder.path)") }
+            return []
+        }
+        guard let text = String(data: data, encoding: .utf8) ?? String(data: data, encoding: .isoLatin1) else {
+            throw ListParseError(file: name, location: "file", message: "not text")
+        }
+        do { return try CSVReader.records(text) } catch {
+            throw ListParseError(file: name, location: "line \(error.line)", message: error.message)
+        }
+    }
+}

@@ -1,1 +1,0 @@
-// PlimsollScreening: filled by later issues (see DESIGN.md: Modules).
