@@ -91,7 +91,7 @@ let package = Package(
         ),
         .testTarget(
             name: "PlimsollCLITests",
-            dependencies: ["plimsoll", "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting"],
+            dependencies: ["plimsoll", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting"],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -78,7 +78,7 @@ public enum BlockBuilder {
         let header = BlockHeader(
             chainID: ledger.state.chainID, height: height, prevHash: previous.hash, timestampMs: blockTime,
             entryCount: UInt32(accepted.count), entriesRoot: blockTree.root, logSize: frontier.size, logRoot: frontier.root,
-            stateDigest: ledger.state.digest, listsDigest: previous.listsDigest
+            stateDigest: ledger.state.digest, listsDigest: ledger.state.listsDigest
         )
         let block = CommittedBlock(
             header: SignedBlockHeader(signing: header, with: registrarKey), entries: accepted, frontier: frontier,

@@ -80,6 +80,7 @@ public struct LogReplayer {
         guard header.logSize == frontier.size else { throw fail("log_size \(header.logSize) but \(frontier.size) entries replayed") }
         guard header.logRoot == frontier.root else { throw fail("log_root does not match the log") }
         guard header.stateDigest == ledger.state.digest else { throw fail("state_digest does not match the replayed state") }
+        guard header.listsDigest == ledger.state.listsDigest else { throw fail("lists_digest does not match the list versions in force") }
     }
 
     private static func checkSignature(_ signed: SignedBlockHeader, _ genesis: Genesis) throws(ReplayError) {

@@ -39,6 +39,7 @@ struct PartyCommand: AsyncParsableCommand {
                 kycClaims: claims
             )
             let receipt = try await registry.settle(.registerParty(registration))
+            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
             let id = await registry.state.counters.nextPartyID - 1
             struct View: Encodable {
                 let party: UInt64

@@ -132,6 +132,7 @@ extension Entry {
             case .setRules(let rules):
                 return "rules: max holders \(rules.maxHoldersPerVessel), min holding \(rules.minimumHolding), excluded \(rules.excludedCountries.map(\.code).joined(separator: ","))"
             case .recordScreening(let party, let status, let evidence): return "party \(party) screening \(status.rawValue): \(evidence)"
+            case .adoptList(let list): return "list \(list.source) (\(list.format), \(list.entityCount) entries) content \(list.contentHash.hex.prefix(16))… adopted"
             }
         }
     }

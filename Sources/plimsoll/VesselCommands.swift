@@ -28,6 +28,7 @@ struct VesselCommand: AsyncParsableCommand {
                 asset: imo.asset, name: name, flag: flag.country, type: type, grossTonnage: grossTonnage, roles: roles, units: units
             )
             let receipt = try await registry.settle(.registerVessel(registration))
+            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
             Output.emit(options.json, receipt.view, text: "vessel \(imo.asset) \(units) units\n\(receipt.line)")
         }
     }
@@ -58,6 +59,7 @@ struct VesselCommand: AsyncParsableCommand {
             amendment.operator = `operator`?.change
             amendment.charterer = charterer?.change
             let receipt = try await registry.settle(.amendVessel(amendment))
+            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
             Output.emit(options.json, receipt.view, text: receipt.line)
         }
     }
@@ -107,6 +109,7 @@ struct OwnCommand: AsyncParsableCommand {
                 owner: owner.id, owned: owned.id, shareBps: shareBps, kind: kind, evidence: digest.hash
             )
             let receipt = try await registry.settle(.declareOwnership(declaration))
+            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
             let link = await registry.state.counters.nextLinkID - 1
             struct View: Encodable {
                 let link: UInt64
@@ -125,6 +128,7 @@ struct OwnCommand: AsyncParsableCommand {
         func run() async throws {
             let registry = try OpenRegistry.open(options)
             let receipt = try await registry.settle(.endOwnership(LinkID(link)))
+            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
             Output.emit(options.json, receipt.view, text: receipt.line)
         }
     }

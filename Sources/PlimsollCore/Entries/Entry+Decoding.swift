@@ -74,6 +74,8 @@ extension RegistrarAction {
             )
         case 0x0d:
             self = .recordScreening(try r.party(), try r.enumeration(ScreeningStatus.self), evidence: try r.text(max: 4096))
+        case 0x0e:
+            self = .adoptList(ListAdoption(source: try r.text(max: 64), format: try r.text(max: 64), contentHash: try r.hash(), entityCount: try r.u64()))
         default:
             throw CoreError(.malformed, "unknown entry kind 0x\(String(kind, radix: 16))")
         }

@@ -130,11 +130,20 @@ extension RegistrarAction {
             w.party(party)
             w.enumeration(status)
             w.text(evidence)
+        case .adoptList(let adoption):
+            w.listAdoption(adoption)
         }
     }
 }
 
 extension ByteWriter {
+    mutating func listAdoption(_ adoption: ListAdoption) {
+        text(adoption.source)
+        text(adoption.format)
+        hash(adoption.contentHash)
+        u64(adoption.entityCount)
+    }
+
     mutating func roleChange(_ change: VesselAmendment.RoleChange?) {
         switch change {
         case nil: u8(0)

@@ -15,6 +15,7 @@ public enum RegistrarAction: Hashable, Sendable {
     case deregisterVessel(AssetID, reason: String)
     case setRules(ComplianceRules)
     case recordScreening(PartyID, ScreeningStatus, evidence: String)
+    case adoptList(ListAdoption)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -32,6 +33,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .deregisterVessel: 0x0b
         case .setRules: 0x0c
         case .recordScreening: 0x0d
+        case .adoptList: 0x0e
         }
     }
 
@@ -51,6 +53,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .deregisterVessel: "deregister"
         case .setRules: "rules"
         case .recordScreening: "screening"
+        case .adoptList: "list-adopted"
         }
     }
 }
@@ -139,4 +142,21 @@ public struct VesselAmendment: Hashable, Sendable, Codable {
     public var charterer: RoleChange?
 
     public init(asset: AssetID) { self.asset = asset }
+}
+
+/// A sanctions list version adopted by the registry: every later screening decision names it.
+public struct ListAdoption: Hashable, Sendable, Codable {
+    /// "ofac", "un", "opensanctions": one version in force per source.
+    public var source: String
+    public var format: String
+    /// SHA-256 of the list's content (file names and bytes).
+    public var contentHash: Hash32
+    public var entityCount: UInt64
+
+    public init(source: String, format: String, contentHash: Hash32, entityCount: UInt64) {
+        self.source = source
+        self.format = format
+        self.contentHash = contentHash
+        self.entityCount = entityCount
+    }
 }

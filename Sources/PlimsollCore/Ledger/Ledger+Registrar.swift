@@ -1,3 +1,5 @@
+import PlimsollCrypto
+
 /// Registrar entries: signature and sequence first, then each action's own checks.
 extension Ledger {
     mutating func applyRegistrar(_ entry: RegistrarEntry, _ context: ApplyContext) throws(Rejection) {
@@ -24,6 +26,7 @@ extension Ledger {
         case .deregisterVessel(let asset, let reason): try deregister(asset, reason: reason)
         case .setRules(let rules): try setRules(rules)
         case .recordScreening(let party, let status, let evidence): try recordScreening(party, status, evidence)
+        case .adoptList(let adoption): try adoptList(adoption)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
         let (assets, parties) = subjects(of: entry.action, newParty: newParty)
@@ -53,6 +56,7 @@ extension Ledger {
         case .deregisterVessel(let asset, _): return ([asset], [])
         case .setRules: return ([], [])
         case .recordScreening(let party, _, _): return ([], [party])
+        case .adoptList: return ([], [])
         }
     }
 
@@ -223,6 +227,20 @@ extension Ledger {
             throw Rejection(.malformed, "holder limit must be at least 1 and at most \(Limits.excludedCountriesMax) countries excluded")
         }
         updateCounters { $0.rules = rules }
+    }
+
+    private mutating func adoptList(_ adoption: ListAdoption) throws(Rejection) {
+        guard !adoption.source.isEmpty, adoption.source.utf8.count <= 64, !adoption.format.isEmpty, adoption.format.utf8.count <= 64 else {
+            throw Rejection(.malformed, "list source and format must be 1 to 64 bytes")
+        }
+        if state.counters.lists.contains(adoption) {
+            throw Rejection(.duplicate, "list \(adoption.source) \(adoption.contentHash.hex.prefix(16)) is already in force")
+        }
+        updateCounters { counters in
+            counters.lists.removeAll { $0.source == adoption.source }
+            counters.lists.append(adoption)
+            counters.lists.sort { $0.source < $1.source }
+        }
     }
 
     private mutating func recordScreening(_ party: PartyID, _ status: ScreeningStatus, _ evidence: String) throws(Rejection) {

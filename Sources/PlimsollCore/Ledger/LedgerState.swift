@@ -88,8 +88,21 @@ public struct RegistryCounters: Hashable, Sendable, Codable {
     public var nextLinkID: UInt64 = 1
     public var registrarSequence: UInt64 = 0
     public var rules: ComplianceRules = .default
+    /// The sanctions list versions in force, one per source, sorted by source.
+    public var lists: [ListAdoption] = []
 
     public init() {}
+
+    enum CodingKeys: String, CodingKey { case nextPartyID, nextLinkID, registrarSequence, rules, lists }
+
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        nextPartyID = try c.decode(UInt64.self, forKey: .nextPartyID)
+        nextLinkID = try c.decode(UInt64.self, forKey: .nextLinkID)
+        registrarSequence = try c.decode(UInt64.self, forKey: .registrarSequence)
+        rules = try c.decode(ComplianceRules.self, forKey: .rules)
+        lists = try c.decodeIfPresent([ListAdoption].self, forKey: .lists) ?? []
+    }
 }
 
 /// The whole state of a registry: a pure value, changed only by `Ledger.apply`.
@@ -129,6 +142,15 @@ public struct LedgerState: Hashable, Sendable {
     }
 
     public var rules: ComplianceRules { counters.rules }
+
+    /// The block header's `lists_digest`: SHA-256 over the sorted content hashes of the list
+    /// versions in force; 32 zero bytes when none is.
+    public var listsDigest: Hash32 { Self.listsDigest(counters.lists.map(\.contentHash)) }
+
+    public static func listsDigest(_ hashes: [Hash32]) -> Hash32 {
+        guard !hashes.isEmpty else { return .zero }
+        return Hashing.sha256(hashes.sorted().flatMap(\.bytes))
+    }
 
     public func balance(_ asset: AssetID, _ key: KeyRef) -> UInt64 { balances[asset]?[key] ?? 0 }
 

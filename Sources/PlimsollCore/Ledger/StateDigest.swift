@@ -17,6 +17,7 @@ extension LedgerState {
         w.u64(counters.nextLinkID)
         w.u64(counters.registrarSequence)
         RegistrarAction.setRules(counters.rules).encodeBody(to: &w)
+        w.list(counters.lists) { $0.listAdoption($1) }
         w.u32(UInt32(parties.count))
         for id in parties.keys.sorted() {
             let record = parties[id]!

@@ -11,6 +11,20 @@ public struct NameMatch: Sendable, Codable, Equatable {
     /// Human-readable evidence: the normalised forms and how their tokens paired.
     public let evidence: String
     public let programmes: [String]
+
+    public init(
+        entityID: String, source: String, kind: ListEntity.Kind, listedName: String, matchedForm: String, score: Double,
+        evidence: String, programmes: [String]
+    ) {
+        self.entityID = entityID
+        self.source = source
+        self.kind = kind
+        self.listedName = listedName
+        self.matchedForm = matchedForm
+        self.score = score
+        self.evidence = evidence
+        self.programmes = programmes
+    }
 }
 
 /// The screening index over every adopted list: names blocked by token prefix so a query
@@ -27,6 +41,10 @@ public struct MatchIndex: Sendable {
     private var forms: [Form] = []
     private var byBlock: [String: [Int]] = [:]
     private var byIMO: [String: [Int]] = [:]
+    /// Two tokens pair only this similar or more ("bulk" and "blu" do not; "muhammad" and
+    /// "mohammed" do).
+    static let tokenPairMin = 0.86
+
     /// Candidates scored per query at most (blocking keeps it far below this).
     public static let candidatesMax = 5000
 
@@ -121,7 +139,7 @@ public struct MatchIndex: Sendable {
             }
             let w = Double(token.count)
             weight += w
-            if bestIndex >= 0 && bestScore >= 0.8 {
+            if bestIndex >= 0 && bestScore >= Self.tokenPairMin {
                 used.insert(bestIndex)
                 total += w * bestScore
                 pairs.append("\(String(String.UnicodeScalarView(token)))=\(String(String.UnicodeScalarView(form.tokens[bestIndex]))) \(String(format: "%.2f", bestScore))")

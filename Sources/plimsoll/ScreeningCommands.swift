@@ -1,0 +1,222 @@
+public import ArgumentParser
+import Foundation
+public import PlimsollCore
+import PlimsollCrypto
+public import PlimsollScreening
+import PlimsollSettlement
+import PlimsollStore
+
+/// The adopted lists of a registry folder (`lists/<content hash>/...`) and its rules file.
+enum ScreeningFiles {
+    static func listsFolder(_ registry: URL) -> URL { registry.appendingPathComponent("lists") }
+    static func rulesFile(_ registry: URL) -> URL { registry.appendingPathComponent("rules.yaml") }
+
+    static func rules(_ registry: URL) throws -> ScreeningRules {
+        guard let data = FileManager.default.contents(atPath: rulesFile(registry).path) else { return .default }
+        return try ScreeningRules.parse(yaml: String(decoding: data, as: UTF8.self))
+    }
+
+    /// A screener over the list versions in force, or nil when none is adopted.
+    static func screener(_ registry: URL, state: LedgerState) throws -> Screener? {
+        guard !state.counters.lists.isEmpty else { return nil }
+        var entities: [ListEntity] = []
+        for adoption in state.counters.lists {
+            let folder = listsFolder(registry).appendingPathComponent(adoption.contentHash.hex)
+            guard let name = try? FileManager.default.contentsOfDirectory(atPath: folder.path).first else {
+                throw CLIError("adopted list \(adoption.source) \(adoption.contentHash.hex) is missing from \(folder.path)")
+            }
+            let (version, loaded) = try ListLoader.load(folder.appendingPathComponent(name))
+            guard version.contentHash == adoption.contentHash else {
+                throw CLIError("stored list \(adoption.source) does not match its adopted content hash")
+            }
+            entities += loaded
+        }
+        return Screener(index: MatchIndex(entities: entities), rules: try rules(registry), listsDigest: state.listsDigest)
+    }
+
+    struct SyncReport: Encodable {
+        var recorded: [String] = []
+        var frozen: [String] = []
+        var review: [String] = []
+    }
+
+    /// Screens every party and vessel and logs what changed: screening decisions, and freezes of
+    /// whatever is now blocked (DESIGN.md: a new list version re-screens everything).
+    static func sync(_ registry: OpenRegistry, _ screener: Screener) async throws -> SyncReport {
+        let state = await registry.state
+        let now = Settlement.wallClockMs()
+        let (parties, vessels) = screener.screenAll(state, at: now)
+        var report = SyncReport()
+        for (id, decision) in parties.sorted(by: { $0.key < $1.key }) {
+            guard let record = state.parties[id] else { continue }
+            let manual = record.screeningEvidence.hasPrefix("registrar decision:") && decision.status != .block
+            if decision.status != record.screening && !manual {
+                _ = try await registry.settle(.recordScreening(id, decision.status, evidence: decision.summary))
+                report.recorded.append("party \(id) \(decision.status.rawValue): \(decision.summary)")
+            }
+            if decision.status == .block && !record.frozen {
+                _ = try await registry.settle(.freeze(.party(id, asset: nil), reason: "sanctions screening: \(decision.summary)"))
+                report.frozen.append("party \(id)")
+            }
+        }
+        for (asset, decision) in vessels.sorted(by: { $0.key < $1.key }) {
+            guard let vessel = state.vessels[asset]?.vessel else { continue }
+            if decision.status == .block && vessel.status == .active {
+                _ = try await registry.settle(.freeze(.vessel(asset), reason: "sanctions screening: \(decision.summary)"))
+                report.frozen.append("vessel \(asset)")
+            } else if decision.status == .review {
+                report.review.append("vessel \(asset): \(decision.summary)")
+            }
+        }
+        return report
+    }
+
+    /// Tells the registrar on stderr what a re-screen changed (stdout stays the command's answer).
+    static func report(_ report: SyncReport?) async throws {
+        guard let report else { return }
+        for line in report.recorded.map({ "screening: recorded \($0)" }) + report.frozen.map({ "screening: frozen \($0)" }) {
+            FileHandle.standardError.write(Data((line + "\n").utf8))
+        }
+    }
+
+    /// After a registrar change: screen again with the lists in force, if any.
+    static func syncIfAdopted(_ registry: OpenRegistry) async throws -> SyncReport? {
+        guard let screener = try screener(registry.folder, state: await registry.state) else { return nil }
+        return try await sync(registry, screener)
+    }
+}
+
+struct ListsCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(commandName: "lists", abstract: "Sanctions lists.", subcommands: [Load.self])
+
+    struct Load: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Adopt list versions (OFAC folder, UN XML, FtM JSON lines) and re-screen every party and vessel."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Argument(help: "List files or OFAC folders.") var paths: [String]
+        @Option(help: "A rules file (YAML) to use from now on.") var rules: String?
+
+        func run() async throws {
+            // Parse everything first: a broken file adopts nothing and the previous versions stay in force.
+            var loaded: [(URL, ListVersion)] = []
+            for path in paths {
+                let url = URL(fileURLWithPath: path)
+                do { loaded.append((url, try ListLoader.load(url).0)) } catch { throw CLIError("list refused, nothing adopted: \(error)") }
+            }
+            var rulesText: String?
+            if let rules {
+                guard let data = FileManager.default.contents(atPath: rules) else { throw CLIError("cannot read \(rules)") }
+                rulesText = String(decoding: data, as: UTF8.self)
+                _ = try ScreeningRules.parse(yaml: rulesText!)
+            }
+            let registry = try OpenRegistry.open(options)
+            if let rulesText { try Data(rulesText.utf8).write(to: ScreeningFiles.rulesFile(registry.folder)) }
+            var adopted: [String] = []
+            for (url, version) in loaded {
+                let folder = ScreeningFiles.listsFolder(registry.folder).appendingPathComponent(version.contentHash.hex)
+                if !FileManager.default.fileExists(atPath: folder.path) {
+                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                    try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent))
+                }
+                let adoption = ListAdoption(
+                    source: version.source, format: version.format, contentHash: version.contentHash, entityCount: UInt64(version.entityCount)
+                )
+                if await registry.state.counters.lists.contains(adoption) {
+                    adopted.append("\(version.source) \(version.contentHash.hex.prefix(16))… already in force")
+                    continue
+                }
+                _ = try await registry.settle(.adoptList(adoption))
+                adopted.append("\(version.source) \(version.format) \(version.entityCount) entries, content \(version.contentHash.hex.prefix(16))…")
+            }
+            let report = try await ScreeningFiles.syncIfAdopted(registry) ?? ScreeningFiles.SyncReport()
+            struct View: Encodable {
+                let adopted: [String]
+                let screening: ScreeningFiles.SyncReport
+                let lists_digest: String
+            }
+            let digest = await registry.state.listsDigest.hex
+            var lines = adopted.map { "adopted \($0)" }
+            lines += report.recorded.map { "recorded \($0)" } + report.frozen.map { "frozen \($0)" } + report.review.map { "review \($0)" }
+            lines.append("lists_digest \(digest)")
+            Output.emit(options.json, View(adopted: adopted, screening: report, lists_digest: digest), text: lines.joined(separator: "\n"))
+        }
+    }
+}
+
+struct Screen: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        abstract: "Screen a name against the adopted lists, or explain (and decide) a party's or vessel's screening."
+    )
+
+    @OptionGroup var options: RegistryOptions
+    @Option(help: "A name to screen.") var name: String?
+    @Option(help: "person, organization, vessel or aircraft.") var kind: ListEntity.Kind?
+    @Option(help: "An IMO number (vessel or company), any common form.") var imo: String?
+    @Option(help: "Explain this party's decision.") var party: PartyArgument?
+    @Option(help: "Explain this vessel's decision.") var vessel: AssetArgument?
+    @Option(help: "With --party: record a registrar decision (clear, review or block).") var decide: ScreeningStatus?
+    @Option(help: "With --decide: the reason, kept in the log.") var reason: String?
+
+    func validate() throws {
+        guard [name != nil || imo != nil, party != nil, vessel != nil].filter({ $0 }).count == 1 else {
+            throw ValidationError("give --name/--imo, --party or --vessel")
+        }
+        if decide != nil && (party == nil || reason == nil) { throw ValidationError("--decide needs --party and --reason") }
+        if let name, name.utf8.count > 512 { throw ValidationError("--name is at most 512 bytes") }
+    }
+
+    func run() async throws {
+        if let party, let decide, let reason {
+            let registry = try OpenRegistry.open(options)
+            let receipt = try await registry.settle(.recordScreening(party.id, decide, evidence: "registrar decision: \(reason)"))
+            Output.emit(options.json, receipt.view, text: receipt.line)
+            return
+        }
+        let store = try ReadOnly.store(options)
+        let (state, _) = try store.loadLedger()
+        guard let screener = try ScreeningFiles.screener(options.registryURL, state: state) else {
+            throw CLIError("no sanctions list is adopted (plimsoll lists load ...)")
+        }
+        let now = Settlement.wallClockMs()
+        if let party {
+            guard let record = state.parties[party.id] else { throw CLIError("no party \(party.id)") }
+            let decision = screener.screen(party: party.id, state: state, at: now)
+            struct View: Encodable {
+                let decision: ScreeningDecision
+                let recorded: String
+            }
+            let lines = ["party \(party.id) \(record.party.name): \(decision.status.rawValue) (recorded: \(record.screening.rawValue))"]
+                + decision.evidence.map { "  [\($0.status.rawValue)] \($0.rule): \($0.detail)" } + ["  lists \(decision.listsDigest)"]
+            Output.emit(options.json, View(decision: decision, recorded: record.screening.rawValue), text: lines.joined(separator: "\n"))
+            return
+        }
+        if let vessel {
+            guard state.vessels[vessel.asset] != nil else { throw CLIError("\(vessel.asset) is not registered") }
+            let decision = screener.screen(vessel: vessel.asset, state: state, at: now)
+            let lines = ["vessel \(vessel.asset): \(decision.status.rawValue)"] + decision.evidence.map { "  [\($0.status.rawValue)] \($0.rule): \($0.detail)" }
+            Output.emit(options.json, decision, text: lines.joined(separator: "\n"))
+            return
+        }
+        var matches = name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) } ?? []
+        if let imo {
+            for entity in screener.index.match(imo: imo) {
+                matches.append(NameMatch(
+                    entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName, matchedForm: "IMO \(imo)",
+                    score: 1, evidence: "IMO number \(IMOText.normalize(imo) ?? imo) is listed", programmes: entity.programmes
+                ))
+            }
+        }
+        struct View: Encodable {
+            let query: String
+            let lists_digest: String
+            let matches: [NameMatch]
+        }
+        let lines = ["\(matches.count) match(es)"] + matches.prefix(20).map { "  \($0.score)  \($0.entityID)  \($0.listedName)  [\($0.programmes.joined(separator: ", "))]  \($0.evidence)" }
+        Output.emit(options.json, View(query: name ?? imo ?? "", lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(50))), text: lines.joined(separator: "\n"))
+    }
+}
+
+extension ListEntity.Kind: ExpressibleByArgument {}
+extension ScreeningStatus: ExpressibleByArgument {}
