@@ -61,24 +61,33 @@ public enum LogVerification {
         var pending: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
         while true {
             let record = try reader.next()
-            if let (header, entries, verification) = pending {
-                try replayer.apply(block: header, entries: entries, verifiedSignatures: await verification.value)
-                pending = nil
-            }
-            switch record {
-            case .block(let header, let raw):
+            // Block n + 1 is parsed and its signatures start verifying on all cores before block n
+            // is replayed, so replay overlaps verification instead of waiting for it.
+            var upcoming: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
+            var parseFailure: Failure?
+            if case .block(let header, let raw) = record {
                 var entries: [Entry] = []
                 entries.reserveCapacity(raw.count)
                 for (offset, bytes) in raw.enumerated() {
                     do { entries.append(try Entry(bytes: bytes)) } catch {
-                        throw Failure(description: "verification failed at block \(header.header.height) entry \(offset) of the block: entry does not parse: \(error)")
+                        parseFailure = Failure(description: "verification failed at block \(header.header.height) entry \(offset) of the block: entry does not parse: \(error)")
+                        break
                     }
                 }
                 let batch = entries
                 let verification = Task.detached {
                     await Verifier.verify(batch, chainID: genesis.chainID, registrarKey: genesis.registrarKey)
                 }
-                pending = (header, entries, verification)
+                upcoming = (header, entries, verification)
+            }
+            if let (header, entries, verification) = pending {
+                try replayer.apply(block: header, entries: entries, verifiedSignatures: await verification.value)
+                pending = nil
+            }
+            if let parseFailure { throw parseFailure }  // Reported only after every earlier block passed.
+            switch record {
+            case .block:
+                pending = upcoming
             case .trailer(let blockCount, let logSize, let logRoot, let checksum, let computed):
                 let last = replayer.lastHeader
                 guard blockCount == last.height + 1, logSize == last.logSize, logRoot == last.logRoot else {

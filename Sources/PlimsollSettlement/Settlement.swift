@@ -22,7 +22,8 @@ public struct SettlementConfig: Sendable {
 public actor Settlement {
     private struct Pending {
         let candidate: Candidate
-        let continuation: CheckedContinuation<Outcome, Never>
+        /// Nil for a submitter that did not wait (`submitWithoutWaiting`).
+        let continuation: CheckedContinuation<Outcome, Never>?
     }
 
     public let store: SQLiteStore
@@ -35,6 +36,8 @@ public actor Settlement {
     private var running = false
     private var lastRegistrarSequence: UInt64
     public private(set) var stats = SettlementStats()
+    /// Ids in intake or in the batch being settled, with their count (bounded by the intake bound).
+    private var pendingIDs: [Hash32: Int] = [:]
 
     /// Opens settlement on a store, loading its state (no replay) and checking its tip.
     /// - Throws: `StoreError`, or `CLI`-worthy errors when `registrarKey` is not this registry's.
@@ -68,9 +71,23 @@ public actor Settlement {
         let candidate = Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false)
         return await withCheckedContinuation { continuation in
             queue.append(Pending(candidate: candidate, continuation: continuation))
+            pendingIDs[entry.id, default: 0] += 1
             startBatcher()
         }
     }
+
+    /// Queues an entry and returns at once; the outcome is found later by id (pending while in
+    /// intake, then settled in the store or rejected in the audit table).
+    /// - Throws: `IntakeFull` when the intake queue is at its bound; nothing was queued.
+    public func submitWithoutWaiting(_ entry: Entry) throws(IntakeFull) {
+        guard queue.count < config.intakeEntriesMax else { throw IntakeFull(retryAfterSeconds: 1) }
+        queue.append(Pending(candidate: Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false), continuation: nil))
+        pendingIDs[entry.id, default: 0] += 1
+        startBatcher()
+    }
+
+    /// Whether an entry with this id waits in intake or in the batch being settled.
+    public func isPending(_ id: Hash32) -> Bool { pendingIDs[id] != nil }
 
     /// Signs a registrar action with the next registrar sequence number and submits it.
     public func submitRegistrar(_ action: RegistrarAction) async throws(IntakeFull) -> Outcome {
@@ -159,7 +176,11 @@ public actor Settlement {
         stats.verifySeconds += (verified - started).seconds
         stats.applySeconds += (built - verified).seconds
         stats.commitSeconds += (committed - built).seconds
-        for (pending, outcome) in zip(batch.pending, final) { pending.continuation.resume(returning: outcome) }
+        for (pending, outcome) in zip(batch.pending, final) {
+            let id = pending.candidate.entry.id
+            if let count = pendingIDs[id] { pendingIDs[id] = count > 1 ? count - 1 : nil }
+            pending.continuation?.resume(returning: outcome)
+        }
         return upcoming
     }
 }

@@ -65,6 +65,19 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v3-api-tokens") { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE api_tokens (
+                        hash BLOB PRIMARY KEY,
+                        role TEXT NOT NULL CHECK (role IN ('registrar', 'regulator')),
+                        label TEXT NOT NULL,
+                        created_ms INTEGER NOT NULL,
+                        revoked_ms INTEGER
+                    ) WITHOUT ROWID;
+                    """
+            )
+        }
         return migrator
     }
 }

@@ -114,6 +114,13 @@ struct ScreenerTests {
         }
     }
 
+    /// The commented example in examples/ stays valid and matches the defaults.
+    @Test func exampleRulesFileIsTheDefault() throws {
+        let url = SanctionsData.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/rules.yaml")
+        let text = try String(contentsOf: url, encoding: .utf8)
+        #expect(try ScreeningRules.parse(yaml: text) == .default)
+    }
+
     @Test func rulesFileParsesAndRefusesNonsense() throws {
         let yaml = """
             version: 1

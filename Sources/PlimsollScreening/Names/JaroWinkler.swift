@@ -5,8 +5,18 @@ public enum JaroWinkler {
         if a.isEmpty || b.isEmpty { return 0 }
         if a == b { return 1 }
         let window = max(0, max(a.count, b.count) / 2 - 1)
-        var aMatched = [Bool](repeating: false, count: a.count)
-        var bMatched = [Bool](repeating: false, count: b.count)
+        // Flags live on the stack: this runs for every candidate of every screened name.
+        return withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count + b.count) { flags in
+            flags.initialize(repeating: false)
+            return jaroWinkler(a, b, window: window, aMatched: UnsafeMutableBufferPointer(rebasing: flags[..<a.count]),
+                               bMatched: UnsafeMutableBufferPointer(rebasing: flags[a.count...]))
+        }
+    }
+
+    private static func jaroWinkler(
+        _ a: [Unicode.Scalar], _ b: [Unicode.Scalar], window: Int, aMatched: UnsafeMutableBufferPointer<Bool>,
+        bMatched: UnsafeMutableBufferPointer<Bool>
+    ) -> Double {
         var matches = 0
         for i in a.indices {
             let low = max(0, i - window), high = min(b.count - 1, i + window)

@@ -46,7 +46,7 @@ public struct MatchIndex: Sendable {
     static let tokenPairMin = 0.86
 
     /// Candidates scored per query at most (blocking keeps it far below this).
-    public static let candidatesMax = 5000
+    public static let candidatesMax = 400
 
     public init(entities: [ListEntity]) {
         self.entities = entities
@@ -79,13 +79,18 @@ public struct MatchIndex: Sendable {
         guard !tokens.isEmpty else { return [] }
         let query = tokens.map { Array($0.unicodeScalars) }
         let joined = Array(tokens.joined().unicodeScalars)
-        var candidates = Set<Int>()
-        for key in Self.blockKeys(tokens) {
-            for form in byBlock[key] ?? [] {
-                candidates.insert(form)
-                if candidates.count >= Self.candidatesMax { break }
-            }
+        // A form is a candidate when it shares two blocking keys with the query (one for a
+        // one-token query): "kim jong un" and "jong-un kim" share three, a name that merely
+        // starts like one listed token shares one and is never scored.
+        let keys = Set(Self.blockKeys(tokens))
+        let required = min(2, keys.count)
+        var hits: [Int: Int] = [:]
+        for key in keys {
+            for form in byBlock[key] ?? [] { hits[form, default: 0] += 1 }
         }
+        // The forms sharing the most keys first, at most `candidatesMax` of them.
+        let candidates = hits.filter { $0.value >= required }.sorted { ($0.value, $1.key) > ($1.value, $0.key) }
+            .prefix(Self.candidatesMax).map(\.key)
         var best: [Int: NameMatch] = [:]
         for formIndex in candidates {
             let form = forms[formIndex]

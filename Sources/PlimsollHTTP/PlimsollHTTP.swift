@@ -1,1 +1,0 @@
-// PlimsollHTTP: filled by later issues (see DESIGN.md: Modules).

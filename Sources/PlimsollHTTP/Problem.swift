@@ -1,0 +1,51 @@
+import Foundation
+public import Hummingbird
+public import HTTPTypes
+
+/// An RFC 9457 problem+json answer with Plimsoll's stable reason code in `code`.
+///
+/// Every refusal of the API is one of these, mapped in one place (STYLE.md: Errors).
+public struct Problem: HTTPResponseError, Sendable {
+    public let status: HTTPResponse.Status
+    public let code: String
+    public let detail: String
+    public var pointer: String?
+    public var id: String?
+    public var retryAfterSeconds: Int?
+
+    public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String, pointer: String? = nil, id: String? = nil) {
+        self.status = status
+        self.code = code
+        self.detail = detail
+        self.pointer = pointer
+        self.id = id
+    }
+
+    public func response(from request: Request, context: some RequestContext) throws -> Response {
+        var object: [String: Any] = [
+            "type": "https://plimsoll.example/problems/\(code.lowercased())", "title": status.reasonPhrase, "status": status.code,
+            "code": code, "detail": detail,
+        ]
+        if let pointer { object["pointer"] = pointer }
+        if let id { object["id"] = id }
+        let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys])
+        var headers: HTTPFields = [.contentType: "application/problem+json"]
+        if let retryAfterSeconds { headers[.retryAfter] = String(retryAfterSeconds) }
+        return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+
+    static func malformed(_ detail: String, pointer: String) -> Problem { Problem(.badRequest, "MALFORMED", detail, pointer: pointer) }
+    static let unauthorized = Problem(.unauthorized, "UNAUTHORIZED", "missing or invalid credentials")
+    static let forbidden = Problem(.forbidden, "FORBIDDEN", "these credentials may not see this resource")
+    static func notFound(_ what: String) -> Problem { Problem(.notFound, "NOT_FOUND", "\(what) not found") }
+}
+
+/// JSON responses with sorted keys, so answers are byte-stable.
+enum JSONResponse {
+    static func make(_ value: some Encodable, status: HTTPResponse.Status = .ok) throws -> Response {
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
+        let data = try encoder.encode(value)
+        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+    }
+}

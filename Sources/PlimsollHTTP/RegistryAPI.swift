@@ -1,0 +1,93 @@
+public import Foundation
+public import Hummingbird
+import PlimsollCore
+import HTTPTypes
+import Logging
+import PlimsollCrypto
+import PlimsollScreening
+public import PlimsollSettlement
+public import PlimsollStore
+
+/// The HTTP API of one registry (DESIGN.md: Reads, Canonical transfer). Handlers decode, call,
+/// encode; every refusal is a `Problem`.
+public struct RegistryAPI: Sendable {
+    public let settlement: Settlement
+    public let store: SQLiteStore
+    /// The registry folder, for the adopted lists behind `POST /v1/screen` (nil: no screening).
+    public let folder: URL?
+    public let clock: @Sendable () -> UInt64
+    let metrics = RegistryMetrics()
+
+    /// Request bodies above this size are refused with 413.
+    public static let bodyBytesMax = 1 << 20
+    /// Page size bound of paginated lists.
+    public static let pageSizeMax = 500
+
+    public init(settlement: Settlement, store: SQLiteStore, folder: URL?, clock: @escaping @Sendable () -> UInt64 = Settlement.wallClockMs) {
+        self.settlement = settlement
+        self.store = store
+        self.folder = folder
+        self.clock = clock
+    }
+
+    public func router() -> Router<BasicRequestContext> {
+        let router = Router(context: BasicRequestContext.self)
+        router.add(middleware: ProblemMiddleware())
+        addPublicRoutes(to: router)
+        addTransferRoutes(to: router)
+        addKeyRoutes(to: router)
+        addRegulatorRoutes(to: router)
+        return router
+    }
+
+    func caller(_ request: Request) throws -> Caller {
+        try Authentication.caller(request, store: store, nowSeconds: clock() / 1000)
+    }
+
+    func requireRegulator(_ request: Request) throws {
+        let caller = try caller(request)
+        guard caller != .anonymous else { throw Problem.unauthorized }
+        guard caller.isRegulator else { throw Problem.forbidden }
+    }
+
+    /// The body as bytes: JSON content type required (415), size bounded (413).
+    static func jsonBody(_ request: Request) async throws -> [UInt8] {
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
+            throw Problem(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "send Content-Type: application/json")
+        }
+        var request = request
+        let buffer: ByteBuffer
+        do { buffer = try await request.collectBody(upTo: bodyBytesMax) } catch {
+            throw Problem(.contentTooLarge, "BODY_TOO_LARGE", "request bodies are limited to \(bodyBytesMax) bytes")
+        }
+        return Array(buffer.readableBytesView)
+    }
+
+    static func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {
+        do { return try StrictJSON.parse(bytes) } catch {
+            throw Problem.malformed("invalid JSON at byte \(error.offset): \(error.message)", pointer: error.pointer)
+        }
+    }
+}
+
+/// Maps errors that are not problems yet: Hummingbird's own HTTP errors keep their status as a
+/// problem; anything unknown is a bare 500 with nothing internal in it.
+struct ProblemMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        do {
+            return try await next(request, context)
+        } catch let problem as Problem {
+            throw problem
+        } catch let error as HTTPError {
+            let code = error.status == .notFound ? "NOT_FOUND" : error.status == .methodNotAllowed ? "METHOD_NOT_ALLOWED" : "HTTP_\(error.status.code)"
+            throw Problem(error.status, code, error.body ?? error.status.reasonPhrase)
+        } catch let error as any HTTPResponseError {
+            throw Problem(error.status, "HTTP_\(error.status.code)", error.status.reasonPhrase)
+        } catch {
+            context.logger.error("internal error: \(error)")
+            throw Problem(.internalServerError, "INTERNAL", "internal error")
+        }
+    }
+}

@@ -1,0 +1,44 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollStore
+
+extension RegistryAPI {
+    func addKeyRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/v1/keys/{key}") { request, context in
+            let key = try Self.keyParameter(context)
+            let caller = try caller(request)
+            guard let record = try store.keyRecord(key) else { throw Problem.notFound("key") }
+            struct View: Encodable {
+                let key: String, last_nonce: UInt64
+                var party: UInt64?
+            }
+            return try JSONResponse.make(View(key: key.hex, last_nonce: record.lastNonce, party: caller.isRegulator ? record.party.raw : nil))
+        }
+        router.get("/v1/keys/{key}/balances") { request, context in
+            let key = try Self.keyParameter(context)
+            switch try caller(request) {
+            case .anonymous: throw Problem.unauthorized
+            case .holder(let holder) where holder != key: throw Problem.forbidden
+            default: break
+            }
+            struct Line: Encodable {
+                let asset: String, units: UInt64
+            }
+            struct View: Encodable {
+                let key: String, height: UInt64, balances: [Line]
+            }
+            let height = try store.latestHeight()
+            return try JSONResponse.make(View(key: key.hex, height: height, balances: try store.balances(of: key).map { Line(asset: $0.asset.text, units: $0.units) }))
+        }
+    }
+
+    static func keyParameter(_ context: BasicRequestContext) throws -> XOnlyPublicKey {
+        guard let text = context.parameters.get("key"), let key = try? XOnlyPublicKey(hex: text) else {
+            throw Problem.malformed("key must be an x-only public key, 64 hex digits", pointer: "")
+        }
+        return key
+    }
+}

@@ -1,0 +1,77 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollStore
+
+/// DESIGN.md's block JSON: the signed header, canonical bytes and every field.
+struct BlockJSON: Encodable {
+    let height: UInt64, hash: String, header: String, signature: String, version: UInt16, chain_id: String, prev_hash: String
+    let timestamp_ms: UInt64, entry_count: UInt32, entries_root: String, log_size: UInt64, log_root: String
+    let state_digest: String, lists_digest: String
+
+    init(_ signed: SignedBlockHeader) {
+        let h = signed.header
+        height = h.height
+        hash = h.hash.hex
+        header = Hex.encode(h.canonicalBytes)
+        signature = signed.signature.hex
+        version = BlockHeader.version
+        chain_id = h.chainID.hex
+        prev_hash = h.prevHash.hex
+        timestamp_ms = h.timestampMs
+        entry_count = h.entryCount
+        entries_root = h.entriesRoot.hex
+        log_size = h.logSize
+        log_root = h.logRoot.hex
+        state_digest = h.stateDigest.hex
+        lists_digest = h.listsDigest.hex
+    }
+}
+
+extension RegistryAPI {
+    func addPublicRoutes(to router: Router<BasicRequestContext>) {
+        router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        router.get("/openapi.json") { _, _ in
+            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+        }
+        router.get("/v1/registry") { _, _ in
+            struct View: Encodable {
+                let chain_id: String, name: String, registrar_key: String, height: UInt64, max_validity_s: UInt64
+            }
+            let genesis = store.genesis
+            return try JSONResponse.make(View(
+                chain_id: genesis.chainID.hex, name: genesis.name, registrar_key: genesis.registrarKey.hex,
+                height: try store.latestHeight(), max_validity_s: genesis.maxValiditySeconds
+            ))
+        }
+        router.get("/v1/blocks/latest") { _, _ in
+            guard let block = try store.block(at: try store.latestHeight()) else { throw Problem.notFound("block") }
+            return try JSONResponse.make(BlockJSON(block))
+        }
+        router.get("/v1/blocks/{height}") { _, context in
+            guard let text = context.parameters.get("height"), let height = UInt64(text), text.utf8.count <= 20 else {
+                throw Problem.malformed("height must be a non-negative integer", pointer: "")
+            }
+            guard let block = try store.block(at: height) else { throw Problem.notFound("block \(height)") }
+            return try JSONResponse.make(BlockJSON(block))
+        }
+        router.get("/v1/proofs/consistency") { request, _ in
+            let query = request.uri.queryParameters
+            guard let from = query.get("from").flatMap({ UInt64($0) }), let to = query.get("to").flatMap({ UInt64($0) }) else {
+                throw Problem.malformed("from and to must be block heights", pointer: "")
+            }
+            guard from <= to else { throw Problem.malformed("from must not be above to", pointer: "") }
+            guard let first = try store.block(at: from), let second = try store.block(at: to) else { throw Problem.notFound("block") }
+            let proof = try store.consistencyProof(from: first.header.logSize, to: second.header.logSize)
+            struct View: Encodable {
+                let from: BlockJSON, to: BlockJSON, proof: [String]
+            }
+            return try JSONResponse.make(View(from: BlockJSON(first), to: BlockJSON(second), proof: proof.map(\.hex)))
+        }
+        router.get("/metrics") { _, _ in
+            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: await metrics.text(settlement))))
+        }
+    }
+}

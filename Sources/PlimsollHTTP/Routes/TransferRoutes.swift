@@ -1,0 +1,99 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+
+/// DESIGN.md's receipt: settled `{"id","status","height","leaf_index","log_size"}` or rejected
+/// `{"id","status","code","detail"}`.
+struct ReceiptJSON: Encodable {
+    let id: String
+    let status: String
+    var height: UInt64?
+    var leaf_index: UInt64?
+    var log_size: UInt64?
+    var code: String?
+    var detail: String?
+}
+
+extension RegistryAPI {
+    func addTransferRoutes(to router: Router<BasicRequestContext>) {
+        router.post("/v1/transfers") { request, _ in
+            let signed: SignedTransfer
+            do {
+                signed = try TransferRequest.transfer(try Self.parseJSON(try await Self.jsonBody(request)), chainID: store.genesis.chainID)
+            } catch let malformed as MalformedRequest {
+                throw Problem.malformed(malformed.detail, pointer: malformed.pointer)
+            }
+            let entry = Entry.transfer(signed)
+            if request.uri.queryParameters.get("wait") == "false" {
+                do { try await settlement.submitWithoutWaiting(entry) } catch let full as IntakeFull { throw Self.full(full) }
+                return try JSONResponse.make(ReceiptJSON(id: entry.id.hex, status: "pending"), status: .accepted)
+            }
+            let outcome: Outcome
+            do { outcome = try await settlement.submit(entry) } catch let full as IntakeFull { throw Self.full(full) }
+            switch outcome {
+            case .settled(let receipt): return try JSONResponse.make(Self.receipt(receipt))
+            case .rejected(let id, let rejection):
+                throw Problem(.unprocessableContent, rejection.code.rawValue, rejection.message, id: id.hex)
+            case .failed(let id, _):
+                var problem = Problem(.serviceUnavailable, "NOT_SETTLED", "the block could not be made durable; resubmit", id: id.hex)
+                problem.retryAfterSeconds = 1
+                throw problem
+            }
+        }
+        router.post("/v1/transfers/batch") { request, _ in
+            let transfers: [SignedTransfer]
+            do {
+                transfers = try TransferRequest.batch(try Self.parseJSON(try await Self.jsonBody(request)), chainID: store.genesis.chainID)
+            } catch let malformed as MalformedRequest {
+                throw Problem.malformed(malformed.detail, pointer: malformed.pointer)
+            }
+            let outcomes = try await withThrowingTaskGroup(of: (Int, Outcome).self) { group in
+                for (index, transfer) in transfers.enumerated() {
+                    group.addTask { (index, try await settlement.submit(.transfer(transfer))) }
+                }
+                var results = [Outcome?](repeating: nil, count: transfers.count)
+                for try await (index, outcome) in group { results[index] = outcome }
+                return results.map { $0! }
+            }
+            struct View: Encodable { let results: [ReceiptJSON] }
+            return try JSONResponse.make(View(results: outcomes.map { outcome in
+                switch outcome {
+                case .settled(let receipt): Self.receipt(receipt)
+                case .rejected(let id, let rejection): ReceiptJSON(id: id.hex, status: "rejected", code: rejection.code.rawValue, detail: rejection.message)
+                case .failed(let id, _): ReceiptJSON(id: id.hex, status: "rejected", code: "NOT_SETTLED", detail: "the block could not be made durable; resubmit")
+                }
+            }))
+        }
+        router.get("/v1/transfers/{id}") { _, context in
+            guard let text = context.parameters.get("id"), let id = try? Hash32(hex: text) else {
+                throw Problem.malformed("id must be 64 hex digits", pointer: "")
+            }
+            if let stored = try store.entry(id: id), case .transfer = stored.entry, let block = try store.block(at: stored.height) {
+                let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: block.header.logSize)
+                struct View: Encodable {
+                    let id: String, status: String, height: UInt64, leaf_index: UInt64, log_size: UInt64, leaf: String, proof: [String]
+                }
+                return try JSONResponse.make(View(
+                    id: id.hex, status: "settled", height: stored.height, leaf_index: stored.leafIndex, log_size: block.header.logSize,
+                    leaf: Hex.encode(stored.entry.bytes), proof: proof.map(\.hex)
+                ))
+            }
+            if await settlement.isPending(id) { return try JSONResponse.make(ReceiptJSON(id: id.hex, status: "pending")) }
+            throw Problem.notFound("transfer \(id.hex)")
+        }
+    }
+
+    static func receipt(_ receipt: Receipt) -> ReceiptJSON {
+        ReceiptJSON(id: receipt.id.hex, status: "settled", height: receipt.height, leaf_index: receipt.leafIndex, log_size: receipt.logSize)
+    }
+
+    static func full(_ error: IntakeFull) -> Problem {
+        var problem = Problem(.serviceUnavailable, "INTAKE_FULL", error.description)
+        problem.retryAfterSeconds = error.retryAfterSeconds
+        return problem
+    }
+}

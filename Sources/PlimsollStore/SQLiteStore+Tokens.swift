@@ -1,0 +1,68 @@
+import Foundation
+import GRDB
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// API bearer tokens: only their SHA-256 is stored; the token itself is shown once, at grant.
+extension SQLiteStore {
+    public enum TokenRole: String, Sendable, CaseIterable, Codable {
+        case registrar, regulator
+    }
+
+    public struct TokenInfo: Sendable, Codable {
+        public let id: String
+        public let role: TokenRole
+        public let label: String
+        public let createdMs: UInt64
+        public let revokedMs: UInt64?
+    }
+
+    /// Creates a token for `role`; returns the token text (64 hex digits) to give to its holder.
+    public func grantToken(role: TokenRole, label: String, nowMs: UInt64) throws -> String {
+        var rng = SystemRandomNumberGenerator()
+        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
+        let token = Hex.encode(secret)
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT INTO api_tokens (hash, role, label, created_ms) VALUES (?, ?, ?, ?)",
+                arguments: [Data(Hashing.sha256(Array(token.utf8)).bytes), role.rawValue, String(label.prefix(128)), nowMs]
+            )
+        }
+        return token
+    }
+
+    /// The role of a live token, or nil for an unknown or revoked one.
+    public func tokenRole(_ token: String) throws -> TokenRole? {
+        guard token.utf8.count <= 256 else { return nil }
+        return try pool.read { db in
+            try String.fetchOne(
+                db, sql: "SELECT role FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
+                arguments: [Data(Hashing.sha256(Array(token.utf8)).bytes)]
+            ).flatMap(TokenRole.init(rawValue:))
+        }
+    }
+
+    /// Revokes tokens whose id (hex of the hash) starts with `idPrefix` (at least 8 digits);
+    /// returns how many were revoked.
+    public func revokeToken(idPrefix: String, nowMs: UInt64) throws -> Int {
+        let tokens = try listTokens().filter { $0.id.hasPrefix(idPrefix.lowercased()) && $0.revokedMs == nil }
+        guard idPrefix.count >= 8 else { return 0 }
+        try pool.write { db in
+            for token in tokens {
+                try db.execute(sql: "UPDATE api_tokens SET revoked_ms = ? WHERE hash = ?", arguments: [nowMs, Data(try Hex.decode(token.id))])
+            }
+        }
+        return tokens.count
+    }
+
+    public func listTokens() throws -> [TokenInfo] {
+        try pool.read { db in
+            try Row.fetchAll(db, sql: "SELECT hash, role, label, created_ms, revoked_ms FROM api_tokens ORDER BY created_ms").map { row in
+                TokenInfo(
+                    id: Hex.encode(Array(row["hash"] as Data)), role: TokenRole(rawValue: row["role"]) ?? .regulator, label: row["label"],
+                    createdMs: row["created_ms"], revokedMs: row["revoked_ms"]
+                )
+            }
+        }
+    }
+}
