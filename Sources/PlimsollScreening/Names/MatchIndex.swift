@@ -45,6 +45,9 @@ public struct MatchIndex: Sendable {
     /// "mohammed" do).
     static let tokenPairMin = 0.86
 
+    /// Ceiling of a score when listed tokens stay unmatched: below the default block score.
+    static let partialNameScoreMax = 0.92
+
     /// Candidates scored per query at most (blocking keeps it far below this).
     public static let candidatesMax = 400
 
@@ -152,8 +155,18 @@ public struct MatchIndex: Sendable {
                 pairs.append("\(String(String.UnicodeScalarView(token)))=∅")
             }
         }
-        for (index, listed) in form.tokens.enumerated() where !used.contains(index) { weight += Double(listed.count) }
-        var score = weight > 0 ? total / weight : 0
+        let listedWeight = form.tokens.reduce(0.0) { $0 + Double($1.count) }
+        let unmatchedListed = form.tokens.enumerated().filter { !used.contains($0.offset) }.reduce(0.0) { $0 + Double($1.element.count) }
+        var score: Double
+        if query.count >= 2 {
+            // Every query token found, but the listed name has more (a patronymic, a middle
+            // name): a strong hint, held for review rather than blocked.
+            let coverage = listedWeight > 0 ? 1 - unmatchedListed / listedWeight : 0
+            score = (weight > 0 ? total / weight : 0) * (0.85 + 0.15 * coverage)
+            if unmatchedListed > 0 { score = min(score, Self.partialNameScoreMax) }
+        } else {
+            score = weight + unmatchedListed > 0 ? total / (weight + unmatchedListed) : 0
+        }
         var how = "tokens " + pairs.joined(separator: ", ")
         if query.count != form.tokens.count, abs(joined.count - form.joined.count) <= 1 {
             let together = JaroWinkler.similarity(joined, form.joined)
