@@ -75,6 +75,7 @@ let package = Package(
                 "PlimsollCrypto", "PlimsollCore", "PlimsollScreening", "PlimsollStore",
                 "PlimsollSettlement", "PlimsollHTTP", "PlimsollTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Hummingbird", package: "hummingbird"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -116,6 +117,7 @@ let package = Package(
             dependencies: [
                 "PlimsollHTTP", "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings
         ),

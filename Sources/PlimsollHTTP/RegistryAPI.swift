@@ -33,6 +33,7 @@ public struct RegistryAPI: Sendable {
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
         router.add(middleware: ProblemMiddleware())
+        router.add(middleware: CredentialsMiddleware(api: self))
         addPublicRoutes(to: router)
         addTransferRoutes(to: router)
         addKeyRoutes(to: router)
@@ -67,6 +68,20 @@ public struct RegistryAPI: Sendable {
         do { return try StrictJSON.parse(bytes) } catch {
             throw Problem.malformed("invalid JSON at byte \(error.offset): \(error.message)", pointer: error.pointer)
         }
+    }
+}
+
+/// Credentials, when a request carries any, must be valid on every route, public ones included:
+/// a bad token or signature is a 401, never silently ignored.
+struct CredentialsMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let api: RegistryAPI
+
+    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+        if request.headers[.authorization] != nil || request.headers[.plimsollKey] != nil || request.headers[.plimsollSignature] != nil {
+            _ = try api.caller(request)
+        }
+        return try await next(request, context)
     }
 }
 

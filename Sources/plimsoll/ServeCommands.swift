@@ -1,0 +1,77 @@
+public import ArgumentParser
+import Foundation
+import Hummingbird
+import PlimsollCore
+import PlimsollHTTP
+public import PlimsollStore
+import PlimsollSettlement
+
+/// `plimsoll serve`: the HTTP API, with graceful shutdown on SIGTERM/SIGINT (the batch in flight
+/// commits before the process exits; swift-service-lifecycle through Hummingbird).
+struct Serve: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(abstract: "Serve the holder and regulator HTTP API.")
+
+    @OptionGroup var options: RegistryOptions
+    @Option(help: "Address to listen on.") var host = "127.0.0.1"
+    @Option(help: "Port to listen on.") var port = 8080
+
+    func validate() throws {
+        guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 ... 65535") }
+    }
+
+    func run() async throws {
+        let registry = try OpenRegistry.open(options)
+        let api = RegistryAPI(settlement: registry.settlement, store: registry.store, folder: registry.folder)
+        let app = Application(
+            router: api.router(),
+            configuration: .init(address: .hostname(host, port: port), serverName: "plimsoll")
+        )
+        FileHandle.standardError.write(Data("plimsoll: serving \(registry.store.genesis.name) on http://\(host):\(port)\n".utf8))
+        try await app.runService()
+        // The server stopped taking requests: let the batch in flight reach the store.
+        while await registry.settlement.pendingCount > 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+    }
+}
+
+struct TokenCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "token", abstract: "API bearer tokens (stored hashed).", subcommands: [Grant.self, List.self, Revoke.self]
+    )
+
+    struct Grant: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Create a token; it is printed once and stored only as its SHA-256.")
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "regulator or registrar.") var role: SQLiteStore.TokenRole
+        @Option(help: "A label for the token's holder.") var label = "token"
+
+        func run() async throws {
+            let store = try ReadOnly.store(options)
+            let token = try store.grantToken(role: role, label: label, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            Output.emit(options.json, ["token": token, "role": role.rawValue], text: token)
+        }
+    }
+
+    struct List: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "List tokens (ids are hashes, never the tokens).")
+        @OptionGroup var options: RegistryOptions
+
+        func run() async throws {
+            let tokens = try ReadOnly.store(options).listTokens()
+            Output.emit(options.json, tokens, text: tokens.map { "\($0.id.prefix(16)) \($0.role.rawValue) \($0.label)\($0.revokedMs == nil ? "" : " revoked")" }.joined(separator: "\n"))
+        }
+    }
+
+    struct Revoke: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(abstract: "Revoke tokens by id prefix (at least 8 hex digits).")
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Token id prefix, from token list.") var id: String
+
+        func run() async throws {
+            let count = try ReadOnly.store(options).revokeToken(idPrefix: id, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            guard count > 0 else { throw CLIError("no live token with id \(id) (give at least 8 hex digits)") }
+            print("revoked \(count)")
+        }
+    }
+}
+
+extension SQLiteStore.TokenRole: ExpressibleByArgument {}
