@@ -26,13 +26,16 @@ enum OpenAPIDocument {
         var pathItems: [String: [String]] = [:]
         for item in paths {
             let parameters = item.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { name in
-                ##"{"name":"\##(name.dropFirst().dropLast())","in":"path","required":true,"schema":{"type":"string","maxLength":64}}"##
+                let name = String(name.dropFirst().dropLast())
+                let pattern = ["height": "^[0-9]{1,18}$", "key": "^[0-9a-fA-F]{64}$", "id": item.path.hasPrefix("/v1/parties") ? "^[1-9][0-9]{0,17}$" : "^[0-9a-fA-F]{64}$", "imo": "^(IMO)?[0-9]{7}$"][name] ?? "^.{1,64}$"
+                return ##"{"name":"\##(name)","in":"path","required":true,"schema":{"type":"string","pattern":"\##(pattern)"}}"##
             }
             let security = item.auth == "public" ? "" : ##","security":[{"bearer":[]},{"holderSignature":[]}]"##
             let body = item.method == "post"
                 ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.path.hasSuffix("batch") ? "Batch" : "Transfer")"}}}}"##
                 : ""
-            let responses = ##""responses":{"200":{"description":"OK","content":{"application/json":{"schema":{"type":"object"}}}},"202":{"description":"Accepted"},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"},"403":{"$ref":"#/components/responses/Problem"},"404":{"$ref":"#/components/responses/Problem"},"413":{"$ref":"#/components/responses/Problem"},"415":{"$ref":"#/components/responses/Problem"},"422":{"$ref":"#/components/responses/Problem"},"503":{"$ref":"#/components/responses/Problem"}}"##
+            let okContent = item.path == "/metrics" ? ##"{"text/plain":{"schema":{"type":"string"}}}"## : ##"{"application/json":{"schema":{"type":"object"}}}"##
+            let responses = ##""responses":{"200":{"description":"OK","content":\##(okContent)},"202":{"description":"Accepted"},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"},"403":{"$ref":"#/components/responses/Problem"},"404":{"$ref":"#/components/responses/Problem"},"413":{"$ref":"#/components/responses/Problem"},"415":{"$ref":"#/components/responses/Problem"},"422":{"$ref":"#/components/responses/Problem"},"503":{"$ref":"#/components/responses/Problem"}}"##
             let operation = ##""\##(item.method)":{"summary":"\##(item.summary)","parameters":[\##(parameters.joined(separator: ","))]\##(body)\##(security),\##(responses)}"##
             pathItems[item.path, default: []].append(operation)
         }
