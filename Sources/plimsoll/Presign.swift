@@ -26,15 +26,17 @@ struct Presign: AsyncParsableCommand {
         _ = try await registry.settle(.setRules(ComplianceRules(maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
         _ = try await registry.settle(.registerParty(PartyRegistration(kind: .organization, name: "Load Owner", country: try Country("PA"), kycClaims: kyc)))
         let owner = PartyID(await registry.state.counters.nextPartyID - 1)
-        for (index, key) in holders.enumerated() {
-            _ = try await registry.settle(.registerParty(PartyRegistration(kind: .person, name: "Load Holder \(index)", country: try Country("NO"), kycClaims: kyc)))
-            _ = try await registry.settle(.bindKey(key.publicKey, to: PartyID(await registry.state.counters.nextPartyID - 1)))
-        }
+        // Registered concurrently (one batch instead of thousands of blocks); ids are looked up by name.
+        try await Self.concurrently(registry, holders.indices.map { index in
+            .registerParty(PartyRegistration(kind: .person, name: "Load Holder \(index)", country: try Country("NO"), kycClaims: kyc))
+        })
+        let ids = Dictionary(uniqueKeysWithValues: await registry.state.parties.values.map { ($0.party.name, $0.party.id) })
+        try await Self.concurrently(registry, holders.enumerated().map { .bindKey($1.publicKey, to: ids["Load Holder \($0)"]!) })
         let asset = try AssetID("IMO9176187")
         _ = try await registry.settle(.registerVessel(VesselRegistration(
             asset: asset, name: "Load Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: owner), units: UInt64(keys) * 100
         )))
-        for key in holders { _ = try await registry.settle(.issue(asset, to: key.publicKey, units: 100)) }
+        try await Self.concurrently(registry, holders.map { .issue(asset, to: $0.publicKey, units: 100) })
         let chainID = await registry.state.chainID
         let expires = UInt64(Date().timeIntervalSince1970) + 6 * 86_400
         var text = ""
@@ -46,5 +48,12 @@ struct Presign: AsyncParsableCommand {
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         print("wrote \(count) bodies for \(keys) keys to \(out)")
+    }
+
+    static func concurrently(_ registry: OpenRegistry, _ actions: [RegistrarAction]) async throws {
+        try await withThrowingTaskGroup(of: Void.self) { group in
+            for action in actions { group.addTask { _ = try await registry.settle(action) } }
+            try await group.waitForAll()
+        }
     }
 }

@@ -3,6 +3,7 @@ import Foundation
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollStore
+import PlimsollHTTP
 
 struct Balance: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Current balances of a key.")
@@ -67,7 +68,7 @@ struct Log: AsyncParsableCommand {
     }
 }
 
-/// A block as `log` and `demo` print it: DESIGN.md's header members plus the entries.
+/// A block as `log` and `demo` print it: DESIGN.md's block JSON plus the entries.
 struct BlockView: Encodable {
     struct EntryView: Encodable {
         let leaf_index: UInt64
@@ -76,32 +77,27 @@ struct BlockView: Encodable {
         let summary: String
     }
 
-    let height: UInt64, hash: String, header: String, signature: String, version: UInt16, chain_id: String
-    let prev_hash: String, timestamp_ms: UInt64, entry_count: UInt32, entries_root: String, log_size: UInt64
-    let log_root: String, state_digest: String, lists_digest: String
+    let block: BlockJSON
     let entries: [EntryView]
 
     init(_ signed: SignedBlockHeader, entries: [StoredEntry]) {
-        let h = signed.header
-        height = h.height
-        hash = h.hash.hex
-        header = Hex.encode(h.canonicalBytes)
-        signature = signed.signature.hex
-        version = BlockHeader.version
-        chain_id = h.chainID.hex
-        prev_hash = h.prevHash.hex
-        timestamp_ms = h.timestampMs
-        entry_count = h.entryCount
-        entries_root = h.entriesRoot.hex
-        log_size = h.logSize
-        log_root = h.logRoot.hex
-        state_digest = h.stateDigest.hex
-        lists_digest = h.listsDigest.hex
+        block = BlockJSON(signed)
         self.entries = entries.map { EntryView(leaf_index: $0.leafIndex, kind: $0.entry.kindName, id: $0.entry.id.hex, summary: $0.entry.summary) }
     }
 
+    var header: String { block.header }
+    var signature: String { block.signature }
+
+    func encode(to encoder: any Encoder) throws {
+        try block.encode(to: encoder)
+        var container = encoder.container(keyedBy: Keys.self)
+        try container.encode(entries, forKey: .entries)
+    }
+
+    private enum Keys: String, CodingKey { case entries }
+
     var text: String {
-        var lines = ["block \(height) hash \(hash.prefix(16))… prev \(prev_hash.prefix(16))… time \(timestamp_ms) entries \(entry_count) log_size \(log_size)"]
+        var lines = ["block \(block.height) hash \(block.hash.prefix(16))… prev \(block.prev_hash.prefix(16))… time \(block.timestamp_ms) entries \(block.entry_count) log_size \(block.log_size)"]
         for entry in entries { lines.append("  #\(entry.leaf_index) \(entry.kind) \(entry.summary)") }
         return lines.joined(separator: "\n")
     }

@@ -1,6 +1,6 @@
 public import PlimsollCrypto
 
-/// A block header in DESIGN.md's canonical bytes (integers big-endian, 262 bytes):
+/// A block header in DESIGN.md's canonical bytes (integers big-endian, 222 bytes):
 /// `version u16 || chain_id 32 || height u64 || prev_hash 32 || timestamp_ms u64 || entry_count u32 ||
 /// entries_root 32 || log_size u64 || log_root 32 || state_digest 32 || lists_digest 32`.
 public struct BlockHeader: Hashable, Sendable {

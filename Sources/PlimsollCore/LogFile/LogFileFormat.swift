@@ -5,7 +5,7 @@ public import PlimsollCrypto
 /// ```
 /// file    = preamble block* trailer
 /// preamble= "PLIMSOLL-LOG\n" (13 bytes) || version u16 || chain_id 32
-/// block   = 0x42 || header 262 || signature 64 || entry_count u32 || (len u32 || entry bytes)*
+/// block   = 0x42 || header 222 || signature 64 || entry_count u32 || (len u32 || entry bytes)*
 /// trailer = 0x45 || block_count u64 || log_size u64 || log_root 32 || sha256 32
 /// ```
 /// `sha256` covers every byte before it, so a cut or padded file never passes as complete.

@@ -1,17 +1,18 @@
 import Foundation
 import Hummingbird
 import HTTPTypes
-import PlimsollCore
+public import PlimsollCore
 import PlimsollCrypto
 import PlimsollStore
 
-/// DESIGN.md's block JSON: the signed header, canonical bytes and every field.
-struct BlockJSON: Encodable {
-    let height: UInt64, hash: String, header: String, signature: String, version: UInt16, chain_id: String, prev_hash: String
-    let timestamp_ms: UInt64, entry_count: UInt32, entries_root: String, log_size: UInt64, log_root: String
-    let state_digest: String, lists_digest: String
+/// DESIGN.md's block JSON: the signed header, canonical bytes and every field (the CLI's `log`
+/// prints the same form).
+public struct BlockJSON: Encodable, Sendable {
+    public let height: UInt64, hash: String, header: String, signature: String, version: UInt16, chain_id: String, prev_hash: String
+    public let timestamp_ms: UInt64, entry_count: UInt32, entries_root: String, log_size: UInt64, log_root: String
+    public let state_digest: String, lists_digest: String
 
-    init(_ signed: SignedBlockHeader) {
+    public init(_ signed: SignedBlockHeader) {
         let h = signed.header
         height = h.height
         hash = h.hash.hex
