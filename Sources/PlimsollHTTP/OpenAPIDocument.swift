@@ -20,6 +20,7 @@ enum OpenAPIDocument {
         ("get", "/v1/parties/{id}/history", "Every change of a party's holdings", "regulator"),
         ("get", "/v1/parties/{id}/beneficial-owners", "Natural persons behind a party at ?height= or ?at=", "regulator"),
         ("get", "/v1/screening/decisions", "Screening decisions recorded for ?party=", "regulator"),
+        ("post", "/v1/screen", "Screen one name or IMO number against the adopted lists", "regulator"),
     ]
 
     static var json: String {
@@ -32,10 +33,10 @@ enum OpenAPIDocument {
             }
             let security = item.auth == "public" ? "" : ##","security":[{"bearer":[]},{"holderSignature":[]}]"##
             let body = item.method == "post"
-                ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.path.hasSuffix("batch") ? "Batch" : "Transfer")"}}}}"##
+                ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.path.hasSuffix("batch") ? "Batch" : item.path.hasSuffix("screen") ? "ScreenQuery" : "Transfer")"}}}}"##
                 : ""
             let okContent = item.path == "/metrics" ? ##"{"text/plain":{"schema":{"type":"string"}}}"## : ##"{"application/json":{"schema":{"type":"object"}}}"##
-            let responses = ##""responses":{"200":{"description":"OK","content":\##(okContent)},"202":{"description":"Accepted"},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"},"403":{"$ref":"#/components/responses/Problem"},"404":{"$ref":"#/components/responses/Problem"},"413":{"$ref":"#/components/responses/Problem"},"415":{"$ref":"#/components/responses/Problem"},"422":{"$ref":"#/components/responses/Problem"},"503":{"$ref":"#/components/responses/Problem"}}"##
+            let responses = ##""responses":{"200":{"description":"OK","content":\##(okContent)},"202":{"description":"Accepted"},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"},"403":{"$ref":"#/components/responses/Problem"},"404":{"$ref":"#/components/responses/Problem"},"409":{"$ref":"#/components/responses/Problem"},"413":{"$ref":"#/components/responses/Problem"},"415":{"$ref":"#/components/responses/Problem"},"422":{"$ref":"#/components/responses/Problem"},"503":{"$ref":"#/components/responses/Problem"}}"##
             let operation = ##""\##(item.method)":{"summary":"\##(item.summary)","parameters":[\##(parameters.joined(separator: ","))]\##(body)\##(security),\##(responses)}"##
             pathItems[item.path, default: []].append(operation)
         }
@@ -45,6 +46,6 @@ enum OpenAPIDocument {
         let transfer = ##"{"type":"object","additionalProperties":false,"required":["asset","from","to","amount","nonce","expires_at","signature"],"properties":{"asset":{"type":"string","pattern":"^IMO[0-9]{7}$"},"from":\##(hex64),"to":\##(hex64),"amount":\##(integer),"nonce":\##(integer),"expires_at":\##(integer),"signature":{"type":"string","pattern":"^[0-9a-fA-F]{128}$"}}}"##
         let batch = ##"{"type":"object","additionalProperties":false,"required":["transfers"],"properties":{"transfers":{"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"#/components/schemas/Transfer"}}}}"##
         let problem = ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"id":{"type":"string"}}}"##
-        return ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem)},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
+        return ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":512},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":32}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
     }
 }

@@ -17,6 +17,7 @@ public struct RegistryAPI: Sendable {
     public let folder: URL?
     public let clock: @Sendable () -> UInt64
     let metrics = RegistryMetrics()
+    let screeners = ScreenerCache()
 
     /// Request bodies above this size are refused with 413.
     public static let bodyBytesMax = 1 << 20
@@ -38,6 +39,7 @@ public struct RegistryAPI: Sendable {
         addTransferRoutes(to: router)
         addKeyRoutes(to: router)
         addRegulatorRoutes(to: router)
+        addScreenRoute(to: router)
         return router
     }
 

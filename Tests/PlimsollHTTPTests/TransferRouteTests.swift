@@ -2,6 +2,7 @@ import Foundation
 import HTTPTypes
 import Hummingbird
 import PlimsollStore
+import PlimsollSettlement
 import HummingbirdTesting
 import NIOCore
 import PlimsollCore
@@ -141,5 +142,25 @@ struct TransferRouteTests {
             #expect(try await client.execute(uri: "/v1/nothing", method: .get).status == .notFound)
         }
         #expect(try f.store.latestHeight() == before, "hostile input changed no state")
+    }
+}
+
+/// Intake at its bound answers 503 with Retry-After and queues nothing; screening needs lists.
+struct BackpressureTests {
+    @Test func fullIntakeAnswers503() async throws {
+        let f = try await HTTPFixture()
+        var config = SettlementConfig()
+        config.intakeEntriesMax = 0
+        let full = try Settlement(store: f.store, registrarKey: f.registrar, config: config)
+        let api = RegistryAPI(settlement: full, store: f.store, folder: f.folder)
+        try await Application(router: api.router()).test(.router) { client in
+            let answer = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
+            #expect(answer.status == .serviceUnavailable)
+            #expect(answer.json["code"] as? String == "INTAKE_FULL")
+            #expect(answer.headers[.retryAfter] == "1")
+            let screen = try await client.execute(uri: "/v1/screen", method: .post, headers: [.contentType: "application/json", .authorization: "Bearer \(f.regulatorToken)"], body: ByteBuffer(string: #"{"name":"Kim Jong Un"}"#))
+            #expect(screen.status == .conflict, "no list adopted yet: \(screen.text)")
+        }
+        #expect(await full.pendingCount == 0)
     }
 }

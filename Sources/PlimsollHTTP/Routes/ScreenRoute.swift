@@ -1,0 +1,72 @@
+import Foundation
+import Hummingbird
+import HTTPTypes
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollScreening
+import PlimsollSettlement
+import PlimsollStore
+
+/// The screener over the registry's adopted lists, built once per list version in force.
+actor ScreenerCache {
+    private var cached: (digest: Hash32, screener: Screener)?
+
+    func screener(folder: URL, state: LedgerState) throws -> Screener? {
+        let digest = state.listsDigest
+        if let cached, cached.digest == digest { return cached.screener }
+        guard !state.counters.lists.isEmpty else { return nil }
+        var entities: [ListEntity] = []
+        for adoption in state.counters.lists {
+            let dir = folder.appendingPathComponent("lists").appendingPathComponent(adoption.contentHash.hex)
+            guard let name = try FileManager.default.contentsOfDirectory(atPath: dir.path).first else { continue }
+            entities += try ListLoader.load(dir.appendingPathComponent(name)).1
+        }
+        var rules = ScreeningRules.default
+        if let data = FileManager.default.contents(atPath: folder.appendingPathComponent("rules.yaml").path) {
+            rules = try ScreeningRules.parse(yaml: String(decoding: data, as: UTF8.self))
+        }
+        let screener = Screener(index: MatchIndex(entities: entities), rules: rules, listsDigest: digest)
+        cached = (digest, screener)
+        return screener
+    }
+}
+
+extension RegistryAPI {
+    /// `POST /v1/screen` (regulator): `{"name": "...", "kind": "person", "imo": "IMO 9176187"}`,
+    /// `name` or `imo` required, answered with the matches and the list version used.
+    func addScreenRoute(to router: Router<BasicRequestContext>) {
+        router.post("/v1/screen") { request, _ in
+            try requireRegulator(request)
+            guard case .object(let members) = try Self.parseJSON(try await Self.jsonBody(request)) else {
+                throw Problem.malformed("a screening query is a JSON object", pointer: "")
+            }
+            var name: String?, kind: ListEntity.Kind?, imo: String?
+            for (key, value) in members {
+                guard case .string(let text) = value, text.utf8.count <= 512 else { throw Problem.malformed("must be a string of at most 512 bytes", pointer: "/\(key)") }
+                switch key {
+                case "name": name = text
+                case "imo": imo = text
+                case "kind":
+                    guard let parsed = ListEntity.Kind(rawValue: text) else { throw Problem.malformed("person, organization, vessel or aircraft", pointer: "/kind") }
+                    kind = parsed
+                default: throw Problem.malformed("unknown member", pointer: "/\(key)")
+                }
+            }
+            guard name != nil || imo != nil else { throw Problem.malformed("give name or imo", pointer: "/name") }
+            guard let folder, let screener = try await screeners.screener(folder: folder, state: await settlement.state) else {
+                throw Problem(.conflict, "NO_LISTS", "no sanctions list is adopted")
+            }
+            var matches = name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) } ?? []
+            if let imo {
+                matches += screener.index.match(imo: imo).map { entity in
+                    NameMatch(entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName, matchedForm: "IMO \(imo)",
+                              score: 1, evidence: "IMO number is listed", programmes: entity.programmes)
+                }
+            }
+            struct View: Encodable {
+                let lists_digest: String, matches: [NameMatch]
+            }
+            return try JSONResponse.make(View(lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(50))))
+        }
+    }
+}
