@@ -21,6 +21,9 @@ struct KeyCommand: AsyncParsableCommand {
             var receipt: ReceiptView?
             if let bind {
                 let registry = try OpenRegistry.open(options)
+                // Refuse before writing anything: a key file for a binding that cannot settle
+                // would be left half-done.
+                guard await registry.state.parties[bind.id] != nil else { throw CLIError("rejected UNKNOWN_PARTY: no party \(bind.id)") }
                 try KeyFile.write(key, to: URL(fileURLWithPath: out))
                 receipt = try await registry.settle(.bindKey(key.publicKey, to: bind.id)).view
             } else {
