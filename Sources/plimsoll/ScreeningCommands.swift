@@ -8,30 +8,12 @@ import PlimsollStore
 
 /// The adopted lists of a registry folder (`lists/<content hash>/...`) and its rules file.
 enum ScreeningFiles {
-    static func listsFolder(_ registry: URL) -> URL { registry.appendingPathComponent("lists") }
-    static func rulesFile(_ registry: URL) -> URL { registry.appendingPathComponent("rules.yaml") }
-
-    static func rules(_ registry: URL) throws -> ScreeningRules {
-        guard let data = FileManager.default.contents(atPath: rulesFile(registry).path) else { return .default }
-        return try ScreeningRules.parse(yaml: String(decoding: data, as: UTF8.self))
-    }
+    static func listsFolder(_ registry: URL) -> URL { AdoptedLists.listsFolder(registry) }
+    static func rulesFile(_ registry: URL) -> URL { AdoptedLists.rulesFile(registry) }
 
     /// A screener over the list versions in force, or nil when none is adopted.
     static func screener(_ registry: URL, state: LedgerState) throws -> Screener? {
-        guard !state.counters.lists.isEmpty else { return nil }
-        var entities: [ListEntity] = []
-        for adoption in state.counters.lists {
-            let folder = listsFolder(registry).appendingPathComponent(adoption.contentHash.hex)
-            guard let name = try? FileManager.default.contentsOfDirectory(atPath: folder.path).first else {
-                throw CLIError("adopted list \(adoption.source) \(adoption.contentHash.hex) is missing from \(folder.path)")
-            }
-            let (version, loaded) = try ListLoader.load(folder.appendingPathComponent(name))
-            guard version.contentHash == adoption.contentHash else {
-                throw CLIError("stored list \(adoption.source) does not match its adopted content hash")
-            }
-            entities += loaded
-        }
-        return Screener(index: MatchIndex(entities: entities), rules: try rules(registry), listsDigest: state.listsDigest)
+        try AdoptedLists.screener(registry, state: state)
     }
 
     struct SyncReport: Encodable {

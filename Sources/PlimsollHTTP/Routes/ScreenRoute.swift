@@ -14,18 +14,7 @@ actor ScreenerCache {
     func screener(folder: URL, state: LedgerState) throws -> Screener? {
         let digest = state.listsDigest
         if let cached, cached.digest == digest { return cached.screener }
-        guard !state.counters.lists.isEmpty else { return nil }
-        var entities: [ListEntity] = []
-        for adoption in state.counters.lists {
-            let dir = folder.appendingPathComponent("lists").appendingPathComponent(adoption.contentHash.hex)
-            guard let name = try FileManager.default.contentsOfDirectory(atPath: dir.path).first else { continue }
-            entities += try ListLoader.load(dir.appendingPathComponent(name)).1
-        }
-        var rules = ScreeningRules.default
-        if let data = FileManager.default.contents(atPath: folder.appendingPathComponent("rules.yaml").path) {
-            rules = try ScreeningRules.parse(yaml: String(decoding: data, as: UTF8.self))
-        }
-        let screener = Screener(index: MatchIndex(entities: entities), rules: rules, listsDigest: digest)
+        guard let screener = try AdoptedLists.screener(folder, state: state) else { return nil }
         cached = (digest, screener)
         return screener
     }
