@@ -46,9 +46,7 @@ struct KeyCommand: AsyncParsableCommand {
         @Option(help: "Party id.") var party: PartyArgument
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
-            let receipt = try await registry.settle(.bindKey(key.key, to: party.id))
-            Output.emit(options.json, receipt.view, text: receipt.line)
+            try await options.settleAndPrint(.bindKey(key.key, to: party.id))
         }
     }
 }

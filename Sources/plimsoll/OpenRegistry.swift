@@ -55,3 +55,13 @@ struct OpenRegistry {
 
     var state: LedgerState { get async { await settlement.state } }
 }
+
+extension RegistryOptions {
+    /// Opens the registry, settles one registrar action and prints its receipt: what most
+    /// registrar commands do.
+    func settleAndPrint(_ action: RegistrarAction) async throws {
+        let registry = try OpenRegistry.open(self)
+        let receipt = try await registry.settle(action)
+        Output.emit(json, receipt.view, text: receipt.line)
+    }
+}

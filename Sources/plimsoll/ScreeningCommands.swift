@@ -151,9 +151,7 @@ struct Screen: AsyncParsableCommand {
 
     func run() async throws {
         if let party, let decide, let reason {
-            let registry = try OpenRegistry.open(options)
-            let receipt = try await registry.settle(.recordScreening(party.id, decide, evidence: "registrar decision: \(reason)"))
-            Output.emit(options.json, receipt.view, text: receipt.line)
+            try await options.settleAndPrint(.recordScreening(party.id, decide, evidence: "registrar decision: \(reason)"))
             return
         }
         let store = try ReadOnly.store(options)

@@ -12,9 +12,7 @@ struct Issue: AsyncParsableCommand {
     @Option(help: "Units to issue.") var units: UInt64
 
     func run() async throws {
-        let registry = try OpenRegistry.open(options)
-        let receipt = try await registry.settle(.issue(vessel.asset, to: to.key, units: units))
-        Output.emit(options.json, receipt.view, text: receipt.line)
+        try await options.settleAndPrint(.issue(vessel.asset, to: to.key, units: units))
     }
 }
 
@@ -103,9 +101,7 @@ struct Freeze: AsyncParsableCommand {
     @OptionGroup var freeze: FreezeOptions
 
     func run() async throws {
-        let registry = try OpenRegistry.open(options)
-        let receipt = try await registry.settle(.freeze(freeze.target, reason: freeze.reason))
-        Output.emit(options.json, receipt.view, text: receipt.line)
+        try await options.settleAndPrint(.freeze(freeze.target, reason: freeze.reason))
     }
 }
 
@@ -116,9 +112,7 @@ struct Unfreeze: AsyncParsableCommand {
     @OptionGroup var freeze: FreezeOptions
 
     func run() async throws {
-        let registry = try OpenRegistry.open(options)
-        let receipt = try await registry.settle(.unfreeze(freeze.target, reason: freeze.reason))
-        Output.emit(options.json, receipt.view, text: receipt.line)
+        try await options.settleAndPrint(.unfreeze(freeze.target, reason: freeze.reason))
     }
 }
 

@@ -72,9 +72,7 @@ struct VesselCommand: AsyncParsableCommand {
         @Option(help: "Reason, kept in the log.") var reason: String
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
-            let receipt = try await registry.settle(.deregisterVessel(imo.asset, reason: reason))
-            Output.emit(options.json, receipt.view, text: receipt.line)
+            try await options.settleAndPrint(.deregisterVessel(imo.asset, reason: reason))
         }
     }
 }
