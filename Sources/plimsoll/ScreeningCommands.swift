@@ -37,14 +37,14 @@ enum ScreeningFiles {
                 report.recorded.append("party \(id) \(decision.status.rawValue): \(decision.summary)")
             }
             if decision.status == .block && !record.frozen {
-                _ = try await registry.settle(.freeze(.party(id, asset: nil), reason: "sanctions screening: \(decision.summary)"))
+                _ = try await registry.settle(.freeze(.party(id, asset: nil), reason: decision.freezeReason))
                 report.frozen.append("party \(id)")
             }
         }
         for (asset, decision) in vessels.sorted(by: { $0.key < $1.key }) {
             guard let vessel = state.vessels[asset]?.vessel else { continue }
             if decision.status == .block && vessel.status == .active {
-                _ = try await registry.settle(.freeze(.vessel(asset), reason: "sanctions screening: \(decision.summary)"))
+                _ = try await registry.settle(.freeze(.vessel(asset), reason: decision.freezeReason))
                 report.frozen.append("vessel \(asset)")
             } else if decision.status == .review {
                 report.review.append("vessel \(asset): \(decision.summary)")

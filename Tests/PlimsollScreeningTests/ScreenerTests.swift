@@ -33,6 +33,15 @@ struct ScreenerTests {
         let path = try #require(verdict.evidence.first { $0.path != nil }?.path)
         #expect(path == [investor, shellB, shellA, listed], "the evidence names the path")
         #expect(verdict.listsDigest == Self.screener.listsDigest.hex)
+        // The freeze this decision causes must be a valid registrar entry however long the path.
+        #expect(verdict.summary.utf8.count > Limits.textBytesMax, "the case exercises the cut")
+        #expect(verdict.freezeReason.utf8.count <= Limits.textBytesMax)
+        #expect(verdict.freezeReason.hasSuffix("…"))
+        try f.apply(.freeze(.party(investor, asset: nil), reason: verdict.freezeReason))
+        #expect(f.state.parties[investor]?.frozen == true)
+        let listedVerdict = decision(f, party: listed)
+        #expect(listedVerdict.summary.utf8.count < 200)
+        #expect(listedVerdict.freezeReason == "sanctions screening: " + listedVerdict.summary, "a short summary is kept whole")
     }
 
     @Test func splitListedHoldingsAddUpPastFiftyPercent() throws {

@@ -25,6 +25,23 @@ public struct ScreeningDecision: Sendable, Codable, Equatable {
         let line = text.isEmpty ? "clear" : text
         return line.utf8.count <= 3800 ? line : String(line.prefix(900)) + "…"
     }
+
+    /// The reason of the freeze this decision causes: a freeze reason is bounded text
+    /// (`Limits.textBytesMax`), so a long ownership path is cut at a character boundary; the
+    /// full evidence stays in the party's screening record.
+    public var freezeReason: String {
+        let full = "sanctions screening: \(summary)"
+        guard full.utf8.count > Limits.textBytesMax else { return full }
+        let budget = Limits.textBytesMax - "…".utf8.count
+        var used = 0
+        var cut = ""
+        for character in full {
+            used += character.utf8.count
+            if used > budget { break }
+            cut.append(character)
+        }
+        return cut + "…"
+    }
 }
 
 /// Applies the rules to parties and vessels against the match index. Pure: the state, time and
