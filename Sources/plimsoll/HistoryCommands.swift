@@ -69,32 +69,7 @@ struct Owners: AsyncParsableCommand {
     func run() async throws {
         let store = try ReadOnly.store(options)
         let height = try when.resolve(store)
-        guard let record = try store.vessel(vessel.asset) else { throw CLIError("\(vessel.asset) is not registered") }
-        guard let block = try store.block(at: height) else { throw CLIError("no block \(height)") }
-        let holdings = try store.capTable(vessel.asset, at: height)
-        let graph = try store.ownershipGraph()
-        let report = BeneficialOwnership(
-            holdings: holdings.compactMap { holding in holding.party.map { ($0, holding.units) } },
-            totalUnits: record.vessel.totalUnits, links: graph.links, parties: graph.parties, at: block.header.timestampMs
-        )
-        struct View: Encodable {
-            let vessel: String, height: UInt64, timestamp_ms: UInt64
-            let owners: [BeneficialOwnership.Owner], undeclared: [BeneficialOwnership.Gap], cycles: [[PartyID]], truncated: Bool
-        }
-        var lines = ["beneficial owners of \(vessel.asset) at height \(height)"]
-        for owner in report.owners {
-            lines.append(String(format: "  %6.2f%%  party %@ %@", owner.share * 100, "\(owner.party)", owner.name))
-            for path in owner.paths { lines.append("           via " + path.map { "\($0)" }.joined(separator: " → ")) }
-        }
-        for gap in report.undeclared {
-            lines.append(String(format: "  %6.2f%%  undeclared above party %@ %@", gap.share * 100, "\(gap.party)", gap.name))
-        }
-        if !report.cycles.isEmpty { lines.append("  cycles: " + report.cycles.map { $0.map { "\($0)" }.joined(separator: "→") }.joined(separator: ", ")) }
-        Output.emit(
-            options.json,
-            View(vessel: vessel.asset.text, height: height, timestamp_ms: block.header.timestampMs, owners: report.owners,
-                 undeclared: report.undeclared, cycles: report.cycles, truncated: report.truncated),
-            text: lines.joined(separator: "\n")
-        )
+        let report = try Reports.owners(store, vessel.asset, at: height)
+        Output.emit(options.json, report.view, text: report.lines.joined(separator: "\n"))
     }
 }

@@ -33,16 +33,8 @@ struct CapTable: AsyncParsableCommand {
     func run() async throws {
         let store = try ReadOnly.store(options)
         let at = try when.resolve(store)
-        let holdings = try store.capTable(vessel.asset, at: at)
-        struct View: Encodable {
-            let vessel: String
-            let height: UInt64
-            let holders: [Holding]
-        }
-        let text = (["cap table of \(vessel.asset) at height \(at)"] + holdings.map {
-            "  \($0.key.hex)  party \($0.party.map(String.init(describing:)) ?? "-")  \($0.units) units"
-        }).joined(separator: "\n")
-        Output.emit(options.json, View(vessel: vessel.asset.text, height: at, holders: holdings), text: text)
+        let report = try Reports.capTable(store, vessel.asset, at: at)
+        Output.emit(options.json, report.view, text: report.lines.joined(separator: "\n"))
     }
 }
 

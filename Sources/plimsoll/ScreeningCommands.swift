@@ -61,6 +61,29 @@ enum ScreeningFiles {
         }
     }
 
+    /// Copies each parsed list into the registry's `lists/<content hash>/` folder and logs its
+    /// adoption; a version already in force is left alone. Returns one line per list.
+    static func adopt(_ registry: OpenRegistry, _ loaded: [(URL, ListVersion)]) async throws -> [String] {
+        var adopted: [String] = []
+        for (url, version) in loaded {
+            let folder = listsFolder(registry.folder).appendingPathComponent(version.contentHash.hex)
+            if !FileManager.default.fileExists(atPath: folder.path) {
+                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+                try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent))
+            }
+            let adoption = ListAdoption(
+                source: version.source, format: version.format, contentHash: version.contentHash, entityCount: UInt64(version.entityCount)
+            )
+            if await registry.state.counters.lists.contains(adoption) {
+                adopted.append("\(version.source) \(version.contentHash.hex.prefix(16))… already in force")
+                continue
+            }
+            _ = try await registry.settle(.adoptList(adoption))
+            adopted.append("\(version.source) \(version.format) \(version.entityCount) entries, content \(version.contentHash.hex.prefix(16))…")
+        }
+        return adopted
+    }
+
     /// After a registrar change: screen again with the lists in force, if any.
     static func syncIfAdopted(_ registry: OpenRegistry) async throws -> SyncReport? {
         guard let screener = try screener(registry.folder, state: await registry.state) else { return nil }
@@ -95,23 +118,7 @@ struct ListsCommand: AsyncParsableCommand {
             }
             let registry = try OpenRegistry.open(options)
             if let rulesText { try Data(rulesText.utf8).write(to: ScreeningFiles.rulesFile(registry.folder)) }
-            var adopted: [String] = []
-            for (url, version) in loaded {
-                let folder = ScreeningFiles.listsFolder(registry.folder).appendingPathComponent(version.contentHash.hex)
-                if !FileManager.default.fileExists(atPath: folder.path) {
-                    try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                    try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent))
-                }
-                let adoption = ListAdoption(
-                    source: version.source, format: version.format, contentHash: version.contentHash, entityCount: UInt64(version.entityCount)
-                )
-                if await registry.state.counters.lists.contains(adoption) {
-                    adopted.append("\(version.source) \(version.contentHash.hex.prefix(16))… already in force")
-                    continue
-                }
-                _ = try await registry.settle(.adoptList(adoption))
-                adopted.append("\(version.source) \(version.format) \(version.entityCount) entries, content \(version.contentHash.hex.prefix(16))…")
-            }
+            let adopted = try await ScreeningFiles.adopt(registry, loaded)
             let report = try await ScreeningFiles.syncIfAdopted(registry) ?? ScreeningFiles.SyncReport()
             struct View: Encodable {
                 let adopted: [String]

@@ -82,7 +82,7 @@ struct Stress: AsyncParsableCommand {
     }
 
     private static func create(_ path: String) -> FileHandle {
-        FileManager.default.createFile(atPath: path, contents: nil)
+        _ = FileManager.default.createFile(atPath: path, contents: nil)
         return FileHandle(forWritingAtPath: path)!
     }
 

@@ -51,7 +51,12 @@ extension Ledger {
     func checkNotFrozen(_ vessel: Vessel, _ key: KeyRecord, _ party: PartyRecord, role: String) throws(Rejection) {
         guard vessel.status != .frozen else { throw Rejection(.frozen, "\(vessel.asset) is frozen") }
         guard !key.isFrozen(for: vessel.asset) else { throw Rejection(.frozen, "\(role) key is frozen") }
-        guard !party.isFrozen(for: vessel.asset) else { throw Rejection(.frozen, "\(role) party \(party.party.id) is frozen") }
+        guard !party.isFrozen(for: vessel.asset) else {
+            // A freeze that screening caused says why: the recorded evidence names the list
+            // entry and the ownership path, which is what the refused holder needs to see.
+            let why = party.screening == .block ? ", blocked by screening: \(party.screeningEvidence)" : ""
+            throw Rejection(.frozen, "\(role) party \(party.party.id) is frozen\(why)")
+        }
     }
 
     /// KYC, screening and country rules for each party involved, in DESIGN.md's order of codes.
