@@ -33,7 +33,10 @@ struct ScreeningCLITests {
 
         let ownerFile = folder.appendingPathComponent("o.key").path
         let frozen = try run("transfer", "--key", ownerFile, "--to", listed, "--vessel", "IMO9176187", "--amount", "1")
-        #expect(frozen.stderr == "Error: rejected FROZEN: receiver party 2 is frozen\n")
+        #expect(
+            frozen.stderr.hasPrefix("Error: rejected FROZEN: receiver party 2 is frozen, blocked by screening: name_match: ofac:48603"),
+            "a freeze caused by screening names its evidence: \(frozen.stderr)"
+        )
         #expect(try run("unfreeze", "--party", "2", "--reason", "court asked to keep the holding visible").status == 0)
         let hit = try run("transfer", "--key", ownerFile, "--to", listed, "--vessel", "IMO9176187", "--amount", "1")
         #expect(hit.stderr.hasPrefix("Error: rejected SANCTIONS_HIT: party 2 is blocked by screening: name_match: ofac:48603"), "\(hit.stderr)")
