@@ -11,7 +11,7 @@ cd "$here/../.."
 port=${1:-18193}
 api="http://127.0.0.1:$port"
 
-python3 -c 'import coincurve' 2>/dev/null || python3 -m pip install -q coincurve
+python3 -c "import coincurve" 2>/dev/null || python3 -m pip install -q -r "$here/requirements.txt"
 echo "== offline: BIP-340, RFC 6962 and transparency-dev vectors, the canonical transfer"
 (cd "$here" && python3 -m unittest -q test_client)
 

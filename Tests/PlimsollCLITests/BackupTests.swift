@@ -1,0 +1,75 @@
+import Foundation
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+import Testing
+
+/// `plimsoll backup` while `plimsoll serve` holds the registry: the copy is whole, checked, holds
+/// what was settled over HTTP, leaves the registrar key out, and becomes a working registry
+/// again once the key is put back.
+struct BackupTests {
+    @Test func backupWhileServingIsConsistentAndRestorable() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let reg = folder.appendingPathComponent("reg").path
+        func run(_ arguments: String..., registry: String? = nil) throws -> CLI.Result {
+            let result = try CLI.run(arguments + ["--registry", registry ?? reg])
+            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        let created = try run("init", "--name", "Backup Test", "--json")
+        let chainID = try #require(created.stdout.split(separator: "\"").dropFirst(3).first.map(String.init))
+        _ = try run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
+        _ = try run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
+        let anaFile = folder.appendingPathComponent("ana.key").path
+        let ana = String(try run("key", "new", "--out", anaFile, "--bind", "1").stdout.prefix(64))
+        let rui = String(try run("key", "new", "--out", folder.appendingPathComponent("rui.key").path, "--bind", "2").stdout.prefix(64))
+        _ = try run("vessel", "register", "--imo", "9176187", "--name", "Backup Star", "--flag", "PA", "--owner", "1")
+        _ = try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
+
+        let port = 20_000 + Int(ProcessInfo.processInfo.processIdentifier % 10_000)
+        let (server, _, _) = try CLI.process(["serve", "--registry", reg, "--port", String(port)])
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        var up = false
+        for _ in 0..<100 where !up {
+            up = (try? await URLSession.shared.data(from: base.appendingPathComponent("healthz"))) != nil
+            if !up { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        #expect(up, "serve did not come up")
+
+        // Settle a transfer over HTTP, then back up while the server still holds the registry.
+        let body = try CLI.run(
+            "sign-transfer", "--key", anaFile, "--chain-id", chainID, "--to", rui, "--vessel", "IMO9176187", "--amount", "5", "--nonce", "1"
+        ).stdout
+        var request = URLRequest(url: base.appendingPathComponent("v1/transfers"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "content-type")
+        request.httpBody = Data(body.utf8)
+        let (answer, response) = try await URLSession.shared.data(for: request)
+        #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: answer, as: UTF8.self))")
+        #expect(try CLI.run("freeze", "--registry", reg, "--key", rui, "--reason", "x").stderr.contains("in use by another process"))
+
+        let copy = folder.appendingPathComponent("copy").path
+        let backup = try CLI.run("backup", "--registry", reg, "--out", copy)
+        #expect(backup.status == 0, "\(backup.stderr)")
+        #expect(backup.stdout.contains("checked: integrity ok"))
+        #expect(!FileManager.default.fileExists(atPath: copy + "/registrar.key"), "the registrar key is never copied")
+        #expect(try CLI.run("backup", "--registry", reg, "--out", copy).status != 0, "a backup never overwrites")
+        server.terminate()
+        server.waitUntilExit()
+
+        let original = try run("cap-table", "--vessel", "IMO9176187", "--json").stdout
+        #expect(original.contains("\"units\":59") && original.contains("\"units\":5"), "\(original)")
+        #expect(try run("cap-table", "--vessel", "IMO9176187", "--json", registry: copy).stdout == original, "the copy holds the HTTP transfer")
+
+        // Restoring: the copy plus the separately kept key is a registry that settles again.
+        try FileManager.default.copyItem(atPath: reg + "/registrar.key", toPath: copy + "/registrar.key")
+        #expect(try run("freeze", "--key", rui, "--reason", "restored registry settles again", registry: copy).status == 0)
+        let exported = folder.appendingPathComponent("copy.log").path
+        _ = try run("export", "--out", exported, registry: copy)
+        let verified = try CLI.run("verify", exported, "--chain-id", chainID)
+        #expect(verified.status == 0, "\(verified.stderr)")
+    }
+}
