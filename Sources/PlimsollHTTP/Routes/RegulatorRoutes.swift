@@ -136,14 +136,17 @@ extension RegistryAPI {
         let remaining = events.filter { event in after.map { event.leafIndex > $0 } ?? true }
         let page = remaining.prefix(limit)
         struct Event: Encodable {
-            let leaf_index: UInt64, height: UInt64, kind: String, entry: String
+            let leaf_index: UInt64, height: UInt64, kind: String, entry: String, summary: String
         }
         struct View: Encodable {
             let height: UInt64, events: [Event], next_cursor: String?
         }
         return try JSONResponse.make(View(
             height: height,
-            events: page.map { Event(leaf_index: $0.leafIndex, height: $0.height, kind: $0.entry.kindName, entry: Hex.encode($0.entry.bytes)) },
+            events: page.map { Event(
+                leaf_index: $0.leafIndex, height: $0.height, kind: $0.entry.kindName, entry: Hex.encode($0.entry.bytes),
+                summary: $0.entry.summary
+            ) },
             next_cursor: remaining.count > limit ? page.last.map { cursor($0.leafIndex) } : nil
         ))
     }

@@ -1,0 +1,44 @@
+import PlimsollCrypto
+
+extension Entry {
+    /// One line for people: what the CLI prints and the HTTP history routes return next to the
+    /// entry bytes, so a regulator reads an event without decoding it.
+    public var summary: String {
+        switch self {
+        case .genesis(let genesis): return "registry \"\(genesis.name)\" registrar \(genesis.registrarKey.hex.prefix(16))…"
+        case .transfer(let signed):
+            let t = signed.transfer
+            return "\(t.amount) × \(t.asset) \(t.from.hex.prefix(12))… → \(t.to.hex.prefix(12))… nonce \(t.nonce)"
+        case .registrar(let entry):
+            switch entry.action {
+            case .registerParty(let p): return "\(p.kind.rawValue) \"\(p.name)\" \(p.country)"
+            case .bindKey(let key, let party): return "key \(key.hex.prefix(16))… → party \(party)"
+            case .declareOwnership(let d): return "party \(d.owner) owns \(d.shareBps) bps of party \(d.owned) (\(d.kind.rawValue))"
+            case .endOwnership(let link): return "link \(link) ended"
+            case .registerVessel(let v): return "\(v.asset) \"\(v.name)\" flag \(v.flag) \(v.units) units owner party \(v.roles.owner)"
+            case .amendVessel(let a): return "\(a.asset) amended"
+            case .issue(let asset, let key, let units): return "\(units) × \(asset) → \(key.hex.prefix(12))…"
+            case .freeze(let target, let reason): return "\(target.summary) frozen: \(reason)"
+            case .unfreeze(let target, let reason): return "\(target.summary) unfrozen: \(reason)"
+            case .forcedTransfer(let asset, let from, let to, let units, let order):
+                return "\(units) × \(asset) \(from.hex.prefix(12))… → \(to.hex.prefix(12))… under order \(order)"
+            case .deregisterVessel(let asset, let reason): return "\(asset) deregistered: \(reason)"
+            case .setRules(let rules):
+                return "rules: max holders \(rules.maxHoldersPerVessel), min holding \(rules.minimumHolding), excluded \(rules.excludedCountries.map(\.code).joined(separator: ","))"
+            case .recordScreening(let party, let status, let evidence): return "party \(party) screening \(status.rawValue): \(evidence)"
+            case .adoptList(let list): return "list \(list.source) (\(list.format), \(list.entityCount) entries) content \(list.contentHash.hex.prefix(16))… adopted"
+            }
+        }
+    }
+}
+
+extension FreezeTarget {
+    public var summary: String {
+        switch self {
+        case .party(let party, let asset): "party \(party)" + (asset.map { " for \($0)" } ?? "")
+        case .key(let key, let asset): "key \(key.hex.prefix(12))…" + (asset.map { " for \($0)" } ?? "")
+        case .keyUnits(let key, let asset, let units): "\(units) units of \(asset) on key \(key.hex.prefix(12))…"
+        case .vessel(let asset): "vessel \(asset)"
+        }
+    }
+}

@@ -1,0 +1,41 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollHTTP
+import PlimsollSettlement
+import Testing
+
+/// What a regulator reads over HTTP is readable as it comes: history events carry the entry's
+/// bytes (to verify) and a one-line summary (to read), and screening decisions their evidence.
+struct RegulatorRouteTests {
+    @Test func screeningDecisionsAndVesselHistoryCarryReadableSummaries() async throws {
+        let f = try await HTTPFixture()
+        let evidence = "ownership_50_percent: listed owners hold 60.00% in total; via 2→7→8"
+        guard case .settled = try await f.settlement.submitRegistrar(.recordScreening(PartyID(2), .block, evidence: evidence)) else {
+            Issue.record("the screening decision did not settle")
+            return
+        }
+        let bearer: HTTPFields = [.authorization: "Bearer \(f.regulatorToken)"]
+        try await f.app.test(.router) { client in
+            let decisions = try await client.execute(uri: "/v1/screening/decisions?party=2", method: .get, headers: bearer)
+            #expect(decisions.status == .ok, "\(decisions.text)")
+            let events = try #require(decisions.json["events"] as? [[String: Any]])
+            #expect(events.count == 1)
+            #expect(events.first?["summary"] as? String == "party 2 screening block: \(evidence)")
+            let bytes = try Hex.decode(try #require(events.first?["entry"] as? String))
+            guard case .registrar(let entry) = try Entry(bytes: bytes), case .recordScreening(let party, let status, let text) = entry.action else {
+                Issue.record("the entry bytes are not a screening decision")
+                return
+            }
+            #expect(party == PartyID(2) && status == .block && text == evidence, "the summary says what the signed bytes say")
+
+            let history = try await client.execute(uri: "/v1/vessels/IMO9176187/history", method: .get, headers: bearer)
+            let vesselEvents = try #require(history.json["events"] as? [[String: Any]])
+            #expect(vesselEvents.compactMap { $0["summary"] as? String }.contains { $0.hasPrefix("IMO9176187 ") }, "\(history.text)")
+        }
+    }
+}
