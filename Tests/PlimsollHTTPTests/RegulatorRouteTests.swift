@@ -39,3 +39,30 @@ struct RegulatorRouteTests {
         }
     }
 }
+
+/// The OpenAPI document is what third-party clients code against: it must parse, and every
+/// operation's answer must name a schema the document defines (schemathesis then checks live
+/// answers against those schemas in CI).
+struct OpenAPIDocumentTests {
+    @Test func everyAnswerNamesADefinedSchema() async throws {
+        let f = try await HTTPFixture()
+        let body = try await f.app.test(.router) { try await $0.execute(uri: "/openapi.json", method: .get) }.body
+        let document = try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+        let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
+        let paths = try #require(document["paths"] as? [String: [String: Any]])
+        var checked = 0
+        for (path, operations) in paths {
+            for (method, operation) in operations {
+                let ok = (((operation as? [String: Any])?["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any]
+                guard let json = ok?["application/json"] as? [String: Any] else { continue }
+                let ref = try #require((json["schema"] as? [String: Any])?["$ref"] as? String, "\(method) \(path) has no answer schema")
+                let name = String(ref.split(separator: "/").last ?? "")
+                #expect(schemas[name] != nil, "\(method) \(path) names \(ref), which is not defined")
+                checked += 1
+            }
+        }
+        #expect(checked == 19, "every JSON operation was checked")
+        let registry = try #require(schemas["Registry"] as? [String: Any])
+        #expect(Set(registry["required"] as? [String] ?? []) == ["chain_id", "name", "registrar_key", "height", "max_validity_s"])
+    }
+}
