@@ -47,6 +47,16 @@ struct MatchingTests {
         #expect(matches.isEmpty, "\(name): \(matches.prefix(3).map { "\($0.listedName) \($0.score) \($0.evidence)" })")
     }
 
+    /// Half a listed name with a merely similar token is not a match worth a review; the same
+    /// half with equal tokens is (people go by two of their four names).
+    @Test func weakPartialNamesAreNotHeldForReview() {
+        let review = Self.rules.nameMatch.reviewScore
+        let weak = SanctionsData.index.match(name: "Maria Alvarez", kind: .person, threshold: review)
+        #expect(!weak.contains { $0.listedName == "URDINOLA ALVAREZ, Hector Mario" }, "\(weak.prefix(3).map { "\($0.listedName) \($0.score)" })")
+        let strong = SanctionsData.index.match(name: "Mario Alvarez", kind: .person, threshold: review)
+        #expect(strong.contains { $0.listedName == "URDINOLA ALVAREZ, Hector Mario" }, "\(strong.prefix(3).map { "\($0.listedName) \($0.score)" })")
+    }
+
     /// Near misses built from listed names: one distinctive token replaced must not match that entry.
     @Test(arguments: SplitMix64.seeds([9]))
     func nearMissesDoNotMatch(seed: UInt64) {

@@ -48,6 +48,12 @@ public struct MatchIndex: Sendable {
     /// Ceiling of a score when listed tokens stay unmatched: below the default block score.
     static let partialNameScoreMax = 0.92
 
+    /// Ceiling, below the default review score, when the query covers at most half of the
+    /// listed tokens and one of its pairings is only similar, not equal: "Maria Alvarez" is not
+    /// "Hector Mario Urdinola Alvarez" (two of four tokens, and maria≠mario), whereas "Mario
+    /// Alvarez" (both equal) is still held for review.
+    static let weakPartialScoreMax = 0.84
+
     /// Candidates scored per query at most (blocking keeps it far below this).
     public static let candidatesMax = 400
 
@@ -132,6 +138,7 @@ public struct MatchIndex: Sendable {
     /// "Kim Jong Un"), the run-together forms are compared too.
     static func score(_ query: [[Unicode.Scalar]], _ joined: [Unicode.Scalar], _ form: Form) -> (Double, String) {
         var used = Set<Int>()
+        var inexactPair = false
         var total = 0.0
         var weight = 0.0
         var pairs: [String] = []
@@ -149,6 +156,7 @@ public struct MatchIndex: Sendable {
             weight += w
             if bestIndex >= 0 && bestScore >= Self.tokenPairMin {
                 used.insert(bestIndex)
+                inexactPair = inexactPair || token != form.tokens[bestIndex]
                 total += w * bestScore
                 pairs.append("\(String(String.UnicodeScalarView(token)))=\(String(String.UnicodeScalarView(form.tokens[bestIndex]))) \(String(format: "%.2f", bestScore))")
             } else {
@@ -164,6 +172,7 @@ public struct MatchIndex: Sendable {
             let coverage = listedWeight > 0 ? 1 - unmatchedListed / listedWeight : 0
             score = (weight > 0 ? total / weight : 0) * (0.85 + 0.15 * coverage)
             if unmatchedListed > 0 { score = min(score, Self.partialNameScoreMax) }
+            if unmatchedListed > 0, inexactPair, used.count * 2 <= form.tokens.count { score = min(score, Self.weakPartialScoreMax) }
         } else {
             score = weight + unmatchedListed > 0 ? total / (weight + unmatchedListed) : 0
         }
