@@ -48,10 +48,11 @@ public struct MatchIndex: Sendable {
     /// Ceiling of a score when listed tokens stay unmatched: below the default block score.
     static let partialNameScoreMax = 0.92
 
-    /// Ceiling, below the default review score, when the query covers at most half of the
-    /// listed tokens and one of its pairings is only similar, not equal: "Maria Alvarez" is not
-    /// "Hector Mario Urdinola Alvarez" (two of four tokens, and maria≠mario), whereas "Mario
-    /// Alvarez" (both equal) is still held for review.
+    /// Ceiling, below the default review score, of a partial match that is weak: no token equal
+    /// to a listed one ("Maria Alvarez" against "BARRERA MARIN, Alvaro": maria~marin,
+    /// alvarez~alvaro), or at most half of the listed tokens covered with one pairing only
+    /// similar ("Maria Alvarez" against "URDINOLA ALVAREZ, Hector Mario"). "Mario Alvarez" (both
+    /// equal) is still held for review against the latter.
     static let weakPartialScoreMax = 0.84
 
     /// Candidates scored per query at most (blocking keeps it far below this).
@@ -139,6 +140,7 @@ public struct MatchIndex: Sendable {
     static func score(_ query: [[Unicode.Scalar]], _ joined: [Unicode.Scalar], _ form: Form) -> (Double, String) {
         var used = Set<Int>()
         var inexactPair = false
+        var exactPairs = 0
         var total = 0.0
         var weight = 0.0
         var pairs: [String] = []
@@ -156,7 +158,7 @@ public struct MatchIndex: Sendable {
             weight += w
             if bestIndex >= 0 && bestScore >= Self.tokenPairMin {
                 used.insert(bestIndex)
-                inexactPair = inexactPair || token != form.tokens[bestIndex]
+                if token == form.tokens[bestIndex] { exactPairs += 1 } else { inexactPair = true }
                 total += w * bestScore
                 pairs.append("\(String(String.UnicodeScalarView(token)))=\(String(String.UnicodeScalarView(form.tokens[bestIndex]))) \(String(format: "%.2f", bestScore))")
             } else {
@@ -172,7 +174,9 @@ public struct MatchIndex: Sendable {
             let coverage = listedWeight > 0 ? 1 - unmatchedListed / listedWeight : 0
             score = (weight > 0 ? total / weight : 0) * (0.85 + 0.15 * coverage)
             if unmatchedListed > 0 { score = min(score, Self.partialNameScoreMax) }
-            if unmatchedListed > 0, inexactPair, used.count * 2 <= form.tokens.count { score = min(score, Self.weakPartialScoreMax) }
+            if unmatchedListed > 0, exactPairs == 0 || (inexactPair && used.count * 2 <= form.tokens.count) {
+                score = min(score, Self.weakPartialScoreMax)
+            }
         } else {
             score = weight + unmatchedListed > 0 ? total / (weight + unmatchedListed) : 0
         }
