@@ -131,6 +131,9 @@ more=$(plimsoll sign-transfer --key "$work/oceanic.key" --chain-id "$chain" --to
 check "Oceanic → Fjord 4 more units" "$(post "$more"; echo " $(jq -r .code "$work/answer.json")")" "422 FROZEN"
 
 step "The regulator looks through the holders and reads the evidence"
+check "the vessel's natural persons" \
+  "$(regulator /v1/vessels/IMO9176187/beneficial-owners | jq -r '.owners | map("\(.name) \(.share * 100)%") | join(", ")')" \
+  "Elena Marquez 75%, Ingrid Solberg 25%"
 check "Fjord's natural person" "$(regulator /v1/parties/8/beneficial-owners | jq -r '.owners | map(.name) | join(",")')" "Ingrid Solberg"
 check "Kestrel's recorded screening" "$(regulator /v1/parties/4 | jq -r .screening)" block
 show "evidence: $(regulator /v1/parties/4 | jq -r .screeningEvidence)"

@@ -16,6 +16,7 @@ enum OpenAPIDocument {
         ("get", "/v1/proofs/consistency", "Consistency proof between two block heights", "public", "Consistency"),
         ("get", "/v1/vessels/{imo}", "A vessel", "regulator", "Vessel"),
         ("get", "/v1/vessels/{imo}/cap-table", "Holders of a vessel at ?height= or ?at=", "regulator", "CapTable"),
+        ("get", "/v1/vessels/{imo}/beneficial-owners", "Natural persons behind every holder of a vessel at ?height= or ?at=", "regulator", "VesselOwners"),
         ("get", "/v1/vessels/{imo}/history", "Registrar events about a vessel", "regulator", "Events"),
         ("get", "/v1/parties/{id}", "A party", "regulator", "Object"),
         ("get", "/v1/parties/{id}/history", "Every change of a party's holdings", "regulator", "PartyHistory"),
@@ -80,6 +81,11 @@ enum OpenAPIDocument {
             [("leaf_index", count), ("height", count), ("kind", ##"{"type":"string"}"##), ("entry", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("summary", ##"{"type":"string"}"##)]
         )
         let holding = object(["key", "units"], [("key", hex64), ("party", id), ("units", id)])
+        let owner = object(
+            ["party", "name", "share", "paths"],
+            [("party", id), ("name", ##"{"type":"string"}"##), ("share", ##"{"type":"number","minimum":0,"maximum":1}"##),
+             ("paths", ##"{"type":"array","items":{"type":"array","items":{"type":"integer"}}}"##)]
+        )
         return [
             ("Object", ##"{"type":"object"}"##),
             ("Health", object(["status"], [("status", ##"{"const":"ok"}"##)])),
@@ -107,6 +113,11 @@ enum OpenAPIDocument {
             )),
             ("Events", object(["height", "events"], [("height", count), ("events", ##"{"type":"array","items":\##(event)}"##), ("next_cursor", ##"{"type":"string"}"##)])),
             ("PartyHistory", object(["height", "holdings"], [("height", count), ("holdings", ##"{"type":"array","items":{"type":"object"}}"##), ("next_cursor", ##"{"type":"string"}"##)])),
+            ("VesselOwners", object(
+                ["vessel", "height", "owners", "undeclared", "cycles", "truncated"],
+                [("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("height", count), ("owners", ##"{"type":"array","items":\##(owner)}"##),
+                 ("undeclared", ##"{"type":"array"}"##), ("cycles", ##"{"type":"array"}"##), ("truncated", ##"{"type":"boolean"}"##)]
+            )),
             ("BeneficialOwners", object(
                 ["party", "height", "owners", "undeclared", "cycles"],
                 [("party", id), ("height", count), ("owners", ##"{"type":"array"}"##), ("undeclared", ##"{"type":"array"}"##), ("cycles", ##"{"type":"array"}"##)]

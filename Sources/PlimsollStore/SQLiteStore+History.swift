@@ -92,6 +92,19 @@ extension SQLiteStore {
         }
     }
 
+    /// Look-through of a vessel at a height: the natural persons behind every holder of its cap
+    /// table then, along the links effective at that block's time. Nil for an unknown vessel or
+    /// height. (The CLI's `owners` and the regulator's HTTP route both answer with this.)
+    public func beneficialOwners(of asset: AssetID, at height: Height) throws -> BeneficialOwnership? {
+        guard let record = try vessel(asset), let block = try block(at: height) else { return nil }
+        let holdings = try capTable(asset, at: height)
+        let graph = try ownershipGraph()
+        return BeneficialOwnership(
+            holdings: holdings.compactMap { holding in holding.party.map { ($0, holding.units) } },
+            totalUnits: record.vessel.totalUnits, links: graph.links, parties: graph.parties, at: block.header.timestampMs
+        )
+    }
+
     public func party(_ id: PartyID) throws -> PartyRecord? {
         try pool.read { db in
             try Data.fetchOne(db, sql: "SELECT record FROM parties WHERE id = ?", arguments: [id.raw]).map {

@@ -29,14 +29,8 @@ enum Reports {
 
     /// Beneficial owners behind every holder at a height, along all declared paths.
     static func owners(_ store: SQLiteStore, _ asset: AssetID, at height: Height) throws -> (view: OwnersView, lines: [String]) {
-        guard let record = try store.vessel(asset) else { throw CLIError("\(asset) is not registered") }
         guard let block = try store.block(at: height) else { throw CLIError("no block \(height)") }
-        let holdings = try store.capTable(asset, at: height)
-        let graph = try store.ownershipGraph()
-        let report = BeneficialOwnership(
-            holdings: holdings.compactMap { holding in holding.party.map { ($0, holding.units) } },
-            totalUnits: record.vessel.totalUnits, links: graph.links, parties: graph.parties, at: block.header.timestampMs
-        )
+        guard let report = try store.beneficialOwners(of: asset, at: height) else { throw CLIError("\(asset) is not registered") }
         var lines = ["beneficial owners of \(asset) at height \(height)"]
         for owner in report.owners {
             lines.append(String(format: "  %6.2f%%  party %@ %@", owner.share * 100, "\(owner.party)", owner.name))

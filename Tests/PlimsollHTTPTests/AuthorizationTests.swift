@@ -24,7 +24,8 @@ struct AuthorizationTests {
             ("/v1/keys/\(alice)", everyone.subtracting([.badToken])),
             ("/v1/keys/\(alice)/balances", [.holder, .regulator, .registrar]),
             ("/v1/vessels/IMO9176187", regulators), ("/v1/vessels/IMO9176187/cap-table?height=3", regulators),
-            ("/v1/vessels/IMO9176187/history", regulators), ("/v1/parties/2", regulators), ("/v1/parties/2/history", regulators),
+            ("/v1/vessels/IMO9176187/history", regulators),
+            ("/v1/vessels/IMO9176187/beneficial-owners", regulators), ("/v1/parties/2", regulators), ("/v1/parties/2/history", regulators),
             ("/v1/parties/2/beneficial-owners", regulators), ("/v1/screening/decisions?party=2", regulators),
         ]
     }

@@ -40,6 +40,26 @@ struct RegulatorRouteTests {
     }
 }
 
+extension RegulatorRouteTests {
+    @Test func vesselBeneficialOwnersLookThroughTheHolders() async throws {
+        let f = try await HTTPFixture()
+        let bearer: HTTPFields = [.authorization: "Bearer \(f.regulatorToken)"]
+        try await f.app.test(.router) { client in
+            let answer = try await client.execute(uri: "/v1/vessels/IMO9176187/beneficial-owners", method: .get, headers: bearer)
+            #expect(answer.status == .ok, "\(answer.text)")
+            let owners = try #require(answer.json["owners"] as? [[String: Any]])
+            #expect(owners.count == 1)
+            #expect(owners.first?["name"] as? String == "Alice Example")
+            #expect(owners.first?["share"] as? Double == 40.0 / 64.0, "Alice holds 40 of 64 units")
+            #expect((answer.json["undeclared"] as? [Any])?.isEmpty == true)
+            let unknown = try await client.execute(uri: "/v1/vessels/IMO9074729/beneficial-owners", method: .get, headers: bearer)
+            #expect(unknown.status == .notFound)
+            let before = try await client.execute(uri: "/v1/vessels/IMO9176187/beneficial-owners?height=1", method: .get, headers: bearer)
+            #expect((before.json["owners"] as? [Any])?.isEmpty == true, "before issuance nobody holds the vessel: \(before.text)")
+        }
+    }
+}
+
 /// The OpenAPI document is what third-party clients code against: it must parse, and every
 /// operation's answer must name a schema the document defines (schemathesis then checks live
 /// answers against those schemas in CI).
@@ -61,7 +81,7 @@ struct OpenAPIDocumentTests {
                 checked += 1
             }
         }
-        #expect(checked == 19, "every JSON operation was checked")
+        #expect(checked == 20, "every JSON operation was checked")
         let registry = try #require(schemas["Registry"] as? [String: Any])
         #expect(Set(registry["required"] as? [String] ?? []) == ["chain_id", "name", "registrar_key", "height", "max_validity_s"])
     }

@@ -28,6 +28,20 @@ extension RegistryAPI {
             }
             return try JSONResponse.make(View(vessel: asset.text, height: height, holders: try store.capTable(asset, at: height)))
         }
+        router.get("/v1/vessels/{imo}/beneficial-owners") { request, context in
+            try requireRegulator(request)
+            let asset = try Self.assetParameter(context)
+            let height = try heightParameter(request)
+            guard let report = try store.beneficialOwners(of: asset, at: height) else { throw Problem.notFound("vessel \(asset)") }
+            struct View: Encodable {
+                let vessel: String, height: UInt64, owners: [BeneficialOwnership.Owner], undeclared: [BeneficialOwnership.Gap]
+                let cycles: [[PartyID]], truncated: Bool
+            }
+            return try JSONResponse.make(View(
+                vessel: asset.text, height: height, owners: report.owners, undeclared: report.undeclared, cycles: report.cycles,
+                truncated: report.truncated
+            ))
+        }
         router.get("/v1/vessels/{imo}/history") { request, context in
             try requireRegulator(request)
             let asset = try Self.assetParameter(context)
