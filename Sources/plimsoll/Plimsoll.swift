@@ -5,6 +5,12 @@ struct Plimsoll: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plimsoll",
         abstract: "A compliance-first registry for fractional ship ownership.",
+        discussion: """
+            Start with `plimsoll demo`: the whole story on a temporary registry, each step with the \
+            command that does it. Registrar commands write and take the registry's lock; read \
+            commands (cap-table, history, owners, screen, export, backup) work while `serve` runs. \
+            Docs/walkthrough.md tells the story; Docs/operations.md how to run a registry.
+            """,
         subcommands: [
             Init.self, PartyCommand.self, KeyCommand.self, VesselCommand.self, OwnCommand.self, Issue.self,
             TransferCommand.self, SignTransfer.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self, Log.self, Balance.self,
