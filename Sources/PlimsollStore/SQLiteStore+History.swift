@@ -96,13 +96,22 @@ extension SQLiteStore {
     /// table then, along the links effective at that block's time. Nil for an unknown vessel or
     /// height. (The CLI's `owners` and the regulator's HTTP route both answer with this.)
     public func beneficialOwners(of asset: AssetID, at height: Height) throws -> BeneficialOwnership? {
-        guard let record = try vessel(asset), let block = try block(at: height) else { return nil }
-        let holdings = try capTable(asset, at: height)
+        guard let record = try vessel(asset) else { return nil }
+        let holdings = try capTable(asset, at: height).compactMap { holding in holding.party.map { ($0, holding.units) } }
+        return try lookThrough(holdings, totalUnits: record.vessel.totalUnits, at: height)
+    }
+
+    /// Look-through of one party at a height: the natural persons behind it, shares of the whole
+    /// party. Nil for an unknown party or height.
+    public func beneficialOwners(ofParty id: PartyID, at height: Height) throws -> BeneficialOwnership? {
+        guard try party(id) != nil else { return nil }
+        return try lookThrough([(id, 1)], totalUnits: 1, at: height)
+    }
+
+    private func lookThrough(_ holdings: [(party: PartyID, units: UInt64)], totalUnits: UInt64, at height: Height) throws -> BeneficialOwnership? {
+        guard let block = try block(at: height) else { return nil }
         let graph = try ownershipGraph()
-        return BeneficialOwnership(
-            holdings: holdings.compactMap { holding in holding.party.map { ($0, holding.units) } },
-            totalUnits: record.vessel.totalUnits, links: graph.links, parties: graph.parties, at: block.header.timestampMs
-        )
+        return BeneficialOwnership(holdings: holdings, totalUnits: totalUnits, links: graph.links, parties: graph.parties, at: block.header.timestampMs)
     }
 
     public func party(_ id: PartyID) throws -> PartyRecord? {

@@ -72,9 +72,7 @@ extension RegistryAPI {
             let id = try Self.partyParameter(context)
             guard try store.party(id) != nil else { throw Problem.notFound("party \(id)") }
             let height = try heightParameter(request)
-            guard let block = try store.block(at: height) else { throw Problem.notFound("block \(height)") }
-            let graph = try store.ownershipGraph()
-            let report = BeneficialOwnership(holdings: [(id, 1)], totalUnits: 1, links: graph.links, parties: graph.parties, at: block.header.timestampMs)
+            guard let report = try store.beneficialOwners(ofParty: id, at: height) else { throw Problem.notFound("block \(height)") }
             struct View: Encodable {
                 let party: UInt64, height: UInt64, owners: [BeneficialOwnership.Owner], undeclared: [BeneficialOwnership.Gap], cycles: [[PartyID]]
             }

@@ -139,7 +139,6 @@ public struct MatchIndex: Sendable {
     /// "Kim Jong Un"), the run-together forms are compared too.
     static func score(_ query: [[Unicode.Scalar]], _ joined: [Unicode.Scalar], _ form: Form) -> (Double, String) {
         var used = Set<Int>()
-        var inexactPair = false
         var exactPairs = 0
         var total = 0.0
         var weight = 0.0
@@ -158,7 +157,7 @@ public struct MatchIndex: Sendable {
             weight += w
             if bestIndex >= 0 && bestScore >= Self.tokenPairMin {
                 used.insert(bestIndex)
-                if token == form.tokens[bestIndex] { exactPairs += 1 } else { inexactPair = true }
+                if token == form.tokens[bestIndex] { exactPairs += 1 }
                 total += w * bestScore
                 pairs.append("\(String(String.UnicodeScalarView(token)))=\(String(String.UnicodeScalarView(form.tokens[bestIndex]))) \(String(format: "%.2f", bestScore))")
             } else {
@@ -174,6 +173,7 @@ public struct MatchIndex: Sendable {
             let coverage = listedWeight > 0 ? 1 - unmatchedListed / listedWeight : 0
             score = (weight > 0 ? total / weight : 0) * (0.85 + 0.15 * coverage)
             if unmatchedListed > 0 { score = min(score, Self.partialNameScoreMax) }
+            let inexactPair = exactPairs < used.count
             if unmatchedListed > 0, exactPairs == 0 || (inexactPair && used.count * 2 <= form.tokens.count) {
                 score = min(score, Self.weakPartialScoreMax)
             }
