@@ -54,7 +54,10 @@ let package = Package(
         ),
         .target(
             name: "PlimsollSettlement",
-            dependencies: ["PlimsollCore", "PlimsollCrypto", "PlimsollScreening", "PlimsollStore"],
+            dependencies: [
+                "PlimsollCore", "PlimsollCrypto", "PlimsollScreening", "PlimsollStore",
+                .product(name: "Logging", package: "swift-log"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -99,13 +99,16 @@ start_server
 chain=$(curl -fs "$api/v1/registry" | jq -r .chain_id)
 show "chain_id $chain"
 
-step "Oceanic signs a sale of 16 units to Kestrel offline and submits it: refused with the evidence"
+step "Oceanic signs a sale of 16 units to Kestrel offline and submits it: refused; only the regulator reads the evidence"
 offer=$(plimsoll sign-transfer --key "$work/oceanic.key" --chain-id "$chain" --to "$kestrel" --vessel IMO9176187 \
   --amount 16 --nonce "$(next_nonce "$oceanic")")
 check "HTTP status" "$(post "$offer")" 422
 check "reason code" "$(jq -r .code "$work/answer.json")" FROZEN
 show "detail: $(jq -r .detail "$work/answer.json")"
-jq -r .detail "$work/answer.json" | grep -q "via 4→5→6→7" || fail "the refusal should name the ownership path"
+jq -r .detail "$work/answer.json" | grep -q "4→5→6→7" && fail "the submitter must not read the ownership path"
+refused=$(jq -r .id "$work/answer.json")
+show "evidence (regulator): $(regulator "/v1/transfers/$refused" | jq -r .evidence)"
+regulator "/v1/transfers/$refused" | jq -r .evidence | grep -q "via 4→5→6→7" || fail "the audit should name the ownership path"
 
 step "The clean buyer settles"
 before=$(curl -fs "$api/v1/blocks/latest" | jq -r .height)

@@ -12,6 +12,13 @@ public enum Limits {
     public static let excludedCountriesMax = 64
     /// Depth bound of any ownership walk.
     public static let ownershipDepthMax = 16
+    /// The largest height, id, leaf index or time the store keeps: SQLite integers are signed
+    /// 64-bit. Every number from a request or a command line is checked against it at the edge.
+    public static let storedIntegerMax = UInt64(Int64.max)
+    /// How much a new edition of a sanctions list may shrink against the adopted one, in percent
+    /// of its entries, before `lists load` refuses it without `--allow-shrink`: a cut file or a
+    /// failed download must never un-list people.
+    public static let listShrinkPercentMax: UInt64 = 10
     /// Entries in one block.
     public static let blockEntriesMax = 8190
 }

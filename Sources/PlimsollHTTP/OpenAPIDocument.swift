@@ -1,8 +1,11 @@
+import PlimsollCore
+
 /// The OpenAPI 3.1 document served at `/openapi.json`; a test checks every route is in it.
 enum OpenAPIDocument {
     /// Each operation with the schema of its 200 answer (in `components/schemas`).
     static let paths: [(method: String, path: String, summary: String, auth: String, answer: String)] = [
         ("get", "/healthz", "Liveness", "public", "Health"),
+        ("get", "/readyz", "Readiness: 503 while blocks cannot be committed", "public", "Health"),
         ("get", "/openapi.json", "This document", "public", "Object"),
         ("get", "/metrics", "Prometheus metrics", "public", "Text"),
         ("get", "/v1/registry", "Registry: chain_id, name, registrar key, height, max validity", "public", "Registry"),
@@ -30,8 +33,10 @@ enum OpenAPIDocument {
         for item in paths {
             let parameters = item.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { name in
                 let name = String(name.dropFirst().dropLast())
-                let pattern = ["height": "^[0-9]{1,18}$", "key": "^[0-9a-fA-F]{64}$", "id": item.path.hasPrefix("/v1/parties") ? "^[1-9][0-9]{0,17}$" : "^[0-9a-fA-F]{64}$", "imo": "^(IMO)?[0-9]{7}$"][name] ?? "^.{1,64}$"
-                return ##"{"name":"\##(name)","in":"path","required":true,"schema":{"type":"string","pattern":"\##(pattern)"}}"##
+                let schema = Self.pathParameterSchema(name, path: item.path)
+                return ##"{"name":"\##(name)","in":"path","required":true,"schema":\##(schema)}"##
+            } + Self.queryParameters(item.method, item.path).map { query in
+                ##"{"name":"\##(query.name)","in":"query","required":\##(query.required),"schema":\##(query.schema)}"##
             }
             let security = item.auth == "public" ? "" : ##","security":[{"bearer":[]},{"holderSignature":[]}]"##
             let body = item.method == "post"
@@ -50,9 +55,43 @@ enum OpenAPIDocument {
         let integer = ##"{"type":"integer","minimum":1,"maximum":9007199254740991}"##
         let transfer = ##"{"type":"object","additionalProperties":false,"required":["asset","from","to","amount","nonce","expires_at","signature"],"properties":{"asset":{"type":"string","pattern":"^IMO[0-9]{7}$"},"from":\##(hex64),"to":\##(hex64),"amount":\##(integer),"nonce":\##(integer),"expires_at":\##(integer),"signature":{"type":"string","pattern":"^[0-9a-fA-F]{128}$"}}}"##
         let batch = ##"{"type":"object","additionalProperties":false,"required":["transfers"],"properties":{"transfers":{"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"#/components/schemas/Transfer"}}}}"##
-        let problem = ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"id":{"type":"string"}}}"##
+        let problem = ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"parameter":{"type":"string"},"id":{"type":"string"}}}"##
         let answers = Self.answerSchemas.map { ##""\##($0.0)":\##($0.1)"## }.joined(separator: ",")
         return ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":512},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":32}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
+    }
+
+    /// Every bound of a number a client sends, stated so schemathesis generates the edges
+    /// (Parameters.swift enforces the same bounds).
+    static let storedInteger = ##"{"type":"integer","minimum":0,"maximum":\##(Limits.storedIntegerMax)}"##
+    static let partyID = ##"{"type":"integer","minimum":1,"maximum":\##(Limits.storedIntegerMax)}"##
+
+    static func pathParameterSchema(_ name: String, path: String) -> String {
+        switch name {
+        case "height": storedInteger
+        case "id" where path.hasPrefix("/v1/parties"): partyID
+        case "id", "key": ##"{"type":"string","pattern":"^[0-9a-fA-F]{64}$"}"##
+        case "imo": ##"{"type":"string","pattern":"^(IMO)?[0-9]{7}$"}"##
+        default: ##"{"type":"string","maxLength":64}"##
+        }
+    }
+
+    static func queryParameters(_ method: String, _ path: String) -> [(name: String, required: Bool, schema: String)] {
+        let page: [(String, Bool, String)] = [
+            ("limit", false, ##"{"type":"integer","minimum":1,"maximum":\##(RegistryAPI.pageSizeMax)}"##),
+            ("cursor", false, ##"{"type":"string","pattern":"^[0-9a-f]{16}$"}"##),
+        ]
+        let at: [(String, Bool, String)] = [
+            ("height", false, storedInteger), ("at", false, ##"{"type":"string","format":"date-time","maxLength":64}"##),
+        ]
+        switch (method, path) {
+        case ("post", "/v1/transfers"): return [("wait", false, ##"{"type":"string","enum":["true","false"]}"##)]
+        case (_, "/v1/proofs/consistency"): return [("from", true, storedInteger), ("to", true, storedInteger)]
+        case (_, "/v1/vessels/{imo}/cap-table"), (_, "/v1/vessels/{imo}/beneficial-owners"), (_, "/v1/parties/{id}/beneficial-owners"):
+            return at
+        case (_, "/v1/vessels/{imo}/history"), (_, "/v1/parties/{id}/history"): return page
+        case (_, "/v1/screening/decisions"): return [("party", true, partyID)] + page
+        default: return []
+        }
     }
 
     /// The answers' schemas: what a third-party client can rely on (schemathesis checks every
@@ -62,7 +101,7 @@ enum OpenAPIDocument {
         let hex64 = ##"{"type":"string","pattern":"^[0-9a-f]{64}$"}"##
         let count = ##"{"type":"integer","minimum":0}"##
         let id = ##"{"type":"integer","minimum":1}"##
-        let status = ##"{"type":"string","enum":["settled","pending","rejected"]}"##
+        let status = ##"{"type":"string","enum":["settled","pending","rejected","not_settled"]}"##
         func object(_ required: [String], _ properties: [(String, String)]) -> String {
             let members = properties.map { ##""\##($0.0)":\##($0.1)"## }.joined(separator: ",")
             return ##"{"type":"object","required":[\##(required.map { "\"\($0)\"" }.joined(separator: ","))],"properties":{\##(members)}}"##
@@ -74,7 +113,7 @@ enum OpenAPIDocument {
              ("prev_hash", hex64), ("timestamp_ms", count), ("entry_count", count), ("entries_root", hex64), ("log_size", id),
              ("log_root", hex64), ("state_digest", hex64), ("lists_digest", hex64)]
         )
-        let receiptMembers = [("id", hex64), ("status", status), ("height", count), ("leaf_index", count), ("log_size", id), ("code", ##"{"type":"string"}"##), ("detail", ##"{"type":"string"}"##)]
+        let receiptMembers = [("id", hex64), ("status", status), ("height", count), ("leaf_index", count), ("log_size", id), ("code", ##"{"type":"string"}"##), ("detail", ##"{"type":"string"}"##), ("evidence", ##"{"type":"string"}"##)]
         let receipt = object(["id", "status"], receiptMembers)
         let event = object(
             ["leaf_index", "height", "kind", "entry", "summary"],
@@ -88,7 +127,7 @@ enum OpenAPIDocument {
         )
         return [
             ("Object", ##"{"type":"object"}"##),
-            ("Health", object(["status"], [("status", ##"{"const":"ok"}"##)])),
+            ("Health", object(["status"], [("status", ##"{"enum":["ok","ready"]}"##)])),
             ("Registry", object(
                 ["chain_id", "name", "registrar_key", "height", "max_validity_s"],
                 [("chain_id", hex64), ("name", ##"{"type":"string"}"##), ("registrar_key", hex64), ("height", count), ("max_validity_s", id)]

@@ -10,6 +10,8 @@ public struct Problem: HTTPResponseError, Sendable {
     public let code: String
     public let detail: String
     public var pointer: String?
+    /// The path or query parameter that broke, for a malformed parameter (a pointer is for bodies).
+    public var parameter: String?
     public var id: String?
     public var retryAfterSeconds: Int?
 
@@ -27,6 +29,7 @@ public struct Problem: HTTPResponseError, Sendable {
             "code": code, "detail": detail,
         ]
         if let pointer { object["pointer"] = pointer }
+        if let parameter { object["parameter"] = parameter }
         if let id { object["id"] = id }
         let data = try JSONSerialization.data(withJSONObject: object, options: [.sortedKeys, .withoutEscapingSlashes])
         var headers: HTTPFields = [.contentType: "application/problem+json"]
@@ -35,6 +38,11 @@ public struct Problem: HTTPResponseError, Sendable {
     }
 
     static func malformed(_ detail: String, pointer: String) -> Problem { Problem(.badRequest, "MALFORMED", detail, pointer: pointer) }
+    static func malformed(_ detail: String, parameter: String) -> Problem {
+        var problem = Problem(.badRequest, "MALFORMED", detail)
+        problem.parameter = parameter
+        return problem
+    }
     static let unauthorized = Problem(.unauthorized, "UNAUTHORIZED", "missing or invalid credentials")
     static let forbidden = Problem(.forbidden, "FORBIDDEN", "these credentials may not see this resource")
     static func notFound(_ what: String) -> Problem { Problem(.notFound, "NOT_FOUND", "\(what) not found") }

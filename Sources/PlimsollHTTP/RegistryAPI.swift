@@ -23,6 +23,8 @@ public struct RegistryAPI: Sendable {
     public static let bodyBytesMax = 1 << 20
     /// Page size bound of paginated lists.
     public static let pageSizeMax = 500
+    /// Page size when `?limit=` is absent.
+    public static let pageSizeDefault = 100
 
     public init(settlement: Settlement, store: SQLiteStore, folder: URL?, clock: @escaping @Sendable () -> UInt64 = Settlement.wallClockMs) {
         self.settlement = settlement

@@ -40,11 +40,34 @@ public enum BlockBuilder {
         return 0
     }
 
-    /// Applies `candidates` to `ledger` and returns the block to commit (nil when nothing was
-    /// accepted: such a batch makes no block) with each candidate's outcome in input order.
+    /// What one batch came to: its block (nil when nothing was accepted: such a batch makes no
+    /// block), each candidate's outcome in input order, and the rejections worth an audit row.
+    public struct Built: Sendable {
+        public let block: CommittedBlock?
+        public let outcomes: [Outcome]
+        /// Attributable rejections (a valid signature from a bound key, or the registrar's): the
+        /// audit regulators read. When there is a block, they are its `rejected`.
+        public let audit: [CommittedBlock.Rejected]
+        /// Rejections of entries nobody can be held to (a bad signature, an unbound sender):
+        /// counted, never stored, so anonymous input cannot grow the database.
+        public let unattributed: Int
+    }
+
+    /// Whether a rejected candidate names someone: a transfer whose signature verifies from a key
+    /// bound to a party, or a registrar entry with the registrar's valid signature.
+    static func attributable(_ candidate: Candidate, _ state: LedgerState) -> Bool {
+        guard candidate.signatureValid else { return false }
+        if case .transfer(let signed) = candidate.entry {
+            return signed.transfer.chainID == state.chainID && state.keys[signed.transfer.from] != nil
+        }
+        return true
+    }
+
+    /// Applies `candidates` to `ledger` and returns the block to commit with each candidate's
+    /// outcome in input order.
     public static func build(
         ledger: inout Ledger, tip: StoreTip, candidates: [Candidate], timestampMs: TimestampMs, registrarKey: SigningKey
-    ) -> (block: CommittedBlock?, outcomes: [Outcome]) {
+    ) -> Built {
         precondition(candidates.count <= Limits.blockEntriesMax)
         let previous = tip.header.header
         let blockTime = max(timestampMs, previous.timestampMs)
@@ -53,6 +76,7 @@ public enum BlockBuilder {
         var blockTree = MerkleFrontier()
         var accepted: [Entry] = []
         var rejected: [CommittedBlock.Rejected] = []
+        var unattributed = 0
         var outcomes = [Outcome?](repeating: nil, count: candidates.count)
         for index in applyOrder(candidates) {
             let candidate = candidates[index]
@@ -70,11 +94,17 @@ public enum BlockBuilder {
                     Receipt(id: candidate.entry.id, height: height, leafIndex: frontier.size - 1, logSize: 0)
                 )
             } catch {
-                rejected.append(.init(id: candidate.entry.id, kind: candidate.entry.kindName, rejection: error))
+                if attributable(candidate, ledger.state) {
+                    rejected.append(.init(id: candidate.entry.id, kind: candidate.entry.kindName, rejection: error))
+                } else {
+                    unattributed += 1
+                }
                 outcomes[index] = .rejected(id: candidate.entry.id, error)
             }
         }
-        guard !accepted.isEmpty else { return (nil, outcomes.map { $0! }) }
+        guard !accepted.isEmpty else {
+            return Built(block: nil, outcomes: outcomes.map { $0! }, audit: rejected, unattributed: unattributed)
+        }
         let header = BlockHeader(
             chainID: ledger.state.chainID, height: height, prevHash: previous.hash, timestampMs: blockTime,
             entryCount: UInt32(accepted.count), entriesRoot: blockTree.root, logSize: frontier.size, logRoot: frontier.root,
@@ -88,7 +118,7 @@ public enum BlockBuilder {
             guard case .settled(let receipt) = outcome! else { return outcome! }
             return .settled(Receipt(id: receipt.id, height: height, leafIndex: receipt.leafIndex, logSize: frontier.size))
         }
-        return (block, final)
+        return Built(block: block, outcomes: final, audit: rejected, unattributed: unattributed)
     }
 
     /// Block 0: the genesis entry alone, over the empty state.

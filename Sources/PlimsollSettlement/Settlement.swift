@@ -2,6 +2,7 @@ public import Foundation
 public import PlimsollCore
 public import PlimsollCrypto
 public import PlimsollStore
+public import Logging
 
 /// Bounds and timing of settlement (DESIGN.md defaults).
 public struct SettlementConfig: Sendable {
@@ -22,14 +23,42 @@ public struct SettlementConfig: Sendable {
 public actor Settlement {
     private struct Pending {
         let candidate: Candidate
-        /// Nil for a submitter that did not wait (`submitWithoutWaiting`).
-        let continuation: CheckedContinuation<Outcome, Never>?
+        /// Who hears the outcome; nil for a submitter that did not wait (`submitWithoutWaiting`).
+        let waiter: Waiter?
+    }
+
+    /// One submitter waiting for one outcome, or one slot of a batch admitted as a whole.
+    private enum Waiter {
+        case single(CheckedContinuation<Outcome, Never>)
+        case batch(BatchWaiter, index: Int)
+    }
+
+    /// The outcomes of a batch admitted all at once; its submitter resumes when the last one is in.
+    /// Only the actor touches it.
+    private final class BatchWaiter {
+        var outcomes: [Outcome?]
+        var remaining: Int
+        let continuation: CheckedContinuation<[Outcome], Never>
+
+        init(count: Int, continuation: CheckedContinuation<[Outcome], Never>) {
+            outcomes = Array(repeating: nil, count: count)
+            remaining = count
+            self.continuation = continuation
+        }
+
+        func deliver(_ outcome: Outcome, at index: Int) {
+            precondition(outcomes[index] == nil)
+            outcomes[index] = outcome
+            remaining -= 1
+            if remaining == 0 { continuation.resume(returning: outcomes.map { $0! }) }
+        }
     }
 
     public let store: SQLiteStore
     private let registrarKey: SigningKey
     private let config: SettlementConfig
     private let clock: @Sendable () -> TimestampMs
+    private let logger: Logger
     private var ledger: Ledger
     private var tip: StoreTip
     private var queue: [Pending] = []
@@ -38,12 +67,17 @@ public actor Settlement {
     public private(set) var stats = SettlementStats()
     /// Ids in intake or in the batch being settled, with their count (bounded by the intake bound).
     private var pendingIDs: [Hash32: Int] = [:]
+    /// Callers of `waitUntilIdle`, resumed when intake is empty and no block is being committed.
+    private var idleWaiters: [CheckedContinuation<Void, Never>] = []
+    /// Why the last commit failed, while commits fail (disk full, I/O error); nil once one succeeds.
+    public private(set) var commitFailure: String?
 
     /// Opens settlement on a store, loading its state (no replay) and checking its tip.
     /// - Throws: `StoreError`, or `CLI`-worthy errors when `registrarKey` is not this registry's.
     public init(
         store: SQLiteStore, registrarKey: SigningKey, config: SettlementConfig = SettlementConfig(),
-        clock: @escaping @Sendable () -> TimestampMs = Settlement.wallClockMs
+        clock: @escaping @Sendable () -> TimestampMs = Settlement.wallClockMs,
+        logger: Logger = Logger(label: "plimsoll.settlement")
     ) throws(StoreError) {
         guard registrarKey.publicKey == store.genesis.registrarKey else {
             throw StoreError(.corrupt, "the registrar key file does not match this registry's registrar key")
@@ -53,6 +87,7 @@ public actor Settlement {
         self.registrarKey = registrarKey
         self.config = config
         self.clock = clock
+        self.logger = logger
         self.ledger = Ledger(state: state)
         self.tip = tip
         self.lastRegistrarSequence = state.counters.registrarSequence
@@ -64,16 +99,50 @@ public actor Settlement {
     public var latestHeader: SignedBlockHeader { tip.header }
     public var pendingCount: Int { queue.count }
 
+    /// Whether the last commit succeeded (the readiness a load balancer asks for).
+    public var isReady: Bool { commitFailure == nil }
+
     /// Queues an entry and waits until it is settled or rejected.
     /// - Throws: `IntakeFull` when the intake queue is at its bound; nothing was queued.
     public func submit(_ entry: Entry) async throws(IntakeFull) -> Outcome {
         guard queue.count < config.intakeEntriesMax else { throw IntakeFull(retryAfterSeconds: 1) }
         let candidate = Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false)
         return await withCheckedContinuation { continuation in
-            queue.append(Pending(candidate: candidate, continuation: continuation))
-            pendingIDs[entry.id, default: 0] += 1
+            enqueue(Pending(candidate: candidate, waiter: .single(continuation)))
             startBatcher()
         }
+    }
+
+    /// Queues every entry of a batch, in order, or none of them, and waits for all outcomes
+    /// (in the same order). Nothing can come between the entries in intake, so they keep the
+    /// request's order, and a full intake refuses the whole batch before any entry is queued.
+    /// - Throws: `IntakeFull` when the entries do not all fit; nothing was queued.
+    public func submitAll(_ entries: [Entry]) async throws(IntakeFull) -> [Outcome] {
+        guard !entries.isEmpty else { return [] }
+        guard entries.count <= config.intakeEntriesMax - min(queue.count, config.intakeEntriesMax) else {
+            throw IntakeFull(retryAfterSeconds: 1)
+        }
+        let receivedAtMs = clock()
+        return await withCheckedContinuation { continuation in
+            let waiter = BatchWaiter(count: entries.count, continuation: continuation)
+            for (index, entry) in entries.enumerated() {
+                let candidate = Candidate(entry: entry, receivedAtMs: receivedAtMs, signatureValid: false)
+                enqueue(Pending(candidate: candidate, waiter: .batch(waiter, index: index)))
+            }
+            startBatcher()
+        }
+    }
+
+    private func enqueue(_ pending: Pending) {
+        queue.append(pending)
+        pendingIDs[pending.candidate.entry.id, default: 0] += 1
+    }
+
+    /// Returns once intake is empty and no block is being committed: what a clean shutdown
+    /// waits for after the server stops taking requests.
+    public func waitUntilIdle() async {
+        guard running || !queue.isEmpty else { return }
+        await withCheckedContinuation { idleWaiters.append($0) }
     }
 
     /// Queues an entry and returns at once; the outcome is found later by id (pending while in
@@ -81,8 +150,7 @@ public actor Settlement {
     /// - Throws: `IntakeFull` when the intake queue is at its bound; nothing was queued.
     public func submitWithoutWaiting(_ entry: Entry) throws(IntakeFull) {
         guard queue.count < config.intakeEntriesMax else { throw IntakeFull(retryAfterSeconds: 1) }
-        queue.append(Pending(candidate: Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false), continuation: nil))
-        pendingIDs[entry.id, default: 0] += 1
+        enqueue(Pending(candidate: Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false), waiter: nil))
         startBatcher()
     }
 
@@ -139,6 +207,9 @@ public actor Settlement {
             prefetched = await settle(batch) { self.queue.isEmpty ? nil : self.takeBatch() }
         }
         running = false
+        let waiters = idleWaiters
+        idleWaiters = []
+        for waiter in waiters { waiter.resume() }
     }
 
     /// Verifies, applies and commits one batch; `prefetch` is called once the block is built,
@@ -151,23 +222,39 @@ public actor Settlement {
         for index in candidates.indices { candidates[index].signatureValid = valid[index] }
         var next = ledger
         next.clearDirty()
-        let (block, outcomes) = BlockBuilder.build(
+        let result = BlockBuilder.build(
             ledger: &next, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
         )
         let built = ContinuousClock.now
         let upcoming = prefetch()
-        var final = outcomes
-        if let block {
+        var final = result.outcomes
+        stats.unattributedRejections += result.unattributed
+        if let block = result.block {
             do {
                 try await store.commit(block, state: next.state, dirty: next.dirty)
                 ledger = next
                 tip = StoreTip(header: block.header, frontier: block.frontier)
                 stats.blocks += 1
+                if commitFailure != nil { logger.notice("commits succeed again at height \(block.header.header.height)") }
+                commitFailure = nil
             } catch {
-                final = outcomes.map { outcome in
+                if commitFailure == nil { logger.error("commit failed; retrying with later batches: \(error.description)") }
+                commitFailure = error.description
+                stats.failedCommits += 1
+                final = result.outcomes.map { outcome in
                     guard case .settled(let receipt) = outcome else { return outcome }
                     return .failed(id: receipt.id, message: error.description)
                 }
+            }
+        } else if !result.audit.isEmpty {
+            // A batch of rejections alone makes no block, but what is attributable is still
+            // audited, so a submitter that did not wait can read its outcome later.
+            do {
+                try await store.recordRejections(result.audit, decidedAtMs: max(clock(), tip.header.header.timestampMs))
+            } catch {
+                if commitFailure == nil { logger.error("audit write failed: \(error.description)") }
+                commitFailure = error.description
+                stats.failedCommits += 1
             }
         }
         let committed = ContinuousClock.now
@@ -179,7 +266,11 @@ public actor Settlement {
         for (pending, outcome) in zip(batch.pending, final) {
             let id = pending.candidate.entry.id
             if let count = pendingIDs[id] { pendingIDs[id] = count > 1 ? count - 1 : nil }
-            pending.continuation?.resume(returning: outcome)
+            switch pending.waiter {
+            case .single(let continuation): continuation.resume(returning: outcome)
+            case .batch(let waiter, let index): waiter.deliver(outcome, at: index)
+            case nil: break
+            }
         }
         return upcoming
     }
@@ -193,6 +284,10 @@ public struct SettlementStats: Sendable {
     public var verifySeconds = 0.0
     public var applySeconds = 0.0
     public var commitSeconds = 0.0
+    /// Rejections not kept in the audit: no valid signature from a bound key (Docs/http.md).
+    public var unattributedRejections = 0
+    /// Commits (blocks or audit rows) that failed and were retried with later batches.
+    public var failedCommits = 0
 }
 
 extension Duration {

@@ -53,15 +53,7 @@ extension SQLiteStore {
                 block.firstLeafIndex + UInt64(offset), header.height, bytes[0], Data(entry.id.bytes), Data(bytes),
             ])
         }
-        let insertRejection = try db.cachedStatement(
-            sql: "INSERT INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
-        )
-        for rejected in block.rejected {
-            try insertRejection.execute(arguments: [
-                Data(rejected.id.bytes), rejected.kind, rejected.rejection.code.rawValue, rejected.rejection.message,
-                header.timestampMs,
-            ])
-        }
+        try insertRejections(block.rejected, decidedAtMs: header.timestampMs, db)
         try writeState(state, dirty: dirty, height: header.height, db)
         for (asset, leaf) in dirty.vesselEvents {
             try db.execute(sql: "INSERT OR IGNORE INTO vessel_events (asset, leaf_index) VALUES (?, ?)", arguments: [asset.text, leaf])
@@ -70,6 +62,27 @@ extension SQLiteStore {
             try db.execute(sql: "INSERT OR IGNORE INTO party_events (party, leaf_index) VALUES (?, ?)", arguments: [party.raw, leaf])
         }
         try writeMerkleNodes(block, db)
+    }
+
+    /// Audits the rejections of a batch that made no block, in one transaction.
+    public func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
+        let time = try DatabaseInteger.checked(decidedAtMs, "time (ms)")
+        do {
+            try await pool.write { db in try self.insertRejections(rejected, decidedAtMs: UInt64(time), db) }
+        } catch {
+            throw StoreError(.io, "cannot record \(rejected.count) rejections: \(error)")
+        }
+    }
+
+    private func insertRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs, _ db: Database) throws {
+        let insert = try db.cachedStatement(
+            sql: "INSERT INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
+        )
+        for rejected in rejected {
+            try insert.execute(arguments: [
+                Data(rejected.id.bytes), rejected.kind, rejected.rejection.code.rawValue, rejected.rejection.message, decidedAtMs,
+            ])
+        }
     }
 
     private func writeState(_ state: LedgerState, dirty: DirtySet, height: Height, _ db: Database) throws {

@@ -21,14 +21,16 @@ extension SQLiteStore {
 
     /// The latest block whose time is at or before `timeMs` (nil before genesis).
     public func height(atTimeMs timeMs: TimestampMs) throws -> Height? {
-        try pool.read { db in
+        let timeMs = try DatabaseInteger.checked(timeMs, "time (ms)")
+        return try pool.read { db in
             try UInt64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks WHERE timestamp_ms <= ?", arguments: [timeMs])
         }
     }
 
     /// Every change of one key's holdings, newest first, below `beforeHeight` when given.
     public func keyHistory(_ key: KeyRef, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
-        try pool.read { db in
+        let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
+        return try pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -36,14 +38,16 @@ extension SQLiteStore {
                     FROM balance_history h JOIN blocks b ON b.height = h.height
                     WHERE h.key = ? AND h.height < ? ORDER BY h.height DESC LIMIT ?
                     """,
-                arguments: [Data(key.bytes), beforeHeight ?? UInt64(Int64.max), min(limit, Self.historyRowsMax)]
+                arguments: [Data(key.bytes), before, min(limit, Self.historyRowsMax)]
             ).map(Self.holdingChange)
         }
     }
 
     /// Every change of the holdings of a party's keys, newest first.
     public func partyHoldingHistory(_ party: PartyID, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
-        try pool.read { db in
+        let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
+        let party = try DatabaseInteger.checked(party.raw, "party")
+        return try pool.read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -51,7 +55,7 @@ extension SQLiteStore {
                     FROM keys k JOIN balance_history h ON h.key = k.key JOIN blocks b ON b.height = h.height
                     WHERE k.party = ? AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC LIMIT ?
                     """,
-                arguments: [party.raw, beforeHeight ?? UInt64(Int64.max), min(limit, Self.historyRowsMax)]
+                arguments: [party, before, min(limit, Self.historyRowsMax)]
             ).map(Self.holdingChange)
         }
     }
@@ -64,7 +68,7 @@ extension SQLiteStore {
 
     /// Registrar entries about a party (registration, keys, ownership links, freezes, screening), oldest first.
     public func partyEvents(_ party: PartyID, limit: Int = historyRowsMax) throws -> [StoredEntry] {
-        try events(sql: "SELECT leaf_index FROM party_events WHERE party = ? ORDER BY leaf_index LIMIT ?", [party.raw, min(limit, Self.historyRowsMax)])
+        try events(sql: "SELECT leaf_index FROM party_events WHERE party = ? ORDER BY leaf_index LIMIT ?", [try DatabaseInteger.checked(party.raw, "party"), min(limit, Self.historyRowsMax)])
     }
 
     private func events(sql: String, _ arguments: StatementArguments) throws -> [StoredEntry] {
@@ -115,8 +119,9 @@ extension SQLiteStore {
     }
 
     public func party(_ id: PartyID) throws -> PartyRecord? {
-        try pool.read { db in
-            try Data.fetchOne(db, sql: "SELECT record FROM parties WHERE id = ?", arguments: [id.raw]).map {
+        let raw = try DatabaseInteger.checked(id.raw, "party")
+        return try pool.read { db in
+            try Data.fetchOne(db, sql: "SELECT record FROM parties WHERE id = ?", arguments: [raw]).map {
                 try JSONDecoder().decode(PartyRecord.self, from: $0)
             }
         }

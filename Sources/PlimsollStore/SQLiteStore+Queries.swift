@@ -25,7 +25,8 @@ extension SQLiteStore {
 
     /// Signed headers of blocks `from ..< from + limit`.
     public func blocks(from height: Height, limit: Int) throws -> [SignedBlockHeader] {
-        try pool.read { db in
+        let height = try DatabaseInteger.checked(height, "height")
+        return try pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT header, signature FROM blocks WHERE height >= ? ORDER BY height LIMIT ?",
                 arguments: [height, limit]
@@ -45,7 +46,8 @@ extension SQLiteStore {
     /// The entries of one block, in log order: the leaf range the block's header names (leaf
     /// indices grow with height, so no index on height is needed).
     public func entries(inBlock height: Height) throws -> [StoredEntry] {
-        try pool.read { db in
+        let height = try DatabaseInteger.checked(height, "height")
+        return try pool.read { db in
             guard let block = try Row.fetchOne(db, sql: "SELECT log_size, entry_count FROM blocks WHERE height = ?", arguments: [height])
             else { return [] }
             let end: UInt64 = block["log_size"]
@@ -59,7 +61,8 @@ extension SQLiteStore {
 
     /// Entries `from ..< from + limit` by leaf index, for export and replay.
     public func entries(fromLeaf index: UInt64, limit: Int) throws -> [StoredEntry] {
-        try pool.read { db in
+        let index = try DatabaseInteger.checked(index, "leaf index")
+        return try pool.read { db in
             try Row.fetchAll(
                 db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
                 arguments: [index, limit]
@@ -87,7 +90,8 @@ extension SQLiteStore {
 
     /// Holders of `asset` at `height` (latest when nil), largest first; index lookups only.
     public func capTable(_ asset: AssetID, at height: Height? = nil) throws -> [Holding] {
-        try pool.read { db in
+        let height = try height.map { height throws(StoreError) in try DatabaseInteger.checked(height, "height") }
+        return try pool.read { db in
             let rows: [Row]
             if let height {
                 // One index seek per key that ever held the vessel (bounded by the holder limit),

@@ -104,3 +104,14 @@ public final class SQLiteStore: Sendable {
         }
     }
 }
+
+extension SQLiteStore {
+    /// Makes the writer refuse every write (`PRAGMA query_only`) until called with false, so
+    /// that commits fail as they do on a full disk or an I/O error. Tests use it, through
+    /// `@testable import`, to pin what settlement and the API do while commits fail.
+    func failWritesForTesting(_ failing: Bool) async throws {
+        try await pool.barrierWriteWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA query_only = \(failing ? 1 : 0)")
+        }
+    }
+}

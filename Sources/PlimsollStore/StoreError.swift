@@ -5,6 +5,8 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case missing = "STORE_MISSING"
         case corrupt = "STORE_CORRUPT"
         case io = "STORE_IO"
+        /// A number from outside is above what SQLite stores (`Limits.storedIntegerMax`).
+        case outOfRange = "STORE_RANGE"
     }
 
     public let code: Code

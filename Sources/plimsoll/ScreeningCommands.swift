@@ -102,6 +102,8 @@ struct ListsCommand: AsyncParsableCommand {
         @OptionGroup var options: RegistryOptions
         @Argument(help: "List files or OFAC folders.") var paths: [String]
         @Option(help: "A rules file (YAML) to use from now on.") var rules: String?
+        @Flag(help: "Adopt an edition that shrinks by more than \(Limits.listShrinkPercentMax)% against the adopted one (logged).")
+        var allowShrink = false
 
         func run() async throws {
             // Parse everything first: a broken file adopts nothing and the previous versions stay in force.
@@ -117,6 +119,17 @@ struct ListsCommand: AsyncParsableCommand {
                 _ = try ScreeningRules.parse(yaml: rulesText!)
             }
             let registry = try OpenRegistry.open(options)
+            // Every edition against the adopted one before anything is adopted: a refusal adopts nothing.
+            let adoptedNow = await registry.state.counters.lists
+            for (_, version) in loaded {
+                do {
+                    if let notice = try ListEditionPolicy.check(version, adopted: adoptedNow, allowShrink: allowShrink) {
+                        FileHandle.standardError.write(Data("plimsoll: \(notice)\n".utf8))
+                    }
+                } catch {
+                    throw CLIError("list refused: \(error)")
+                }
+            }
             if let rulesText { try Data(rulesText.utf8).write(to: ScreeningFiles.rulesFile(registry.folder)) }
             let adopted = try await ScreeningFiles.adopt(registry, loaded)
             let report = try await ScreeningFiles.syncIfAdopted(registry) ?? ScreeningFiles.SyncReport()

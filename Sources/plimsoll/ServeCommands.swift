@@ -28,8 +28,8 @@ struct Serve: AsyncParsableCommand {
         )
         FileHandle.standardError.write(Data("plimsoll: serving \(registry.store.genesis.name) on http://\(host):\(port)\n".utf8))
         try await app.runService()
-        // The server stopped taking requests: let the batch in flight reach the store.
-        while await registry.settlement.pendingCount > 0 { try await Task.sleep(nanoseconds: 10_000_000) }
+        // The server stopped taking requests: let intake drain and the block in flight reach the store.
+        await registry.settlement.waitUntilIdle()
     }
 }
 

@@ -26,9 +26,10 @@ struct BlockBuilderTests {
         let candidates = entries.map { Candidate(entry: $0, receivedAtMs: fixture.timeMs, signatureValid: true) }
         #expect(BlockBuilder.applyOrder(candidates) == [1, 4, 2, 3, 0])
         var ledger = fixture.ledger
-        let (block, outcomes) = BlockBuilder.build(
+        let built = BlockBuilder.build(
             ledger: &ledger, tip: tip, candidates: candidates, timestampMs: fixture.timeMs, registrarKey: fixture.registrar
         )
+        let (block, outcomes) = (built.block, built.outcomes)
         let codes = outcomes.map { outcome -> String in
             switch outcome {
             case .settled: "settled"

@@ -20,6 +20,8 @@ struct SettlementTests {
         var nonces = [UInt64](repeating: 0, count: keys.count)
         var settled: [Receipt] = []
         var rejectedIDs: [Hash32] = []
+        var forgedIDs: Set<Hash32> = []
+        var honestIDs: Set<Hash32> = []
         for _ in 0..<8 {
             var wave: [Entry] = []
             for _ in 0..<150 {
@@ -32,6 +34,7 @@ struct SettlementTests {
                     amount: 1 + rng.next() % 6, nonce: max(1, nonces[from]), expiresAt: UInt64(Date().timeIntervalSince1970) + 600
                 )
                 wave.append(.transfer(SignedTransfer(transfer: transfer, signature: signer.sign(hash: transfer.message))))
+                if signer.publicKey == keys[from].publicKey { honestIDs.insert(transfer.message) } else { forgedIDs.insert(transfer.message) }
             }
             let outcomes = await withTaskGroup(of: Outcome?.self) { group in
                 for entry in wave { group.addTask { try? await settlement.submit(entry) } }
@@ -75,9 +78,20 @@ struct SettlementTests {
             let first = 1 + rng.next() % size
             #expect(try store.consistencyProof(from: first, to: size) == tree.consistencyProof(from: first, to: size))
         }
-        for id in rejectedIDs.prefix(50) where !settled.contains(where: { $0.id == id }) {
-            #expect(try store.rejections(of: id).count >= 1, "seed \(seed): rejection audited")
+        // Attributable rejections (valid signature, bound key) are audited; forged ones are only
+        // counted, so anonymous input cannot grow the database.
+        var audited = 0, forged = 0
+        for id in rejectedIDs where !settled.contains(where: { $0.id == id }) {
+            if honestIDs.contains(id) && !forgedIDs.contains(id) {
+                #expect(try store.rejections(of: id).count >= 1, "seed \(seed): rejection audited")
+                audited += 1
+            } else if forgedIDs.contains(id) && !honestIDs.contains(id) {
+                #expect(try store.rejections(of: id).isEmpty, "seed \(seed): a forged transfer leaves no audit row")
+                forged += 1
+            }
         }
+        #expect(audited > 0 && forged > 0, "seed \(seed): both kinds of rejection occurred (\(audited), \(forged))")
+        #expect(await settlement.stats.unattributedRejections >= forged)
     }
 
     /// A batch in which nothing is accepted makes no block.

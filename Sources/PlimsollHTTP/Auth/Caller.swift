@@ -29,9 +29,11 @@ enum Authentication {
 
     static func caller(_ request: Request, store: SQLiteStore, nowSeconds: UInt64) throws -> Caller {
         if let authorization = request.headers[.authorization] {
-            guard authorization.hasPrefix("Bearer "), let role = try store.tokenRole(String(authorization.dropFirst(7))) else {
-                throw Problem.unauthorized
-            }
+            // RFC 9110 section 11.1: the scheme is case-insensitive; one or more spaces follow it.
+            let parts = authorization.split(separator: " ", maxSplits: 1, omittingEmptySubsequences: true)
+            guard parts.count == 2, parts[0].lowercased() == "bearer",
+                let role = try store.tokenRole(String(parts[1].drop(while: { $0 == " " })))
+            else { throw Problem.unauthorized }
             return role == .registrar ? .registrar : .regulator
         }
         let key = request.headers[.plimsollKey], stamp = request.headers[.plimsollTimestamp], signature = request.headers[.plimsollSignature]

@@ -19,7 +19,7 @@ public enum TransferRequest {
         guard case .object(let members) = value else { throw MalformedRequest(pointer: base, detail: "a transfer is a JSON object") }
         var fields: [String: JSONValue] = [:]
         for (name, member) in members {
-            guard Self.members.contains(name) else { throw MalformedRequest(pointer: "\(base)/\(name)", detail: "unknown member") }
+            guard Self.members.contains(name) else { throw MalformedRequest(pointer: base + StrictJSON.pointer([name]), detail: "unknown member") }
             fields[name] = member
         }
         for name in Self.members where fields[name] == nil {
@@ -46,7 +46,7 @@ public enum TransferRequest {
     /// `{"transfers":[...]}` with 1 ... 1000 items and no other member.
     public static func batch(_ value: JSONValue, chainID: Hash32) throws(MalformedRequest) -> [SignedTransfer] {
         guard case .object(let members) = value else { throw MalformedRequest(pointer: "", detail: "a batch is a JSON object") }
-        for (name, _) in members where name != "transfers" { throw MalformedRequest(pointer: "/\(name)", detail: "unknown member") }
+        for (name, _) in members where name != "transfers" { throw MalformedRequest(pointer: StrictJSON.pointer([name]), detail: "unknown member") }
         guard let (_, list) = members.first(where: { $0.0 == "transfers" }) else {
             throw MalformedRequest(pointer: "/transfers", detail: "missing member")
         }

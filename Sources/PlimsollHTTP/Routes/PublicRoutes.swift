@@ -4,6 +4,7 @@ import HTTPTypes
 public import PlimsollCore
 import PlimsollCrypto
 import PlimsollStore
+import PlimsollSettlement
 
 /// DESIGN.md's block JSON: the signed header, canonical bytes and every field (the CLI's `log`
 /// prints the same form).
@@ -34,6 +35,16 @@ public struct BlockJSON: Encodable, Sendable {
 extension RegistryAPI {
     func addPublicRoutes(to router: Router<BasicRequestContext>) {
         router.get("/healthz") { _, _ in try JSONResponse.make(["status": "ok"]) }
+        // Readiness, unlike liveness, says whether blocks can be committed now: 503 while
+        // commits fail (disk full, I/O error); settlement retries and recovers by itself.
+        router.get("/readyz") { _, _ in
+            if await settlement.commitFailure != nil {
+                var problem = Problem(.serviceUnavailable, "NOT_READY", "the last commit failed; settlement retries (the server log says why)")
+                problem.retryAfterSeconds = 1
+                throw problem
+            }
+            return try JSONResponse.make(["status": "ready"])
+        }
         router.get("/openapi.json") { _, _ in
             Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
@@ -52,18 +63,15 @@ extension RegistryAPI {
             return try JSONResponse.make(BlockJSON(block))
         }
         router.get("/v1/blocks/{height}") { _, context in
-            guard let text = context.parameters.get("height"), let height = UInt64(text), text.utf8.count <= 20 else {
-                throw Problem.malformed("height must be a non-negative integer", pointer: "")
-            }
+            let height = try Parameter.height(context.parameters.get("height"))
             guard let block = try store.block(at: height) else { throw Problem.notFound("block \(height)") }
             return try JSONResponse.make(BlockJSON(block))
         }
         router.get("/v1/proofs/consistency") { request, _ in
             let query = request.uri.queryParameters
-            guard let from = query.get("from").flatMap({ UInt64($0) }), let to = query.get("to").flatMap({ UInt64($0) }) else {
-                throw Problem.malformed("from and to must be block heights", pointer: "")
-            }
-            guard from <= to else { throw Problem.malformed("from must not be above to", pointer: "") }
+            let from = try Parameter.height(query.get("from"), name: "from")
+            let to = try Parameter.height(query.get("to"), name: "to")
+            guard from <= to else { throw Problem.malformed("from must not be above to", parameter: "from") }
             guard let first = try store.block(at: from), let second = try store.block(at: to) else { throw Problem.notFound("block") }
             let proof = try store.consistencyProof(from: first.header.logSize, to: second.header.logSize)
             struct View: Encodable {

@@ -80,10 +80,8 @@ extension RegistryAPI {
         }
         router.get("/v1/screening/decisions") { request, _ in
             try requireRegulator(request)
-            guard let text = request.uri.queryParameters.get("party"), let raw = UInt64(text) else {
-                throw Problem.malformed("party must be a party id", pointer: "")
-            }
-            let events = try store.partyEvents(PartyID(raw)).filter {
+            let party = try Parameter.party(request.uri.queryParameters.get("party"), name: "party")
+            let events = try store.partyEvents(party).filter {
                 if case .registrar(let entry) = $0.entry, case .recordScreening = entry.action { return true }
                 return false
             }
@@ -96,13 +94,19 @@ extension RegistryAPI {
         let query = request.uri.queryParameters
         let latest = try store.latestHeight()
         if let text = query.get("height") {
-            guard let height = UInt64(text), height <= latest else { throw Problem.malformed("height must be 0 ... \(latest)", pointer: "") }
+            let height = try Parameter.height(text)
+            guard height <= latest else { throw Problem.notFound("block \(height) (the latest is \(latest))") }
             return height
         }
         if let text = query.get("at") {
             let formatter = ISO8601DateFormatter()
-            guard let date = formatter.date(from: String(text)) else { throw Problem.malformed("at must be ISO 8601", pointer: "") }
-            guard let height = try store.height(atTimeMs: UInt64(max(0, date.timeIntervalSince1970 * 1000))) else {
+            guard text.utf8.count <= 64, let date = formatter.date(from: String(text)) else {
+                throw Problem.malformed("at must be an ISO 8601 time such as 2026-12-01T12:00:00Z", parameter: "at")
+            }
+            // Times before 1970 are before any genesis; times past the stored range are "now".
+            let ms = date.timeIntervalSince1970 * 1000
+            let timeMs = ms <= 0 ? 0 : ms >= Double(Limits.storedIntegerMax) ? Limits.storedIntegerMax : UInt64(ms)
+            guard let height = try store.height(atTimeMs: timeMs) else {
                 throw Problem.notFound("a block at or before \(text)")
             }
             return height
@@ -118,24 +122,13 @@ extension RegistryAPI {
     }
 
     static func partyParameter(_ context: BasicRequestContext) throws -> PartyID {
-        guard let text = context.parameters.get("id"), let raw = UInt64(text), raw > 0 else {
-            throw Problem.malformed("party id must be a positive integer", pointer: "")
-        }
-        return PartyID(raw)
+        try Parameter.party(context.parameters.get("id"))
     }
 
     /// `?limit=N&cursor=C`: bounded page size, opaque cursor (the hex of a height or leaf index).
     static func page(_ request: Request) throws -> (limit: Int, before: UInt64?) {
         let query = request.uri.queryParameters
-        let limit = try query.get("limit").map { text -> Int in
-            guard let value = Int(text), (1...pageSizeMax).contains(value) else { throw Problem.malformed("limit must be 1 ... \(pageSizeMax)", pointer: "") }
-            return value
-        } ?? 100
-        let before = try query.get("cursor").map { text -> UInt64 in
-            guard text.utf8.count == 16, let value = UInt64(text, radix: 16) else { throw Problem.malformed("invalid cursor", pointer: "") }
-            return value
-        }
-        return (limit, before)
+        return (try Parameter.pageSize(query.get("limit")), try Parameter.cursor(query.get("cursor")))
     }
 
     static func cursor(_ value: UInt64) -> String {

@@ -16,6 +16,18 @@ struct ReceiptJSON: Encodable {
     var log_size: UInt64?
     var code: String?
     var detail: String?
+    /// The audit's own words (parties, paths, list entries): regulators only.
+    var evidence: String?
+}
+
+/// Statuses a transfer can have in an answer. `not_settled` is retryable: its block could not be
+/// made durable, nothing of it was kept, and the same signed transfer may be sent again;
+/// `rejected` is final for that transfer.
+enum TransferStatus {
+    static let settled = "settled"
+    static let pending = "pending"
+    static let rejected = "rejected"
+    static let notSettled = "not_settled"
 }
 
 extension RegistryAPI {
@@ -28,18 +40,18 @@ extension RegistryAPI {
                 throw Problem.malformed(malformed.detail, pointer: malformed.pointer)
             }
             let entry = Entry.transfer(signed)
-            if request.uri.queryParameters.get("wait") == "false" {
+            if try !Parameter.wait(request.uri.queryParameters.get("wait")) {
                 do { try await settlement.submitWithoutWaiting(entry) } catch let full as IntakeFull { throw Self.full(full) }
-                return try JSONResponse.make(ReceiptJSON(id: entry.id.hex, status: "pending"), status: .accepted)
+                return try JSONResponse.make(ReceiptJSON(id: entry.id.hex, status: TransferStatus.pending), status: .accepted)
             }
             let outcome: Outcome
             do { outcome = try await settlement.submit(entry) } catch let full as IntakeFull { throw Self.full(full) }
             switch outcome {
             case .settled(let receipt): return try JSONResponse.make(Self.receipt(receipt))
             case .rejected(let id, let rejection):
-                throw Problem(.unprocessableContent, rejection.code.rawValue, rejection.message, id: id.hex)
+                throw Problem(.unprocessableContent, rejection.code.rawValue, PublicRejection.detail(rejection.code), id: id.hex)
             case .failed(let id, _):
-                var problem = Problem(.serviceUnavailable, "NOT_SETTLED", "the block could not be made durable; resubmit", id: id.hex)
+                var problem = Problem(.serviceUnavailable, "NOT_SETTLED", Self.notSettledDetail, id: id.hex)
                 problem.retryAfterSeconds = 1
                 throw problem
             }
@@ -51,24 +63,21 @@ extension RegistryAPI {
             } catch let malformed as MalformedRequest {
                 throw Problem.malformed(malformed.detail, pointer: malformed.pointer)
             }
-            let outcomes = try await withThrowingTaskGroup(of: (Int, Outcome).self) { group in
-                for (index, transfer) in transfers.enumerated() {
-                    group.addTask { (index, try await settlement.submit(.transfer(transfer))) }
-                }
-                var results = [Outcome?](repeating: nil, count: transfers.count)
-                for try await (index, outcome) in group { results[index] = outcome }
-                return results.map { $0! }
-            }
+            // All or nothing, in request order: a full intake refuses the whole batch (503).
+            let outcomes: [Outcome]
+            do { outcomes = try await settlement.submitAll(transfers.map(Entry.transfer)) } catch let full as IntakeFull { throw Self.full(full) }
             struct View: Encodable { let results: [ReceiptJSON] }
             return try JSONResponse.make(View(results: outcomes.map { outcome in
                 switch outcome {
                 case .settled(let receipt): Self.receipt(receipt)
-                case .rejected(let id, let rejection): ReceiptJSON(id: id.hex, status: "rejected", code: rejection.code.rawValue, detail: rejection.message)
-                case .failed(let id, _): ReceiptJSON(id: id.hex, status: "rejected", code: "NOT_SETTLED", detail: "the block could not be made durable; resubmit")
+                case .rejected(let id, let rejection):
+                    ReceiptJSON(id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue, detail: PublicRejection.detail(rejection.code))
+                case .failed(let id, _):
+                    ReceiptJSON(id: id.hex, status: TransferStatus.notSettled, code: "NOT_SETTLED", detail: Self.notSettledDetail)
                 }
             }))
         }
-        router.get("/v1/transfers/{id}") { _, context in
+        router.get("/v1/transfers/{id}") { request, context in
             guard let text = context.parameters.get("id"), let id = try? Hash32(hex: text) else {
                 throw Problem.malformed("id must be 64 hex digits", pointer: "")
             }
@@ -82,14 +91,25 @@ extension RegistryAPI {
                     leaf: Hex.encode(stored.entry.bytes), proof: proof.map(\.hex)
                 ))
             }
-            if await settlement.isPending(id) { return try JSONResponse.make(ReceiptJSON(id: id.hex, status: "pending")) }
+            if await settlement.isPending(id) { return try JSONResponse.make(ReceiptJSON(id: id.hex, status: TransferStatus.pending)) }
+            // Audited rejections (attributable ones only): the code for anyone who knows the id,
+            // the evidence for regulators.
+            if let last = try store.rejections(of: id).last, let code = ReasonCode(rawValue: last.code) {
+                let regulator = try caller(request).isRegulator
+                return try JSONResponse.make(ReceiptJSON(
+                    id: id.hex, status: TransferStatus.rejected, code: code.rawValue, detail: PublicRejection.detail(code),
+                    evidence: regulator ? last.message : nil
+                ))
+            }
             throw Problem.notFound("transfer \(id.hex)")
         }
     }
 
     static func receipt(_ receipt: Receipt) -> ReceiptJSON {
-        ReceiptJSON(id: receipt.id.hex, status: "settled", height: receipt.height, leaf_index: receipt.leafIndex, log_size: receipt.logSize)
+        ReceiptJSON(id: receipt.id.hex, status: TransferStatus.settled, height: receipt.height, leaf_index: receipt.leafIndex, log_size: receipt.logSize)
     }
+
+    static let notSettledDetail = "the block could not be made durable; nothing was kept: send the same transfer again"
 
     static func full(_ error: IntakeFull) -> Problem {
         var problem = Problem(.serviceUnavailable, "INTAKE_FULL", error.description)

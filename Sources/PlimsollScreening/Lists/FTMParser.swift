@@ -38,6 +38,9 @@ public enum FTMParser {
                 )
             )
         }
+        guard !entities.isEmpty else {
+            throw ListParseError(file: url.lastPathComponent, location: "file", message: "incomplete: holds no screenable entity")
+        }
         return entities
     }
 }

@@ -11,6 +11,9 @@ public enum OFACParser {
         let addName = prefix == "sdn" ? "add.csv" : "cons_add.csv"
         let commentsName = prefix == "sdn" ? "sdn_comments.csv" : "cons_comments.csv"
         let primary = try records(folder, "\(prefix).csv", required: true)
+        guard !primary.isEmpty else {
+            throw ListParseError(file: "\(prefix).csv", location: "file", message: "incomplete: holds no records (empty or truncated file)")
+        }
         let alternates = try records(folder, altName, required: false)
         let addresses = try records(folder, addName, required: false)
         let comments = try records(folder, commentsName, required: false)

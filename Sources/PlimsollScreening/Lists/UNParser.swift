@@ -26,6 +26,16 @@ public enum UNParser {
             )
         }
         guard delegate.sawRoot else { throw ListParseError(file: name, location: "root", message: "not a CONSOLIDATED_LIST document") }
+        // A file cut short can still parse as far as it goes: only a closed root is a whole list.
+        guard delegate.closedRoot else {
+            throw ListParseError(
+                file: name, location: "line \(parser.lineNumber)",
+                message: "incomplete: CONSOLIDATED_LIST is never closed (file truncated?); \(delegate.entities.count) entries read"
+            )
+        }
+        guard !delegate.entities.isEmpty else {
+            throw ListParseError(file: name, location: "root", message: "incomplete: the list holds no INDIVIDUAL or ENTITY")
+        }
         return delegate.entities
     }
 
@@ -33,6 +43,7 @@ public enum UNParser {
         var entities: [ListEntity] = []
         var failure: (String, String)?
         var sawRoot = false
+        var closedRoot = false
         private var path: [String] = []
         private var text = ""
         private var fields: [String: [String]] = [:]
@@ -52,6 +63,7 @@ public enum UNParser {
 
         func parser(_ parser: XMLParser, didEndElement element: String, namespaceURI: String?, qualifiedName: String?) {
             let value = text.trimmingCharacters(in: .whitespacesAndNewlines)
+            if element == "CONSOLIDATED_LIST" && path.count == 1 { closedRoot = true }
             path.removeLast()
             let parent = path.last ?? ""
             if !value.isEmpty {

@@ -1,0 +1,147 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollHTTP
+import PlimsollSettlement
+@testable import PlimsollStore
+import PlimsollTesting
+import Testing
+
+/// Faults found on the transfer path, each pinned: what a submitter hears when a block cannot be
+/// made durable, a batch against a nearly full intake, the order of a batch, rejections that make
+/// no block, what a submitter may read of a refusal, and what anonymous input may store.
+struct TransferPathFaultTests {
+    static func regulator(_ f: HTTPFixture) -> HTTPFields { [.authorization: "Bearer \(f.regulatorToken)"] }
+
+    /// Bob's party is blocked by screening with evidence naming a listed person and a path.
+    static let evidence = "owned 60% via 3←7 by un:KPi.005 HAN YU-RO (score 0.97)"
+
+    @Test func refusalsNeverShowEvidenceToTheSubmitter() async throws {
+        let f = try await HTTPFixture()
+        _ = try await f.settlement.submitRegistrar(.recordScreening(PartyID(3), .block, evidence: Self.evidence))
+        try await f.app.test(.router) { client in
+            let single = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
+            #expect(single.status == .unprocessableContent)
+            let code = try #require(single.json["code"] as? String)
+            #expect(["FROZEN", "SANCTIONS_HIT"].contains(code), "\(single.text)")
+            let batch = try await client.execute(uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: #"{"transfers":[\#(f.transferJSON(f.alice, to: f.bob, nonce: 2))]}"#))
+            let later = try await client.execute(uri: "/v1/transfers?wait=false", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 3)))
+            let id = try #require(later.json["id"] as? String)
+            var status = try await client.execute(uri: "/v1/transfers/\(id)", method: .get)
+            for _ in 0..<200 where status.json["status"] as? String == "pending" {
+                try await Task.sleep(nanoseconds: 10_000_000)
+                status = try await client.execute(uri: "/v1/transfers/\(id)", method: .get)
+            }
+            for answer in [single, batch, status] {
+                for secret in ["HAN YU-RO", "KPi.005", "60%", "3←7", "un:"] {
+                    #expect(!answer.text.contains(secret), "a submitter's answer holds \(secret): \(answer.text)")
+                }
+            }
+            #expect(status.json["status"] as? String == "rejected", "a wait=false rejection is found by id: \(status.text)")
+            #expect(status.json["code"] as? String == code)
+            let audit = try await client.execute(uri: "/v1/transfers/\(id)", method: .get, headers: Self.regulator(f))
+            #expect((audit.json["evidence"] as? String)?.contains("HAN YU-RO") == true, "the regulator reads the evidence: \(audit.text)")
+        }
+    }
+
+    @Test func forgedTransfersAreCountedNotStored() async throws {
+        let f = try await HTTPFixture()
+        var rng = SplitMix64(seed: 77)
+        let stranger = SigningKey.generate(using: &rng)
+        let before = try f.store.integrityCheck()
+        #expect(before == "ok")
+        let forged = f.transferJSON(f.alice, to: f.bob, nonce: 1).replacingOccurrences(
+            of: #""signature":"[0-9a-f]{128}""#, with: #""signature":"\#(String(repeating: "ab", count: 64))""#, options: .regularExpression
+        )
+        #expect(forged.contains(String(repeating: "ab", count: 64)))
+        try await f.app.test(.router) { client in
+            // A valid transfer in the same batch makes a block; the forged and the unbound do not enter the audit.
+            let body = #"{"transfers":[\#(forged),\#(f.transferJSON(stranger, to: f.bob, nonce: 1)),\#(f.transferJSON(f.alice, to: f.bob, nonce: 1))]}"#
+            let answer = try await client.execute(uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: body))
+            let results = try #require(answer.json["results"] as? [[String: Any]])
+            #expect(results.map { $0["code"] as? String ?? $0["status"] as! String } == ["BAD_SIGNATURE", "UNKNOWN_KEY", "settled"], "\(answer.text)")
+            for result in results.prefix(2) {
+                let id = try Hash32(hex: result["id"] as! String)
+                #expect(try f.store.rejections(of: id).isEmpty, "an unattributable rejection leaves no row")
+            }
+        }
+        #expect(await f.settlement.stats.unattributedRejections == 2)
+    }
+
+    @Test func aBlockThatCannotBeMadeDurableIsRetryableAndReadinessSaysSo() async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+            try await f.store.failWritesForTesting(true)
+            let single = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
+            #expect(single.status == .serviceUnavailable, "\(single.text)")
+            #expect(single.json["code"] as? String == "NOT_SETTLED")
+            let batch = try await client.execute(uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: #"{"transfers":[\#(f.transferJSON(f.alice, to: f.bob, nonce: 1))]}"#))
+            let result = try #require((batch.json["results"] as? [[String: Any]])?.first)
+            #expect(result["status"] as? String == "not_settled", "distinct from a final rejection: \(batch.text)")
+            #expect(result["code"] as? String == "NOT_SETTLED")
+            let ready = try await client.execute(uri: "/readyz", method: .get)
+            #expect(ready.status == .serviceUnavailable)
+            #expect(ready.json["code"] as? String == "NOT_READY")
+            // The disk has room again: the same signed transfer settles, readiness recovers.
+            try await f.store.failWritesForTesting(false)
+            let retry = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
+            #expect(retry.status == .ok, "\(retry.text)")
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)
+        }
+    }
+
+    @Test func aBatchIsAdmittedWhollyOrNotAtAll() async throws {
+        let f = try await HTTPFixture()
+        var config = SettlementConfig()
+        config.intakeEntriesMax = 3
+        let small = try Settlement(store: f.store, registrarKey: f.registrar, config: config)
+        let api = RegistryAPI(settlement: small, store: f.store, folder: f.folder)
+        let items = (1...5).map { f.transferJSON(f.alice, to: f.bob, nonce: UInt64($0)) }
+        try await Application(router: api.router()).test(.router) { client in
+            let answer = try await client.execute(uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: #"{"transfers":[\#(items.joined(separator: ","))]}"#))
+            #expect(answer.status == .serviceUnavailable, "\(answer.text)")
+            #expect(answer.json["code"] as? String == "INTAKE_FULL")
+            #expect(answer.headers[.retryAfter] != nil)
+        }
+        await small.waitUntilIdle()
+        #expect(await small.state.keys[f.alice.publicKey]?.lastNonce == 0, "nothing of the refused batch settled")
+    }
+
+    /// Transfers from different keys apply in arrival order, and a batch arrives in request
+    /// order: Alice's 40 units reach Bob before Bob passes them on, every time.
+    @Test func aBatchKeepsRequestOrder() async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            for round in 0..<6 {
+                let (first, second) = (f.alice, f.bob)
+                let nonce = UInt64(round + 1)
+                let body = #"{"transfers":[\#(f.transferJSON(first, to: second, amount: 40, nonce: nonce)),\#(f.transferJSON(second, to: first, amount: 40, nonce: nonce))]}"#
+                let answer = try await client.execute(uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: body))
+                let statuses = (answer.json["results"] as? [[String: Any]])?.map { $0["status"] as? String ?? "" }
+                #expect(statuses == ["settled", "settled"], "round \(round): \(answer.text)")
+            }
+        }
+    }
+
+    /// What a clean shutdown waits for: intake empty and the block in flight committed.
+    @Test func waitingUntilIdleCoversTheBlockBeingCommitted() async throws {
+        let f = try await HTTPFixture()
+        var ids: [Hash32] = []
+        for nonce in 1...20 {
+            let transfer = Transfer(
+                chainID: f.chainID, asset: IMOs.a, from: f.alice.publicKey, to: f.bob.publicKey, amount: 1, nonce: UInt64(nonce),
+                expiresAt: UInt64(Date().timeIntervalSince1970) + 600
+            )
+            let entry = Entry.transfer(SignedTransfer(transfer: transfer, signature: f.alice.sign(hash: transfer.message)))
+            try await f.settlement.submitWithoutWaiting(entry)
+            ids.append(entry.id)
+        }
+        await f.settlement.waitUntilIdle()
+        for id in ids { #expect(try f.store.entry(id: id) != nil, "settled before idle") }
+    }
+}
