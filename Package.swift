@@ -26,6 +26,8 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
+        .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
+        .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
     ],
     targets: [
         .systemLibrary(
@@ -65,6 +67,10 @@ let package = Package(
             dependencies: [
                 "PlimsollSettlement", "PlimsollStore", "PlimsollScreening", "PlimsollCore", "PlimsollCrypto",
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "HummingbirdCore", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
+                .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
                 .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
@@ -79,6 +85,7 @@ let package = Package(
                 "PlimsollSettlement", "PlimsollHTTP", "PlimsollTesting",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
+                .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
         ),
@@ -107,7 +114,10 @@ let package = Package(
         ),
         .testTarget(
             name: "PlimsollCLITests",
-            dependencies: ["plimsoll", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting"],
+            dependencies: [
+                "plimsoll", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
+                .product(name: "GRDB", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -13,6 +13,13 @@ public enum LogExport {
 
     /// Writes to `url` through a temporary file renamed at the end, so a failed export never
     /// leaves a file that looks complete.
+    ///
+    /// Every block is replayed as it is written (hash chain, header signature, entries root,
+    /// log root, state digest), so a damaged store is refused, naming the block, instead of
+    /// being exported as truth. Entry signatures are not re-verified here: each entry's bytes,
+    /// signature included, are under the signed entries root, so a changed byte fails that
+    /// check; `plimsoll verify` re-verifies every signature of the file it is given.
+    /// - Throws: `ReplayError` for the first block that does not verify, `LogFileError` or I/O errors.
     public static func write(_ store: SQLiteStore, to url: URL) throws -> Summary {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         FileManager.default.createFile(atPath: temporary.path, contents: nil)
@@ -27,13 +34,21 @@ public enum LogExport {
             let latest = try store.latestHeight()
             var last: BlockHeader?
             var height: Height = 0
+            var replayer: LogReplayer?
             while height <= latest {
                 let blocks = try store.blocks(from: height, limit: 64)
                 guard blocks.first?.header.height == height else { throw LogFileError(offset: 0, message: "block \(height) is missing from the store") }
                 for block in blocks {
-                    let entries = try store.entries(inBlock: block.header.height).map(\.entry.bytes)
-                    precondition(entries.count == Int(block.header.entryCount), "store holds a block whose entries do not match its header")
-                    try emit(LogFileFormat.block(block, entries: entries))
+                    let stored = try store.entries(inBlock: block.header.height).map(\.entry)
+                    if replayer != nil {
+                        try replayer!.apply(block: block, entries: stored, verifiedSignatures: Array(repeating: true, count: stored.count))
+                    } else {
+                        guard let genesis = stored.first, stored.count == 1 else {
+                            throw ReplayError(height: 0, leafIndex: nil, message: "block 0 must hold exactly the genesis entry")
+                        }
+                        replayer = try LogReplayer(genesisBlock: block, genesisEntry: genesis)
+                    }
+                    try emit(LogFileFormat.block(block, entries: stored.map(\.bytes)))
                     last = block.header
                     height = block.header.height + 1
                 }

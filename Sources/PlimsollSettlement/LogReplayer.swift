@@ -40,7 +40,9 @@ public struct LogReplayer {
     }
 
     /// Applies the next block's entries and checks its header.
-    public mutating func apply(block signed: SignedBlockHeader, entries: [Entry], verifiedSignatures: [Bool]? = nil) throws(ReplayError) {
+    /// - Returns: what the block changed, for a check of the tables derived from it.
+    @discardableResult
+    public mutating func apply(block signed: SignedBlockHeader, entries: [Entry], verifiedSignatures: [Bool]? = nil) throws(ReplayError) -> DirtySet {
         let header = signed.header
         let genesis = ledger.state.genesis
         guard header.height == lastHeader.height + 1 else {
@@ -62,6 +64,7 @@ public struct LogReplayer {
             let leafIndex = frontier.size
             let valid = verifiedSignatures?[offset] ?? Verifier.check(entry, genesis.chainID, genesis.registrarKey)
             let context = ApplyContext(blockTimeMs: header.timestampMs, receivedAtMs: header.timestampMs, signatureValid: valid)
+            ledger.currentLeafIndex = leafIndex
             do { try ledger.apply(entry, context) } catch {
                 throw ReplayError(height: header.height, leafIndex: leafIndex, message: "entry does not apply: \(error)")
             }
@@ -70,8 +73,10 @@ public struct LogReplayer {
             blockTree.append(leafHash: leaf)
         }
         try checkTotals(header, entriesRoot: blockTree.root)
+        let changed = ledger.dirty
         ledger.clearDirty()
         lastHeader = header
+        return changed
     }
 
     private func checkTotals(_ header: BlockHeader, entriesRoot: Hash32) throws(ReplayError) {

@@ -14,6 +14,7 @@ extension SQLiteStore {
         let partial = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         do {
             try? FileManager.default.removeItem(at: partial)
+            try Self.createPrivateFile(partial)
             let destination = try DatabaseQueue(path: partial.path)
             try pool.backup(to: destination)
             try destination.close()

@@ -1,5 +1,8 @@
 public import Foundation
 import GRDB
+#if canImport(Glibc)
+import Glibc
+#endif
 public import PlimsollCore
 public import PlimsollCrypto
 
@@ -47,6 +50,7 @@ public final class SQLiteStore: Sendable {
             throw StoreError(.exists, "a registry already exists at \(url.path)")
         }
         do {
+            try createPrivateFile(url)
             let pool = try openPool(url)
             try Migrations.migrator.migrate(pool)
             let store = SQLiteStore(pool: pool, genesis: genesis)
@@ -67,6 +71,14 @@ public final class SQLiteStore: Sendable {
         }
     }
 
+    /// Creates an empty file readable by its owner only. SQLite gives the WAL and shm files the
+    /// mode of the database file, so one private file keeps all three private (DESIGN.md: Security).
+    static func createPrivateFile(_ url: URL) throws {
+        let fd = Glibc.open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else { throw StoreError(.io, "cannot create \(url.path): \(String(cString: strerror(errno)))") }
+        close(fd)
+    }
+
     /// Opens an existing registry database and checks its genesis record against its chain_id.
     /// - Throws: `StoreError.missing` or `.corrupt`.
     public static func open(at url: URL) throws(StoreError) -> SQLiteStore {
@@ -80,17 +92,17 @@ public final class SQLiteStore: Sendable {
             try Migrations.migrator.migrate(pool)
             row = try pool.read { try Row.fetchOne($0, sql: "SELECT genesis, chain_id FROM registry WHERE id = 1") }
         } catch {
-            throw StoreError(.io, "cannot open registry database: \(error)")
+            throw StoreError(.io, "cannot open registry database (table registry, or the schema): \(error)")
         }
         guard let row, let bytes = row["genesis"] as Data?, let chainID = row["chain_id"] as Data? else {
-            throw StoreError(.corrupt, "registry database has no genesis record")
+            throw StoreError(.corrupt, "table registry: no genesis record")
         }
         let genesis: Genesis
         do { genesis = try Genesis(canonicalBytes: Array(bytes)) } catch {
-            throw StoreError(.corrupt, "genesis record does not parse: \(error)")
+            throw StoreError(.corrupt, "table registry: the genesis record does not parse: \(error)")
         }
         guard genesis.chainID.bytes == Array(chainID) else {
-            throw StoreError(.corrupt, "genesis record does not hash to the stored chain_id")
+            throw StoreError(.corrupt, "table registry: the genesis record does not hash to the stored chain_id")
         }
         return SQLiteStore(pool: pool, genesis: genesis)
     }

@@ -24,7 +24,7 @@ struct Backup: AsyncParsableCommand {
         let target = URL(fileURLWithPath: out, isDirectory: true)
         guard !FileManager.default.fileExists(atPath: target.path) else { throw CLIError("\(out) already exists; a backup never overwrites") }
         let store = try ReadOnly.store(options)
-        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true)
+        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try store.backup(to: target.appendingPathComponent(SQLiteStore.fileName))
         let source = options.registryURL
         for item in [AdoptedLists.listsFolder(source), AdoptedLists.rulesFile(source)] where FileManager.default.fileExists(atPath: item.path) {

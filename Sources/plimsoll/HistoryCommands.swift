@@ -13,7 +13,8 @@ struct History: AsyncParsableCommand {
     @Option(help: "Key, 64 hex.") var key: KeyArgument?
     @Option(help: "Party id.") var party: PartyArgument?
     @Option(help: "Vessel.") var vessel: AssetArgument?
-    @Option(help: "Only holdings changes below this height (paging).") var before: UInt64?
+    @Option(help: "Only holdings changes below this height (paging).", transform: { try Edge.whole($0, "--before", Edge.heights) })
+    var before: UInt64?
 
     func validate() throws {
         guard [key != nil, party != nil, vessel != nil].filter({ $0 }).count == 1 else {

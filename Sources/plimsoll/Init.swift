@@ -32,7 +32,9 @@ enum RegistryFolder {
     static let registrarKeyName = "registrar.key"
 
     static func create(at url: URL, name: String, maxValidity: UInt64) throws -> SQLiteStore {
-        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        if !FileManager.default.fileExists(atPath: url.path) {
+            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
         let dbURL = url.appendingPathComponent(SQLiteStore.fileName)
         let keyURL = url.appendingPathComponent(registrarKeyName)
         guard !FileManager.default.fileExists(atPath: dbURL.path), !FileManager.default.fileExists(atPath: keyURL.path) else {

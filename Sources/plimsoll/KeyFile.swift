@@ -16,7 +16,16 @@ enum KeyFile {
         guard written == bytes.count, fsync(fd) == 0 else { throw CLIError("cannot write key file \(url.path)") }
     }
 
+    /// Reads a secret key, refusing, as ssh does, a file that others may read or write.
     static func read(_ url: URL) throws(CLIError) -> SigningKey {
+        var info = stat()
+        guard stat(url.path, &info) == 0 else { throw CLIError("cannot read key file \(url.path)") }
+        let mode = info.st_mode & 0o777
+        guard mode & 0o077 == 0 else {
+            throw CLIError(
+                "key file \(url.path) is accessible by others (mode \(String(mode, radix: 8))); a secret key must be private: chmod 600 \(url.path)"
+            )
+        }
         guard let data = FileManager.default.contents(atPath: url.path) else {
             throw CLIError("cannot read key file \(url.path)")
         }

@@ -16,8 +16,9 @@ struct KeyArgument: ExpressibleByArgument {
 
 struct AssetArgument: ExpressibleByArgument {
     let asset: AssetID
+    /// IMO0000000 passes the check-digit rule (a weighted sum of zeros) but names no ship.
     init?(argument: String) {
-        guard let asset = try? AssetID(argument, prefixOptional: true) else { return nil }
+        guard let asset = try? AssetID(argument, prefixOptional: true), asset.text != "IMO0000000" else { return nil }
         self.asset = asset
     }
 }
@@ -25,7 +26,7 @@ struct AssetArgument: ExpressibleByArgument {
 struct PartyArgument: ExpressibleByArgument {
     let id: PartyID
     init?(argument: String) {
-        guard let raw = UInt64(argument), raw > 0 else { return nil }
+        guard let raw = try? Edge.whole(argument, "party", Edge.ids) else { return nil }
         id = PartyID(raw)
     }
 }
@@ -33,7 +34,7 @@ struct PartyArgument: ExpressibleByArgument {
 struct CountryArgument: ExpressibleByArgument {
     let country: Country
     init?(argument: String) {
-        guard let country = try? Country(argument) else { return nil }
+        guard ISO3166.codes.contains(argument.uppercased()), let country = try? Country(argument.uppercased()) else { return nil }
         self.country = country
     }
 }

@@ -22,6 +22,12 @@ struct PartyCommand: AsyncParsableCommand {
         @Option(help: "Days the registrar's KYC claim is valid.") var kycDays: UInt64 = 365
 
         func validate() throws {
+            try Edge.text(name, "--name")
+            for text in alias { try Edge.text(text, "--alias") }
+            for text in identifier { try Edge.text(text, "--identifier") }
+            try Edge.text(born, "--born", max: 10)
+            guard alias.count <= Limits.aliasesMax else { throw ValidationError("at most \(Limits.aliasesMax) aliases") }
+            guard identifier.count <= Limits.identifiersMax else { throw ValidationError("at most \(Limits.identifiersMax) identifiers") }
             for id in identifier where !id.contains(":") { throw ValidationError("identifier must be SCHEME:VALUE") }
             guard kycDays <= 3650 else { throw ValidationError("--kyc-days is at most 3650") }
         }

@@ -1,4 +1,7 @@
 import ArgumentParser
+#if canImport(Glibc)
+import Glibc
+#endif
 
 @main
 struct Plimsoll: AsyncParsableCommand {
@@ -15,7 +18,14 @@ struct Plimsoll: AsyncParsableCommand {
             Init.self, PartyCommand.self, KeyCommand.self, VesselCommand.self, OwnCommand.self, Issue.self,
             TransferCommand.self, SignTransfer.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self, Log.self, Balance.self,
             CapTable.self, History.self, Owners.self, Export.self, Verify.self, Backup.self, ProofCommand.self, VerifyProof.self,
-            ListsCommand.self, Screen.self, Serve.self, TokenCommand.self, Demo.self, Stress.self, Presign.self,
+            ListsCommand.self, Screen.self, Serve.self, TokenCommand.self, Demo.self, Stress.self, Presign.self, Check.self,
         ]
     )
+
+    /// Everything the CLI creates (the database, its WAL and shm, backups, exports, key files) is
+    /// for its owner alone: files 0600 and folders 0700, whatever the shell's umask.
+    static func main() async {
+        umask(0o077)
+        await main(nil)
+    }
 }

@@ -50,7 +50,8 @@ struct ProofCommand: AsyncParsableCommand {
 
         @OptionGroup var options: RegistryOptions
         @Option(help: "Entry id (transfer id, or SHA-256 of another entry's bytes).") var entry: Hash32Argument
-        @Option(help: "Height of the signed header to prove against (default: latest).") var height: UInt64?
+        @Option(help: "Height of the signed header to prove against (default: latest).", transform: { try Edge.whole($0, "--height", Edge.heights) })
+        var height: UInt64?
 
         func run() async throws {
             let store = try ReadOnly.store(options)
@@ -74,8 +75,8 @@ struct ProofCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Prove the log at one signed header extends the log at an earlier one.")
 
         @OptionGroup var options: RegistryOptions
-        @Option(help: "Earlier height.") var from: UInt64
-        @Option(help: "Later height.") var to: UInt64
+        @Option(help: "Earlier height.", transform: { try Edge.whole($0, "--from", Edge.heights) }) var from: UInt64
+        @Option(help: "Later height.", transform: { try Edge.whole($0, "--to", Edge.heights) }) var to: UInt64
 
         func run() async throws {
             let store = try ReadOnly.store(options)

@@ -42,7 +42,7 @@ struct Log: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Blocks and their entries.")
 
     @OptionGroup var options: RegistryOptions
-    @Option(help: "First height.") var from: UInt64 = 0
+    @Option(help: "First height.", transform: { try Edge.whole($0, "--from", Edge.heights) }) var from: UInt64 = 0
     @Option(help: "Most blocks to print.") var limit: Int = 50
 
     func validate() throws {
@@ -108,7 +108,7 @@ enum ReadOnly {
 
 /// `--height H` or `--at ISO8601`: the block a historical answer is true at.
 struct HeightOrTime: ParsableArguments {
-    @Option(help: "Block height (default: latest).") var height: UInt64?
+    @Option(help: "Block height (default: latest).", transform: { try Edge.whole($0, "--height", Edge.heights) }) var height: UInt64?
     @Option(help: "A time, ISO 8601 (e.g. 2026-12-01T12:00:00Z): the last block at or before it.") var at: String?
 
     func validate() throws {

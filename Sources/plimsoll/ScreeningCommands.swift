@@ -167,6 +167,8 @@ struct Screen: AsyncParsableCommand {
         }
         if decide != nil && (party == nil || reason == nil) { throw ValidationError("--decide needs --party and --reason") }
         if let name, name.utf8.count > 512 { throw ValidationError("--name is at most 512 bytes") }
+        // The recorded evidence is "registrar decision: " and the reason, within the core's 4096 bytes.
+        try Edge.text(reason, "--reason", max: 4000)
     }
 
     func run() async throws {

@@ -1,6 +1,7 @@
 public import ArgumentParser
 import Foundation
 import Hummingbird
+import Logging
 import PlimsollCore
 import PlimsollHTTP
 public import PlimsollStore
@@ -17,16 +18,50 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 ... 65535") }
+        for (name, value) in [("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+            guard (1...86_400).contains(value) else { throw ValidationError("\(name) must be 1 ... 86400 seconds") }
+        }
+        guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 ... 1000000") }
+    }
+
+    @Flag(help: "Skip the quick check of the stored registry at start-up (pages, tip header, state digest).")
+    var skipStartCheck = false
+    @Option(help: "Seconds from a request's first byte until its head is complete.") var headTimeout: Int64 = ConnectionLimits().headTimeoutSeconds
+    @Option(help: "Seconds from a complete head until the end of its body.") var bodyTimeout: Int64 = ConnectionLimits().bodyTimeoutSeconds
+    @Option(help: "Seconds a connection may stay open with no request in progress.") var idleTimeout: Int64 = ConnectionLimits().idleTimeoutSeconds
+    @Option(help: "Connections open at once (lowered to the file limit minus a reserve).") var maxConnections = ConnectionLimits().maxConnections
+
+    var limits: ConnectionLimits {
+        var limits = ConnectionLimits()
+        limits.headTimeoutSeconds = headTimeout
+        limits.bodyTimeoutSeconds = bodyTimeout
+        limits.idleTimeoutSeconds = idleTimeout
+        limits.maxConnections = maxConnections
+        return limits
     }
 
     func run() async throws {
+        if !skipStartCheck {
+            // Never serve a damaged registry as truth: a page or tip problem stops the start, naming the table.
+            let problems = StoreCheck.quick(try ReadOnly.store(options))
+            guard problems.isEmpty else {
+                throw CLIError("refusing to serve a damaged registry: " + problems.map(\.description).joined(separator: "; ") + " (plimsoll check --full)")
+            }
+        }
         let registry = try OpenRegistry.open(options)
         let api = RegistryAPI(settlement: registry.settlement, store: registry.store, folder: registry.folder)
+        let logger = Logger(label: "plimsoll.serve")
+        let limits = self.limits
         let app = Application(
             router: api.router(),
-            configuration: .init(address: .hostname(host, port: port), serverName: "plimsoll")
+            server: .guardedHTTP1(limits, logger: logger),
+            configuration: .init(address: .hostname(host, port: port), serverName: "plimsoll"),
+            logger: logger
         )
-        FileHandle.standardError.write(Data("plimsoll: serving \(registry.store.genesis.name) on http://\(host):\(port)\n".utf8))
+        FileHandle.standardError.write(Data(
+            ("plimsoll: serving \(registry.store.genesis.name) on http://\(host):\(port) (timeouts: head \(limits.headTimeoutSeconds) s, "
+                + "body \(limits.bodyTimeoutSeconds) s, idle \(limits.idleTimeoutSeconds) s; at most \(limits.effectiveMaxConnections) connections)\n").utf8
+        ))
         try await app.runService()
         // The server stopped taking requests: let intake drain and the block in flight reach the store.
         await registry.settlement.waitUntilIdle()

@@ -15,9 +15,15 @@ struct SignTransfer: AsyncParsableCommand {
     @Option(help: "The registry's chain_id, 64 hex (GET /v1/registry).") var chainId: Hash32Argument
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
-    @Option(help: "Units to move.") var amount: UInt64
-    @Option(help: "Nonce: above the sender's last settled nonce (GET /v1/keys/{key}).") var nonce: UInt64
-    @Option(help: "Seconds until the transfer expires (at most the registry's max_validity_s).") var expiresIn: UInt64 = 3600
+    @Option(parsing: .unconditional, help: "Units to move.", transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64
+    @Option(
+        parsing: .unconditional, help: "Nonce: above the sender's last settled nonce (GET /v1/keys/{key}).",
+        transform: { try Edge.whole($0, "--nonce", Edge.jsonIntegers) }
+    ) var nonce: UInt64
+    @Option(
+        parsing: .unconditional, help: "Seconds until the transfer expires (at most the registry's max_validity_s).",
+        transform: { try Edge.whole($0, "--expires-in", Edge.expirySeconds) }
+    ) var expiresIn: UInt64 = 3600
     @Flag(help: "Print the transfer id (the tagged hash of the payload) on stderr too.") var showId = false
 
     func validate() throws {

@@ -9,7 +9,7 @@ struct Issue: AsyncParsableCommand {
     @OptionGroup var options: RegistryOptions
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
-    @Option(help: "Units to issue.") var units: UInt64
+    @Option(parsing: .unconditional, help: "Units to issue.", transform: { try Edge.whole($0, "--units", Edge.units) }) var units: UInt64
 
     func run() async throws {
         try await options.settleAndPrint(.issue(vessel.asset, to: to.key, units: units))
@@ -25,9 +25,13 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "Sender's key file.") var key: String
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
-    @Option(help: "Units to move.") var amount: UInt64
-    @Option(help: "Nonce (default: the sender's last settled nonce + 1).") var nonce: UInt64?
-    @Option(help: "Seconds until the transfer expires.") var expiresIn: UInt64 = 3600
+    @Option(parsing: .unconditional, help: "Units to move.", transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64
+    @Option(
+        parsing: .unconditional, help: "Nonce (default: the sender's last settled nonce + 1).",
+        transform: { try Edge.whole($0, "--nonce", Edge.jsonIntegers) }
+    ) var nonce: UInt64?
+    @Option(parsing: .unconditional, help: "Seconds until the transfer expires.", transform: { try Edge.whole($0, "--expires-in", Edge.expirySeconds) })
+    var expiresIn: UInt64 = 3600
 
     func validate() throws {
         guard (1...Limits.jsonIntegerMax).contains(amount) else { throw ValidationError("--amount must be 1 ... 2^53-1") }
@@ -58,8 +62,10 @@ struct ForceTransfer: AsyncParsableCommand {
     @Option(help: "Vessel.") var vessel: AssetArgument
     @Option(help: "Key to take units from.") var from: KeyArgument
     @Option(help: "Key to give units to.") var to: KeyArgument
-    @Option(help: "Units.") var units: UInt64
+    @Option(parsing: .unconditional, help: "Units.", transform: { try Edge.whole($0, "--units", Edge.units) }) var units: UInt64
     @Option(help: "Order reference, kept in the log.") var order: String
+
+    func validate() throws { try Edge.text(order, "--order") }
 
     func run() async throws {
         let registry = try OpenRegistry.open(options)
@@ -76,10 +82,12 @@ struct FreezeOptions: ParsableArguments {
     @Option(help: "Key, 64 hex.") var key: KeyArgument?
     @Option(help: "Vessel (alone: the whole vessel).") var vessel: AssetArgument?
     @Option(help: "Limit a party or key freeze to this vessel.") var asset: AssetArgument?
-    @Option(help: "With --key and --asset: only this many units.") var units: UInt64?
+    @Option(parsing: .unconditional, help: "With --key and --asset: only this many units.", transform: { try Edge.whole($0, "--units", Edge.units) })
+    var units: UInt64?
     @Option(help: "Reason, kept in the log.") var reason: String
 
     func validate() throws {
+        try Edge.text(reason, "--reason")
         let targets = [party != nil, key != nil, vessel != nil].filter { $0 }.count
         guard targets == 1 else { throw ValidationError("give exactly one of --party, --key, --vessel") }
         if units != nil && (key == nil || asset == nil) { throw ValidationError("--units needs --key and --asset") }
@@ -122,7 +130,8 @@ struct Rules: AsyncParsableCommand {
     @OptionGroup var options: RegistryOptions
     @Option(help: "Most holders per vessel.") var maxHolders: UInt32?
     @Option(help: "Excluded countries, comma separated (empty to clear).") var excludeCountries: String?
-    @Option(help: "Minimum non-zero holding in units.") var minHolding: UInt64?
+    @Option(help: "Minimum non-zero holding in units.", transform: { try Edge.whole($0, "--min-holding", 0...Limits.vesselUnitsMax) })
+    var minHolding: UInt64?
     @Option(help: "Require a valid KYC claim (true/false).") var kycRequired: Bool?
 
     func run() async throws {

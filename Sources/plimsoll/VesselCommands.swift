@@ -15,11 +15,19 @@ struct VesselCommand: AsyncParsableCommand {
         @Option(help: "Flag state, ISO 3166-1 alpha-2.") var flag: CountryArgument
         @Option(help: "Ship type.") var type: String = "general cargo"
         @Option(help: "Gross tonnage.") var grossTonnage: UInt32 = 0
-        @Option(help: "Total units, fixed for the vessel's life.") var units: UInt64 = 64
+        @Option(
+            parsing: .unconditional, help: "Total units, fixed for the vessel's life (1 ... \(Limits.vesselUnitsMax)).",
+            transform: { try Edge.whole($0, "--units", Edge.units) }
+        ) var units: UInt64 = 64
         @Option(help: "Registered owner party.") var owner: PartyArgument
         @Option(help: "Ship manager / ISM company party.") var manager: PartyArgument?
         @Option(help: "Operator party.") var `operator`: PartyArgument?
         @Option(help: "Bareboat charterer party.") var charterer: PartyArgument?
+
+        func validate() throws {
+            try Edge.text(name, "--name")
+            try Edge.text(type, "--type")
+        }
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
@@ -47,6 +55,11 @@ struct VesselCommand: AsyncParsableCommand {
         @Option(help: "Operator party, or none.") var `operator`: RoleArgument?
         @Option(help: "Charterer party, or none.") var charterer: RoleArgument?
 
+        func validate() throws {
+            try Edge.text(name, "--name")
+            try Edge.text(type, "--type")
+        }
+
         func run() async throws {
             let registry = try OpenRegistry.open(options)
             var amendment = VesselAmendment(asset: imo.asset)
@@ -70,6 +83,8 @@ struct VesselCommand: AsyncParsableCommand {
         @OptionGroup var options: RegistryOptions
         @Option(help: "IMO number.") var imo: AssetArgument
         @Option(help: "Reason, kept in the log.") var reason: String
+
+        func validate() throws { try Edge.text(reason, "--reason") }
 
         func run() async throws {
             try await options.settleAndPrint(.deregisterVessel(imo.asset, reason: reason))
@@ -121,7 +136,7 @@ struct OwnCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "End an ownership link at the settling block's time.")
 
         @OptionGroup var options: RegistryOptions
-        @Option(help: "Link id.") var link: UInt64
+        @Option(help: "Link id.", transform: { try Edge.whole($0, "--link", Edge.ids) }) var link: UInt64
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)

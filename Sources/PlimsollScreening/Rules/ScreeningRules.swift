@@ -42,14 +42,17 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         excludedCountries: ["KP"]
     )
 
-    struct Invalid: Error, CustomStringConvertible {
-        let description: String
+    public struct Invalid: Error, CustomStringConvertible {
+        public let description: String
     }
 
-    /// Parses a rules file and checks its values.
+    /// Parses a rules file and checks its shape and values; an error names the line.
     public static func parse(yaml: String) throws -> ScreeningRules {
+        try RulesFileCheck.check(yaml)
         let rules: ScreeningRules
-        do { rules = try YAMLDecoder().decode(ScreeningRules.self, from: yaml) } catch {
+        do { rules = try YAMLDecoder().decode(ScreeningRules.self, from: yaml) } catch let error as DecodingError {
+            throw Invalid(description: describe(error, yaml))
+        } catch {
             throw Invalid(description: "rules file does not parse: \(error)")
         }
         guard rules.version == 1 else { throw Invalid(description: "unknown rules version \(rules.version)") }
@@ -59,6 +62,21 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         guard (0...100).contains(rules.ownership.blockPercent) else { throw Invalid(description: "block_percent must be 0...100") }
         guard rules.excludedCountries.allSatisfy({ $0.count == 2 }) else { throw Invalid(description: "excluded countries are ISO alpha-2 codes") }
         return rules
+    }
+
+    /// A decoding error as a sentence with the key path and its line.
+    private static func describe(_ error: DecodingError, _ yaml: String) -> String {
+        let (path, what): ([any CodingKey], String) =
+            switch error {
+            case .typeMismatch(let type, let context): (context.codingPath, "must be a \(type == Double.self ? "number" : type == Int.self ? "whole number" : type == Bool.self ? "true or false" : "\(type)")")
+            case .valueNotFound(_, let context): (context.codingPath, "has no value")
+            case .keyNotFound(let key, let context): (context.codingPath + [key], "is missing")
+            case .dataCorrupted(let context): (context.codingPath, "is not valid: \(context.debugDescription)")
+            @unknown default: ([], "does not decode")
+            }
+        let names = path.map(\.stringValue)
+        let line = RulesFileCheck.line(of: names, in: yaml).map { "line \($0): " } ?? ""
+        return "rules file \(line)\(names.joined(separator: ".")) \(what)"
     }
 
     enum CodingKeys: String, CodingKey {

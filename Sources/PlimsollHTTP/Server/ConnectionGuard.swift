@@ -1,0 +1,252 @@
+public import Hummingbird
+public import HummingbirdCore
+public import Logging
+public import NIOCore
+import NIOConcurrencyHelpers
+public import NIOHTTPTypes
+#if canImport(Glibc)
+import Glibc
+#endif
+
+/// How long a connection may take at each stage, and how many may be open: no slow or idle
+/// client can hold the server (DESIGN.md: everything bounded).
+public struct ConnectionLimits: Sendable {
+    /// From the first byte of a request until its head is complete.
+    public var headTimeoutSeconds: Int64 = 10
+    /// From a complete head until the end of its body.
+    public var bodyTimeoutSeconds: Int64 = 30
+    /// A connection with no request in progress: just opened, or kept alive after an answer.
+    public var idleTimeoutSeconds: Int64 = 60
+    /// Connections open at once. At the cap a new connection closes the longest-idle one, or is
+    /// itself closed when none is idle; `effectiveMaxConnections` keeps it below the process's
+    /// file limit, so accepting never fails with EMFILE.
+    public var maxConnections = 1024
+    /// File descriptors kept free for the database, list files and logs.
+    public static let descriptorsReserved = 64
+
+    public init() {}
+
+    /// `maxConnections`, lowered to the soft file limit minus the reserve when that is smaller.
+    public var effectiveMaxConnections: Int {
+        var limit = rlimit()
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return maxConnections }
+        return max(1, min(maxConnections, Int(limit.rlim_cur) - Self.descriptorsReserved))
+    }
+}
+
+/// The open connections of one server, shared by every event loop (guarded by its lock).
+final class ConnectionRegistry: Sendable {
+    private struct Entry {
+        let channel: any Channel
+        var idleSince: NIODeadline?
+    }
+
+    private let entries = NIOLockedValueBox<[ObjectIdentifier: Entry]>([:])
+    let cap: Int
+    let logger: Logger
+
+    init(cap: Int, logger: Logger) {
+        self.cap = cap
+        self.logger = logger
+    }
+
+    var count: Int { entries.withLockedValue { $0.count } }
+
+    /// Admits a new connection, closing the longest-idle one at the cap; false when every open
+    /// connection is busy (the new one is then closed by the caller).
+    func admit(_ channel: any Channel) -> Bool {
+        let evicted: (any Channel)?
+        let admitted: Bool
+        (evicted, admitted) = entries.withLockedValue { entries in
+            var victim: (any Channel)?
+            if entries.count >= cap {
+                guard let oldest = entries.filter({ $0.value.idleSince != nil }).min(by: { $0.value.idleSince! < $1.value.idleSince! }) else {
+                    return (nil, false)
+                }
+                entries[oldest.key] = nil
+                victim = oldest.value.channel
+            }
+            entries[ObjectIdentifier(channel)] = Entry(channel: channel, idleSince: .now())
+            return (victim, true)
+        }
+        if let evicted {
+            logger.notice("connection cap \(cap) reached: closing the longest-idle connection from \(evicted.remoteAddress?.description ?? "?")")
+            evicted.close(promise: nil)
+        }
+        if !admitted {
+            logger.warning("connection cap \(cap) reached and none is idle: refusing \(channel.remoteAddress?.description ?? "?")")
+        }
+        return admitted
+    }
+
+    func setIdle(_ channel: any Channel, _ idle: Bool) {
+        entries.withLockedValue { entries in
+            entries[ObjectIdentifier(channel)]?.idleSince = idle ? .now() : nil
+        }
+    }
+
+    func remove(_ channel: any Channel) {
+        _ = entries.withLockedValue { $0.removeValue(forKey: ObjectIdentifier(channel)) }
+    }
+}
+
+/// One connection's stage and deadline. It lives on the connection's event loop: both of its
+/// handlers and its timer run there, so it needs no lock (hence `@unchecked Sendable`).
+final class ConnectionClock: @unchecked Sendable {
+    enum Stage: String {
+        case idle, head, body, answering
+    }
+
+    private let limits: ConnectionLimits
+    private let registry: ConnectionRegistry
+    private let logger: Logger
+    private var stage = Stage.idle
+    private var timer: Scheduled<Void>?
+    private var channel: (any Channel)?
+
+    init(limits: ConnectionLimits, registry: ConnectionRegistry, logger: Logger) {
+        self.limits = limits
+        self.registry = registry
+        self.logger = logger
+    }
+
+    func opened(_ channel: any Channel) -> Bool {
+        self.channel = channel
+        guard registry.admit(channel) else { return false }
+        enter(.idle)
+        return true
+    }
+
+    func closed() {
+        timer?.cancel()
+        timer = nil
+        if let channel { registry.remove(channel) }
+        channel = nil
+    }
+
+    /// Raw bytes arrived: a request has begun if none was in progress.
+    func bytesArrived() { if stage == .idle { enter(.head) } }
+    func headArrived() { enter(.body) }
+    func requestEnded() { enter(.answering) }
+    func answerEnded() { enter(.idle) }
+
+    private func enter(_ next: Stage) {
+        stage = next
+        timer?.cancel()
+        timer = nil
+        guard let channel else { return }
+        registry.setIdle(channel, next == .idle)
+        let seconds: Int64? =
+            switch next {
+            case .idle: limits.idleTimeoutSeconds
+            case .head: limits.headTimeoutSeconds
+            case .body: limits.bodyTimeoutSeconds
+            case .answering: nil  // The server's own work; settlement and reads are bounded themselves.
+            }
+        guard let seconds else { return }
+        timer = channel.eventLoop.scheduleTask(in: .seconds(seconds)) { [self] in
+            guard stage == next else { return }
+            let why =
+                switch next {
+                case .idle: "idle for \(seconds) s"
+                case .head: "request head not complete within \(seconds) s"
+                case .body: "request body not complete within \(seconds) s"
+                case .answering: ""
+                }
+            logger.notice("closing connection from \(channel.remoteAddress?.description ?? "?"): \(why)")
+            channel.close(promise: nil)
+        }
+    }
+}
+
+/// First in the pipeline: sees raw bytes, so a request that has begun is told from an idle
+/// connection, and admits or refuses the connection against the cap.
+final class RawBytesWatcher: ChannelInboundHandler, RemovableChannelHandler {
+    typealias InboundIn = ByteBuffer
+    typealias InboundOut = ByteBuffer
+    private let clock: ConnectionClock
+
+    init(_ clock: ConnectionClock) { self.clock = clock }
+
+    func handlerAdded(context: ChannelHandlerContext) {
+        if context.channel.isActive { activate(context) }
+    }
+
+    func channelActive(context: ChannelHandlerContext) {
+        activate(context)
+        context.fireChannelActive()
+    }
+
+    private var active = false
+    private func activate(_ context: ChannelHandlerContext) {
+        guard !active else { return }
+        active = true
+        if !clock.opened(context.channel) { context.close(promise: nil) }
+    }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        if unwrapInboundIn(data).readableBytes > 0 { clock.bytesArrived() }
+        context.fireChannelRead(data)
+    }
+
+    func channelInactive(context: ChannelHandlerContext) {
+        clock.closed()
+        context.fireChannelInactive()
+    }
+}
+
+/// After the HTTP codec: sees where a request's head and end fall, and where its answer ends.
+final class RequestPartsWatcher: ChannelDuplexHandler, RemovableChannelHandler {
+    typealias InboundIn = HTTPRequestPart
+    typealias InboundOut = HTTPRequestPart
+    typealias OutboundIn = HTTPResponsePart
+    typealias OutboundOut = HTTPResponsePart
+    private let clock: ConnectionClock
+
+    init(_ clock: ConnectionClock) { self.clock = clock }
+
+    func channelRead(context: ChannelHandlerContext, data: NIOAny) {
+        switch unwrapInboundIn(data) {
+        case .head: clock.headArrived()
+        case .end: clock.requestEnded()
+        case .body: break
+        }
+        context.fireChannelRead(data)
+    }
+
+    func write(context: ChannelHandlerContext, data: NIOAny, promise: EventLoopPromise<Void>?) {
+        if case .end = unwrapOutboundIn(data) { clock.answerEnded() }
+        context.write(data, promise: promise)
+    }
+}
+
+/// Hummingbird's HTTP/1.1 child channel with the connection limits in front of it.
+struct GuardedHTTP1Channel: HTTPChannelHandler {
+    typealias Value = NIOAsyncChannel<HTTPRequestPart, HTTPResponsePart>
+    let responder: HTTPChannelHandler.Responder
+    let limits: ConnectionLimits
+    let registry: ConnectionRegistry
+
+    func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
+        let clock = ConnectionClock(limits: limits, registry: registry, logger: logger)
+        let inner = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [RequestPartsWatcher(clock)]))
+        do {
+            try channel.pipeline.syncOperations.addHandler(RawBytesWatcher(clock), position: .first)
+        } catch {
+            return channel.eventLoop.makeFailedFuture(error)
+        }
+        return inner.setup(channel: channel, logger: logger)
+    }
+
+    func handle(value: Value, logger: Logger) async {
+        await handleHTTP(asyncChannel: value, logger: logger)
+    }
+}
+
+extension HTTPServerBuilder {
+    /// HTTP/1.1 with Plimsoll's connection limits: head, body and idle timeouts and a cap.
+    public static func guardedHTTP1(_ limits: ConnectionLimits, logger: Logger) -> HTTPServerBuilder {
+        let registry = ConnectionRegistry(cap: limits.effectiveMaxConnections, logger: logger)
+        return HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry) }
+    }
+}
