@@ -145,3 +145,69 @@ struct TransferPathFaultTests {
         for id in ids { #expect(try f.store.entry(id: id) != nil, "settled before idle") }
     }
 }
+
+/// Protocol details: RFC 6901 pointers for members whose names hold `/` or `~`, and auth
+/// schemes compared without case (RFC 9110 section 11.1).
+struct ProtocolDetailTests {
+    @Test func unknownMemberPointersAreEscaped() async throws {
+        let f = try await HTTPFixture()
+        let good = f.transferJSON(f.alice, to: f.bob, nonce: 1)
+        let extra = String(good.dropLast()) + #","a/b~c":1}"#
+        try await f.app.test(.router) { client in
+            let single = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: extra))
+            #expect(single.json["pointer"] as? String == "/a~1b~0c", "\(single.text)")
+            let envelope = try await client.execute(uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: #"{"transfers":[\#(good)],"x~/y":1}"#))
+            #expect(envelope.json["pointer"] as? String == "/x~0~1y", "\(envelope.text)")
+            let item = try await client.execute(uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: #"{"transfers":[\#(good),\#(extra)]}"#))
+            #expect(item.json["pointer"] as? String == "/transfers/1/a~1b~0c", "\(item.text)")
+        }
+    }
+
+    @Test(arguments: ["Bearer", "bearer", "BEARER", "bEaReR"])
+    func theAuthSchemeIsCaseInsensitive(scheme: String) async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            let answer = try await client.execute(uri: "/v1/parties/1", method: .get, headers: [.authorization: "\(scheme) \(f.regulatorToken)"])
+            #expect(answer.status == .ok, "\(scheme): \(answer.text)")
+            let wrong = try await client.execute(uri: "/v1/parties/1", method: .get, headers: [.authorization: "\(scheme) nope"])
+            #expect(wrong.status == .unauthorized)
+        }
+    }
+}
+
+/// Every refusal a submitter can meet carries a detail that depends on its code alone: the same
+/// text whatever the parties, paths or lists behind it.
+struct NeutralRefusalTests {
+    static let secret = "un:KPi.005 HAN YU-RO via 3←7 60%"
+
+    @Test(arguments: ["FROZEN", "SANCTIONS_HIT", "COUNTRY_BLOCKED", "KYC_EXPIRED"])
+    func theDetailNamesNoOneWhateverTheCode(expected: String) async throws {
+        let f = try await HTTPFixture()
+        switch expected {
+        case "FROZEN": _ = try await f.settlement.submitRegistrar(.freeze(.party(PartyID(3), asset: nil), reason: Self.secret))
+        case "SANCTIONS_HIT": _ = try await f.settlement.submitRegistrar(.recordScreening(PartyID(3), .block, evidence: Self.secret))
+        case "COUNTRY_BLOCKED":
+            _ = try await f.settlement.submitRegistrar(.setRules(ComplianceRules(maxHoldersPerVessel: 64, excludedCountries: [try Country("NO")], minimumHolding: 0, kycRequired: true)))
+        default:
+            // A fourth party whose KYC claim expired at once, with a bound key.
+            var rng = SplitMix64(seed: 9)
+            let carol = SigningKey.generate(using: &rng)
+            _ = try await f.settlement.submitRegistrar(.registerParty(PartyRegistration(kind: .person, name: "Carol Example", country: try Country("SE"), kycClaims: [Party.KYCClaim(issuer: "registrar", expiresAtMs: 1)])))
+            _ = try await f.settlement.submitRegistrar(.bindKey(carol.publicKey, to: PartyID(4)))
+            try await f.app.test(.router) { client in
+                let answer = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: carol, nonce: 1)))
+                #expect(answer.json["code"] as? String == expected, "\(answer.text)")
+                #expect(!answer.text.contains("Carol") && !answer.text.contains("party 4"), "\(answer.text)")
+            }
+            return
+        }
+        try await f.app.test(.router) { client in
+            let answer = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
+            #expect(answer.status == .unprocessableContent)
+            #expect(answer.json["code"] as? String == expected, "\(answer.text)")
+            for fragment in ["HAN", "KPi", "3←7", "60%", "Bob", "party 3", "NO"] {
+                #expect(!(answer.json["detail"] as? String ?? "").contains(fragment), "\(expected) detail holds \(fragment): \(answer.text)")
+            }
+        }
+    }
+}
