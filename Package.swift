@@ -97,7 +97,10 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "PlimsollTesting", dependencies: ["PlimsollCore", "PlimsollCrypto"], swiftSettings: swiftSettings),
+        .target(
+            name: "PlimsollTesting", dependencies: ["PlimsollCore", "PlimsollCrypto", "PlimsollStore", "PlimsollSettlement"],
+            swiftSettings: swiftSettings
+        ),
         .testTarget(
             name: "PlimsollCryptoTests",
             dependencies: ["PlimsollCrypto", "PlimsollTesting"],

@@ -4,12 +4,10 @@ public import PlimsollCrypto
 public import PlimsollStore
 public import Logging
 
-/// Bounds and timing of settlement (DESIGN.md defaults).
+/// Bounds of settlement (DESIGN.md defaults).
 public struct SettlementConfig: Sendable {
-    /// A batch is cut at this many entries...
-    public var batchEntriesMax = 8190
-    /// ...or this long after the first entry waits, whichever comes first.
-    public var batchWindowMs = 10
+    /// A batch is cut at this many entries at most (a block holds at most `Limits.blockEntriesMax`).
+    public var batchEntriesMax = Limits.blockEntriesMax
     /// Entries waiting in intake; past this, `submit` answers `IntakeFull`.
     public var intakeEntriesMax = 250_000
 
@@ -18,8 +16,10 @@ public struct SettlementConfig: Sendable {
 
 /// The one writer of a registry: intake, batcher, parallel verification, apply, commit.
 ///
-/// A submitter hears "settled" only after its block's SQLite transaction is durable. The actor
-/// owns the ledger state and the store's write side; readers use the store directly.
+/// A submitter hears "settled" only after its block's transaction is durable. The actor owns the
+/// ledger state and the store's write side; readers use the store directly. It reads no clock of
+/// its own and never sleeps: block times come from `clock`, batches are cut by `Batcher`'s
+/// decisions, and the store is any `SettlementStore`, so a seeded simulation can drive it.
 public actor Settlement {
     private struct Pending {
         let candidate: Candidate
@@ -54,7 +54,7 @@ public actor Settlement {
         }
     }
 
-    public let store: SQLiteStore
+    private let store: any SettlementStore
     private let registrarKey: SigningKey
     private let config: SettlementConfig
     private let clock: @Sendable () -> TimestampMs
@@ -62,6 +62,9 @@ public actor Settlement {
     private var ledger: Ledger
     private var tip: StoreTip
     private var queue: [Pending] = []
+    private var batcher: Batcher
+    /// Batches cut and being verified, in order; the runner settles them one after another.
+    private var pipeline: [Batch] = []
     private var running = false
     private var lastRegistrarSequence: UInt64
     public private(set) var stats = SettlementStats()
@@ -74,11 +77,13 @@ public actor Settlement {
 
     /// Opens settlement on a store, loading its state (no replay) and checking its tip.
     /// - Throws: `StoreError`, or `CLI`-worthy errors when `registrarKey` is not this registry's.
+    /// - Parameter clock: block times, unix ms (`Settlement.wallClockMs` in production, a manual
+    ///   clock in a simulation).
     public init(
-        store: SQLiteStore, registrarKey: SigningKey, config: SettlementConfig = SettlementConfig(),
-        clock: @escaping @Sendable () -> TimestampMs = Settlement.wallClockMs,
-        logger: Logger = Logger(label: "plimsoll.settlement")
+        store: any SettlementStore, registrarKey: SigningKey, config: SettlementConfig = SettlementConfig(),
+        clock: @escaping @Sendable () -> TimestampMs, logger: Logger = Logger(label: "plimsoll.settlement")
     ) throws(StoreError) {
+        precondition(config.batchEntriesMax <= Limits.blockEntriesMax, "a batch must fit in one block")
         guard registrarKey.publicKey == store.genesis.registrarKey else {
             throw StoreError(.corrupt, "the registrar key file does not match this registry's registrar key")
         }
@@ -86,6 +91,7 @@ public actor Settlement {
         self.store = store
         self.registrarKey = registrarKey
         self.config = config
+        self.batcher = Batcher(entriesMax: config.batchEntriesMax)
         self.clock = clock
         self.logger = logger
         self.ledger = Ledger(state: state)
@@ -93,6 +99,7 @@ public actor Settlement {
         self.lastRegistrarSequence = state.counters.registrarSequence
     }
 
+    /// The system's wall clock in unix ms: what the edges pass as `clock`.
     @Sendable public static func wallClockMs() -> TimestampMs { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     public var state: LedgerState { ledger.state }
@@ -109,7 +116,7 @@ public actor Settlement {
         let candidate = Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false)
         return await withCheckedContinuation { continuation in
             enqueue(Pending(candidate: candidate, waiter: .single(continuation)))
-            startBatcher()
+            perform(batcher.arrived(1))
         }
     }
 
@@ -129,7 +136,7 @@ public actor Settlement {
                 let candidate = Candidate(entry: entry, receivedAtMs: receivedAtMs, signatureValid: false)
                 enqueue(Pending(candidate: candidate, waiter: .batch(waiter, index: index)))
             }
-            startBatcher()
+            perform(batcher.arrived(entries.count))
         }
     }
 
@@ -141,7 +148,7 @@ public actor Settlement {
     /// Returns once intake is empty and no block is being committed: what a clean shutdown
     /// waits for after the server stops taking requests.
     public func waitUntilIdle() async {
-        guard running || !queue.isEmpty else { return }
+        guard running || !batcher.isIdle else { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
@@ -151,7 +158,7 @@ public actor Settlement {
     public func submitWithoutWaiting(_ entry: Entry) throws(IntakeFull) {
         guard queue.count < config.intakeEntriesMax else { throw IntakeFull(retryAfterSeconds: 1) }
         enqueue(Pending(candidate: Candidate(entry: entry, receivedAtMs: clock(), signatureValid: false), waiter: nil))
-        startBatcher()
+        perform(batcher.arrived(1))
     }
 
     /// Whether an entry with this id waits in intake or in the batch being settled.
@@ -166,10 +173,14 @@ public actor Settlement {
         return try await submit(.registrar(entry))
     }
 
-    private func startBatcher() {
+    /// Carries out the batcher's decision: a cut takes entries from intake, starts verifying
+    /// them on all cores at once, and makes sure the runner is settling.
+    private func perform(_ action: Batcher.Action) {
+        guard case .cut(let count) = action else { return }
+        pipeline.append(takeBatch(count))
         guard !running else { return }
         running = true
-        Task { await runBatches() }
+        Task { await runPipeline() }
     }
 
     /// A batch taken from intake, its signatures already being checked on all cores.
@@ -178,9 +189,11 @@ public actor Settlement {
         let verification: Task<[Bool], Never>
     }
 
-    private func takeBatch() -> Batch {
-        let pending = Array(queue.prefix(config.batchEntriesMax))
-        queue.removeFirst(pending.count)
+    private func takeBatch(_ count: Int) -> Batch {
+        precondition(count <= queue.count)
+        let pending = Array(queue.prefix(count))
+        queue.removeFirst(count)
+        precondition(queue.count == batcher.waiting, "intake and the batcher agree on what waits")
         let entries = pending.map(\.candidate.entry)
         let chainID = ledger.state.chainID
         let registrar = registrarKey.publicKey
@@ -188,33 +201,22 @@ public actor Settlement {
         return Batch(pending: pending, verification: verification)
     }
 
-    /// Cuts batches while intake has entries. While block n commits, batch n + 1 is already
-    /// being verified: signature checks do not depend on state, only apply does.
-    private func runBatches() async {
-        var prefetched: Batch?
-        while true {
-            let batch: Batch
-            if let next = prefetched {
-                batch = next
-                prefetched = nil
-            } else {
-                guard !queue.isEmpty else { break }
-                if queue.count < config.batchEntriesMax {
-                    try? await Task.sleep(nanoseconds: UInt64(config.batchWindowMs) * 1_000_000)
-                }
-                batch = takeBatch()
-            }
-            prefetched = await settle(batch) { self.queue.isEmpty ? nil : self.takeBatch() }
+    /// Settles cut batches in order. While block n commits, batch n + 1 is already being
+    /// verified (the batcher cuts it when block n is built): signature checks do not depend on
+    /// state, only apply does, and apply waits for the commit before it.
+    private func runPipeline() async {
+        while !pipeline.isEmpty {
+            await settle(pipeline.removeFirst())
         }
         running = false
+        guard batcher.isIdle else { return }
         let waiters = idleWaiters
         idleWaiters = []
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Verifies, applies and commits one batch; `prefetch` is called once the block is built,
-    /// before the commit is awaited.
-    private func settle(_ batch: Batch, prefetch: () -> Batch?) async -> Batch? {
+    /// Verifies, applies and commits one batch, then answers its submitters.
+    private func settle(_ batch: Batch) async {
         let started = ContinuousClock.now
         let valid = await batch.verification.value
         let verified = ContinuousClock.now
@@ -226,7 +228,7 @@ public actor Settlement {
             ledger: &next, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
         )
         let built = ContinuousClock.now
-        let upcoming = prefetch()
+        perform(batcher.built(block: result.block != nil))
         var final = result.outcomes
         stats.unattributedRejections += result.unattributed
         if let block = result.block {
@@ -246,6 +248,7 @@ public actor Settlement {
                     return .failed(id: receipt.id, message: error.description)
                 }
             }
+            perform(batcher.committed())
         } else if !result.audit.isEmpty {
             // A batch of rejections alone makes no block, but what is attributable is still
             // audited, so a submitter that did not wait can read its outcome later.
@@ -272,7 +275,6 @@ public actor Settlement {
             case nil: break
             }
         }
-        return upcoming
     }
 }
 

@@ -29,7 +29,7 @@ struct HistoryBench: AsyncParsableCommand {
         let store = try RegistryBootstrap.create(
             at: dbURL, name: "History Bench", registrarKey: registrar, createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
         )
-        let settlement = try Settlement(store: store, registrarKey: registrar)
+        let settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         let holders = (0..<keys).map { _ in SigningKey.generate(using: &rng) }
         // Vessels of 64 holders each (DESIGN.md's default holder limit): key i holds units of vessel i / 64.
         let vessels = (0..<((keys + 63) / 64)).map { IMOs.make(900_000 + $0) }

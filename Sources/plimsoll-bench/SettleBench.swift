@@ -26,7 +26,7 @@ struct SettleBench: AsyncParsableCommand {
             at: folder.appendingPathComponent(SQLiteStore.fileName), name: "Bench", registrarKey: registrar,
             createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
         )
-        let settlement = try Settlement(store: store, registrarKey: registrar)
+        let settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         let holders = (0..<keys).map { _ in SigningKey.generate(using: &rng) }
         try await Self.setUp(settlement, holders)
         let chainID = await settlement.state.chainID

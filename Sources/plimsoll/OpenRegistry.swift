@@ -32,7 +32,7 @@ struct OpenRegistry {
         }
         let key = try KeyFile.read(folder.appendingPathComponent(RegistryFolder.registrarKeyName))
         let store = try SQLiteStore.open(at: dbURL)
-        let settlement = try Settlement(store: store, registrarKey: key, config: config)
+        let settlement = try Settlement(store: store, registrarKey: key, config: config, clock: Settlement.wallClockMs)
         return OpenRegistry(folder: folder, store: store, settlement: settlement, lockDescriptor: fd)
     }
 

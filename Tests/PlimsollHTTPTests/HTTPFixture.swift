@@ -34,9 +34,7 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
             at: folder.appendingPathComponent(SQLiteStore.fileName), name: "HTTP Test", registrarKey: registrar,
             createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
         )
-        var config = SettlementConfig()
-        config.batchWindowMs = 2
-        settlement = try Settlement(store: store, registrarKey: registrar, config: config)
+        settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         chainID = store.genesis.chainID
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
         for (name, kind) in [("Owner AS", Party.Kind.organization), ("Alice Example", .person), ("Bob Example", .person)] {

@@ -99,7 +99,7 @@ struct TransferPathFaultTests {
         let f = try await HTTPFixture()
         var config = SettlementConfig()
         config.intakeEntriesMax = 3
-        let small = try Settlement(store: f.store, registrarKey: f.registrar, config: config)
+        let small = try Settlement(store: f.store, registrarKey: f.registrar, config: config, clock: Settlement.wallClockMs)
         let api = RegistryAPI(settlement: small, store: f.store, folder: f.folder)
         let items = (1...5).map { f.transferJSON(f.alice, to: f.bob, nonce: UInt64($0)) }
         try await Application(router: api.router()).test(.router) { client in

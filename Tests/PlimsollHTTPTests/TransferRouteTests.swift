@@ -151,7 +151,7 @@ struct BackpressureTests {
         let f = try await HTTPFixture()
         var config = SettlementConfig()
         config.intakeEntriesMax = 0
-        let full = try Settlement(store: f.store, registrarKey: f.registrar, config: config)
+        let full = try Settlement(store: f.store, registrarKey: f.registrar, config: config, clock: Settlement.wallClockMs)
         let api = RegistryAPI(settlement: full, store: f.store, folder: f.folder)
         try await Application(router: api.router()).test(.router) { client in
             let answer = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))

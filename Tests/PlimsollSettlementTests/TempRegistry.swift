@@ -24,10 +24,8 @@ final class TempRegistry {
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    func settlement(batchWindowMs: Int = 2) throws -> Settlement {
-        var config = SettlementConfig()
-        config.batchWindowMs = batchWindowMs
-        return try Settlement(store: try SQLiteStore.open(at: url), registrarKey: registrar, config: config)
+    func settlement(config: SettlementConfig = SettlementConfig()) throws -> Settlement {
+        try Settlement(store: try SQLiteStore.open(at: url), registrarKey: registrar, config: config, clock: Settlement.wallClockMs)
     }
 }
 

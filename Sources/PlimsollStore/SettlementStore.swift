@@ -1,0 +1,25 @@
+public import PlimsollCore
+
+/// What settlement needs of a store, and nothing more: the registry's genesis, the state and
+/// tip to continue from, and the atomic, durable write of one block (or of the audit of a batch
+/// that made no block).
+///
+/// `SQLiteStore` is the embedded implementation; `MemoryStore` in PlimsollTesting is the one a
+/// seeded simulation drives, failing or crashing at a chosen write. A second database (PostgreSQL,
+/// DESIGN.md's direction) fits behind the same protocol.
+public protocol SettlementStore: Sendable {
+    var genesis: Genesis { get }
+
+    /// The current state and the tip it belongs to, checked against each other.
+    func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip)
+
+    /// Writes one block, its state changes and its audited rejections, all or nothing; when it
+    /// returns, the block is durable.
+    /// - Precondition: `block` extends the stored tip; `state` is the state after it.
+    func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) async throws(StoreError)
+
+    /// Audits the rejections of a batch that made no block.
+    func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError)
+}
+
+extension SQLiteStore: SettlementStore {}

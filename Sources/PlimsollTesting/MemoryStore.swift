@@ -1,0 +1,79 @@
+public import PlimsollCore
+public import PlimsollCrypto
+public import PlimsollStore
+import Synchronization
+
+/// A store in memory for seeded simulations: it keeps every block, the state after the last one
+/// and the audit, and fails on command.
+///
+/// - `failNextCommit()`: the next write throws an I/O error and writes nothing (a full disk).
+/// - `crashAtNextCommit(written:)`: the next write either lands or not, then the "process" dies:
+///   that write and every later one throw until `restart()`, as a killed writer's would. A write
+///   that landed before the crash is what a real crash after fsync but before the answer leaves.
+public final class MemoryStore: SettlementStore, Sendable {
+    private struct Contents {
+        var blocks: [CommittedBlock] = []
+        var state: LedgerState
+        var rejections: [CommittedBlock.Rejected] = []
+        var failNext = false
+        var crashNext: Bool?  // nil: no crash planned; true/false: whether the write lands
+        var crashed = false
+        var writes = 0
+    }
+
+    public let genesis: Genesis
+    private let contents: Mutex<Contents>
+
+    public init(genesis: Genesis, genesisBlock: CommittedBlock, state: LedgerState) {
+        self.genesis = genesis
+        contents = Mutex(Contents(blocks: [genesisBlock], state: state))
+    }
+
+    public func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {
+        let (state, last, crashed) = contents.withLock { ($0.state, $0.blocks.last!, $0.crashed) }
+        guard !crashed else { throw StoreError(.io, "the store's process has crashed; restart it") }
+        return (state, StoreTip(header: last.header, frontier: last.frontier))
+    }
+
+    public func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) async throws(StoreError) {
+        try write { contents in
+            precondition(block.header.header.prevHash == contents.blocks.last!.header.header.hash, "block does not extend the tip")
+            contents.blocks.append(block)
+            contents.state = state
+            contents.rejections += block.rejected
+        }
+    }
+
+    public func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
+        try write { $0.rejections += rejected }
+    }
+
+    private func write(_ body: (inout Contents) -> Void) throws(StoreError) {
+        let failure: StoreError? = contents.withLock { contents in
+            contents.writes += 1
+            if contents.crashed { return StoreError(.io, "the store's process has crashed") }
+            if contents.failNext {
+                contents.failNext = false
+                return StoreError(.io, "simulated I/O error at write \(contents.writes)")
+            }
+            if let lands = contents.crashNext {
+                contents.crashNext = nil
+                contents.crashed = true
+                if lands { body(&contents) }
+                return StoreError(.io, "simulated crash at write \(contents.writes) (\(lands ? "after" : "before") it landed)")
+            }
+            body(&contents)
+            return nil
+        }
+        if let failure { throw failure }
+    }
+
+    public func failNextCommit() { contents.withLock { $0.failNext = true } }
+    public func crashAtNextCommit(written: Bool) { contents.withLock { $0.crashNext = written } }
+    public func restart() { contents.withLock { $0.crashed = false } }
+
+    public var blocks: [CommittedBlock] { contents.withLock { $0.blocks } }
+    public var state: LedgerState { contents.withLock { $0.state } }
+    public var rejections: [CommittedBlock.Rejected] { contents.withLock { $0.rejections } }
+    public var isCrashed: Bool { contents.withLock { $0.crashed } }
+}

@@ -1,0 +1,205 @@
+public import PlimsollCore
+public import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+import Synchronization
+
+/// A manual clock: time moves only when the simulation moves it.
+public final class ManualClock: Sendable {
+    private let ms: Mutex<TimestampMs>
+    public init(startMs: TimestampMs = 1_800_000_000_000) { ms = Mutex(startMs) }
+    public var now: TimestampMs { ms.withLock { $0 } }
+    public func advance(_ by: TimestampMs) { ms.withLock { $0 += by } }
+}
+
+/// Settlement driven by one seed (TigerBeetle's VOPR, FoundationDB's simulation testing): random
+/// holders, valid transfers and every kind of invalid one, batches, registrar actions and list
+/// adoptions, I/O errors, crashes at a write (landed or not) with restarts, and clock jumps, on a
+/// `MemoryStore` and a `ManualClock`. `check()` states every invariant; the same seed gives the
+/// same run, so a failure replays.
+public struct SettlementSimulation {
+    var rng: SplitMix64
+    let clock = ManualClock()
+    let registrar: SigningKey
+    let store: MemoryStore
+    var settlement: Settlement
+    var holders: [SigningKey] = []
+    /// Keys made but never bound: their transfers are unattributable.
+    var strangers: [SigningKey] = []
+    var nonces: [XOnlyPublicKey: UInt64] = [:]
+    /// Every acknowledged entry, by leaf index: it must stay in the log, as acknowledged.
+    var acknowledged: [UInt64: Receipt] = [:]
+    public private(set) var settledTransfers = 0, rejectedTransfers = 0, crashes = 0, ioErrors = 0
+    /// What the simulation itself saw go wrong while stepping; `check()` reports it.
+    var incidents: [String] = []
+    static let asset = IMOs.a
+    static let units: UInt64 = 1_000
+
+    public init(seed: UInt64) async throws {
+        rng = SplitMix64(seed: seed)
+        registrar = SigningKey.generate(using: &rng)
+        let genesis = try Genesis(name: "Simulation", registrarKey: registrar.publicKey, createdAtMs: clock.now, maxValiditySeconds: 3_600)
+        let (block, state) = BlockBuilder.genesisBlock(genesis, registrarKey: registrar)
+        store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
+        let clock = self.clock
+        settlement = try Settlement(store: store, registrarKey: registrar, clock: { clock.now })
+        let owner = try await registrar(.registerParty(PartyRegistration(kind: .organization, name: "Owner", country: try Country("NO"), kycClaims: kyc)))
+        _ = owner
+        try await registrar(.registerVessel(VesselRegistration(
+            asset: Self.asset, name: "Sim Star", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
+            roles: .init(owner: PartyID(1)), units: Self.units
+        )))
+        for _ in 0..<4 { try await addHolder() }
+        for holder in holders { try await registrar(.issue(Self.asset, to: holder.publicKey, units: Self.units / 8)) }
+    }
+
+    var kyc: [Party.KYCClaim] { [Party.KYCClaim(issuer: "registrar", expiresAtMs: clock.now + 365 * 86_400_000)] }
+
+    /// Submits a registrar action; an acknowledged one is recorded like any entry.
+    @discardableResult
+    mutating func registrar(_ action: RegistrarAction) async throws -> Outcome {
+        let outcome = try await settlement.submitRegistrar(action)
+        if case .settled(let receipt) = outcome { acknowledged[receipt.leafIndex] = receipt }
+        return outcome
+    }
+
+    mutating func addHolder() async throws {
+        let key = SigningKey.generate(using: &rng)
+        let name = "Holder \(holders.count)"
+        guard case .settled = try await registrar(.registerParty(PartyRegistration(kind: .person, name: name, country: try Country("NO"), kycClaims: kyc))) else { return }
+        let party = PartyID(await settlement.state.counters.nextPartyID - 1)
+        guard case .settled = try await registrar(.bindKey(key.publicKey, to: party)) else { return }
+        holders.append(key)
+    }
+
+    func pick<T>(_ items: [T], _ rng: inout SplitMix64) -> T { items[Int(rng.next() % UInt64(items.count))] }
+
+    /// One transfer, valid or broken in one of the ways DESIGN.md names.
+    mutating func transfer() async -> Entry {
+        let state = await settlement.state
+        let from = pick(holders, &rng)
+        var to = pick(holders, &rng)
+        if to.publicKey == from.publicKey { to = holders.first { $0.publicKey != from.publicKey }! }
+        let held = state.balance(Self.asset, from.publicKey)
+        var amount = held > 0 ? 1 + rng.next() % held : 1
+        var nonce = (nonces[from.publicKey] ?? state.keys[from.publicKey]?.lastNonce ?? 0) + 1
+        var expires = clock.now / 1000 + 600
+        var signer = from
+        var sender = from.publicKey
+        var asset = Self.asset
+        switch rng.next() % 12 {
+        case 0: signer = to  // BAD_SIGNATURE
+        case 1: amount = held + 1 + rng.next() % 5  // INSUFFICIENT_UNITS
+        case 2: nonce = max(1, nonce - 1)  // NONCE_REUSED (or a gap's first)
+        case 3: expires = clock.now / 1000 - 1  // EXPIRED
+        case 4: expires = clock.now / 1000 + 100_000  // EXPIRY_TOO_FAR
+        case 5:
+            let stranger = SigningKey.generate(using: &rng)
+            strangers.append(stranger)
+            signer = stranger
+            sender = stranger.publicKey  // UNKNOWN_KEY, unattributable
+        case 6: asset = IMOs.make(123_456)  // UNKNOWN_ASSET
+        default: break
+        }
+        nonces[from.publicKey] = max(nonces[from.publicKey] ?? 0, nonce)
+        let transfer = Transfer(
+            chainID: state.chainID, asset: asset, from: sender, to: to.publicKey, amount: amount, nonce: nonce, expiresAt: expires
+        )
+        return .transfer(SignedTransfer(transfer: transfer, signature: signer.sign(hash: transfer.message)))
+    }
+
+    /// One random step of the world.
+    public mutating func step() async throws {
+        switch rng.next() % 20 {
+        case 0..<11:
+            var entries: [Entry] = []
+            for _ in 0..<(1 + Int(rng.next() % 12)) { entries.append(await transfer()) }
+            if rng.next() % 6 == 0, let first = entries.first { entries.append(first) }  // the same transfer twice in a batch
+            let outcomes = try await settlement.submitAll(entries)
+            for outcome in outcomes {
+                switch outcome {
+                case .settled(let receipt):
+                    acknowledged[receipt.leafIndex] = receipt
+                    settledTransfers += 1
+                case .rejected: rejectedTransfers += 1
+                case .failed: nonces = [:]  // Not kept: later nonces restart from the store's.
+                }
+            }
+        case 11:
+            try await addHolder()
+        case 12:
+            let key = pick(holders, &rng).publicKey
+            try await registrar(rng.next() % 2 == 0 ? .freeze(.key(key, asset: nil), reason: "sim") : .unfreeze(.key(key, asset: nil), reason: "sim"))
+        case 13:
+            let hash = try Hash32(bytes: rng.bytes(32))
+            try await registrar(.adoptList(ListAdoption(source: pick(["ofac", "un"], &rng), format: "sim", contentHash: hash, entityCount: rng.next() % 1000)))
+        case 14:
+            let unissued = await settlement.state.vessels[Self.asset]?.unissued ?? 0
+            if unissued > 0 { try await registrar(.issue(Self.asset, to: pick(holders, &rng).publicKey, units: 1 + rng.next() % unissued)) }
+        case 15:
+            store.failNextCommit()
+            ioErrors += 1
+        case 16, 17:
+            try await crashAndRestart()
+        default:
+            clock.advance(rng.next() % 900_000)  // up to 15 minutes: expiries pass
+        }
+    }
+
+    /// The next write crashes the writer, landed or not; a new settlement opens the store.
+    mutating func crashAndRestart() async throws {
+        store.crashAtNextCommit(written: rng.next() % 2 == 0)
+        // A list adoption always makes a block, so the planned crash happens on its write (a
+        // planned I/O error may take the first write).
+        for _ in 0..<2 where !store.isCrashed {
+            let probe = try Hash32(bytes: rng.bytes(32))
+            let outcome = try await settlement.submitRegistrar(.adoptList(ListAdoption(source: "un", format: "sim", contentHash: probe, entityCount: 1)))
+            if case .settled = outcome { incidents.append("a write after a planned crash was acknowledged") }
+        }
+        if !store.isCrashed { incidents.append("the planned crash did not happen") }
+        crashes += 1
+        store.restart()
+        let clock = self.clock
+        settlement = try Settlement(store: store, registrarKey: registrar, clock: { clock.now })
+        nonces = [:]
+    }
+
+    /// Every invariant the simulation holds the system to; empty when all hold.
+    public mutating func check() async -> [String] {
+        var problems: [String] = incidents
+        incidents = []
+        let live = await settlement.state
+        let stored = store.state
+        if live != stored { problems.append("the live state differs from the stored state") }
+        if live.unitsAccountedFor(Self.asset) != Self.units { problems.append("units not conserved: \(live.unitsAccountedFor(Self.asset))") }
+        let blocks = store.blocks
+        var entries: [UInt64: (height: Height, id: Hash32)] = [:]
+        for block in blocks {
+            for (offset, entry) in block.entries.enumerated() {
+                entries[block.firstLeafIndex + UInt64(offset)] = (block.header.header.height, entry.id)
+            }
+        }
+        for (leaf, receipt) in acknowledged {
+            guard let held = entries[leaf] else {
+                problems.append("acknowledged entry at leaf \(leaf) is lost")
+                continue
+            }
+            if held.id != receipt.id || held.height != receipt.height {
+                problems.append("the receipt for leaf \(leaf) names another entry or block")
+            }
+        }
+        do {
+            var replayer = try LogReplayer(genesisBlock: blocks[0].header, genesisEntry: blocks[0].entries[0])
+            for block in blocks.dropFirst() { try replayer.apply(block: block.header, entries: block.entries) }
+            if replayer.ledger.state.digest != live.digest { problems.append("a replay of the log does not give the live state digest") }
+            if replayer.lastHeader != (await settlement.latestHeader.header) { problems.append("the replayed tip is not the live tip") }
+        } catch {
+            problems.append("the log does not replay: \(error)")
+        }
+        // Every holder is bound, so a bad signature or an unknown key is a stranger's: never stored.
+        if store.rejections.contains(where: { [.badSignature, .unknownKey].contains($0.rejection.code) }) {
+            problems.append("an unattributable rejection was stored")
+        }
+        return problems
+    }
+}
