@@ -23,7 +23,6 @@ let package = Package(
         .package(url: "https://github.com/jpsim/Yams.git", from: "6.2.2"),
         .package(url: "https://github.com/hummingbird-project/hummingbird.git", from: "2.28.1"),
         .package(url: "https://github.com/swift-server/swift-prometheus.git", from: "2.4.1"),
-        .package(url: "https://github.com/apple/swift-metrics.git", from: "2.13.0"),
         .package(url: "https://github.com/apple/swift-http-types.git", from: "1.8.0"),
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
@@ -46,18 +45,18 @@ let package = Package(
         .target(name: "PlimsollCore", dependencies: ["PlimsollCrypto"], swiftSettings: swiftSettings),
         .target(
             name: "PlimsollScreening",
-            dependencies: ["PlimsollCore", .product(name: "Yams", package: "Yams")],
+            dependencies: ["PlimsollCore", "PlimsollCrypto", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "PlimsollStore",
-            dependencies: ["PlimsollCore", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: ["PlimsollCore", "PlimsollCrypto", .product(name: "GRDB", package: "GRDB.swift")],
             swiftSettings: swiftSettings
         ),
         .target(
             name: "PlimsollSettlement",
             dependencies: [
-                "PlimsollCore", "PlimsollCrypto", "PlimsollScreening", "PlimsollStore",
+                "PlimsollCore", "PlimsollCrypto", "PlimsollStore",
                 .product(name: "Logging", package: "swift-log"),
             ],
             swiftSettings: swiftSettings
@@ -72,7 +71,6 @@ let package = Package(
                 .product(name: "NIOConcurrencyHelpers", package: "swift-nio"),
                 .product(name: "NIOHTTPTypes", package: "swift-nio-extras"),
                 .product(name: "Prometheus", package: "swift-prometheus"),
-                .product(name: "Metrics", package: "swift-metrics"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
                 .product(name: "Logging", package: "swift-log"),
             ],
@@ -133,6 +131,7 @@ let package = Package(
             dependencies: [
                 "PlimsollHTTP", "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
+                .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),
             ],
             swiftSettings: swiftSettings

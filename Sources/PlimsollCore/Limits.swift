@@ -19,6 +19,14 @@ public enum Limits {
     /// of its entries, before `lists load` refuses it without `--allow-shrink`: a cut file or a
     /// failed download must never un-list people.
     public static let listShrinkPercentMax: UInt64 = 10
+    /// UTF-8 bytes of a screening decision's evidence (matches, scores, ownership paths).
+    public static let evidenceBytesMax = 4096
+    /// UTF-8 bytes of a name or IMO text sent to be screened (`POST /v1/screen`, `plimsoll screen`).
+    public static let screenQueryBytesMax = 512
+    /// Matches one screening answer lists at most, best first.
+    public static let screenMatchesMax = 50
+    /// Length prefixes of the canonical encodings are u16: no encoded text or list may exceed it.
+    public static let encodedLengthMax = Int(UInt16.max)
     /// Entries in one block.
     public static let blockEntriesMax = 8190
 }

@@ -1,6 +1,7 @@
 import Foundation
 public import Hummingbird
 public import HTTPTypes
+public import PlimsollCore
 
 /// An RFC 9457 problem+json answer with Plimsoll's stable reason code in `code`.
 ///
@@ -15,7 +16,16 @@ public struct Problem: HTTPResponseError, Sendable {
     public var id: String?
     public var retryAfterSeconds: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: String, _ detail: String, pointer: String? = nil, id: String? = nil) {
+    public init(_ status: HTTPResponse.Status, _ code: ProblemCode, _ detail: String, pointer: String? = nil, id: String? = nil) {
+        self.init(status, code: code.rawValue, detail, pointer: pointer, id: id)
+    }
+
+    /// A transfer's refusal: 422 with its reason code.
+    public init(rejected code: ReasonCode, _ detail: String, id: String) {
+        self.init(.unprocessableContent, code: code.rawValue, detail, id: id)
+    }
+
+    private init(_ status: HTTPResponse.Status, code: String, _ detail: String, pointer: String? = nil, id: String? = nil) {
         self.status = status
         self.code = code
         self.detail = detail
@@ -37,15 +47,15 @@ public struct Problem: HTTPResponseError, Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func malformed(_ detail: String, pointer: String) -> Problem { Problem(.badRequest, "MALFORMED", detail, pointer: pointer) }
+    static func malformed(_ detail: String, pointer: String) -> Problem { Problem(.badRequest, .malformed, detail, pointer: pointer) }
     static func malformed(_ detail: String, parameter: String) -> Problem {
-        var problem = Problem(.badRequest, "MALFORMED", detail)
+        var problem = Problem(.badRequest, .malformed, detail)
         problem.parameter = parameter
         return problem
     }
-    static let unauthorized = Problem(.unauthorized, "UNAUTHORIZED", "missing or invalid credentials")
-    static let forbidden = Problem(.forbidden, "FORBIDDEN", "these credentials may not see this resource")
-    static func notFound(_ what: String) -> Problem { Problem(.notFound, "NOT_FOUND", "\(what) not found") }
+    static let unauthorized = Problem(.unauthorized, .unauthorized, "missing or invalid credentials")
+    static let forbidden = Problem(.forbidden, .forbidden, "these credentials may not see this resource")
+    static func notFound(_ what: String) -> Problem { Problem(.notFound, .notFound, "\(what) not found") }
 }
 
 /// JSON responses with sorted keys, so answers are byte-stable.

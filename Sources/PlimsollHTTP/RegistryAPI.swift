@@ -58,12 +58,12 @@ public struct RegistryAPI: Sendable {
     /// The body as bytes: JSON content type required (415), size bounded (413).
     static func jsonBody(_ request: Request) async throws -> [UInt8] {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
-            throw Problem(.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", "send Content-Type: application/json")
+            throw Problem(.unsupportedMediaType, .unsupportedMediaType, "send Content-Type: application/json")
         }
         var request = request
         let buffer: ByteBuffer
         do { buffer = try await request.collectBody(upTo: bodyBytesMax) } catch {
-            throw Problem(.contentTooLarge, "BODY_TOO_LARGE", "request bodies are limited to \(bodyBytesMax) bytes")
+            throw Problem(.contentTooLarge, .bodyTooLarge, "request bodies are limited to \(bodyBytesMax) bytes")
         }
         return Array(buffer.readableBytesView)
     }
@@ -100,13 +100,13 @@ struct ProblemMiddleware: RouterMiddleware {
         } catch let problem as Problem {
             throw problem
         } catch let error as HTTPError {
-            let code = error.status == .notFound ? "NOT_FOUND" : error.status == .methodNotAllowed ? "METHOD_NOT_ALLOWED" : "HTTP_\(error.status.code)"
+            let code: ProblemCode = error.status == .notFound ? .notFound : error.status == .methodNotAllowed ? .methodNotAllowed : .httpError
             throw Problem(error.status, code, error.body ?? error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
-            throw Problem(error.status, "HTTP_\(error.status.code)", error.status.reasonPhrase)
+            throw Problem(error.status, .httpError, error.status.reasonPhrase)
         } catch {
             context.logger.error("internal error: \(error)")
-            throw Problem(.internalServerError, "INTERNAL", "internal error")
+            throw Problem(.internalServerError, .internal, "internal error")
         }
     }
 }

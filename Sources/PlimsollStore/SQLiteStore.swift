@@ -15,10 +15,41 @@ public final class SQLiteStore: Sendable {
 
     let pool: DatabasePool
     public let genesis: Genesis
+    /// The descriptor holding the registry's one-writer lock, for a store opened to write.
+    private let writerLock: Int32?
 
-    private init(pool: DatabasePool, genesis: Genesis) {
+    private init(pool: DatabasePool, genesis: Genesis, writerLock: Int32? = nil) {
         self.pool = pool
         self.genesis = genesis
+        self.writerLock = writerLock
+    }
+
+    deinit {
+        if let writerLock { close(writerLock) }
+    }
+
+    /// Name of the lock file beside the database.
+    public static let lockFileName = "registry.lock"
+
+    /// Opens a registry database to write it: first takes the registry's one-writer lock
+    /// (`flock` on `registry.lock` beside the database), held for the store's life, so a second
+    /// writer gets a clear error instead of a forked log. Readers use `open(at:)` and need no lock.
+    /// - Throws: `StoreError.locked` when another process writes this registry; else as `open(at:)`.
+    public static func openWriter(at url: URL) throws(StoreError) -> SQLiteStore {
+        let lockPath = url.deletingLastPathComponent().appendingPathComponent(lockFileName).path
+        let fd = Glibc.open(lockPath, O_RDWR | O_CREAT, 0o600)
+        guard fd >= 0 else { throw StoreError(.io, "cannot open the lock file \(lockPath): \(String(cString: strerror(errno)))") }
+        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
+            close(fd)
+            throw StoreError(.locked, "registry \(url.deletingLastPathComponent().path) is in use by another process")
+        }
+        do {
+            let store = try open(at: url)
+            return SQLiteStore(pool: store.pool, genesis: store.genesis, writerLock: fd)
+        } catch {
+            close(fd)
+            throw error
+        }
     }
 
     /// Opens the pool and makes its one writer connection durable.

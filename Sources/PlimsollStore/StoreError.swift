@@ -7,6 +7,8 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case io = "STORE_IO"
         /// A number from outside is above what SQLite stores (`Limits.storedIntegerMax`).
         case outOfRange = "STORE_RANGE"
+        /// Another process holds the registry's one-writer lock.
+        case locked = "STORE_LOCKED"
     }
 
     public let code: Code

@@ -3,19 +3,15 @@ import PlimsollCore
 import PlimsollCrypto
 import PlimsollSettlement
 import PlimsollStore
-#if canImport(Glibc)
-import Glibc
-#endif
 
 /// An opened registry with its single writer: the lock, the store and settlement.
 ///
-/// Only one process may write a registry; the lock (`flock` on `registry.lock`) turns a second
-/// writer into a clear error instead of a forked log.
+/// Only one process may write a registry; the store's writer lock (`flock` on `registry.lock`,
+/// `SQLiteStore.openWriter`) turns a second writer into a clear error instead of a forked log.
 struct OpenRegistry {
     let folder: URL
     let store: SQLiteStore
     let settlement: Settlement
-    private let lockDescriptor: Int32
 
     static func open(_ options: RegistryOptions, config: SettlementConfig = SettlementConfig()) throws -> OpenRegistry {
         let folder = options.registryURL
@@ -23,17 +19,17 @@ struct OpenRegistry {
         guard FileManager.default.fileExists(atPath: dbURL.path) else {
             throw CLIError("no registry in \(folder.path) (run plimsoll init, or pass --registry)")
         }
-        let lockPath = folder.appendingPathComponent("registry.lock").path
-        let fd = Glibc.open(lockPath, O_RDWR | O_CREAT, 0o600)
-        guard fd >= 0 else { throw CLIError("cannot open \(lockPath)") }
-        guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
-            close(fd)
-            throw CLIError("registry \(folder.path) is in use by another process")
-        }
         let key = try KeyFile.read(folder.appendingPathComponent(RegistryFolder.registrarKeyName))
-        let store = try SQLiteStore.open(at: dbURL)
+        let store = try openWriter(dbURL)
         let settlement = try Settlement(store: store, registrarKey: key, config: config, clock: Settlement.wallClockMs)
-        return OpenRegistry(folder: folder, store: store, settlement: settlement, lockDescriptor: fd)
+        return OpenRegistry(folder: folder, store: store, settlement: settlement)
+    }
+
+    /// The store opened to write; another writer's lock is a one-line CLI error.
+    private static func openWriter(_ url: URL) throws -> SQLiteStore {
+        let result = Result { () throws(StoreError) in try SQLiteStore.openWriter(at: url) }
+        if case .failure(let error) = result, error.code == .locked { throw CLIError(error.message) }
+        return try result.get()
     }
 
     /// Settles one registrar action; a rejection becomes a one-line CLI error with its code.

@@ -31,7 +31,7 @@ enum ScreeningFiles {
         var report = SyncReport()
         for (id, decision) in parties.sorted(by: { $0.key < $1.key }) {
             guard let record = state.parties[id] else { continue }
-            let manual = record.screeningEvidence.hasPrefix("registrar decision:") && decision.status != .block
+            let manual = record.screeningEvidence.hasPrefix(Screen.decisionPrefix) && decision.status != .block
             if decision.status != record.screening && !manual {
                 _ = try await registry.settle(.recordScreening(id, decision.status, evidence: decision.summary))
                 report.recorded.append("party \(id) \(decision.status.rawValue): \(decision.summary)")
@@ -152,6 +152,9 @@ struct Screen: AsyncParsableCommand {
         abstract: "Screen a name against the adopted lists, or explain (and decide) a party's or vessel's screening."
     )
 
+    /// What a registrar decision's evidence starts with (`ScreeningFiles` recognises it).
+    static let decisionPrefix = "registrar decision: "
+
     @OptionGroup var options: RegistryOptions
     @Option(help: "A name to screen.") var name: String?
     @Option(help: "person, organization, vessel or aircraft.") var kind: ListEntity.Kind?
@@ -166,14 +169,14 @@ struct Screen: AsyncParsableCommand {
             throw ValidationError("give --name/--imo, --party or --vessel")
         }
         if decide != nil && (party == nil || reason == nil) { throw ValidationError("--decide needs --party and --reason") }
-        if let name, name.utf8.count > 512 { throw ValidationError("--name is at most 512 bytes") }
-        // The recorded evidence is "registrar decision: " and the reason, within the core's 4096 bytes.
-        try Edge.text(reason, "--reason", max: 4000)
+        if let name, name.utf8.count > Limits.screenQueryBytesMax { throw ValidationError("--name is at most \(Limits.screenQueryBytesMax) bytes") }
+        // The recorded evidence is "registrar decision: " and the reason, within the core's bound.
+        try Edge.text(reason, "--reason", max: Limits.evidenceBytesMax - Self.decisionPrefix.utf8.count)
     }
 
     func run() async throws {
         if let party, let decide, let reason {
-            try await options.settleAndPrint(.recordScreening(party.id, decide, evidence: "registrar decision: \(reason)"))
+            try await options.settleAndPrint(.recordScreening(party.id, decide, evidence: Self.decisionPrefix + reason))
             return
         }
         let store = try ReadOnly.store(options)
@@ -216,7 +219,7 @@ struct Screen: AsyncParsableCommand {
             let matches: [NameMatch]
         }
         let lines = ["\(matches.count) match(es)"] + matches.prefix(20).map { "  \($0.score)  \($0.entityID)  \($0.listedName)  [\($0.programmes.joined(separator: ", "))]  \($0.evidence)" }
-        Output.emit(options.json, View(query: name ?? imo ?? "", lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(50))), text: lines.joined(separator: "\n"))
+        Output.emit(options.json, View(query: name ?? imo ?? "", lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(Limits.screenMatchesMax))), text: lines.joined(separator: "\n"))
     }
 }
 

@@ -73,7 +73,7 @@ extension RegistrarAction {
                 )
             )
         case 0x0d:
-            self = .recordScreening(try r.party(), try r.enumeration(ScreeningStatus.self), evidence: try r.text(max: 4096))
+            self = .recordScreening(try r.party(), try r.enumeration(ScreeningStatus.self), evidence: try r.text(max: Limits.evidenceBytesMax))
         case 0x0e:
             self = .adoptList(ListAdoption(source: try r.text(max: 64), format: try r.text(max: 64), contentHash: try r.hash(), entityCount: try r.u64()))
         default:

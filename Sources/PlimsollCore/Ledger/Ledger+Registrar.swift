@@ -245,7 +245,9 @@ extension Ledger {
 
     private mutating func recordScreening(_ party: PartyID, _ status: ScreeningStatus, _ evidence: String) throws(Rejection) {
         guard state.parties[party] != nil else { throw Rejection(.unknownParty, "no party \(party)") }
-        guard evidence.utf8.count <= 4096 else { throw Rejection(.malformed, "evidence exceeds 4096 bytes") }
+        guard evidence.utf8.count <= Limits.evidenceBytesMax else {
+            throw Rejection(.malformed, "evidence exceeds \(Limits.evidenceBytesMax) bytes")
+        }
         updateParty(party) { record in
             record.screening = status
             record.screeningEvidence = evidence

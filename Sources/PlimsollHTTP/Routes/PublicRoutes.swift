@@ -39,7 +39,7 @@ extension RegistryAPI {
         // commits fail (disk full, I/O error); settlement retries and recovers by itself.
         router.get("/readyz") { _, _ in
             if await settlement.commitFailure != nil {
-                var problem = Problem(.serviceUnavailable, "NOT_READY", "the last commit failed; settlement retries (the server log says why)")
+                var problem = Problem(.serviceUnavailable, .notReady, "the last commit failed; settlement retries (the server log says why)")
                 problem.retryAfterSeconds = 1
                 throw problem
             }

@@ -116,7 +116,7 @@ extension RegistryAPI {
 
     static func assetParameter(_ context: BasicRequestContext) throws -> AssetID {
         guard let text = context.parameters.get("imo"), let asset = try? AssetID(text, prefixOptional: true) else {
-            throw Problem(.badRequest, "BAD_IMO", "not an IMO number with a valid check digit")
+            throw Problem(.badRequest, .badIMO, "not an IMO number with a valid check digit")
         }
         return asset
     }

@@ -31,7 +31,9 @@ extension RegistryAPI {
             }
             var name: String?, kind: ListEntity.Kind?, imo: String?
             for (key, value) in members {
-                guard case .string(let text) = value, text.utf8.count <= 512 else { throw Problem.malformed("must be a string of at most 512 bytes", pointer: "/\(key)") }
+                guard case .string(let text) = value, text.utf8.count <= Limits.screenQueryBytesMax else {
+                    throw Problem.malformed("must be a string of at most \(Limits.screenQueryBytesMax) bytes", pointer: "/\(key)")
+                }
                 switch key {
                 case "name": name = text
                 case "imo": imo = text
@@ -43,7 +45,7 @@ extension RegistryAPI {
             }
             guard name != nil || imo != nil else { throw Problem.malformed("give name or imo", pointer: "/name") }
             guard let folder, let screener = try await screeners.screener(folder: folder, state: await settlement.state) else {
-                throw Problem(.conflict, "NO_LISTS", "no sanctions list is adopted")
+                throw Problem(.conflict, .noLists, "no sanctions list is adopted")
             }
             var matches = name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) } ?? []
             if let imo {
@@ -55,7 +57,7 @@ extension RegistryAPI {
             struct View: Encodable {
                 let lists_digest: String, matches: [NameMatch]
             }
-            return try JSONResponse.make(View(lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(50))))
+            return try JSONResponse.make(View(lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(Limits.screenMatchesMax))))
         }
     }
 }

@@ -49,9 +49,9 @@ extension RegistryAPI {
             switch outcome {
             case .settled(let receipt): return try JSONResponse.make(Self.receipt(receipt))
             case .rejected(let id, let rejection):
-                throw Problem(.unprocessableContent, rejection.code.rawValue, PublicRejection.detail(rejection.code), id: id.hex)
+                throw Problem(rejected: rejection.code, PublicRejection.detail(rejection.code), id: id.hex)
             case .failed(let id, _):
-                var problem = Problem(.serviceUnavailable, "NOT_SETTLED", Self.notSettledDetail, id: id.hex)
+                var problem = Problem(.serviceUnavailable, .notSettled, Self.notSettledDetail, id: id.hex)
                 problem.retryAfterSeconds = 1
                 throw problem
             }
@@ -73,7 +73,7 @@ extension RegistryAPI {
                 case .rejected(let id, let rejection):
                     ReceiptJSON(id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue, detail: PublicRejection.detail(rejection.code))
                 case .failed(let id, _):
-                    ReceiptJSON(id: id.hex, status: TransferStatus.notSettled, code: "NOT_SETTLED", detail: Self.notSettledDetail)
+                    ReceiptJSON(id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue, detail: Self.notSettledDetail)
                 }
             }))
         }
@@ -112,7 +112,7 @@ extension RegistryAPI {
     static let notSettledDetail = "the block could not be made durable; nothing was kept: send the same transfer again"
 
     static func full(_ error: IntakeFull) -> Problem {
-        var problem = Problem(.serviceUnavailable, "INTAKE_FULL", error.description)
+        var problem = Problem(.serviceUnavailable, .intakeFull, error.description)
         problem.retryAfterSeconds = error.retryAfterSeconds
         return problem
     }

@@ -1,0 +1,33 @@
+/// The codes of HTTP refusals that are not a transfer's reason code (those are `ReasonCode`,
+/// answered with 422). Public API like the reason codes: never renamed, never reused; append.
+/// Docs/http.md lists every one, and a test pins their raw values.
+public enum ProblemCode: String, Sendable, CaseIterable {
+    /// 400: a body or a parameter is not what the API accepts (with `pointer` or `parameter`).
+    case malformed = "MALFORMED"
+    /// 400: a vessel path parameter that is not an IMO number with a valid check digit.
+    case badIMO = "BAD_IMO"
+    /// 401: missing or invalid credentials.
+    case unauthorized = "UNAUTHORIZED"
+    /// 403: valid credentials that may not see this resource.
+    case forbidden = "FORBIDDEN"
+    /// 404: no such transfer, block, key, party, vessel or route.
+    case notFound = "NOT_FOUND"
+    /// 405: the route exists, not with this method.
+    case methodNotAllowed = "METHOD_NOT_ALLOWED"
+    /// 409: screening asked before any sanctions list is adopted.
+    case noLists = "NO_LISTS"
+    /// 413: a body over `RegistryAPI.bodyBytesMax`.
+    case bodyTooLarge = "BODY_TOO_LARGE"
+    /// 415: a body that is not `application/json`.
+    case unsupportedMediaType = "UNSUPPORTED_MEDIA_TYPE"
+    /// 500: an internal error; the detail is logged, never answered.
+    case `internal` = "INTERNAL"
+    /// 503 with Retry-After: intake is at its bound; nothing was queued.
+    case intakeFull = "INTAKE_FULL"
+    /// 503 with Retry-After: the block could not be made durable; send the same transfer again.
+    case notSettled = "NOT_SETTLED"
+    /// 503: `/readyz` while commits fail.
+    case notReady = "NOT_READY"
+    /// Any other status the HTTP layer raises (for example 408), with that status.
+    case httpError = "HTTP_ERROR"
+}

@@ -1,0 +1,81 @@
+import PlimsollCore
+import PlimsollStore
+import PlimsollSettlement
+import PlimsollTesting
+import Testing
+
+/// The batcher as a state machine: events in, actions out, no clock.
+struct BatcherTests {
+    @Test func anIdleRegistryCutsAtOnceAndABusyOneCutsDuringTheCommit() {
+        var batcher = Batcher(entriesMax: 100)
+        #expect(batcher.isIdle)
+        #expect(batcher.arrived(1) == .cut(entries: 1), "one transfer alone waits for nothing")
+        #expect(batcher.arrived(5) == .wait, "a batch is being prepared: the next one gathers")
+        #expect(batcher.arrived(3) == .wait)
+        #expect(batcher.built(block: true) == .cut(entries: 8), "verified while the block before commits")
+        #expect(batcher.arrived(2) == .wait)
+        #expect(batcher.committed() == .wait, "still preparing the second batch")
+        #expect(batcher.built(block: false) == .cut(entries: 2), "a batch of rejections makes no block")
+        #expect(batcher.built(block: true) == .wait)
+        #expect(batcher.committed() == .wait)
+        #expect(batcher.isIdle)
+    }
+
+    @Test func aBatchNeverExceedsItsBound() {
+        var batcher = Batcher(entriesMax: Limits.blockEntriesMax)
+        #expect(batcher.arrived(20_000) == .cut(entries: Limits.blockEntriesMax))
+        #expect(batcher.waiting == 20_000 - Limits.blockEntriesMax)
+        #expect(batcher.built(block: true) == .cut(entries: Limits.blockEntriesMax))
+        #expect(batcher.committed() == .wait)
+        #expect(batcher.built(block: true) == .cut(entries: 20_000 - 2 * Limits.blockEntriesMax))
+    }
+
+    /// Random event sequences (only those the shell can produce): every entry that arrives is cut
+    /// exactly once, no batch exceeds the bound, at most one batch is prepared at a time.
+    @Test(arguments: SplitMix64.seeds([1, 42, 0xBEEF]))
+    func everyEntryIsCutOnceWithinBounds(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var batcher = Batcher(entriesMax: 50)
+        var arrived = 0, cut = 0
+        func take(_ action: Batcher.Action) {
+            if case .cut(let count) = action {
+                #expect((1...50).contains(count), "seed \(seed)")
+                cut += count
+            }
+        }
+        for _ in 0..<10_000 {
+            switch rng.next() % 3 {
+            case 0:
+                let count = 1 + Int(rng.next() % 80)
+                arrived += count
+                take(batcher.arrived(count))
+            case 1 where batcher.preparing && !batcher.committing: take(batcher.built(block: rng.next() % 4 != 0))
+            case 2 where batcher.committing: take(batcher.committed())
+            default: break
+            }
+            #expect(arrived == cut + batcher.waiting, "seed \(seed): entries are waiting or cut, once")
+        }
+        // Drain: the shell keeps building and committing until nothing waits.
+        while !batcher.isIdle {
+            if batcher.committing { take(batcher.committed()) } else if batcher.preparing { take(batcher.built(block: true)) }
+        }
+        #expect(cut == arrived, "seed \(seed)")
+    }
+}
+
+/// The one-writer lock belongs to the store: a second writer of the same registry is refused
+/// with `STORE_LOCKED` while the first lives, and admitted once it is gone; readers need no lock.
+struct WriterLockTests {
+    @Test func aSecondWriterIsRefusedUntilTheFirstCloses() throws {
+        let registry = try TempRegistry()
+        do {
+            let first = try SQLiteStore.openWriter(at: registry.url)
+            #expect(throws: StoreError.self) { _ = try SQLiteStore.openWriter(at: registry.url) }
+            do { _ = try SQLiteStore.openWriter(at: registry.url) } catch { #expect(error.code == .locked) }
+            let reader = try SQLiteStore.open(at: registry.url)
+            #expect(try reader.latestHeight() == first.latestHeight())
+        }
+        let again = try SQLiteStore.openWriter(at: registry.url)
+        #expect(try again.latestHeight() == 0)
+    }
+}
