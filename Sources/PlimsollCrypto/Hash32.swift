@@ -65,7 +65,15 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
     public var hex: String { Hex.encode(bytes) }
     public var description: String { hex }
 
-    public static func < (lhs: Hash32, rhs: Hash32) -> Bool {
+    /// Bit `index` (0 ... 255) of the 32 bytes read most significant first: the path of this hash
+    /// as a key in a binary trie (bit order agrees with `<`).
+    public func bit(_ index: Int) -> Bool {
+        precondition((0..<256).contains(index))
+        let word = index < 64 ? w0 : index < 128 ? w1 : index < 192 ? w2 : w3
+        return (word >> UInt64(63 - index & 63)) & 1 == 1
+    }
+
+        public static func < (lhs: Hash32, rhs: Hash32) -> Bool {
         (lhs.w0, lhs.w1, lhs.w2, lhs.w3) < (rhs.w0, rhs.w1, rhs.w2, rhs.w3)
     }
 

@@ -1,7 +1,9 @@
 public import PlimsollCrypto
 
-/// The state digest of a block header: `TaggedHash("plimsoll/state/v1", ...)` over every part of
-/// the state in a fixed order (sorted by id, key or asset), each part in its canonical encoding.
+/// The version 1 state digest of a block header: `TaggedHash("plimsoll/state/v1", ...)` over every
+/// part of the state in a fixed order (sorted by id, key or asset), each part in its canonical
+/// encoding. Headers of version 2 carry the state commitment instead (`StateCommitment`); the two
+/// share the per-record encodings below.
 ///
 /// Replaying the log from genesis must give the same digest as the live store (DESIGN.md).
 extension LedgerState {
@@ -12,75 +14,25 @@ extension LedgerState {
             hasher.update(w.bytes)
             w = ByteWriter(capacity: 4096)
         }
-        w.raw(genesis.canonicalBytes)
-        w.u64(counters.nextPartyID)
-        w.u64(counters.nextLinkID)
-        w.u64(counters.registrarSequence)
-        RegistrarAction.setRules(counters.rules).encodeBody(to: &w)
-        w.list(counters.lists) { $0.listAdoption($1) }
+        writeRegistryRecord(to: &w)
         w.u32(UInt32(parties.count))
         for id in parties.keys.sorted() {
-            let record = parties[id]!
-            w.party(id)
-            RegistrarAction.registerParty(
-                PartyRegistration(
-                    kind: record.party.kind, name: record.party.name, aliases: record.party.aliases,
-                    country: record.party.country, born: record.party.born, identifiers: record.party.identifiers,
-                    kycClaims: record.party.kycClaims
-                )
-            ).encodeBody(to: &w)
-            w.enumeration(record.screening)
-            w.text(record.screeningEvidence)
-            w.bool(record.frozen)
-            w.list(record.frozenAssets) { $0.asset($1) }
-            w.list(record.keys) { $0.key($1) }
+            writePartyRecord(id, to: &w)
             if w.bytes.count > 3000 { flush() }
         }
         w.u32(UInt32(keys.count))
         for key in keys.keys.sorted() {
-            let record = keys[key]!
-            w.key(key)
-            w.party(record.party)
-            w.u64(record.lastNonce)
-            w.bool(record.frozen)
-            w.list(record.frozenAssets) { $0.asset($1) }
-            w.list(record.frozenUnits) { w, item in
-                w.asset(item.asset)
-                w.u64(item.units)
-            }
+            writeKeyRecord(key, to: &w)
             if w.bytes.count > 3000 { flush() }
         }
         w.u32(UInt32(vessels.count))
         for asset in vessels.keys.sorted() {
-            let record = vessels[asset]!
-            let vessel = record.vessel
-            RegistrarAction.registerVessel(
-                VesselRegistration(
-                    asset: asset, name: vessel.name, flag: vessel.flag, type: vessel.type,
-                    grossTonnage: vessel.grossTonnage, roles: vessel.roles, units: vessel.totalUnits
-                )
-            ).encodeBody(to: &w)
-            w.enumeration(vessel.status)
-            w.u64(vessel.registeredAtMs)
-            for history in [vessel.nameHistory, vessel.flagHistory] {
-                w.list(history) { w, change in
-                    w.u64(change.atMs)
-                    w.text(change.from)
-                    w.text(change.to)
-                }
-            }
-            w.u64(record.unissued)
+            writeVesselRecord(asset, to: &w)
             if w.bytes.count > 3000 { flush() }
         }
         w.u32(UInt32(links.count))
         for id in links.keys.sorted() {
-            let link = links[id]!
-            w.u64(id.raw)
-            RegistrarAction.declareOwnership(
-                OwnershipDeclaration(owner: link.owner, owned: link.owned, shareBps: link.shareBps, kind: link.kind, evidence: link.evidence)
-            ).encodeBody(to: &w)
-            w.u64(link.effectiveFromMs)
-            w.optional(link.effectiveToMs) { $0.u64($1) }
+            writeLinkRecord(id, to: &w)
         }
         for asset in balances.keys.sorted() {
             let holders = balances[asset]!
@@ -94,5 +46,76 @@ extension LedgerState {
         }
         flush()
         return hasher.finalize()
+    }
+
+    /// Genesis, counters, rules and the list versions in force.
+    func writeRegistryRecord(to w: inout ByteWriter) {
+        w.raw(genesis.canonicalBytes)
+        w.u64(counters.nextPartyID)
+        w.u64(counters.nextLinkID)
+        w.u64(counters.registrarSequence)
+        RegistrarAction.setRules(counters.rules).encodeBody(to: &w)
+        w.list(counters.lists) { $0.listAdoption($1) }
+    }
+
+    func writePartyRecord(_ id: PartyID, to w: inout ByteWriter) {
+        let record = parties[id]!
+        w.party(id)
+        RegistrarAction.registerParty(
+            PartyRegistration(
+                kind: record.party.kind, name: record.party.name, aliases: record.party.aliases,
+                country: record.party.country, born: record.party.born, identifiers: record.party.identifiers,
+                kycClaims: record.party.kycClaims
+            )
+        ).encodeBody(to: &w)
+        w.enumeration(record.screening)
+        w.text(record.screeningEvidence)
+        w.bool(record.frozen)
+        w.list(record.frozenAssets) { $0.asset($1) }
+        w.list(record.keys) { $0.key($1) }
+    }
+
+    func writeKeyRecord(_ key: KeyRef, to w: inout ByteWriter) {
+        let record = keys[key]!
+        w.key(key)
+        w.party(record.party)
+        w.u64(record.lastNonce)
+        w.bool(record.frozen)
+        w.list(record.frozenAssets) { $0.asset($1) }
+        w.list(record.frozenUnits) { w, item in
+            w.asset(item.asset)
+            w.u64(item.units)
+        }
+    }
+
+    func writeVesselRecord(_ asset: AssetID, to w: inout ByteWriter) {
+        let record = vessels[asset]!
+        let vessel = record.vessel
+        RegistrarAction.registerVessel(
+            VesselRegistration(
+                asset: asset, name: vessel.name, flag: vessel.flag, type: vessel.type,
+                grossTonnage: vessel.grossTonnage, roles: vessel.roles, units: vessel.totalUnits
+            )
+        ).encodeBody(to: &w)
+        w.enumeration(vessel.status)
+        w.u64(vessel.registeredAtMs)
+        for history in [vessel.nameHistory, vessel.flagHistory] {
+            w.list(history) { w, change in
+                w.u64(change.atMs)
+                w.text(change.from)
+                w.text(change.to)
+            }
+        }
+        w.u64(record.unissued)
+    }
+
+    func writeLinkRecord(_ id: LinkID, to w: inout ByteWriter) {
+        let link = links[id]!
+        w.u64(id.raw)
+        RegistrarAction.declareOwnership(
+            OwnershipDeclaration(owner: link.owner, owned: link.owned, shareBps: link.shareBps, kind: link.kind, evidence: link.evidence)
+        ).encodeBody(to: &w)
+        w.u64(link.effectiveFromMs)
+        w.optional(link.effectiveToMs) { $0.u64($1) }
     }
 }

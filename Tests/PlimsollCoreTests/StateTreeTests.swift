@@ -1,0 +1,128 @@
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollTesting
+import Testing
+
+/// The version 2 state commitment: the incremental tree equals its definition computed from
+/// scratch, every record proves against the root, absent records prove absent, and any change to
+/// a proof or a value fails.
+struct StateTreeTests {
+    /// DESIGN of the tree, written out directly: the hash of a set of (key, value hash) pairs.
+    static func reference(_ set: [(Hash32, Hash32)], depth: Int = 0) -> Hash32 {
+        if set.isEmpty { return .zero }
+        if set.count == 1 { return Hashing.tagged(Tags.stateLeaf, set[0].0.bytes + set[0].1.bytes) }
+        let left = set.filter { !$0.0.bit(depth) }, right = set.filter { $0.0.bit(depth) }
+        return Hashing.tagged(Tags.stateNode, reference(left, depth: depth + 1).bytes + reference(right, depth: depth + 1).bytes)
+    }
+
+    static func randomHash(_ rng: inout SplitMix64) -> Hash32 { try! Hash32(bytes: rng.bytes(32)) }
+
+    @Test(arguments: SplitMix64.seeds([1, 2, 0xFEED]))
+    func incrementalUpdatesEqualTheDefinition(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var tree = StateTree()
+        var model: [Hash32: Hash32] = [:]
+        #expect(tree.root == .zero)
+        for round in 0..<40 {
+            var changes: [(key: Hash32, valueHash: Hash32?)] = []
+            var touched = Set<Hash32>()
+            for _ in 0..<(1 + Int(rng.next() % 40)) {
+                // Update or delete an existing key, or add a new one (sometimes sharing a long prefix).
+                let existing = model.keys.sorted()
+                let key: Hash32
+                if !existing.isEmpty && rng.next() % 2 == 0 {
+                    key = existing[Int(rng.next() % UInt64(existing.count))]
+                } else if let near = existing.first, rng.next() % 5 == 0 {
+                    var bytes = near.bytes
+                    bytes[31] ^= UInt8(1 + rng.next() % 255)
+                    key = try! Hash32(bytes: bytes)
+                } else {
+                    key = Self.randomHash(&rng)
+                }
+                guard touched.insert(key).inserted else { continue }
+                let value: Hash32? = rng.next() % 4 == 0 ? nil : Self.randomHash(&rng)
+                changes.append((key, value))
+                model[key] = value
+            }
+            let before = tree
+            tree = tree.updating(changes)
+            #expect(tree.root == Self.reference(model.map { ($0.key, $0.value) }), "seed \(seed), round \(round)")
+            #expect(before.root != tree.root || changes.allSatisfy { $0.valueHash == nil }, "seed \(seed): the old tree is untouched and differs")
+        }
+        #expect(model.count > 100, "seed \(seed): a tree of some size (\(model.count))")
+        // Every member proves its value; tampering fails.
+        for (key, valueHash) in model.prefix(60) {
+            let proof = tree.proof(for: key)
+            #expect(proof.terminal == .found)
+            #expect(StateTree.leafHash(key: key, valueHash: valueHash) == Self.leafFromProof(proof, tree: tree, key: key, valueHash: valueHash))
+            if var siblings = Optional(proof.siblings), !siblings.isEmpty {
+                siblings[0] = Self.randomHash(&rng)
+                let bad = StateProof(key: key, siblings: siblings, terminal: .found)
+                #expect(Self.rootFromLeaf(bad, StateTree.leafHash(key: key, valueHash: valueHash)) != tree.root)
+            }
+        }
+        // Absent keys prove absent, and cannot be proved present.
+        for _ in 0..<60 {
+            let key = Self.randomHash(&rng)
+            guard model[key] == nil else { continue }
+            let proof = tree.proof(for: key)
+            #expect(proof.terminal != .found)
+            #expect(proof.root(value: nil) == tree.root, "seed \(seed): absence proves")
+            #expect(proof.root(value: [1, 2, 3]) != tree.root)
+        }
+    }
+
+    static func rootFromLeaf(_ proof: StateProof, _ leaf: Hash32) -> Hash32 {
+        var current = leaf
+        for depth in stride(from: proof.siblings.count - 1, through: 0, by: -1) {
+            let sibling = proof.siblings[depth]
+            current = Hashing.tagged(Tags.stateNode, proof.key.bit(depth) ? sibling.bytes + current.bytes : current.bytes + sibling.bytes)
+        }
+        return current
+    }
+
+    /// The leaf hash under which the proof reaches the root (checked by folding).
+    static func leafFromProof(_ proof: StateProof, tree: StateTree, key: Hash32, valueHash: Hash32) -> Hash32? {
+        let leaf = StateTree.leafHash(key: key, valueHash: valueHash)
+        return rootFromLeaf(proof, leaf) == tree.root ? leaf : nil
+    }
+
+    /// A ledger under a random workload: the commitment kept up to date block by block from the
+    /// dirty records equals the one built from the whole state, and every holding proves.
+    @Test(arguments: SplitMix64.seeds([3, 0xABCD]))
+    func theCommitmentFollowsTheLedgerRecordByRecord(seed: UInt64) throws {
+        var fixture = LedgerFixture(seed: seed)
+        var commitment = StateCommitment(state: fixture.state)
+        let owner = fixture.party("Owner AS", kind: .organization)
+        var holders = (0..<6).map { fixture.holder("Holder \($0)") }
+        fixture.vessel(IMOs.a, units: 600, owner: owner, issue: holders.map { ($0.key, 100) })
+        commitment = commitment.updated(with: fixture.ledger.dirty, state: fixture.state)
+        fixture.ledger.clearDirty()
+        #expect(commitment == StateCommitment(state: fixture.state))
+        var rng = SplitMix64(seed: seed)
+        var nonces = [UInt64](repeating: 0, count: holders.count)
+        for block in 0..<30 {
+            for _ in 0..<(1 + Int(rng.next() % 8)) {
+                let from = Int(rng.next() % 6), to = (Int(rng.next() % 5) + 1 + from) % 6
+                let held = fixture.state.balance(IMOs.a, holders[from].key.publicKey)
+                nonces[from] += 1
+                _ = try? fixture.apply(fixture.transfer(holders[from].key, to: holders[to].key.publicKey, IMOs.a, amount: 1 + rng.next() % max(1, held), nonce: nonces[from]))
+            }
+            if block % 7 == 3 { holders.append(fixture.holder("Late \(block)")) }
+            commitment = commitment.updated(with: fixture.ledger.dirty, state: fixture.state)
+            fixture.ledger.clearDirty()
+            #expect(commitment.root == StateCommitment(state: fixture.state).root, "seed \(seed), block \(block)")
+        }
+        for holder in holders {
+            let (value, proof) = commitment.proof(.holding(IMOs.a, holder.key.publicKey), in: fixture.state)
+            #expect(proof.root(value: value) == commitment.root, "seed \(seed): a holding proves, held or not")
+            let units = fixture.state.balance(IMOs.a, holder.key.publicKey)
+            #expect((value == nil) == (units == 0))
+            if let value {
+                var forged = value
+                forged[forged.count - 1] ^= 1
+                #expect(proof.root(value: forged) != commitment.root, "another unit count does not prove")
+            }
+        }
+    }
+}
