@@ -109,7 +109,7 @@ enum OpenAPIDocument {
         let block = object(
             ["height", "hash", "header", "signature", "version", "chain_id", "prev_hash", "timestamp_ms", "entry_count", "entries_root", "log_size", "log_root", "state_digest", "lists_digest"],
             [("height", count), ("hash", hex64), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
-             ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##), ("version", ##"{"const":1}"##), ("chain_id", hex64),
+             ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##), ("version", ##"{"enum":[1,2]}"##), ("chain_id", hex64),
              ("prev_hash", hex64), ("timestamp_ms", count), ("entry_count", count), ("entries_root", hex64), ("log_size", id),
              ("log_root", hex64), ("state_digest", hex64), ("lists_digest", hex64)]
         )

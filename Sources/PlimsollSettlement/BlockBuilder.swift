@@ -51,6 +51,8 @@ public enum BlockBuilder {
         /// Rejections of entries nobody can be held to (a bad signature, an unbound sender):
         /// counted, never stored, so anonymous input cannot grow the database.
         public let unattributed: Int
+        /// The state commitment after the block (the same as before when there is none).
+        public let commitment: StateCommitment
     }
 
     /// Whether a rejected candidate names someone: a transfer whose signature verifies from a key
@@ -65,8 +67,11 @@ public enum BlockBuilder {
 
     /// Applies `candidates` to `ledger` and returns the block to commit with each candidate's
     /// outcome in input order.
+    /// - Precondition: `ledger.dirty` is clear (it then names exactly what this batch changes),
+    ///   and `commitment` is the commitment of `ledger.state`.
     public static func build(
-        ledger: inout Ledger, tip: StoreTip, candidates: [Candidate], timestampMs: TimestampMs, registrarKey: SigningKey
+        ledger: inout Ledger, commitment: StateCommitment, tip: StoreTip, candidates: [Candidate], timestampMs: TimestampMs,
+        registrarKey: SigningKey
     ) -> Built {
         precondition(candidates.count <= Limits.blockEntriesMax)
         let previous = tip.header.header
@@ -103,12 +108,15 @@ public enum BlockBuilder {
             }
         }
         guard !accepted.isEmpty else {
-            return Built(block: nil, outcomes: outcomes.map { $0! }, audit: rejected, unattributed: unattributed)
+            return Built(block: nil, outcomes: outcomes.map { $0! }, audit: rejected, unattributed: unattributed, commitment: commitment)
         }
+        // Only the records this batch changed are rehashed: the cost of a block follows its
+        // entries, not the size of the registry.
+        let after = commitment.updated(with: ledger.dirty, state: ledger.state)
         let header = BlockHeader(
             chainID: ledger.state.chainID, height: height, prevHash: previous.hash, timestampMs: blockTime,
             entryCount: UInt32(accepted.count), entriesRoot: blockTree.root, logSize: frontier.size, logRoot: frontier.root,
-            stateDigest: ledger.state.digest, listsDigest: ledger.state.listsDigest
+            stateDigest: after.root, listsDigest: ledger.state.listsDigest
         )
         let block = CommittedBlock(
             header: SignedBlockHeader(signing: header, with: registrarKey), entries: accepted, frontier: frontier,
@@ -118,7 +126,7 @@ public enum BlockBuilder {
             guard case .settled(let receipt) = outcome! else { return outcome! }
             return .settled(Receipt(id: receipt.id, height: height, leafIndex: receipt.leafIndex, logSize: frontier.size))
         }
-        return Built(block: block, outcomes: final, audit: rejected, unattributed: unattributed)
+        return Built(block: block, outcomes: final, audit: rejected, unattributed: unattributed, commitment: after)
     }
 
     /// Block 0: the genesis entry alone, over the empty state.
@@ -130,7 +138,7 @@ public enum BlockBuilder {
         frontier.append(leafHash: Merkle.leafHash(entry.bytes))
         let header = BlockHeader(
             chainID: genesis.chainID, height: 0, prevHash: .zero, timestampMs: genesis.createdAtMs, entryCount: 1,
-            entriesRoot: frontier.root, logSize: 1, logRoot: frontier.root, stateDigest: state.digest, listsDigest: .zero
+            entriesRoot: frontier.root, logSize: 1, logRoot: frontier.root, stateDigest: StateCommitment(state: state).root, listsDigest: .zero
         )
         let block = CommittedBlock(
             header: SignedBlockHeader(signing: header, with: registrarKey), entries: [entry], frontier: frontier, rejected: []

@@ -22,6 +22,8 @@ public struct LogReplayer {
     public private(set) var ledger: Ledger
     public private(set) var frontier = MerkleFrontier()
     public private(set) var lastHeader: BlockHeader
+    /// The state commitment, kept from the first version 2 header on (a version 1 log needs none).
+    public private(set) var commitment: StateCommitment?
 
     /// Starts from block 0, which must hold exactly the genesis entry.
     public init(genesisBlock: SignedBlockHeader, genesisEntry: Entry) throws(ReplayError) {
@@ -33,6 +35,7 @@ public struct LogReplayer {
         lastHeader = header
         frontier.append(leafHash: Merkle.leafHash(genesisEntry.bytes))
         try Self.checkSignature(genesisBlock, genesis)
+        if header.version >= 2 { commitment = StateCommitment(state: ledger.state) }
         guard header.height == 0, header.prevHash == .zero, header.chainID == genesis.chainID else {
             throw ReplayError(height: header.height, leafIndex: nil, message: "block 0 must have height 0, zero prev_hash and the genesis chain_id")
         }
@@ -72,8 +75,13 @@ public struct LogReplayer {
             frontier.append(leafHash: leaf)
             blockTree.append(leafHash: leaf)
         }
-        try checkTotals(header, entriesRoot: blockTree.root)
         let changed = ledger.dirty
+        if let current = commitment {
+            commitment = current.updated(with: changed, state: ledger.state)
+        } else if header.version >= 2 {
+            commitment = StateCommitment(state: ledger.state)
+        }
+        try checkTotals(header, entriesRoot: blockTree.root)
         ledger.clearDirty()
         lastHeader = header
         return changed
@@ -84,7 +92,8 @@ public struct LogReplayer {
         guard header.entriesRoot == entriesRoot else { throw fail("entries_root does not match the block's entries") }
         guard header.logSize == frontier.size else { throw fail("log_size \(header.logSize) but \(frontier.size) entries replayed") }
         guard header.logRoot == frontier.root else { throw fail("log_root does not match the log") }
-        guard header.stateDigest == ledger.state.digest else { throw fail("state_digest does not match the replayed state") }
+        let digest = header.version >= 2 ? commitment?.root : ledger.state.digest
+        guard header.stateDigest == digest else { throw fail("state_digest does not match the replayed state") }
         guard header.listsDigest == ledger.state.listsDigest else { throw fail("lists_digest does not match the list versions in force") }
     }
 

@@ -60,6 +60,8 @@ public actor Settlement {
     private let clock: @Sendable () -> TimestampMs
     private let logger: Logger
     private var ledger: Ledger
+    /// The state commitment of `ledger.state` (version 2 headers carry its root).
+    private var commitment: StateCommitment
     private var tip: StoreTip
     private var queue: [Pending] = []
     private var batcher: Batcher
@@ -95,6 +97,7 @@ public actor Settlement {
         self.clock = clock
         self.logger = logger
         self.ledger = Ledger(state: state)
+        self.commitment = StateCommitment(state: state)
         self.tip = tip
         self.lastRegistrarSequence = state.counters.registrarSequence
     }
@@ -225,7 +228,7 @@ public actor Settlement {
         var next = ledger
         next.clearDirty()
         let result = BlockBuilder.build(
-            ledger: &next, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
+            ledger: &next, commitment: commitment, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
         )
         let built = ContinuousClock.now
         perform(batcher.built(block: result.block != nil))
@@ -235,6 +238,7 @@ public actor Settlement {
             do {
                 try await store.commit(block, state: next.state, dirty: next.dirty)
                 ledger = next
+                commitment = result.commitment
                 tip = StoreTip(header: block.header, frontier: block.frontier)
                 stats.blocks += 1
                 if commitFailure != nil { logger.notice("commits succeed again at height \(block.header.header.height)") }

@@ -257,8 +257,10 @@ def verify_block(block: dict, registrar_key: bytes, chain_id: bytes) -> dict:
     for name, value in fields.items():
         if block[name] != value:
             raise VerificationError(f"served {name} {block[name]!r} is not the signed header's {value!r}")
-    if fields["version"] != 1 or fields["chain_id"] != chain_id.hex():
-        raise VerificationError("the header is not a version-1 header of this registry")
+    # Version 1 carries a whole-state digest, version 2 the root of the state commitment
+    # (Docs/log-format.md); both are signed the same way.
+    if fields["version"] not in (1, 2) or fields["chain_id"] != chain_id.hex():
+        raise VerificationError("the header is not a version 1 or 2 header of this registry")
     block_hash = tagged_hash(TAG_BLOCK, header)
     if block["hash"] != block_hash.hex():
         raise VerificationError("the served hash is not TaggedHash(plimsoll/block/v1, header)")

@@ -3,10 +3,17 @@ public import PlimsollCrypto
 /// A block header in DESIGN.md's canonical bytes (integers big-endian, 222 bytes):
 /// `version u16 || chain_id 32 || height u64 || prev_hash 32 || timestamp_ms u64 || entry_count u32 ||
 /// entries_root 32 || log_size u64 || log_root 32 || state_digest 32 || lists_digest 32`.
+///
+/// Version 1's `state_digest` is `LedgerState.digest`, a hash over the whole state; version 2's is
+/// the root of `StateCommitment`, updated per changed record and proving one record. Blocks are
+/// written as version 2; version 1 blocks of an older log still verify (Docs/log-format.md).
 public struct BlockHeader: Hashable, Sendable {
-    public static let version: UInt16 = 1
+    /// The version new blocks are written with.
+    public static let currentVersion: UInt16 = 2
+    public static let versions: ClosedRange<UInt16> = 1...2
     public static let byteCount = 2 + 32 + 8 + 32 + 8 + 4 + 32 + 8 + 32 + 32 + 32
 
+    public let version: UInt16
     public let chainID: Hash32
     public let height: Height
     public let prevHash: Hash32
@@ -19,9 +26,11 @@ public struct BlockHeader: Hashable, Sendable {
     public let listsDigest: Hash32
 
     public init(
-        chainID: Hash32, height: Height, prevHash: Hash32, timestampMs: TimestampMs, entryCount: UInt32,
-        entriesRoot: Hash32, logSize: UInt64, logRoot: Hash32, stateDigest: Hash32, listsDigest: Hash32
+        version: UInt16 = BlockHeader.currentVersion, chainID: Hash32, height: Height, prevHash: Hash32, timestampMs: TimestampMs,
+        entryCount: UInt32, entriesRoot: Hash32, logSize: UInt64, logRoot: Hash32, stateDigest: Hash32, listsDigest: Hash32
     ) {
+        precondition(Self.versions.contains(version))
+        self.version = version
         self.chainID = chainID
         self.height = height
         self.prevHash = prevHash
@@ -36,7 +45,7 @@ public struct BlockHeader: Hashable, Sendable {
 
     public var canonicalBytes: [UInt8] {
         var w = ByteWriter(capacity: Self.byteCount)
-        w.u16(Self.version)
+        w.u16(version)
         w.hash(chainID)
         w.u64(height)
         w.hash(prevHash)
@@ -59,9 +68,9 @@ public struct BlockHeader: Hashable, Sendable {
         }
         var r = ByteReader(bytes)
         let version = try r.u16()
-        guard version == Self.version else { throw CoreError(.malformed, "unknown block header version \(version)") }
+        guard Self.versions.contains(version) else { throw CoreError(.malformed, "unknown block header version \(version)") }
         self.init(
-            chainID: try r.hash(), height: try r.u64(), prevHash: try r.hash(), timestampMs: try r.u64(),
+            version: version, chainID: try r.hash(), height: try r.u64(), prevHash: try r.hash(), timestampMs: try r.u64(),
             entryCount: try r.u32(), entriesRoot: try r.hash(), logSize: try r.u64(), logRoot: try r.hash(),
             stateDigest: try r.hash(), listsDigest: try r.hash()
         )

@@ -19,7 +19,7 @@ public struct BlockJSON: Encodable, Sendable {
         hash = h.hash.hex
         header = Hex.encode(h.canonicalBytes)
         signature = signed.signature.hex
-        version = BlockHeader.version
+        version = h.version
         chain_id = h.chainID.hex
         prev_hash = h.prevHash.hex
         timestamp_ms = h.timestampMs
