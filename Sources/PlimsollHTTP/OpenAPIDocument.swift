@@ -14,6 +14,7 @@ enum OpenAPIDocument {
         ("get", "/v1/transfers/{id}", "Receipt and inclusion proof of a settled transfer, or pending", "public", "TransferStatus"),
         ("get", "/v1/keys/{key}", "Last settled nonce (and party, for regulators)", "public", "Key"),
         ("get", "/v1/keys/{key}/balances", "Balances of a key: the holder (signed read) or a regulator", "holder", "Balances"),
+        ("get", "/v1/keys/{key}/holdings/{imo}/proof", "Proof of a key's holding of a vessel against the latest signed header", "holder", "HoldingProof"),
         ("get", "/v1/blocks/latest", "The latest signed block header", "public", "Block"),
         ("get", "/v1/blocks/{height}", "A signed block header", "public", "Block"),
         ("get", "/v1/proofs/consistency", "Consistency proof between two block heights", "public", "Consistency"),
@@ -144,6 +145,14 @@ enum OpenAPIDocument {
                 [("key", hex64), ("height", count), ("balances", ##"{"type":"array","items":\##(object(["asset", "units"], [("asset", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("units", id)]))}"##)]
             )),
             ("Block", block),
+            ("HoldingProof", object(
+                ["type", "chain_id", "registrar_key", "vessel", "key", "units", "record_key", "siblings", "terminal", "head"],
+                [("type", ##"{"const":"holding"}"##), ("chain_id", hex64), ("registrar_key", hex64), ("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##),
+                 ("key", hex64), ("units", count), ("record", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("record_key", hex64),
+                 ("siblings", ##"{"type":"array","maxItems":256,"items":\##(hex64)}"##), ("terminal", ##"{"enum":["found","empty","other"]}"##),
+                 ("other_key", hex64), ("other_value_hash", hex64),
+                 ("head", object(["height", "header", "signature"], [("height", count), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##), ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##)]))]
+            )),
             ("Consistency", object(["from", "to", "proof"], [("from", block), ("to", block), ("proof", ##"{"type":"array","items":\##(hex64)}"##)])),
             ("Vessel", object(["height", "vessel", "unissued_units"], [("height", count), ("vessel", ##"{"type":"object"}"##), ("unissued_units", count)])),
             ("CapTable", object(

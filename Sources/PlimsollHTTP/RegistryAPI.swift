@@ -40,6 +40,7 @@ public struct RegistryAPI: Sendable {
         addPublicRoutes(to: router)
         addTransferRoutes(to: router)
         addKeyRoutes(to: router)
+        addHoldingProofRoute(to: router)
         addRegulatorRoutes(to: router)
         addScreenRoute(to: router)
         return router

@@ -109,7 +109,15 @@ public actor Settlement {
     public var latestHeader: SignedBlockHeader { tip.header }
     public var pendingCount: Int { queue.count }
 
-    /// Whether the last commit succeeded (the readiness a load balancer asks for).
+    /// The proof of a key's holding of a vessel against the latest signed header, taken from
+    /// one consistent state (nil while the tip is a version 1 header: it commits to no provable
+    /// state; the next block is version 2).
+    public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
+        guard tip.header.header.version >= 2 else { return nil }
+        return HoldingProof(state: ledger.state, commitment: commitment, header: tip.header, asset: asset, key: key)
+    }
+
+        /// Whether the last commit succeeded (the readiness a load balancer asks for).
     public var isReady: Bool { commitFailure == nil }
 
     /// Queues an entry and waits until it is settled or rejected.

@@ -196,6 +196,19 @@ public struct SettlementSimulation {
         } catch {
             problems.append("the log does not replay: \(error)")
         }
+        // The signed tip commits to the live state, and every holding proves against it.
+        let tip = await settlement.latestHeader
+        if tip.header.stateDigest != StateCommitment(state: live).root { problems.append("the tip's state_digest is not the live state's commitment") }
+        for holder in holders.prefix(6) {
+            guard let proof = await settlement.holdingProof(asset: Self.asset, key: holder.publicKey) else {
+                problems.append("no holding proof at a version 2 tip")
+                continue
+            }
+            do { try proof.verify(registrarKey: registrar.publicKey, chainID: live.chainID) } catch {
+                problems.append("a holding proof fails: \(error.message)")
+            }
+            if proof.units != live.balance(Self.asset, holder.publicKey) { problems.append("a holding proof names other units") }
+        }
         // Every holder is bound, so a bad signature or an unknown key is a stranger's: never stored.
         if store.rejections.contains(where: { [.badSignature, .unknownKey].contains($0.rejection.code) }) {
             problems.append("an unattributable rejection was stored")

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollHTTP
 import PlimsollStore
 
 /// A signed header as proofs carry it: enough to check the registrar's signature offline.
@@ -42,7 +43,8 @@ struct ProofJSON: Codable {
 
 struct ProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "proof", abstract: "Print RFC 6962 proofs against signed headers.", subcommands: [Inclusion.self, Consistency.self]
+        commandName: "proof", abstract: "Print proofs against signed headers: RFC 6962 inclusion and consistency, and holdings.",
+        subcommands: [Inclusion.self, Consistency.self, Holding.self]
     )
 
     struct Inclusion: AsyncParsableCommand {
@@ -94,6 +96,29 @@ struct ProofCommand: AsyncParsableCommand {
     }
 }
 
+extension ProofCommand {
+    struct Holding: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Prove how many units of a vessel a key holds, against the latest signed header (its state commitment)."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Key, 64 hex.") var key: KeyArgument
+        @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
+
+        func run() async throws {
+            let store = try ReadOnly.store(options)
+            let (state, tip) = try store.loadLedger()
+            guard tip.header.header.version >= 2 else {
+                throw CLIError("the latest block is a version 1 header, which commits to no provable state; the next block will")
+            }
+            guard state.vessels[vessel.asset] != nil else { throw CLIError("no vessel \(vessel.asset)") }
+            let proof = HoldingProof(state: state, commitment: StateCommitment(state: state), header: tip.header, asset: vessel.asset, key: key.key)
+            Output.emit(true, HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey), text: "")
+        }
+    }
+}
+
 struct VerifyProof: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-proof", abstract: "Check a proof printed by plimsoll proof, offline."
@@ -106,6 +131,10 @@ struct VerifyProof: AsyncParsableCommand {
     func run() async throws {
         let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
         guard let data else { throw CLIError("cannot read \(file)") }
+        if let holding = try? JSONDecoder().decode(HoldingProofJSON.self, from: data), holding.type == "holding" {
+            try verifyHolding(holding)
+            return
+        }
         let document: ProofJSON
         do { document = try JSONDecoder().decode(ProofJSON.self, from: data) } catch { throw CLIError("not a proof document: \(error)") }
         let embedded = try XOnlyPublicKey(hex: document.registrar_key)
@@ -145,5 +174,22 @@ struct VerifyProof: AsyncParsableCommand {
         default:
             throw CLIError("unknown proof type \(document.type)")
         }
+    }
+
+    private func verifyHolding(_ document: HoldingProofJSON) throws {
+        let embedded = try XOnlyPublicKey(hex: document.registrar_key)
+        if let pinned = registrarKey?.key, pinned != embedded {
+            throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
+        }
+        let proof: HoldingProof
+        do { proof = try document.parsed() } catch { throw CLIError("not a holding proof: \(error)") }
+        if let record = document.record, HoldingProof.recordBytes(asset: proof.asset, key: proof.key, units: proof.units).map(Hex.encode) != record {
+            throw CLIError("the record is not \(proof.units) units of \(proof.asset) held by \(proof.key.hex)")
+        }
+        let chainID = try Hash32(hex: document.chain_id)
+        do { try proof.verify(registrarKey: embedded, chainID: chainID) } catch {
+            throw CLIError("holding proof fails: \(error.message)")
+        }
+        print("ok: key \(proof.key.hex) holds \(proof.units) units of \(proof.asset) in the state signed at height \(proof.header.header.height)")
     }
 }

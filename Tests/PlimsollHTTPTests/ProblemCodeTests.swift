@@ -9,7 +9,7 @@ struct ProblemCodeTests {
         (.malformed, "MALFORMED"), (.badIMO, "BAD_IMO"), (.unauthorized, "UNAUTHORIZED"), (.forbidden, "FORBIDDEN"),
         (.notFound, "NOT_FOUND"), (.methodNotAllowed, "METHOD_NOT_ALLOWED"), (.noLists, "NO_LISTS"),
         (.bodyTooLarge, "BODY_TOO_LARGE"), (.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"), (.internal, "INTERNAL"),
-        (.intakeFull, "INTAKE_FULL"), (.notSettled, "NOT_SETTLED"), (.notReady, "NOT_READY"), (.httpError, "HTTP_ERROR"),
+        (.intakeFull, "INTAKE_FULL"), (.notSettled, "NOT_SETTLED"), (.notReady, "NOT_READY"), (.httpError, "HTTP_ERROR"), (.noStateCommitment, "NO_STATE_COMMITMENT"),
     ]
 
     @Test func rawValuesArePinnedAndEveryCodeIsDocumented() throws {

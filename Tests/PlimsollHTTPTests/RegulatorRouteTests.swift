@@ -81,7 +81,7 @@ struct OpenAPIDocumentTests {
                 checked += 1
             }
         }
-        #expect(checked == 21, "every JSON operation was checked")
+        #expect(checked == 22, "every JSON operation was checked")
         let registry = try #require(schemas["Registry"] as? [String: Any])
         #expect(Set(registry["required"] as? [String] ?? []) == ["chain_id", "name", "registrar_key", "height", "max_validity_s"])
     }

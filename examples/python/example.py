@@ -101,6 +101,18 @@ def run(args: argparse.Namespace) -> None:
     })
     expect(status == 401, f"a read with a bad signature gets {status}")
 
+    print("== the receiver proves its holding against the signed head, without trusting the server")
+    target = f"/v1/keys/{pc.x_only(receiver).hex()}/holdings/{args.asset}/proof"
+    document = client.signed_read(receiver, chain_id, target)
+    proven = pc.check_holding_proof(document, registrar_key, chain_id)
+    expect(proven == args.expect_receiver_units, f"the state signed at height {document['head']['height']} holds {proven} units")
+    forged = dict(document, units=proven + 1)
+    try:
+        pc.check_holding_proof(forged, registrar_key, chain_id)
+        expect(False, "a proof edited to claim one more unit must fail")
+    except pc.VerificationError:
+        expect(True, "a proof edited to claim one more unit fails")
+
     print("== the later signed head extends the earlier one")
     latest = pc.verify_block(client.get("/v1/blocks/latest"), registrar_key, chain_id)
     proof = client.get(f"/v1/proofs/consistency?from={first_head['height']}&to={latest['height']}")

@@ -269,6 +269,73 @@ def verify_block(block: dict, registrar_key: bytes, chain_id: bytes) -> dict:
     return fields
 
 
+# --- The state commitment (version 2 headers) -------------------------------------------------
+
+TAG_STATE_KEY = b"plimsoll/state-key/v2"
+TAG_STATE_LEAF = b"plimsoll/state-leaf/v2"
+TAG_STATE_NODE = b"plimsoll/state-node/v2"
+
+
+def holding_record(asset: str, key: bytes, units: int) -> bytes | None:
+    """A holding record: u16 length || asset ASCII || 32-byte key || u64 units; none for 0."""
+    if units == 0:
+        return None
+    return struct.pack(">H", len(asset)) + asset.encode("ascii") + key + struct.pack(">Q", units)
+
+
+def holding_tree_key(asset: str, key: bytes) -> bytes:
+    """TaggedHash("plimsoll/state-key/v2", 0x06 || u16 length || asset || key)."""
+    return tagged_hash(TAG_STATE_KEY, b"\x06" + struct.pack(">H", len(asset)) + asset.encode("ascii") + key)
+
+
+def _bit(key: bytes, depth: int) -> int:
+    return (key[depth >> 3] >> (7 - (depth & 7))) & 1
+
+
+def state_root_from_proof(record_key: bytes, value: bytes | None, siblings: list[bytes], terminal: str,
+                          other_key: bytes | None = None, other_value_hash: bytes | None = None) -> bytes:
+    """Folds a state-tree path (siblings from the root down) into the root it gives."""
+    if terminal == "found" and value is not None:
+        current = tagged_hash(TAG_STATE_LEAF, record_key + sha256(value))
+    elif terminal == "empty" and value is None:
+        current = bytes(32)
+    elif terminal == "other" and value is None and other_key is not None and other_value_hash is not None:
+        if other_key == record_key or any(_bit(other_key, d) != _bit(record_key, d) for d in range(len(siblings))):
+            raise VerificationError("the other leaf does not sit on this record's path")
+        current = tagged_hash(TAG_STATE_LEAF, other_key + other_value_hash)
+    else:
+        raise VerificationError(f"terminal {terminal!r} does not fit the claimed value")
+    for depth in range(len(siblings) - 1, -1, -1):
+        sibling = siblings[depth]
+        current = tagged_hash(TAG_STATE_NODE, sibling + current if _bit(record_key, depth) else current + sibling)
+    return current
+
+
+def check_holding_proof(document: dict, registrar_key: bytes, chain_id: bytes) -> int:
+    """Checks a holding proof (GET /v1/keys/{key}/holdings/{imo}/proof) without trusting the
+    server: the registrar's signature on the header, the record's place in the state tree, and
+    that the path reaches the header's state_digest. Returns the proven units."""
+    header = bytes.fromhex(document["head"]["header"])
+    fields = parse_header(header)
+    block_hash = tagged_hash(TAG_BLOCK, header)
+    if fields["chain_id"] != chain_id.hex() or fields["version"] != 2:
+        raise VerificationError("not a version 2 header of this registry")
+    if not verify_schnorr(registrar_key, bytes.fromhex(document["head"]["signature"]), block_hash):
+        raise VerificationError("the header is not signed by the registrar")
+    asset, key, units = document["vessel"], bytes.fromhex(document["key"]), document["units"]
+    record_key = holding_tree_key(asset, key)
+    if record_key.hex() != document["record_key"]:
+        raise VerificationError("the proof is for another record")
+    root = state_root_from_proof(
+        record_key, holding_record(asset, key, units), [bytes.fromhex(s) for s in document["siblings"]], document["terminal"],
+        bytes.fromhex(document["other_key"]) if document.get("other_key") else None,
+        bytes.fromhex(document["other_value_hash"]) if document.get("other_value_hash") else None,
+    )
+    if root.hex() != fields["state_digest"]:
+        raise VerificationError(f"the proof does not reach the signed state_digest with {units} units")
+    return units
+
+
 # --- HTTP ------------------------------------------------------------------------------------
 
 

@@ -4,6 +4,7 @@ import HTTPTypes
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollStore
+import PlimsollSettlement
 
 extension RegistryAPI {
     func addKeyRoutes(to router: Router<BasicRequestContext>) {
@@ -32,6 +33,23 @@ extension RegistryAPI {
             }
             let height = try store.latestHeight()
             return try JSONResponse.make(View(key: key.hex, height: height, balances: try store.balances(of: key).map { Line(asset: $0.asset.text, units: $0.units) }))
+        }
+    }
+
+    func addHoldingProofRoute(to router: Router<BasicRequestContext>) {
+        router.get("/v1/keys/{key}/holdings/{imo}/proof") { request, context in
+            let key = try Self.keyParameter(context)
+            let asset = try Self.assetParameter(context)
+            switch try caller(request) {
+            case .anonymous: throw Problem.unauthorized
+            case .holder(let holder) where holder != key: throw Problem.forbidden
+            default: break
+            }
+            guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
+            guard let proof = await settlement.holdingProof(asset: asset, key: key) else {
+                throw Problem(.conflict, .noStateCommitment, "the latest block is a version 1 header, which commits to no provable state; the next block will")
+            }
+            return try JSONResponse.make(HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey))
         }
     }
 
