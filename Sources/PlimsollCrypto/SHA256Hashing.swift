@@ -9,6 +9,15 @@ public enum Hashing {
         return Hash32(digest: hasher.finalize())
     }
 
+    /// The tagged hash of two hashes, `TaggedHash(tag, a || b)`, without a heap array: what every
+    /// inner node of a Merkle structure costs.
+    public static func tagged(_ tag: TaggedHashTag, _ a: Hash32, _ b: Hash32) -> Hash32 {
+        var hasher = tag.prefixedHasher
+        a.withBytes { hasher.update(bufferPointer: $0) }
+        b.withBytes { hasher.update(bufferPointer: $0) }
+        return Hash32(digest: hasher.finalize())
+    }
+
     /// BIP-340 tagged hash: `SHA256(SHA256(tag) || SHA256(tag) || data)`.
     public static func tagged(_ tag: TaggedHashTag, _ data: some Sequence<UInt8>) -> Hash32 {
         var hasher = tag.prefixedHasher

@@ -16,6 +16,9 @@ public struct Transfer: Hashable, Sendable {
     public let amount: UInt64
     public let nonce: UInt64
     public let expiresAt: UInt64
+    /// The message the sender signs, `TaggedHash("plimsoll/transfer/v1", payload)`: computed once,
+    /// when the transfer is made, and carried through verification, apply, commit and receipt.
+    public let message: Hash32
 
     public init(
         chainID: Hash32, asset: AssetID, from: XOnlyPublicKey, to: XOnlyPublicKey,
@@ -28,10 +31,20 @@ public struct Transfer: Hashable, Sendable {
         self.amount = amount
         self.nonce = nonce
         self.expiresAt = expiresAt
+        message = Hashing.tagged(
+            Tags.transfer,
+            Self.payload(chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt)
+        )
     }
 
     /// The payload bytes, 131 long for an "IMO" + 7-digit asset.
     public var payload: [UInt8] {
+        Self.payload(chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt)
+    }
+
+    static func payload(
+        chainID: Hash32, asset: AssetID, from: XOnlyPublicKey, to: XOnlyPublicKey, amount: UInt64, nonce: UInt64, expiresAt: UInt64
+    ) -> [UInt8] {
         let asset = Array(asset.text.utf8)
         precondition(asset.count == 10)
         var writer = ByteWriter(capacity: 32 + 1 + asset.count + 32 + 32 + 24)
@@ -45,9 +58,6 @@ public struct Transfer: Hashable, Sendable {
         writer.u64(expiresAt)
         return writer.bytes
     }
-
-    /// The message the sender signs.
-    public var message: Hash32 { Hashing.tagged(Tags.transfer, payload) }
 
     /// Lowercase hex of `message`; it does not cover the signature.
     public var id: String { message.hex }

@@ -35,11 +35,11 @@ public struct StateTree: Sendable, Equatable {
     public var root: Hash32 { top.hash }
 
     public static func leafHash(key: Hash32, valueHash: Hash32) -> Hash32 {
-        Hashing.tagged(Tags.stateLeaf, key.bytes + valueHash.bytes)
+        Hashing.tagged(Tags.stateLeaf, key, valueHash)
     }
 
     static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
-        Hashing.tagged(Tags.stateNode, left.bytes + right.bytes)
+        Hashing.tagged(Tags.stateNode, left, right)
     }
 
     static func bit(_ key: Hash32, _ depth: Int) -> Bool { key.bit(depth) }
