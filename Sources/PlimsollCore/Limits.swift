@@ -27,6 +27,9 @@ public enum Limits {
     public static let screenMatchesMax = 50
     /// Length prefixes of the canonical encodings are u16: no encoded text or list may exceed it.
     public static let encodedLengthMax = Int(UInt16.max)
+    /// A registry's maximum transfer validity: ten years at most, so intake time plus it stays a
+    /// JSON-safe integer and nothing near it can overflow.
+    public static let maxValiditySecondsMax: UInt64 = 315_360_000
     /// Entries in one block.
     public static let blockEntriesMax = 8190
 }

@@ -55,6 +55,9 @@ public struct LogReplayer {
         guard header.prevHash == lastHeader.hash else {
             throw ReplayError(height: header.height, leafIndex: nil, message: "prev_hash is not the hash of block \(lastHeader.height)")
         }
+        guard header.version >= lastHeader.version else {
+            throw ReplayError(height: header.height, leafIndex: nil, message: "header version \(header.version) after version \(lastHeader.version)")
+        }
         guard header.timestampMs >= lastHeader.timestampMs else {
             throw ReplayError(height: header.height, leafIndex: nil, message: "timestamp goes backwards")
         }

@@ -120,6 +120,23 @@ public actor Settlement {
         /// Whether the last commit succeeded (the readiness a load balancer asks for).
     public var isReady: Bool { commitFailure == nil }
 
+    /// Readiness that recovers by itself: while commits fail, each call tries a small durable
+    /// write, and one that succeeds clears the failure. A load balancer that stops sending traffic
+    /// to a node that is not ready would otherwise never let a block prove it healthy again.
+    public func readiness() async -> Bool {
+        guard let failure = commitFailure else { return true }
+        do {
+            try await store.probeWrite()
+        } catch {
+            return false
+        }
+        if commitFailure == failure {
+            commitFailure = nil
+            logger.notice("writes succeed again (probe); ready")
+        }
+        return commitFailure == nil
+    }
+
     /// Queues an entry and waits until it is settled or rejected.
     /// - Throws: `IntakeFull` when the intake queue is at its bound; nothing was queued.
     public func submit(_ entry: Entry) async throws(IntakeFull) -> Outcome {
@@ -266,6 +283,7 @@ public actor Settlement {
             // audited, so a submitter that did not wait can read its outcome later.
             do {
                 try await store.recordRejections(result.audit, decidedAtMs: max(clock(), tip.header.header.timestampMs))
+                commitFailure = nil
             } catch {
                 if commitFailure == nil { logger.error("audit write failed: \(error.description)") }
                 commitFailure = error.description

@@ -15,7 +15,27 @@ public enum StoreCheck {
     /// Problems reported at most per table, so a badly damaged file still gives a readable answer.
     public static let problemsPerTableMax = 20
 
+    /// Both checks read one snapshot, so they run while `serve` commits without seeing a
+    /// half-advanced registry as damage.
     public static func quick(_ store: SQLiteStore) -> [StoreProblem] {
+        snapshot(store, quickInSnapshot)
+    }
+
+    public static func full(_ store: SQLiteStore) -> [StoreProblem] {
+        snapshot(store, fullInSnapshot)
+    }
+
+    private static func snapshot(_ store: SQLiteStore, _ body: (SQLiteStore) -> [StoreProblem]) -> [StoreProblem] {
+        // A damaged page can also fail the read transaction's end: keep what the check found.
+        var found: [StoreProblem]?
+        do { try store.withSnapshot { found = body($0) } } catch {
+            if let found, !found.isEmpty { return found }
+            return [StoreProblem(table: "registry", "the database cannot be read: \(error)")]
+        }
+        return found ?? []
+    }
+
+    private static func quickInSnapshot(_ store: SQLiteStore) -> [StoreProblem] {
         var problems = store.structureProblems(full: false)
         guard problems.isEmpty else { return problems }
         do { _ = try store.loadLedger() } catch {
@@ -24,7 +44,7 @@ public enum StoreCheck {
         return problems
     }
 
-    public static func full(_ store: SQLiteStore) -> [StoreProblem] {
+    private static func fullInSnapshot(_ store: SQLiteStore) -> [StoreProblem] {
         var problems = store.structureProblems(full: true)
         var expected = DerivedRows()
         var leafHashes: [Hash32] = []

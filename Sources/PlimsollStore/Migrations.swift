@@ -78,6 +78,15 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v4-rejections-once") { db in
+            // One audit row per (entry, code): replaying the same signed bytes adds nothing.
+            try db.execute(
+                sql: """
+                    DELETE FROM rejections WHERE seq NOT IN (SELECT MIN(seq) FROM rejections GROUP BY entry_id, code);
+                    CREATE UNIQUE INDEX rejections_once ON rejections(entry_id, code);
+                    """
+            )
+        }
         return migrator
     }
 }

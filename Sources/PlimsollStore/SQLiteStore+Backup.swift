@@ -28,7 +28,7 @@ extension SQLiteStore {
     /// `PRAGMA integrity_check`: "ok", or SQLite's list of problems.
     public func integrityCheck() throws(StoreError) -> String {
         do {
-            return try pool.read { db in
+            return try read { db in
                 try String.fetchAll(db, sql: "PRAGMA integrity_check").joined(separator: "; ")
             }
         } catch {

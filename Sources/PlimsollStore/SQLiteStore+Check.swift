@@ -56,7 +56,7 @@ public struct DerivedRows: Sendable {
 extension SQLiteStore {
     /// Every table of the schema, in the order a check reads them.
     public func tableNames() throws -> [String] {
-        try pool.read { db in
+        try read { db in
             try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
     }
@@ -72,7 +72,7 @@ extension SQLiteStore {
         var problems: [StoreProblem] = []
         for name in names {
             do {
-                let lines = try pool.read { db in
+                let lines = try read { db in
                     try String.fetchAll(db, sql: "PRAGMA \(full ? "integrity_check" : "quick_check")(\(name.quotedDatabaseIdentifier))")
                 }
                 if lines != ["ok"] { problems.append(StoreProblem(table: name, lines.prefix(3).joined(separator: "; "))) }
@@ -81,7 +81,7 @@ extension SQLiteStore {
             }
             // Reading every row also finds damage inside records that the page checks pass.
             do {
-                _ = try pool.read { db in try Row.fetchCursor(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier)").forEach { _ in } }
+                _ = try read { db in try Row.fetchCursor(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier)").forEach { _ in } }
             } catch {
                 problems.append(StoreProblem(table: name, "a row cannot be read: \(error)"))
             }
@@ -93,7 +93,7 @@ extension SQLiteStore {
     /// - Throws: `StoreProblem` naming the table whose rows do not decode.
     public func loadTables() throws(StoreProblem) -> LedgerState {
         func read<T>(_ table: String, _ body: (Database) throws -> T) throws(StoreProblem) -> T {
-            do { return try pool.read(body) } catch { throw StoreProblem(table: table, "rows do not decode: \(error)") }
+            do { return try self.read(body) } catch { throw StoreProblem(table: table, "rows do not decode: \(error)") }
         }
         let decoder = JSONDecoder()
         let counters = try read("counters") { db in
@@ -132,7 +132,7 @@ extension SQLiteStore {
         var rows = DerivedRows()
         func scan(_ table: String, _ sql: String, _ body: (Row) throws -> Void) throws(StoreProblem) {
             do {
-                try pool.read { db in try Row.fetchCursor(db, sql: sql).forEach(body) }
+                try read { db in try Row.fetchCursor(db, sql: sql).forEach(body) }
             } catch {
                 throw StoreProblem(table: table, "rows cannot be read: \(error)")
             }
@@ -162,7 +162,7 @@ extension SQLiteStore {
         let header = block.header
         var problems: [StoreProblem] = []
         do {
-            try pool.read { db in
+            try read { db in
                 guard let row = try Row.fetchOne(
                     db, sql: "SELECT hash, timestamp_ms, entry_count, log_size FROM blocks WHERE height = ?",
                     arguments: [try DatabaseInteger.checked(header.height, "height")]
@@ -171,6 +171,10 @@ extension SQLiteStore {
                     || (row["entry_count"] as Int64?) != Int64(header.entryCount) || (row["log_size"] as Int64?) != Int64(exactly: header.logSize)
                 {
                     problems.append(StoreProblem(table: "blocks", row: "height \(header.height)", "columns disagree with the signed header"))
+                }
+                guard UInt64(header.entryCount) <= header.logSize else {
+                    problems.append(StoreProblem(table: "blocks", row: "height \(header.height)", "entry_count exceeds log_size"))
+                    return
                 }
                 let first = header.logSize - UInt64(header.entryCount)
                 let entries = try Row.fetchAll(

@@ -64,6 +64,16 @@ extension SQLiteStore {
         try writeMerkleNodes(block, db)
     }
 
+    /// Rewrites the registry row unchanged, in a durable transaction of its own: a full disk or
+    /// an I/O error fails it as it would fail a block.
+    public func probeWrite() async throws(StoreError) {
+        do {
+            try await pool.write { db in try db.execute(sql: "UPDATE registry SET id = id WHERE id = 1") }
+        } catch {
+            throw StoreError(.io, "the write probe failed: \(error)")
+        }
+    }
+
     /// Audits the rejections of a batch that made no block, in one transaction.
     public func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
         let time = try DatabaseInteger.checked(decidedAtMs, "time (ms)")
@@ -76,7 +86,7 @@ extension SQLiteStore {
 
     private func insertRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs, _ db: Database) throws {
         let insert = try db.cachedStatement(
-            sql: "INSERT INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
+            sql: "INSERT OR IGNORE INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
         )
         for rejected in rejected {
             try insert.execute(arguments: [

@@ -22,7 +22,7 @@ extension SQLiteStore {
     /// The latest block whose time is at or before `timeMs` (nil before genesis).
     public func height(atTimeMs timeMs: TimestampMs) throws -> Height? {
         let timeMs = try DatabaseInteger.checked(timeMs, "time (ms)")
-        return try pool.read { db in
+        return try read { db in
             try UInt64.fetchOne(db, sql: "SELECT MAX(height) FROM blocks WHERE timestamp_ms <= ?", arguments: [timeMs])
         }
     }
@@ -30,7 +30,7 @@ extension SQLiteStore {
     /// Every change of one key's holdings, newest first, below `beforeHeight` when given.
     public func keyHistory(_ key: KeyRef, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
         let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
-        return try pool.read { db in
+        return try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -47,7 +47,7 @@ extension SQLiteStore {
     public func partyHoldingHistory(_ party: PartyID, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
         let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
         let party = try DatabaseInteger.checked(party.raw, "party")
-        return try pool.read { db in
+        return try read { db in
             try Row.fetchAll(
                 db,
                 sql: """
@@ -72,7 +72,7 @@ extension SQLiteStore {
     }
 
     private func events(sql: String, _ arguments: StatementArguments) throws -> [StoredEntry] {
-        try pool.read { db in
+        try read { db in
             let leaves = try UInt64.fetchAll(db, sql: sql, arguments: arguments)
             return try leaves.compactMap { leaf in
                 try Row.fetchOne(db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index = ?", arguments: [leaf])
@@ -84,7 +84,7 @@ extension SQLiteStore {
     /// Every ownership link ever declared (ended ones carry their end time) and every party's
     /// record, for look-through at any time.
     public func ownershipGraph() throws -> (links: [OwnershipLink], parties: [PartyID: PartyRecord]) {
-        try pool.read { db in
+        try read { db in
             let decoder = JSONDecoder()
             let links = try Data.fetchAll(db, sql: "SELECT record FROM ownership_links").map { try decoder.decode(OwnershipLink.self, from: $0) }
             var parties: [PartyID: PartyRecord] = [:]
@@ -120,7 +120,7 @@ extension SQLiteStore {
 
     public func party(_ id: PartyID) throws -> PartyRecord? {
         let raw = try DatabaseInteger.checked(id.raw, "party")
-        return try pool.read { db in
+        return try read { db in
             try Data.fetchOne(db, sql: "SELECT record FROM parties WHERE id = ?", arguments: [raw]).map {
                 try JSONDecoder().decode(PartyRecord.self, from: $0)
             }
@@ -128,7 +128,7 @@ extension SQLiteStore {
     }
 
     public func vessel(_ asset: AssetID) throws -> VesselRecord? {
-        try pool.read { db in
+        try read { db in
             try Data.fetchOne(db, sql: "SELECT record FROM vessels WHERE asset = ?", arguments: [asset.text]).map {
                 try JSONDecoder().decode(VesselRecord.self, from: $0)
             }
@@ -137,7 +137,7 @@ extension SQLiteStore {
 
     /// The party a key is bound to, and its last settled nonce.
     public func keyRecord(_ key: KeyRef) throws -> KeyRecord? {
-        try pool.read { db in
+        try read { db in
             try Data.fetchOne(db, sql: "SELECT record FROM keys WHERE key = ?", arguments: [Data(key.bytes)]).map {
                 try KeyRecord(key: key, storageBytes: Array($0))
             }

@@ -11,11 +11,24 @@ extension SQLiteStore {
     /// state; otherwise the store refuses to open.
     /// - Throws: `StoreError.corrupt` naming the check that failed, or `.io`.
     public func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {
+        // Tables and tip from one snapshot: a commit between the reads would look like damage.
+        var result: Result<(state: LedgerState, tip: StoreTip), StoreError>?
+        do {
+            try withSnapshot { store in result = Result { () throws(StoreError) in try store.loadLedgerInSnapshot() } }
+        } catch {
+            // A damaged page may fail the read transaction's end too: the check's own finding names it.
+            if case .failure(let finding)? = result { throw finding }
+            throw StoreError(.io, "cannot read the registry: \(error)")
+        }
+        return try result!.get()
+    }
+
+    private func loadLedgerInSnapshot() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {
         let state: LedgerState
         do { state = try loadTables() } catch { throw StoreError(.corrupt, error.description) }
         let rows: [Row]
         do {
-            rows = try pool.read { db in
+            rows = try read { db in
                 let lastTwo = try Row.fetchAll(db, sql: "SELECT * FROM blocks ORDER BY height DESC LIMIT 2")
                 let leafCount = try Int64.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM entries") ?? 0
                 return lastTwo + [Row(["leaf_count": leafCount])]

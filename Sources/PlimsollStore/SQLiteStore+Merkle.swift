@@ -68,7 +68,7 @@ extension SQLiteStore {
     public func inclusionProof(leafIndex: UInt64, treeSize: UInt64) throws -> [Hash32] {
         _ = try DatabaseInteger.checked(leafIndex, "leaf index")
         _ = try DatabaseInteger.checked(treeSize, "log size")
-        return try pool.read { db in
+        return try read { db in
             let size = try UInt64.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM entries") ?? 0
             return try MerkleProofs.inclusion(leafIndex: leafIndex, treeSize: treeSize, available: size) { level, index in
                 try perfectSubtree(level: level, index: index, db)
@@ -80,7 +80,7 @@ extension SQLiteStore {
     public func consistencyProof(from size1: UInt64, to size2: UInt64) throws -> [Hash32] {
         _ = try DatabaseInteger.checked(size1, "log size")
         _ = try DatabaseInteger.checked(size2, "log size")
-        return try pool.read { db in
+        return try read { db in
             let size = try UInt64.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM entries") ?? 0
             return try MerkleProofs.consistency(from: size1, to: size2, available: size) { level, index in
                 try perfectSubtree(level: level, index: index, db)

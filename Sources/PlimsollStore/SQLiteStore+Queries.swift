@@ -20,13 +20,13 @@ public struct Holding: Sendable, Equatable, Codable {
 /// Read queries: index lookups on the reader pool, never a replay (DESIGN.md: Storage).
 extension SQLiteStore {
     public func latestHeight() throws -> Height {
-        try pool.read { try UInt64.fetchOne($0, sql: "SELECT MAX(height) FROM blocks") } ?? 0
+        try read { try UInt64.fetchOne($0, sql: "SELECT MAX(height) FROM blocks") } ?? 0
     }
 
     /// Signed headers of blocks `from ..< from + limit`.
     public func blocks(from height: Height, limit: Int) throws -> [SignedBlockHeader] {
         let height = try DatabaseInteger.checked(height, "height")
-        return try pool.read { db in
+        return try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT header, signature FROM blocks WHERE height >= ? ORDER BY height LIMIT ?",
                 arguments: [height, limit]
@@ -47,11 +47,11 @@ extension SQLiteStore {
     /// indices grow with height, so no index on height is needed).
     public func entries(inBlock height: Height) throws -> [StoredEntry] {
         let height = try DatabaseInteger.checked(height, "height")
-        return try pool.read { db in
+        return try read { db in
             guard let block = try Row.fetchOne(db, sql: "SELECT log_size, entry_count FROM blocks WHERE height = ?", arguments: [height])
             else { return [] }
-            let end: UInt64 = block["log_size"]
-            let count: UInt64 = block["entry_count"]
+            let (end, count) = (block["log_size"] as Int64, block["entry_count"] as Int64)
+            guard count >= 0, count <= end else { throw StoreError(.corrupt, "table blocks row height \(height): entry_count \(count) exceeds log_size \(end)") }
             return try Row.fetchAll(
                 db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
                 arguments: [end - count, end]
@@ -62,7 +62,7 @@ extension SQLiteStore {
     /// Entries `from ..< from + limit` by leaf index, for export and replay.
     public func entries(fromLeaf index: UInt64, limit: Int) throws -> [StoredEntry] {
         let index = try DatabaseInteger.checked(index, "leaf index")
-        return try pool.read { db in
+        return try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
                 arguments: [index, limit]
@@ -72,7 +72,7 @@ extension SQLiteStore {
 
     /// The settled entry with this id (a transfer id, or the SHA-256 of other entries' bytes).
     public func entry(id: Hash32) throws -> StoredEntry? {
-        try pool.read { db in
+        try read { db in
             try Row.fetchOne(
                 db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE entry_id = ? ORDER BY leaf_index LIMIT 1",
                 arguments: [Data(id.bytes)]
@@ -82,7 +82,7 @@ extension SQLiteStore {
 
     /// Current non-zero balances of one key.
     public func balances(of key: KeyRef) throws -> [(asset: AssetID, units: UInt64)] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT asset, units FROM balances WHERE key = ? ORDER BY asset", arguments: [Data(key.bytes)])
                 .map { (try AssetID($0["asset"] as String), $0["units"] as UInt64) }
         }
@@ -91,7 +91,7 @@ extension SQLiteStore {
     /// Holders of `asset` at `height` (latest when nil), largest first; index lookups only.
     public func capTable(_ asset: AssetID, at height: Height? = nil) throws -> [Holding] {
         let height = try height.map { height throws(StoreError) in try DatabaseInteger.checked(height, "height") }
-        return try pool.read { db in
+        return try read { db in
             let rows: [Row]
             if let height {
                 // One index seek per key that ever held the vessel (bounded by the holder limit),
@@ -126,9 +126,19 @@ extension SQLiteStore {
         }
     }
 
+    /// The latest rejection recorded for an entry id (one indexed row, however often it was sent).
+    public func lastRejection(of id: Hash32) throws -> (code: String, message: String, atMs: UInt64)? {
+        try read { db in
+            try Row.fetchOne(
+                db, sql: "SELECT code, message, decided_at_ms FROM rejections WHERE entry_id = ? ORDER BY seq DESC LIMIT 1",
+                arguments: [Data(id.bytes)]
+            ).map { ($0["code"], $0["message"], $0["decided_at_ms"]) }
+        }
+    }
+
     /// Rejections recorded for an entry id (the audit table regulators read).
     public func rejections(of id: Hash32) throws -> [(code: String, message: String, atMs: UInt64)] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(
                 db, sql: "SELECT code, message, decided_at_ms FROM rejections WHERE entry_id = ? ORDER BY seq",
                 arguments: [Data(id.bytes)]

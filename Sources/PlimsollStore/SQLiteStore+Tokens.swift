@@ -34,7 +34,7 @@ extension SQLiteStore {
     /// The role of a live token, or nil for an unknown or revoked one.
     public func tokenRole(_ token: String) throws -> TokenRole? {
         guard token.utf8.count <= 256 else { return nil }
-        return try pool.read { db in
+        return try read { db in
             try String.fetchOne(
                 db, sql: "SELECT role FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
                 arguments: [Data(Hashing.sha256(Array(token.utf8)).bytes)]
@@ -56,7 +56,7 @@ extension SQLiteStore {
     }
 
     public func listTokens() throws -> [TokenInfo] {
-        try pool.read { db in
+        try read { db in
             try Row.fetchAll(db, sql: "SELECT hash, role, label, created_ms, revoked_ms FROM api_tokens ORDER BY created_ms").map { row in
                 TokenInfo(
                     id: Hex.encode(Array(row["hash"] as Data)), role: TokenRole(rawValue: row["role"]) ?? .regulator, label: row["label"],

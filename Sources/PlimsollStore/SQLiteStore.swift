@@ -17,11 +17,30 @@ public final class SQLiteStore: Sendable {
     public let genesis: Genesis
     /// The descriptor holding the registry's one-writer lock, for a store opened to write.
     private let writerLock: Int32?
+    /// The read transaction every read of this store uses, for a store made by `withSnapshot`
+    /// (only ever used inside that call, on its thread).
+    nonisolated(unsafe) private let pinned: Database?
 
-    private init(pool: DatabasePool, genesis: Genesis, writerLock: Int32? = nil) {
+    private init(pool: DatabasePool, genesis: Genesis, writerLock: Int32? = nil, pinned: Database? = nil) {
         self.pool = pool
         self.genesis = genesis
         self.writerLock = writerLock
+        self.pinned = pinned
+    }
+
+    /// Every read goes through here: the snapshot's transaction when there is one, else a
+    /// read transaction of its own on the reader pool.
+    func read<T>(_ body: (Database) throws -> T) throws -> T {
+        if let pinned { return try body(pinned) }
+        return try pool.read(body)
+    }
+
+    /// Runs `body` against one consistent snapshot of the registry: every read it makes, through
+    /// the store it is given, sees the same committed state whatever the writer commits meanwhile
+    /// (one read transaction, WAL mode). The store given must not outlive the call.
+    public func withSnapshot<T>(_ body: (SQLiteStore) throws -> T) throws -> T {
+        if pinned != nil { return try body(self) }
+        return try pool.read { db in try body(SQLiteStore(pool: pool, genesis: genesis, pinned: db)) }
     }
 
     deinit {

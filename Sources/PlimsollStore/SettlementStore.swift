@@ -18,6 +18,10 @@ public protocol SettlementStore: Sendable {
     /// - Precondition: `block` extends the stored tip; `state` is the state after it.
     func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) async throws(StoreError)
 
+    /// A small durable write that changes nothing, to learn whether writes succeed again after a
+    /// failure (readiness), without waiting for a block.
+    func probeWrite() async throws(StoreError)
+
     /// Audits the rejections of a batch that made no block.
     func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError)
 }

@@ -44,6 +44,10 @@ public final class MemoryStore: SettlementStore, Sendable {
         }
     }
 
+    public func probeWrite() async throws(StoreError) {
+        try write { _ in }
+    }
+
     public func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
         try write { $0.rejections += rejected }
     }

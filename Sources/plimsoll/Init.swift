@@ -14,7 +14,10 @@ struct Init: ParsableCommand {
     @Option(help: "Registry name.")
     var name: String
 
-    @Option(help: "Maximum validity of a transfer, in seconds.")
+    @Option(
+        help: "Maximum validity of a transfer, in seconds (at most \(Limits.maxValiditySecondsMax)).",
+        transform: { try Edge.whole($0, "--max-validity", 1...Limits.maxValiditySecondsMax) }
+    )
     var maxValidity: UInt64 = Genesis.defaultMaxValiditySeconds
 
     func run() throws {

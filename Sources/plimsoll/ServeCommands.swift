@@ -18,7 +18,7 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 ... 65535") }
-        for (name, value) in [("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout)] {
+        for (name, value) in [("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout), ("--answer-timeout", answerTimeout)] {
             guard (1...86_400).contains(value) else { throw ValidationError("\(name) must be 1 ... 86400 seconds") }
         }
         guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 ... 1000000") }
@@ -29,6 +29,7 @@ struct Serve: AsyncParsableCommand {
     @Option(help: "Seconds from a request's first byte until its head is complete.") var headTimeout: Int64 = ConnectionLimits().headTimeoutSeconds
     @Option(help: "Seconds from a complete head until the end of its body.") var bodyTimeout: Int64 = ConnectionLimits().bodyTimeoutSeconds
     @Option(help: "Seconds a connection may stay open with no request in progress.") var idleTimeout: Int64 = ConnectionLimits().idleTimeoutSeconds
+    @Option(help: "Seconds from a complete request until its answer is written.") var answerTimeout: Int64 = ConnectionLimits().answerTimeoutSeconds
     @Option(help: "Connections open at once (lowered to the file limit minus a reserve).") var maxConnections = ConnectionLimits().maxConnections
 
     var limits: ConnectionLimits {
@@ -36,6 +37,7 @@ struct Serve: AsyncParsableCommand {
         limits.headTimeoutSeconds = headTimeout
         limits.bodyTimeoutSeconds = bodyTimeout
         limits.idleTimeoutSeconds = idleTimeout
+        limits.answerTimeoutSeconds = answerTimeout
         limits.maxConnections = maxConnections
         return limits
     }

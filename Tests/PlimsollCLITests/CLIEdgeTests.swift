@@ -57,6 +57,9 @@ struct CLIEdgeTests {
         }
         #expect(try r.run(["log", "--json"]).stdout == before, "nothing was written")
         #expect(try r.run(["log", "--from", "9223372036854775807"]).status == 0, "the largest height is a valid question")
+        // A validity near 2^64 once made every transfer overflow in the server.
+        let huge = try CLI.run("init", "--registry", r.folder.appendingPathComponent("other").path, "--name", "X", "--max-validity", "18446744073709551615")
+        #expect(huge.status != 0 && huge.stderr.contains("--max-validity must be a whole number from 1 to 315360000"), "\(huge.stderr)")
     }
 
     @Test func filesArePrivateAndAReadableKeyIsRefused() throws {

@@ -92,6 +92,9 @@ struct SlowClientTests {
         let idle = try (0..<300).map { _ in try Socket(port: port) }
         let partialHead = try Socket(port: port)
         partialHead.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\n")
+        // Answered before its body ended, then finished: the connection must still time out.
+        let answeredEarly = try Socket(port: port)
+        answeredEarly.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\n\r\n")
         let partialBody = try Socket(port: port)
         partialBody.send("POST /v1/transfers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"asset\":")
         Thread.sleep(forTimeInterval: 0.2)
@@ -100,12 +103,14 @@ struct SlowClientTests {
         #expect(served.text.hasPrefix("HTTP/1.1 200"), "another client is served: \(served.text.prefix(200))")
         #expect(served.seconds < 1, "within a second (\(served.seconds) s)")
 
+        answeredEarly.send("x")
         #expect(partialHead.read(within: 2.5).closed, "a half-sent head is closed by the head timeout")
         #expect(partialBody.read(within: 2.5).closed, "a half-sent body is closed by the body timeout")
         let stillOpen = idle.filter { !$0.read(within: 0.01).closed }.count
         #expect(stillOpen <= 192, "no more connections than the cap stay open (\(stillOpen))")
         Thread.sleep(forTimeInterval: 3.5)
         let lingering = idle.filter { !$0.read(within: 0.01).closed }.count
+        #expect(answeredEarly.read(within: 0.5).closed, "a request answered before its body ended does not hold its connection")
         #expect(lingering == 0, "idle connections are closed by the idle timeout (\(lingering) left)")
         #expect(try Self.get(port, "/healthz").text.contains("200 OK"), "the server lives")
 

@@ -48,6 +48,21 @@ struct TransferPathFaultTests {
         }
     }
 
+    /// Anyone can send a settled or refused transfer's bytes again; the audit keeps one row.
+    @Test func replayingTheSameBytesAddsNoAuditRow() async throws {
+        let f = try await HTTPFixture()
+        let overdraw = f.transferJSON(f.alice, to: f.bob, amount: 1_000, nonce: 1)
+        try await f.app.test(.router) { client in
+            var id = ""
+            for _ in 0..<5 {
+                let answer = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: overdraw))
+                #expect(answer.json["code"] as? String == "INSUFFICIENT_UNITS")
+                id = answer.json["id"] as? String ?? ""
+            }
+            #expect(try f.store.rejections(of: try Hash32(hex: id)).count == 1, "five sends, one audit row")
+        }
+    }
+
     @Test func forgedTransfersAreCountedNotStored() async throws {
         let f = try await HTTPFixture()
         var rng = SplitMix64(seed: 77)
@@ -89,6 +104,7 @@ struct TransferPathFaultTests {
             #expect(ready.json["code"] as? String == "NOT_READY")
             // The disk has room again: the same signed transfer settles, readiness recovers.
             try await f.store.failWritesForTesting(false)
+            #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok, "readiness recovers by a probe, before any block")
             let retry = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
             #expect(retry.status == .ok, "\(retry.text)")
             #expect(try await client.execute(uri: "/readyz", method: .get).status == .ok)

@@ -295,6 +295,8 @@ def _bit(key: bytes, depth: int) -> int:
 def state_root_from_proof(record_key: bytes, value: bytes | None, siblings: list[bytes], terminal: str,
                           other_key: bytes | None = None, other_value_hash: bytes | None = None) -> bytes:
     """Folds a state-tree path (siblings from the root down) into the root it gives."""
+    if len(siblings) >= 256:
+        raise VerificationError("a path of 256 or more siblings is not a state-tree path")
     if terminal == "found" and value is not None:
         current = tagged_hash(TAG_STATE_LEAF, record_key + sha256(value))
     elif terminal == "empty" and value is None:

@@ -30,7 +30,9 @@ public struct Genesis: Hashable, Sendable {
         guard !name.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw CoreError(.badName, "registry name contains a control character")
         }
-        guard maxValiditySeconds > 0 else { throw CoreError(.malformed, "max validity must be positive") }
+        guard (1...Limits.maxValiditySecondsMax).contains(maxValiditySeconds) else {
+            throw CoreError(.malformed, "max validity must be 1 to \(Limits.maxValiditySecondsMax) seconds")
+        }
         self.name = name
         self.registrarKey = registrarKey
         self.createdAtMs = createdAtMs

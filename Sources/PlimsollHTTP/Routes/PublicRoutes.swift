@@ -38,7 +38,7 @@ extension RegistryAPI {
         // Readiness, unlike liveness, says whether blocks can be committed now: 503 while
         // commits fail (disk full, I/O error); settlement retries and recovers by itself.
         router.get("/readyz") { _, _ in
-            if await settlement.commitFailure != nil {
+            if await !settlement.readiness() {
                 var problem = Problem(.serviceUnavailable, .notReady, "the last commit failed; settlement retries (the server log says why)")
                 problem.retryAfterSeconds = 1
                 throw problem

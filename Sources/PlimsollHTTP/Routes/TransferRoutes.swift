@@ -94,7 +94,7 @@ extension RegistryAPI {
             if await settlement.isPending(id) { return try JSONResponse.make(ReceiptJSON(id: id.hex, status: TransferStatus.pending)) }
             // Audited rejections (attributable ones only): the code for anyone who knows the id,
             // the evidence for regulators.
-            if let last = try store.rejections(of: id).last, let code = ReasonCode(rawValue: last.code) {
+            if let last = try store.lastRejection(of: id), let code = ReasonCode(rawValue: last.code) {
                 let regulator = try caller(request).isRegulator
                 return try JSONResponse.make(ReceiptJSON(
                     id: id.hex, status: TransferStatus.rejected, code: code.rawValue, detail: PublicRejection.detail(code),

@@ -17,6 +17,9 @@ public struct ConnectionLimits: Sendable {
     public var bodyTimeoutSeconds: Int64 = 30
     /// A connection with no request in progress: just opened, or kept alive after an answer.
     public var idleTimeoutSeconds: Int64 = 60
+    /// From a complete request until its answer is written: the server's own work (a submitter
+    /// waits for its block) and a client that reads its answer slowly are both bounded.
+    public var answerTimeoutSeconds: Int64 = 120
     /// Connections open at once. At the cap a new connection closes the longest-idle one, or is
     /// itself closed when none is idle; `effectiveMaxConnections` keeps it below the process's
     /// file limit, so accepting never fails with EMFILE.
@@ -101,6 +104,9 @@ final class ConnectionClock: @unchecked Sendable {
     private let registry: ConnectionRegistry
     private let logger: Logger
     private var stage = Stage.idle
+    /// Requests whose head arrived and whose answer is not fully written: a connection is idle
+    /// only when none is open and no request is being read.
+    private var openRequests = 0
     private var timer: Scheduled<Void>?
     private var channel: (any Channel)?
 
@@ -126,9 +132,20 @@ final class ConnectionClock: @unchecked Sendable {
 
     /// Raw bytes arrived: a request has begun if none was in progress.
     func bytesArrived() { if stage == .idle { enter(.head) } }
-    func headArrived() { enter(.body) }
-    func requestEnded() { enter(.answering) }
-    func answerEnded() { enter(.idle) }
+
+    func headArrived() {
+        openRequests += 1
+        enter(.body)
+    }
+
+    /// The request's end: wait for its answer, or be idle if it was answered before its body ended.
+    func requestEnded() { enter(openRequests > 0 ? .answering : .idle) }
+
+    /// An answer is written. While a request's body is still being read, its deadline stands.
+    func answerEnded() {
+        openRequests = max(0, openRequests - 1)
+        if stage == .answering && openRequests == 0 { enter(.idle) }
+    }
 
     private func enter(_ next: Stage) {
         stage = next
@@ -141,7 +158,7 @@ final class ConnectionClock: @unchecked Sendable {
             case .idle: limits.idleTimeoutSeconds
             case .head: limits.headTimeoutSeconds
             case .body: limits.bodyTimeoutSeconds
-            case .answering: nil  // The server's own work; settlement and reads are bounded themselves.
+            case .answering: limits.answerTimeoutSeconds
             }
         guard let seconds else { return }
         timer = channel.eventLoop.scheduleTask(in: .seconds(seconds)) { [self] in
@@ -151,7 +168,7 @@ final class ConnectionClock: @unchecked Sendable {
                 case .idle: "idle for \(seconds) s"
                 case .head: "request head not complete within \(seconds) s"
                 case .body: "request body not complete within \(seconds) s"
-                case .answering: ""
+                case .answering: "answer not written within \(seconds) s"
                 }
             logger.notice("closing connection from \(channel.remoteAddress?.description ?? "?"): \(why)")
             channel.close(promise: nil)
