@@ -80,7 +80,7 @@ let package = Package(
             name: "plimsoll",
             dependencies: [
                 "PlimsollCrypto", "PlimsollCore", "PlimsollScreening", "PlimsollStore",
-                "PlimsollSettlement", "PlimsollHTTP", "PlimsollTesting",
+                "PlimsollSettlement", "PlimsollHTTP",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),
@@ -116,7 +116,7 @@ let package = Package(
         .testTarget(
             name: "PlimsollCLITests",
             dependencies: [
-                "plimsoll", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
+                "plimsoll", "plimsoll-bench", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings

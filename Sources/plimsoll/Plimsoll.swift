@@ -18,7 +18,7 @@ struct Plimsoll: AsyncParsableCommand {
             Init.self, PartyCommand.self, KeyCommand.self, VesselCommand.self, OwnCommand.self, Issue.self,
             TransferCommand.self, SignTransfer.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self, Log.self, Balance.self,
             CapTable.self, History.self, Owners.self, Export.self, Verify.self, Backup.self, ProofCommand.self, VerifyProof.self,
-            ListsCommand.self, Screen.self, Serve.self, TokenCommand.self, Demo.self, Stress.self, Presign.self, Check.self,
+            ListsCommand.self, Screen.self, Serve.self, TokenCommand.self, Demo.self, Check.self,
         ]
     )
 

@@ -10,23 +10,27 @@ enum CLI {
     }
 
     static var executable: URL {
-        get throws {
-            let dir = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
-            for candidate in [dir, dir.deletingLastPathComponent()] {
-                let url = candidate.appendingPathComponent("plimsoll")
-                if FileManager.default.isExecutableFile(atPath: url.path) { return url }
-            }
-            throw CLIMissing()
+        get throws { try tool("plimsoll") }
+    }
+
+    /// A product built next to the test bundle: `plimsoll`, or `plimsoll-bench` for the load
+    /// generators (`stress`, `presign`), which the shipped binary does not carry.
+    static func tool(_ name: String) throws -> URL {
+        let dir = URL(fileURLWithPath: ProcessInfo.processInfo.arguments[0]).deletingLastPathComponent()
+        for candidate in [dir, dir.deletingLastPathComponent()] {
+            let url = candidate.appendingPathComponent(name)
+            if FileManager.default.isExecutableFile(atPath: url.path) { return url }
         }
+        throw CLIMissing()
     }
 
     struct CLIMissing: Error, CustomStringConvertible {
         var description: String { "the plimsoll executable was not built next to the test bundle" }
     }
 
-    static func process(_ arguments: [String], environment: [String: String] = [:]) throws -> (Process, Pipe, Pipe) {
+    static func process(_ arguments: [String], environment: [String: String] = [:], tool name: String = "plimsoll") throws -> (Process, Pipe, Pipe) {
         let process = Process()
-        process.executableURL = try executable
+        process.executableURL = try tool(name)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
@@ -40,8 +44,8 @@ enum CLI {
     @discardableResult
     static func run(_ arguments: String...) throws -> Result { try run(arguments) }
 
-    static func run(_ arguments: [String]) throws -> Result {
-        let (process, out, err) = try process(arguments)
+    static func run(_ arguments: [String], tool name: String = "plimsoll") throws -> Result {
+        let (process, out, err) = try process(arguments, tool: name)
         try process.run()
         let stdout = out.fileHandleForReading.readDataToEndOfFile()
         let stderr = err.fileHandleForReading.readDataToEndOfFile()

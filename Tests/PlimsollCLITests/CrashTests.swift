@@ -17,12 +17,12 @@ struct CrashTests {
         let reg = folder.appendingPathComponent("reg").path
         let ack = folder.appendingPathComponent("ack.txt").path
         #expect(try CLI.run("init", "--registry", reg, "--name", "Crash Test").status == 0)
-        let setup = try CLI.run("stress", "--registry", reg, "--setup")
+        let setup = try CLI.run(["stress", "--registry", reg, "--setup"], tool: "plimsoll-bench")
         try #require(setup.status == 0, "\(setup.stderr)")
         var rng = SplitMix64(seed: SplitMix64.seeds([0xDEAD])[0])
         var killed = 0
         for round in 0..<Self.kills {
-            let (process, _, err) = try CLI.process(["stress", "--registry", reg, "--ack", ack, "--seconds", "30", "--seed", String(round)])
+            let (process, _, err) = try CLI.process(["stress", "--registry", reg, "--ack", ack, "--seconds", "30", "--seed", String(round)], tool: "plimsoll-bench")
             try process.run()
             let delay = 0.3 + Double(rng.next() % 1200) / 1000
             Thread.sleep(forTimeInterval: delay)

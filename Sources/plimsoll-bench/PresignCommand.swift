@@ -5,19 +5,19 @@ import PlimsollCrypto
 import PlimsollSettlement
 import PlimsollTesting
 
-/// `plimsoll presign` (hidden): sets up holders (like `stress --setup`) and writes pre-signed
+/// `plimsoll-bench presign`: sets up holders (like `stress --setup`) and writes pre-signed
 /// transfer bodies, one JSON per line, for HTTP load tests. Body i is sent by key i mod K with
 /// nonce i div K + 1, so one key's transfers are K bodies apart and reach intake in nonce order.
 struct Presign: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write pre-signed transfer bodies (testing aid).", shouldDisplay: false)
+    static let configuration = CommandConfiguration(commandName: "presign", abstract: "Write pre-signed transfer bodies for HTTP load tests (testing aid).")
 
-    @OptionGroup var options: RegistryOptions
+    @Option(name: .customLong("registry"), help: "Registry folder.") var folder: String
     @Option(help: "Holder keys to set up.") var keys = 1000
     @Option(help: "Bodies to write.") var count = 100_000
     @Option(help: "Output file.") var out: String
 
     func run() async throws {
-        let registry = try OpenRegistry.open(options)
+        let registry = try BenchRegistry.open(folder)
         let holders = (0..<keys).map { index in
             var rng = SplitMix64(seed: 0xB0D1 &+ UInt64(index))
             return SigningKey.generate(using: &rng)
@@ -50,7 +50,7 @@ struct Presign: AsyncParsableCommand {
         print("wrote \(count) bodies for \(keys) keys to \(out)")
     }
 
-    static func concurrently(_ registry: OpenRegistry, _ actions: [RegistrarAction]) async throws {
+    static func concurrently(_ registry: BenchRegistry, _ actions: [RegistrarAction]) async throws {
         try await withThrowingTaskGroup(of: Void.self) { group in
             for action in actions { group.addTask { _ = try await registry.settle(action) } }
             try await group.waitForAll()
