@@ -38,20 +38,27 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
         chainID = store.genesis.chainID
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
         for (name, kind) in [("Owner AS", Party.Kind.organization), ("Alice Example", .person), ("Bob Example", .person)] {
-            _ = try await settlement.submitRegistrar(.registerParty(PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc)))
+            try Self.settled(await settlement.submitRegistrar(.registerParty(PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc))))
         }
-        _ = try await settlement.submitRegistrar(.bindKey(alice.publicKey, to: PartyID(2)))
-        _ = try await settlement.submitRegistrar(.bindKey(bob.publicKey, to: PartyID(3)))
-        _ = try await settlement.submitRegistrar(.registerVessel(VesselRegistration(
+        try Self.settled(await settlement.submitRegistrar(.bindKey(alice.publicKey, to: PartyID(2))))
+        try Self.settled(await settlement.submitRegistrar(.bindKey(bob.publicKey, to: PartyID(3))))
+        try Self.settled(await settlement.submitRegistrar(.registerVessel(VesselRegistration(
             asset: IMOs.a, name: "HTTP Star", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: PartyID(1))
-        )))
-        _ = try await settlement.submitRegistrar(.issue(IMOs.a, to: alice.publicKey, units: 40))
+        ))))
+        try Self.settled(await settlement.submitRegistrar(.issue(IMOs.a, to: alice.publicKey, units: 40)))
         regulatorToken = try store.grantToken(role: .regulator, label: "test regulator", nowMs: 1)
         registrarToken = try store.grantToken(role: .registrar, label: "test registrar", nowMs: 1)
         api = RegistryAPI(settlement: settlement, store: store, folder: folder)
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
+
+    struct SetupNotSettled: Error { let outcome: Outcome }
+
+    /// A setup step must settle: a fixture that silently failed would make every test built on it meaningless.
+    static func settled(_ outcome: Outcome) throws {
+        guard case .settled = outcome else { throw SetupNotSettled(outcome: outcome) }
+    }
 
     var app: some ApplicationProtocol { Application(router: api.router()) }
 
