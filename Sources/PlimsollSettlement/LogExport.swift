@@ -31,29 +31,10 @@ public enum LogExport {
         }
         do {
             try emit(LogFileFormat.preamble(chainID: store.genesis.chainID))
-            let latest = try store.latestHeight()
-            var last: BlockHeader?
-            var height: Height = 0
-            var replayer: LogReplayer?
-            while height <= latest {
-                let blocks = try store.blocks(from: height, limit: 64)
-                guard blocks.first?.header.height == height else { throw LogFileError(offset: 0, message: "block \(height) is missing from the store") }
-                for block in blocks {
-                    let stored = try store.entries(inBlock: block.header.height).map(\.entry)
-                    if replayer != nil {
-                        try replayer!.apply(block: block, entries: stored, verifiedSignatures: Array(repeating: true, count: stored.count))
-                    } else {
-                        guard let genesis = stored.first, stored.count == 1 else {
-                            throw ReplayError(height: 0, leafIndex: nil, message: "block 0 must hold exactly the genesis entry")
-                        }
-                        replayer = try LogReplayer(genesisBlock: block, genesisEntry: genesis)
-                    }
-                    try emit(LogFileFormat.block(block, entries: stored.map(\.bytes)))
-                    last = block.header
-                    height = block.header.height + 1
-                }
+            let replayer = try LogReplayer.replay(store, trustEntrySignatures: true) { block, entries, _, _ in
+                try emit(LogFileFormat.block(block, entries: entries.map(\.bytes)))
             }
-            let tip = last!
+            let tip = replayer.lastHeader
             try emit(LogFileFormat.trailerBody(blockCount: tip.height + 1, logSize: tip.logSize, logRoot: tip.logRoot))
             try handle.write(contentsOf: checksum.finalize().bytes)
             try handle.synchronize()

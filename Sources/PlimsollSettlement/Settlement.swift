@@ -97,7 +97,7 @@ public actor Settlement {
         self.clock = clock
         self.logger = logger
         self.ledger = Ledger(state: state)
-        self.commitment = StateCommitment(state: state)
+        self.commitment = tip.commitment ?? StateCommitment(state: state)
         self.tip = tip
         self.lastRegistrarSequence = state.counters.registrarSequence
     }
@@ -117,7 +117,7 @@ public actor Settlement {
         return HoldingProof(state: ledger.state, commitment: commitment, header: tip.header, asset: asset, key: key)
     }
 
-        /// Whether the last commit succeeded (the readiness a load balancer asks for).
+    /// Whether the last commit succeeded (the readiness a load balancer asks for).
     public var isReady: Bool { commitFailure == nil }
 
     /// Readiness that recovers by itself: while commits fail, each call tries a small durable

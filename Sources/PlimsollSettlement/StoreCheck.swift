@@ -71,43 +71,16 @@ public enum StoreCheck {
     private static func replay(
         _ store: SQLiteStore, expected: inout DerivedRows, leafHashes: inout [Hash32], problems: inout [StoreProblem]
     ) throws -> LogReplayer {
-        let latest = try store.latestHeight()
-        guard let genesisBlock = try store.block(at: 0), let genesisEntry = try store.entries(inBlock: 0).first else {
-            throw StoreProblem(table: "blocks", row: "height 0", "the genesis block is missing")
-        }
-        var replayer: LogReplayer
-        do { replayer = try LogReplayer(genesisBlock: genesisBlock, genesisEntry: genesisEntry.entry) } catch {
-            throw StoreProblem(table: "blocks", row: "height 0", error.description)
-        }
-        leafHashes.append(Merkle.leafHash(genesisEntry.entry.bytes))
-        problems += store.rowProblems(of: genesisBlock)
-        var height: Height = 1
-        while height <= latest {
-            let blocks: [SignedBlockHeader]
-            do { blocks = try store.blocks(from: height, limit: 256) } catch {
-                throw StoreProblem(table: "blocks", row: "height \(height)", "headers do not decode: \(error)")
-            }
-            guard blocks.first?.header.height == height else {
-                throw StoreProblem(table: "blocks", row: "height \(height)", "the block is missing")
-            }
-            for block in blocks {
-                let h = block.header.height
+        do {
+            return try LogReplayer.replay(store) { block, entries, changed, replayer in
                 problems += store.rowProblems(of: block)
-                let entries: [Entry]
-                do { entries = try store.entries(inBlock: h).map(\.entry) } catch {
-                    throw StoreProblem(table: "entries", row: "block \(h)", "entries do not decode: \(error)")
-                }
-                let changed: DirtySet
-                do { changed = try replayer.apply(block: block, entries: entries, verifiedSignatures: nil) } catch {
-                    let table = error.message.contains("entries_root") || error.message.contains("entries") || error.leafIndex != nil ? "entries" : "blocks"
-                    throw StoreProblem(table: table, row: "block \(h)", error.description)
-                }
                 for entry in entries { leafHashes.append(Merkle.leafHash(entry.bytes)) }
-                record(changed, height: h, state: replayer.ledger.state, into: &expected)
-                height = h + 1
+                record(changed, height: block.header.height, state: replayer.ledger.state, into: &expected)
             }
+        } catch let error as ReplayError {
+            let table = error.message.contains("entries") || error.leafIndex != nil ? "entries" : "blocks"
+            throw StoreProblem(table: table, row: "block \(error.height)", error.description)
         }
-        return replayer
     }
 
     private static func record(_ changed: DirtySet, height: Height, state: LedgerState, into expected: inout DerivedRows) {

@@ -38,9 +38,13 @@ public struct CommittedBlock: Sendable {
 public struct StoreTip: Sendable {
     public let header: SignedBlockHeader
     public let frontier: MerkleFrontier
+    /// The state commitment of the loaded state, when opening the store built it to check a
+    /// version 2 tip: settlement and proofs continue from it instead of building it again.
+    public let commitment: StateCommitment?
 
-    public init(header: SignedBlockHeader, frontier: MerkleFrontier) {
+    public init(header: SignedBlockHeader, frontier: MerkleFrontier, commitment: StateCommitment? = nil) {
         self.header = header
         self.frontier = frontier
+        self.commitment = commitment
     }
 }

@@ -62,13 +62,13 @@ extension SQLiteStore {
         guard let frontier = Self.decodeFrontier(Array(last["frontier"] as Data)), frontier.size == header.logSize,
             frontier.root == header.logRoot
         else { throw corrupt("stored log frontier does not give the header's log root") }
-        let digest = header.version >= 2 ? StateCommitment(state: state).root : state.digest
-        guard digest == header.stateDigest else {
+        let commitment = header.version >= 2 ? StateCommitment(state: state) : nil
+        guard (commitment?.root ?? state.digest) == header.stateDigest else {
             throw StoreError(
                 .corrupt,
                 "state tables (counters, parties, keys, vessels, ownership_links, balances) do not give the state digest of block \(height); plimsoll check --full names the row"
             )
         }
-        return StoreTip(header: signed, frontier: frontier)
+        return StoreTip(header: signed, frontier: frontier, commitment: commitment)
     }
 }

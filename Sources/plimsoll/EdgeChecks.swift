@@ -7,9 +7,7 @@ import PlimsollCore
 enum Edge {
     /// A whole number in `range`, written as plain digits: `-5`, `1.5` or `2^64` get a sentence.
     static func whole(_ text: String, _ option: String, _ range: ClosedRange<UInt64>) throws -> UInt64 {
-        guard !text.isEmpty, text.utf8.count <= 20, text.utf8.allSatisfy({ (0x30...0x39).contains($0) }), let value = UInt64(text),
-            range.contains(value)
-        else {
+        guard let value = DecimalText.whole(text, in: range) else {
             throw ValidationError("\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text.prefix(24))\"")
         }
         return value

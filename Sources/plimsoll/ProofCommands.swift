@@ -5,25 +5,6 @@ import PlimsollCrypto
 import PlimsollHTTP
 import PlimsollStore
 
-/// A signed header as proofs carry it: enough to check the registrar's signature offline.
-struct SignedHeaderJSON: Codable {
-    let height: UInt64
-    let header: String
-    let signature: String
-
-    init(_ signed: SignedBlockHeader) {
-        height = signed.header.height
-        header = Hex.encode(signed.header.canonicalBytes)
-        signature = signed.signature.hex
-    }
-
-    func parsed() throws -> SignedBlockHeader {
-        SignedBlockHeader(
-            header: try BlockHeader(canonicalBytes: try Hex.decode(header)), signature: try SchnorrSignature(hex: signature)
-        )
-    }
-}
-
 /// The proof document `plimsoll proof` prints and `plimsoll verify-proof` checks (Docs/proofs.md).
 struct ProofJSON: Codable {
     let type: String
@@ -113,7 +94,8 @@ extension ProofCommand {
                 throw CLIError("the latest block is a version 1 header, which commits to no provable state; the next block will")
             }
             guard state.vessels[vessel.asset] != nil else { throw CLIError("no vessel \(vessel.asset)") }
-            let proof = HoldingProof(state: state, commitment: StateCommitment(state: state), header: tip.header, asset: vessel.asset, key: key.key)
+            let commitment = tip.commitment ?? StateCommitment(state: state)
+            let proof = HoldingProof(state: state, commitment: commitment, header: tip.header, asset: vessel.asset, key: key.key)
             Output.emit(true, HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey), text: "")
         }
     }

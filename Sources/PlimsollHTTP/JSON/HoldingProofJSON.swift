@@ -1,16 +1,28 @@
 public import PlimsollCore
 public import PlimsollCrypto
 
+/// A signed header as proofs carry it: enough to check the registrar's signature offline (the
+/// inclusion, consistency and holding proof documents share it).
+public struct SignedHeaderJSON: Codable, Sendable {
+    public let height: UInt64
+    public let header: String
+    public let signature: String
+
+    public init(_ signed: SignedBlockHeader) {
+        height = signed.header.height
+        header = Hex.encode(signed.header.canonicalBytes)
+        signature = signed.signature.hex
+    }
+
+    public func parsed() throws -> SignedBlockHeader {
+        SignedBlockHeader(header: try BlockHeader(canonicalBytes: try Hex.decode(header)), signature: try SchnorrSignature(hex: signature))
+    }
+}
+
 /// A holding proof as JSON: what `GET /v1/keys/{key}/holdings/{imo}/proof` answers and
 /// `plimsoll proof holding` prints, checked offline by `plimsoll verify-proof` and the Python
 /// client (Docs/log-format.md: the state commitment).
 public struct HoldingProofJSON: Codable, Sendable {
-    public struct Head: Codable, Sendable {
-        public let height: UInt64
-        public let header: String
-        public let signature: String
-    }
-
     public let type: String
     public let chain_id: String
     public let registrar_key: String
@@ -27,7 +39,7 @@ public struct HoldingProofJSON: Codable, Sendable {
     public let terminal: String
     public let other_key: String?
     public let other_value_hash: String?
-    public let head: Head
+    public let head: SignedHeaderJSON
 
     public init(_ proof: HoldingProof, registrarKey: XOnlyPublicKey) {
         let header = proof.header.header
@@ -45,12 +57,12 @@ public struct HoldingProofJSON: Codable, Sendable {
         case .empty: (terminal, other_key, other_value_hash) = ("empty", nil, nil)
         case .other(let key, let valueHash): (terminal, other_key, other_value_hash) = ("other", key.hex, valueHash.hex)
         }
-        head = Head(height: header.height, header: Hex.encode(header.canonicalBytes), signature: proof.header.signature.hex)
+        head = SignedHeaderJSON(proof.header)
     }
 
     /// The proof this document states; a malformed document throws.
     public func parsed() throws -> HoldingProof {
-        let signed = SignedBlockHeader(header: try BlockHeader(canonicalBytes: try Hex.decode(head.header)), signature: try SchnorrSignature(hex: head.signature))
+        let signed = try head.parsed()
         let end: StateProof.Terminal
         switch terminal {
         case "found": end = .found

@@ -11,9 +11,7 @@ enum Parameter {
     static func integer(_ text: (some StringProtocol)?, name: String, in range: ClosedRange<UInt64>) throws -> UInt64 {
         let bound = "\(name) must be an integer from \(range.lowerBound) to \(range.upperBound)"
         guard let text else { throw Problem.malformed("\(name) is required", parameter: name) }
-        guard (1...20).contains(text.utf8.count), text.utf8.allSatisfy({ (0x30...0x39).contains($0) }),
-            let value = UInt64(String(text)), range.contains(value)
-        else { throw Problem.malformed(bound, parameter: name) }
+        guard let value = DecimalText.whole(text, in: range) else { throw Problem.malformed(bound, parameter: name) }
         return value
     }
 
