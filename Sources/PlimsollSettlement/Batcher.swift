@@ -3,11 +3,13 @@ import PlimsollCore
 /// When settlement cuts a batch: events in, actions out, no clock and no sleep (STYLE.md:
 /// Concurrency), so a simulation drives it step by step and the async shell around it is thin.
 ///
-/// Group commit with a two-stage pipeline: a batch is cut as soon as no other batch is being
-/// verified and applied, so its signatures are checked while the block before it commits. An idle
-/// registry cuts at once (the batch window closes when intake is idle: one transfer alone waits
-/// for nothing); a busy one cuts whatever arrived during the previous block's commit, up to
-/// `entriesMax`. Durability is unchanged: every block is its own durable transaction.
+/// Group commit with a three-stage pipeline: while block n is being made durable, batch n + 1 is
+/// verified and applied on top of it, and its commit starts the moment block n's ends. At most
+/// `depth` blocks are built and not yet durable (one committing, one waiting for it); a batch is
+/// cut as soon as no other batch is being prepared and there is room, so an idle registry cuts at
+/// once (one transfer alone waits for nothing) and a busy one cuts whatever arrived meanwhile, up
+/// to `entriesMax`. Durability is unchanged: every block is its own durable transaction, and a
+/// submitter hears "settled" only after it.
 public struct Batcher: Sendable, Equatable {
     public enum Action: Sendable, Equatable {
         case wait
@@ -15,13 +17,16 @@ public struct Batcher: Sendable, Equatable {
         case cut(entries: Int)
     }
 
+    /// Blocks built and not yet durable, at most: one committing and one applied on top of it.
+    public static let depth = 2
+
     public let entriesMax: Int
     /// Entries in intake, not yet in a batch.
     public private(set) var waiting = 0
     /// A batch is being verified or applied (taken, its block not built yet).
     public private(set) var preparing = false
-    /// A block is being committed.
-    public private(set) var committing = false
+    /// Blocks built whose commit has not ended (committing, or waiting for the one before).
+    public private(set) var unsettled = 0
 
     public init(entriesMax: Int) {
         precondition(entriesMax > 0)
@@ -29,8 +34,11 @@ public struct Batcher: Sendable, Equatable {
         self.entriesMax = entriesMax
     }
 
+    /// A block is being committed or waits to be.
+    public var committing: Bool { unsettled > 0 }
+
     /// Nothing waits, nothing is being prepared or committed.
-    public var isIdle: Bool { waiting == 0 && !preparing && !committing }
+    public var isIdle: Bool { waiting == 0 && !preparing && unsettled == 0 }
 
     /// `count` entries joined intake.
     public mutating func arrived(_ count: Int) -> Action {
@@ -39,24 +47,27 @@ public struct Batcher: Sendable, Equatable {
         return next()
     }
 
-    /// The batch being prepared became a block (or made none); its commit starts, if any.
+    /// The batch being prepared became a block (or made none).
     public mutating func built(block: Bool) -> Action {
         precondition(preparing)
-        precondition(!committing)
         preparing = false
-        committing = block
+        if block {
+            precondition(unsettled < Self.depth, "a block is built only when there is room for it")
+            unsettled += 1
+        }
         return next()
     }
 
-    /// The block being committed is durable, or failed.
+    /// The oldest unsettled block is durable, or failed (and every block built on it with it:
+    /// each of those is reported here too).
     public mutating func committed() -> Action {
-        precondition(committing)
-        committing = false
+        precondition(unsettled > 0)
+        unsettled -= 1
         return next()
     }
 
     private mutating func next() -> Action {
-        guard waiting > 0, !preparing else { return .wait }
+        guard waiting > 0, !preparing, unsettled < Self.depth else { return .wait }
         let count = min(waiting, entriesMax)
         waiting -= count
         preparing = true

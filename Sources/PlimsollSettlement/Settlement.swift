@@ -59,10 +59,24 @@ public actor Settlement {
     private let config: SettlementConfig
     private let clock: @Sendable () -> TimestampMs
     private let logger: Logger
+    /// Every block applied so far, durable or not yet: the next batch applies on top of it.
     private var ledger: Ledger
     /// The state commitment of `ledger.state` (version 2 headers carry its root).
     private var commitment: StateCommitment
+    /// The last block applied (perhaps not yet durable).
     private var tip: StoreTip
+    /// The last durable block and its commitment: what readers and proofs are answered from.
+    private var durableTip: StoreTip
+    private var durableCommitment: StateCommitment
+    /// The balances changed by each applied but not yet durable block (oldest first), as they
+    /// stood before it: the durable value of a holding is the first found here, else the ledger's.
+    private var undurableBefore: [[BalanceKey: UInt64]] = []
+    /// Applied batches waiting for their writes, oldest first; the first is being written when
+    /// `writing`.
+    private var writes: [Applied] = []
+    private var writing = false
+    /// A commit failed and the state could not be read back from the store yet.
+    private var stale = false
     private var queue: [Pending] = []
     private var batcher: Batcher
     /// Batches cut and being verified, in order; the runner settles them one after another.
@@ -99,22 +113,34 @@ public actor Settlement {
         self.ledger = Ledger(state: state)
         self.commitment = tip.commitment ?? StateCommitment(state: state)
         self.tip = tip
+        self.durableTip = tip
+        self.durableCommitment = commitment
         self.lastRegistrarSequence = state.counters.registrarSequence
     }
 
     /// The system's wall clock in unix ms: what the edges pass as `clock`.
     @Sendable public static func wallClockMs() -> TimestampMs { UInt64(Date().timeIntervalSince1970 * 1000) }
 
+    /// The state after every block applied so far; while a block commits, it may be ahead of the
+    /// durable state by that block (and equals it whenever settlement is idle).
     public var state: LedgerState { ledger.state }
-    public var latestHeader: SignedBlockHeader { tip.header }
+    /// The last durable block's signed header.
+    public var latestHeader: SignedBlockHeader { durableTip.header }
     public var pendingCount: Int { queue.count }
+    /// A batch is cut and not yet applied, or waits to be.
+    public var isPreparing: Bool { batcher.preparing || !pipeline.isEmpty }
+    /// Blocks applied and not yet durable (at most `Batcher.depth`).
+    public var undurableBlocks: Int { undurableBefore.count }
 
     /// The proof of a key's holding of a vessel against the latest signed header, taken from
     /// one consistent state (nil while the tip is a version 1 header: it commits to no provable
     /// state; the next block is version 2).
     public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
-        guard tip.header.header.version >= 2 else { return nil }
-        return HoldingProof(state: ledger.state, commitment: commitment, header: tip.header, asset: asset, key: key)
+        guard !stale, durableTip.header.header.version >= 2 else { return nil }
+        let address = BalanceKey(asset: asset, key: key)
+        let units = undurableBefore.lazy.compactMap { $0[address] }.first ?? ledger.state.balance(asset, key)
+        let proof = durableCommitment.tree.proof(for: StateRecord.holding(asset, key).treeKey)
+        return HoldingProof(header: durableTip.header, asset: asset, key: key, units: units, proof: proof)
     }
 
     /// Whether the last commit succeeded (the readiness a load balancer asks for).
@@ -169,6 +195,7 @@ public actor Settlement {
     }
 
     private func enqueue(_ pending: Pending) {
+        stats.admitted += 1
         queue.append(pending)
         pendingIDs[pending.candidate.entry.id, default: 0] += 1
     }
@@ -176,7 +203,7 @@ public actor Settlement {
     /// Returns once intake is empty and no block is being committed: what a clean shutdown
     /// waits for after the server stops taking requests.
     public func waitUntilIdle() async {
-        guard running || !batcher.isIdle else { return }
+        guard running || writing || !writes.isEmpty || !batcher.isIdle else { return }
         await withCheckedContinuation { idleWaiters.append($0) }
     }
 
@@ -217,6 +244,21 @@ public actor Settlement {
         let verification: Task<[Bool], Never>
     }
 
+    /// A batch applied to the ledger, waiting for its write (its block, or the audit of a batch
+    /// that made none, or nothing) behind the writes before it: its outcomes stand only once
+    /// every block it was applied on top of is durable.
+    private struct Applied {
+        enum Write {
+            case block(CommittedBlock, StateChanges)
+            case audit([CommittedBlock.Rejected], decidedAtMs: TimestampMs)
+            case none
+        }
+
+        let batch: Batch
+        let result: BlockBuilder.Built
+        let write: Write
+    }
+
     private func takeBatch(_ count: Int) -> Batch {
         precondition(count <= queue.count)
         let pending = Array(queue.prefix(count))
@@ -229,74 +271,176 @@ public actor Settlement {
         return Batch(pending: pending, verification: verification)
     }
 
-    /// Settles cut batches in order. While block n commits, batch n + 1 is already being
-    /// verified (the batcher cuts it when block n is built): signature checks do not depend on
-    /// state, only apply does, and apply waits for the commit before it.
+    /// Applies cut batches in order, while the writer makes earlier ones durable: three stages
+    /// deep (batch n + 2 verified, n + 1 applied on top of n, n committing). Signature checks need
+    /// no state; apply needs block n applied, not durable; a write starts when the one before it
+    /// has ended (`startWrite`), and nothing is answered before the blocks under it are durable.
     private func runPipeline() async {
         while !pipeline.isEmpty {
-            await settle(pipeline.removeFirst())
+            await prepare(pipeline.removeFirst())
         }
         running = false
-        guard batcher.isIdle else { return }
+        resumeIdleWaiters()
+    }
+
+    /// Verifies and applies one batch on top of every block applied so far and queues its write.
+    /// Nothing suspends between apply and queueing, so a rollback never meets a half-queued batch.
+    private func prepare(_ batch: Batch) async {
+        let started = ContinuousClock.now
+        let valid = await batch.verification.value
+        let verified = ContinuousClock.now
+        if stale { rollBack() }
+        guard !stale else {
+            // The state could not be read back after a failed commit: nothing can be applied.
+            perform(batcher.built(block: false))
+            answer(batch, batch.pending.map { .failed(id: $0.candidate.entry.id, message: commitFailure ?? "the store cannot be read") })
+            return
+        }
+        var candidates = batch.pending.map(\.candidate)
+        for index in candidates.indices { candidates[index].signatureValid = valid[index] }
+        // In place: no copy of the state per block (the store is handed the changed records).
+        ledger.clearDirty()
+        let result = BlockBuilder.build(
+            ledger: &ledger, commitment: commitment, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
+        )
+        let write: Applied.Write
+        if let block = result.block {
+            write = .block(block, StateChanges(dirty: ledger.dirty, state: ledger.state))
+            undurableBefore.append(ledger.dirty.balancesBefore)
+            commitment = result.commitment
+            tip = StoreTip(header: block.header, frontier: block.frontier)
+        } else if !result.audit.isEmpty {
+            // A batch of rejections alone makes no block, but what is attributable is still
+            // audited, so a submitter that did not wait can read its outcome later.
+            write = .audit(result.audit, decidedAtMs: max(clock(), tip.header.header.timestampMs))
+        } else {
+            write = .none
+        }
+        let built = ContinuousClock.now
+        stats.batches += 1
+        stats.entries += batch.pending.count
+        stats.verifySeconds += (verified - started).seconds
+        stats.applySeconds += (built - verified).seconds
+        stats.unattributedRejections += result.unattributed
+        writes.append(Applied(batch: batch, result: result, write: write))
+        startWrite()
+        perform(batcher.built(block: result.block != nil))
+    }
+
+    /// Starts the oldest queued write unless one is in flight; its end comes back to the actor
+    /// (`ended`), which starts the next.
+    private func startWrite() {
+        guard !writing, let next = writes.first else { return }
+        let store = store
+        switch next.write {
+        case .none:
+            writes.removeFirst()
+            answer(next.batch, next.result.outcomes)
+            startWrite()
+            resumeIdleWaiters()
+        case .block(let block, let changes):
+            writing = true
+            Task.detached {
+                let ended = await Self.timed { () async throws(StoreError) in try await store.commit(block, changes: changes) }
+                await self.ended(ended)
+            }
+        case .audit(let rejected, let decidedAtMs):
+            writing = true
+            Task.detached {
+                let ended = await Self.timed { () async throws(StoreError) in try await store.recordRejections(rejected, decidedAtMs: decidedAtMs) }
+                await self.ended(ended)
+            }
+        }
+    }
+
+    private static func timed(
+        _ write: @Sendable () async throws(StoreError) -> Void
+    ) async -> (error: StoreError?, seconds: Double) {
+        let start = ContinuousClock.now
+        var failure: StoreError?
+        do { try await write() } catch { failure = error }
+        return (failure, (ContinuousClock.now - start).seconds)
+    }
+
+    /// The oldest queued write ended: answer its batch. A block that did not commit takes every
+    /// batch applied on top of it with it (void: nothing of them is acknowledged, not even their
+    /// rejections), and the state is read back from the store.
+    private func ended(_ ended: (error: StoreError?, seconds: Double)) {
+        precondition(writing && !writes.isEmpty)
+        writing = false
+        let applied = writes.removeFirst()
+        stats.commitSeconds += ended.seconds
+        var outcomes = applied.result.outcomes
+        switch (applied.write, ended.error) {
+        case (.block(let block, _), nil):
+            durableTip = StoreTip(header: block.header, frontier: block.frontier)
+            durableCommitment = applied.result.commitment
+            undurableBefore.removeFirst()
+            stats.blocks += 1
+            if commitFailure != nil { logger.notice("commits succeed again at height \(block.header.header.height)") }
+            commitFailure = nil
+            perform(batcher.committed())
+        case (.block, let error?):
+            if commitFailure == nil { logger.error("commit failed; retrying with later batches: \(error.description)") }
+            commitFailure = error.description
+            stats.failedCommits += 1
+            outcomes = outcomes.map { outcome in
+                guard case .settled(let receipt) = outcome else { return outcome }
+                return .failed(id: receipt.id, message: error.description)
+            }
+            let void = writes
+            writes = []
+            rollBack()
+            let reason = "an earlier block of the same pipeline did not commit: \(error.description)"
+            for later in void {
+                answer(later.batch, later.batch.pending.map { .failed(id: $0.candidate.entry.id, message: reason) })
+                if case .block = later.write { perform(batcher.committed()) }
+            }
+            perform(batcher.committed())
+        case (.audit, let error?):
+            if commitFailure == nil { logger.error("audit write failed: \(error.description)") }
+            commitFailure = error.description
+            stats.failedCommits += 1
+        case (.audit, nil):
+            commitFailure = nil
+        case (.none, _):
+            preconditionFailure("a batch with nothing to write is answered without a write")
+        }
+        answer(applied.batch, outcomes)
+        startWrite()
+        resumeIdleWaiters()
+    }
+
+    /// Resumes `waitUntilIdle` callers once nothing waits, is applied or is being written.
+    private func resumeIdleWaiters() {
+        guard !running, !writing, writes.isEmpty, batcher.isIdle, !idleWaiters.isEmpty else { return }
         let waiters = idleWaiters
         idleWaiters = []
         for waiter in waiters { waiter.resume() }
     }
 
-    /// Verifies, applies and commits one batch, then answers its submitters.
-    private func settle(_ batch: Batch) async {
-        let started = ContinuousClock.now
-        let valid = await batch.verification.value
-        let verified = ContinuousClock.now
-        var candidates = batch.pending.map(\.candidate)
-        for index in candidates.indices { candidates[index].signatureValid = valid[index] }
-        var next = ledger
-        next.clearDirty()
-        let result = BlockBuilder.build(
-            ledger: &next, commitment: commitment, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
-        )
-        let built = ContinuousClock.now
-        perform(batcher.built(block: result.block != nil))
-        var final = result.outcomes
-        stats.unattributedRejections += result.unattributed
-        if let block = result.block {
-            do {
-                try await store.commit(block, state: next.state, dirty: next.dirty)
-                ledger = next
-                commitment = result.commitment
-                tip = StoreTip(header: block.header, frontier: block.frontier)
-                stats.blocks += 1
-                if commitFailure != nil { logger.notice("commits succeed again at height \(block.header.header.height)") }
-                commitFailure = nil
-            } catch {
-                if commitFailure == nil { logger.error("commit failed; retrying with later batches: \(error.description)") }
-                commitFailure = error.description
-                stats.failedCommits += 1
-                final = result.outcomes.map { outcome in
-                    guard case .settled(let receipt) = outcome else { return outcome }
-                    return .failed(id: receipt.id, message: error.description)
-                }
-            }
-            perform(batcher.committed())
-        } else if !result.audit.isEmpty {
-            // A batch of rejections alone makes no block, but what is attributable is still
-            // audited, so a submitter that did not wait can read its outcome later.
-            do {
-                try await store.recordRejections(result.audit, decidedAtMs: max(clock(), tip.header.header.timestampMs))
-                commitFailure = nil
-            } catch {
-                if commitFailure == nil { logger.error("audit write failed: \(error.description)") }
-                commitFailure = error.description
-                stats.failedCommits += 1
-            }
+    /// After a failed commit: the ledger is read back from the store, which holds exactly the
+    /// blocks that landed (a write that failed may still have landed, as after a crash past the
+    /// fsync). While that read fails too, settlement stays stale and every batch fails.
+    private func rollBack() {
+        undurableBefore = []
+        do {
+            let (state, loaded) = try store.loadLedger()
+            ledger = Ledger(state: state)
+            commitment = loaded.commitment ?? StateCommitment(state: state)
+            tip = StoreTip(header: loaded.header, frontier: loaded.frontier)
+            durableTip = tip
+            durableCommitment = commitment
+            stale = false
+        } catch {
+            logger.error("cannot read the state back after a failed commit: \(error.description)")
+            stale = true
         }
-        let committed = ContinuousClock.now
-        stats.batches += 1
-        stats.entries += batch.pending.count
-        stats.verifySeconds += (verified - started).seconds
-        stats.applySeconds += (built - verified).seconds
-        stats.commitSeconds += (committed - built).seconds
-        for (pending, outcome) in zip(batch.pending, final) {
+    }
+
+    private func answer(_ batch: Batch, _ outcomes: [Outcome]) {
+        precondition(outcomes.count == batch.pending.count)
+        for (pending, outcome) in zip(batch.pending, outcomes) {
             let id = pending.candidate.entry.id
             if let count = pendingIDs[id] { pendingIDs[id] = count > 1 ? count - 1 : nil }
             switch pending.waiter {
@@ -310,11 +454,14 @@ public actor Settlement {
 
 /// Where settlement time goes, for benchmarks and metrics.
 public struct SettlementStats: Sendable {
+    /// Entries taken into intake.
+    public var admitted = 0
     public var batches = 0
     public var blocks = 0
     public var entries = 0
     public var verifySeconds = 0.0
     public var applySeconds = 0.0
+    /// Time the writes took (each block's transaction, or a batch's audit rows).
     public var commitSeconds = 0.0
     /// Rejections not kept in the audit: no valid signature from a bound key (Docs/http.md).
     public var unattributedRejections = 0

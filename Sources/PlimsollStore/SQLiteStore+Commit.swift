@@ -6,10 +6,10 @@ import PlimsollCrypto
 extension SQLiteStore {
     /// Writes one block in ONE transaction: entries, header, the state rows it changed and its
     /// balance history. When this returns, the block is durable (`synchronous=FULL`).
-    /// - Precondition: `block` extends the stored tip; `state` is the state after the block.
-    public func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) throws(StoreError) {
+    /// - Precondition: `block` extends the stored tip; `changes` are the records it changed.
+    public func commit(_ block: CommittedBlock, changes: StateChanges) throws(StoreError) {
         do {
-            try pool.write { db in try write(block, state: state, dirty: dirty, db) }
+            try pool.write { db in try write(block, changes: changes, db) }
         } catch {
             throw StoreError(.io, "cannot commit block \(block.header.header.height): \(error)")
         }
@@ -17,15 +17,15 @@ extension SQLiteStore {
 
     /// The same, suspending instead of blocking a Swift concurrency thread while SQLite writes
     /// and syncs, so the cores stay free to verify the next batch.
-    public func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) async throws(StoreError) {
+    public func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
         do {
-            try await pool.write { db in try self.write(block, state: state, dirty: dirty, db) }
+            try await pool.write { db in try self.write(block, changes: changes, db) }
         } catch {
             throw StoreError(.io, "cannot commit block \(block.header.header.height): \(error)")
         }
     }
 
-    func write(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet, _ db: Database) throws {
+    func write(_ block: CommittedBlock, changes: StateChanges, _ db: Database) throws {
         let header = block.header.header
         let hash = header.hash
         if header.height > 0 {
@@ -54,11 +54,11 @@ extension SQLiteStore {
             ])
         }
         try insertRejections(block.rejected, decidedAtMs: header.timestampMs, db)
-        try writeState(state, dirty: dirty, height: header.height, db)
-        for (asset, leaf) in dirty.vesselEvents {
+        try writeState(changes, height: header.height, db)
+        for (asset, leaf) in changes.vesselEvents {
             try db.execute(sql: "INSERT OR IGNORE INTO vessel_events (asset, leaf_index) VALUES (?, ?)", arguments: [asset.text, leaf])
         }
-        for (party, leaf) in dirty.partyEvents {
+        for (party, leaf) in changes.partyEvents {
             try db.execute(sql: "INSERT OR IGNORE INTO party_events (party, leaf_index) VALUES (?, ?)", arguments: [party.raw, leaf])
         }
         try writeMerkleNodes(block, db)
@@ -95,20 +95,19 @@ extension SQLiteStore {
         }
     }
 
-    private func writeState(_ state: LedgerState, dirty: DirtySet, height: Height, _ db: Database) throws {
+    private func writeState(_ changes: StateChanges, height: Height, _ db: Database) throws {
         let encoder = JSONEncoder()
         encoder.outputFormatting = .sortedKeys
-        if dirty.counters {
+        if let counters = changes.counters {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO counters (id, record) VALUES (1, ?)",
-                arguments: [try encoder.encode(state.counters)]
+                arguments: [try encoder.encode(counters)]
             )
         }
-        for id in dirty.parties {
-            let record = state.parties[id]!
+        for record in changes.parties {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO parties (id, name, country, record) VALUES (?, ?, ?, ?)",
-                arguments: [id.raw, record.party.name, record.party.country.code, try encoder.encode(record)]
+                arguments: [record.party.id.raw, record.party.name, record.party.country.code, try encoder.encode(record)]
             )
         }
         let upsertKey = try db.cachedStatement(
@@ -117,22 +116,19 @@ extension SQLiteStore {
                 ON CONFLICT(key) DO UPDATE SET last_nonce = excluded.last_nonce, record = excluded.record
                 """
         )
-        for key in dirty.keys {
-            let record = state.keys[key]!
-            try upsertKey.execute(arguments: [Data(key.bytes), record.party.raw, record.lastNonce, Data(record.storageBytes)])
+        for record in changes.keys {
+            try upsertKey.execute(arguments: [Data(record.key.bytes), record.party.raw, record.lastNonce, Data(record.storageBytes)])
         }
-        for asset in dirty.vessels {
-            let record = state.vessels[asset]!
+        for record in changes.vessels {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO vessels (asset, status, record) VALUES (?, ?, ?)",
-                arguments: [asset.text, record.vessel.status.rawValue, try encoder.encode(record)]
+                arguments: [record.vessel.asset.text, record.vessel.status.rawValue, try encoder.encode(record)]
             )
         }
-        for id in dirty.links {
-            let link = state.links[id]!
+        for link in changes.links {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO ownership_links (id, owner, owned, record) VALUES (?, ?, ?, ?)",
-                arguments: [id.raw, link.owner.raw, link.owned.raw, try encoder.encode(link)]
+                arguments: [link.id.raw, link.owner.raw, link.owned.raw, try encoder.encode(link)]
             )
         }
         let upsert = try db.cachedStatement(
@@ -143,8 +139,8 @@ extension SQLiteStore {
             sql: "INSERT OR REPLACE INTO balance_history (asset, key, height, units, leaf_index) VALUES (?, ?, ?, ?, ?)"
         )
         let holder = try db.cachedStatement(sql: "INSERT OR IGNORE INTO asset_holders (asset, key) VALUES (?, ?)")
-        for (address, leafIndex) in dirty.balances {
-            let units = state.balance(address.asset, address.key)
+        for change in changes.balances {
+            let (address, units, leafIndex) = (change.address, change.units, change.leafIndex)
             let key = Data(address.key.bytes)
             if units == 0 {
                 try delete.execute(arguments: [address.asset.text, key])

@@ -111,7 +111,7 @@ public final class SQLiteStore: Sendable {
                 )
                 var dirty = DirtySet()
                 dirty.counters = true
-                try store.write(genesisBlock, state: state, dirty: dirty, db)
+                try store.write(genesisBlock, changes: StateChanges(dirty: dirty, state: state), db)
             }
             return store
         } catch let error as StoreError {

@@ -15,8 +15,9 @@ public protocol SettlementStore: Sendable {
 
     /// Writes one block, its state changes and its audited rejections, all or nothing; when it
     /// returns, the block is durable.
-    /// - Precondition: `block` extends the stored tip; `state` is the state after it.
-    func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) async throws(StoreError)
+    /// - Precondition: `block` extends the stored tip; `changes` are the records it changed,
+    ///   with their values after it.
+    func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError)
 
     /// A small durable write that changes nothing, to learn whether writes succeed again after a
     /// failure (readiness), without waiting for a block.

@@ -23,6 +23,14 @@ public final class MemoryStore: SettlementStore, Sendable {
 
     public let genesis: Genesis
     private let contents: Mutex<Contents>
+    /// A commit held at the gate (`holdNextCommit`), so a simulation can apply the next block
+    /// on top of it, deterministically, before letting it land or fail.
+    private let gate = Mutex<Gate>(Gate())
+
+    private struct Gate {
+        var holdNext = false
+        var held: CheckedContinuation<Void, Never>?
+    }
 
     public init(genesis: Genesis, genesisBlock: CommittedBlock, state: LedgerState) {
         self.genesis = genesis
@@ -35,11 +43,16 @@ public final class MemoryStore: SettlementStore, Sendable {
         return (state, StoreTip(header: last.header, frontier: last.frontier))
     }
 
-    public func commit(_ block: CommittedBlock, state: LedgerState, dirty: DirtySet) async throws(StoreError) {
+    public func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
+        let hold = gate.withLock { gate in
+            defer { gate.holdNext = false }
+            return gate.holdNext
+        }
+        if hold { await withCheckedContinuation { continuation in gate.withLock { $0.held = continuation } } }
         try write { contents in
             precondition(block.header.header.prevHash == contents.blocks.last!.header.header.hash, "block does not extend the tip")
             contents.blocks.append(block)
-            contents.state = state
+            contents.state.apply(changes)
             contents.rejections += block.rejected
         }
     }
@@ -75,6 +88,21 @@ public final class MemoryStore: SettlementStore, Sendable {
     public func failNextCommit() { contents.withLock { $0.failNext = true } }
     public func crashAtNextCommit(written: Bool) { contents.withLock { $0.crashNext = written } }
     public func restart() { contents.withLock { $0.crashed = false } }
+
+    /// The next block commit waits at the gate until `releaseHeldCommit()`; a planned failure
+    /// or crash applies when it is released.
+    public func holdNextCommit() { gate.withLock { $0.holdNext = true } }
+    /// Withdraws a hold no commit has reached yet.
+    public func cancelHold() { gate.withLock { $0.holdNext = false } }
+    /// A commit waits at the gate.
+    public var holdsACommit: Bool { gate.withLock { $0.held != nil } }
+    public func releaseHeldCommit() {
+        let held = gate.withLock { gate in
+            defer { gate.held = nil }
+            return gate.held
+        }
+        held?.resume()
+    }
 
     public var blocks: [CommittedBlock] { contents.withLock { $0.blocks } }
     public var state: LedgerState { contents.withLock { $0.state } }

@@ -30,6 +30,9 @@ public struct SettlementSimulation {
     /// Every acknowledged entry, by leaf index: it must stay in the log, as acknowledged.
     var acknowledged: [UInt64: Receipt] = [:]
     public private(set) var settledTransfers = 0, rejectedTransfers = 0, crashes = 0, ioErrors = 0
+    /// Times two blocks were applied and not yet durable at once, and times the second was voided
+    /// by the first one's failed commit.
+    public private(set) var pipelinedBlocks = 0, voidedBlocks = 0
     /// What the simulation itself saw go wrong while stepping; `check()` reports it.
     var incidents: [String] = []
     static let asset = IMOs.a
@@ -115,7 +118,12 @@ public struct SettlementSimulation {
             var entries: [Entry] = []
             for _ in 0..<(1 + Int(rng.next() % 12)) { entries.append(await transfer()) }
             if rng.next() % 6 == 0, let first = entries.first { entries.append(first) }  // the same transfer twice in a batch
-            let outcomes = try await settlement.submitAll(entries)
+            var outcomes: [Outcome]
+            if entries.count >= 2, rng.next() % 3 == 0 {
+                outcomes = try await pipelined(entries, failing: rng.next() % 3 == 0)
+            } else {
+                outcomes = try await settlement.submitAll(entries)
+            }
             for outcome in outcomes {
                 switch outcome {
                 case .settled(let receipt):
@@ -144,6 +152,65 @@ public struct SettlementSimulation {
         default:
             clock.advance(rng.next() % 900_000)  // up to 15 minutes: expiries pass
         }
+    }
+
+    /// Two batches in the pipeline at once, deterministically: the first block's commit is held
+    /// at the store's gate while the second batch is verified and applied on top of it; a holding
+    /// proof asked meanwhile must answer from the durable state. Then the held commit lands, or
+    /// fails and takes the second batch with it (none of it may be acknowledged).
+    mutating func pipelined(_ entries: [Entry], failing: Bool) async throws -> [Outcome] {
+        let half = entries.count / 2
+        let (first, second) = (Array(entries[..<half]), Array(entries[half...]))
+        let settlement = settlement
+        store.holdNextCommit()
+        let admitted = await settlement.stats.admitted
+        let firstOutcomes = Task { try await settlement.submitAll(first) }
+        var spins = 0
+        // The first batch makes a block unless every entry in it is rejected.
+        while !store.holdsACommit {
+            let taken = await settlement.stats.admitted >= admitted + first.count
+            let preparing = await settlement.isPreparing
+            if taken, !preparing, await settlement.undurableBlocks == 0 { break }  // no block: nothing to hold
+            guard await until(&spins) else { break }
+        }
+        let held = store.holdsACommit
+        if !held { store.cancelHold() }
+        if held {
+            let durable = store.state
+            let holder = pick(holders, &rng).publicKey
+            if let proof = await settlement.holdingProof(asset: Self.asset, key: holder), proof.units != durable.balance(Self.asset, holder) {
+                incidents.append("a holding proof while a block commits names undurable units")
+            }
+        }
+        let secondOutcomes = Task { try await settlement.submitAll(second) }
+        while true {
+            let taken = await settlement.stats.admitted >= admitted + entries.count
+            if taken, await !settlement.isPreparing { break }
+            guard await until(&spins) else { break }
+        }
+        let stacked = held ? await settlement.undurableBlocks == 2 : false
+        if stacked { pipelinedBlocks += 1 }
+        if held, failing { store.failNextCommit() }
+        if stacked, failing { voidedBlocks += 1 }
+        let voids = held && failing
+        if held { store.releaseHeldCommit() }
+        let outcomes = try await firstOutcomes.value + secondOutcomes.value
+        if voids, outcomes.contains(where: { if case .settled = $0 { true } else { false } }) {
+            incidents.append("an entry built on a block that failed to commit was acknowledged")
+        }
+        if failing { ioErrors += held ? 1 : 0 }
+        return outcomes
+    }
+
+    /// One more spin of a bounded wait for the other tasks; false (and an incident) past the bound.
+    private mutating func until(_ spins: inout Int) async -> Bool {
+        spins += 1
+        guard spins < 1_000_000 else {
+            incidents.append("the pipeline did not reach the awaited stage")
+            return false
+        }
+        await Task.yield()
+        return true
     }
 
     /// The next write crashes the writer, landed or not; a new settlement opens the store.

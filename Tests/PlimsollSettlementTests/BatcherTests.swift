@@ -12,11 +12,12 @@ struct BatcherTests {
         #expect(batcher.arrived(1) == .cut(entries: 1), "one transfer alone waits for nothing")
         #expect(batcher.arrived(5) == .wait, "a batch is being prepared: the next one gathers")
         #expect(batcher.arrived(3) == .wait)
-        #expect(batcher.built(block: true) == .cut(entries: 8), "verified while the block before commits")
+        #expect(batcher.built(block: true) == .cut(entries: 8), "verified and applied while the block before commits")
         #expect(batcher.arrived(2) == .wait)
-        #expect(batcher.committed() == .wait, "still preparing the second batch")
-        #expect(batcher.built(block: false) == .cut(entries: 2), "a batch of rejections makes no block")
-        #expect(batcher.built(block: true) == .wait)
+        #expect(batcher.built(block: true) == .wait, "two blocks not yet durable: the next batch gathers")
+        #expect(batcher.unsettled == Batcher.depth)
+        #expect(batcher.committed() == .cut(entries: 2), "room again: what arrived meanwhile is cut at once")
+        #expect(batcher.built(block: false) == .wait, "a batch of rejections makes no block")
         #expect(batcher.committed() == .wait)
         #expect(batcher.isIdle)
     }
@@ -31,7 +32,8 @@ struct BatcherTests {
     }
 
     /// Random event sequences (only those the shell can produce): every entry that arrives is cut
-    /// exactly once, no batch exceeds the bound, at most one batch is prepared at a time.
+    /// exactly once, no batch exceeds the bound, at most one batch is prepared at a time and at
+    /// most `depth` blocks are not yet durable.
     @Test(arguments: SplitMix64.seeds([1, 42, 0xBEEF]))
     func everyEntryIsCutOnceWithinBounds(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
@@ -49,15 +51,16 @@ struct BatcherTests {
                 let count = 1 + Int(rng.next() % 80)
                 arrived += count
                 take(batcher.arrived(count))
-            case 1 where batcher.preparing && !batcher.committing: take(batcher.built(block: rng.next() % 4 != 0))
+            case 1 where batcher.preparing: take(batcher.built(block: rng.next() % 4 != 0))
             case 2 where batcher.committing: take(batcher.committed())
             default: break
             }
             #expect(arrived == cut + batcher.waiting, "seed \(seed): entries are waiting or cut, once")
+            #expect(batcher.unsettled <= Batcher.depth, "seed \(seed)")
         }
         // Drain: the shell keeps building and committing until nothing waits.
         while !batcher.isIdle {
-            if batcher.committing { take(batcher.committed()) } else if batcher.preparing { take(batcher.built(block: true)) }
+            if batcher.preparing { take(batcher.built(block: true)) } else if batcher.committing { take(batcher.committed()) }
         }
         #expect(cut == arrived, "seed \(seed)")
     }

@@ -39,7 +39,7 @@ struct HeaderVersionTests {
             registrarKey: fixture.registrar
         )
         let v1Block = Self.asVersion1(try #require(built.block), state: ledger.state, key: fixture.registrar)
-        try await store.commit(v1Block, state: ledger.state, dirty: ledger.dirty)
+        try await store.commit(v1Block, changes: StateChanges(dirty: ledger.dirty, state: ledger.state))
         let (_, tip1) = try SQLiteStore.open(at: url).loadLedger()
         #expect(tip1.header.header.version == 1, "a version 1 tip opens")
 

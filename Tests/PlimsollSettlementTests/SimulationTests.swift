@@ -28,5 +28,23 @@ struct SimulationTests {
         #expect(world.settledTransfers > 20, "seed \(seed): the workload settles transfers (\(world.settledTransfers))")
         #expect(world.rejectedTransfers > 20, "seed \(seed): and refuses some (\(world.rejectedTransfers))")
         #expect(world.crashes + world.ioErrors > 0, "seed \(seed): faults were injected")
+        Self.pipelined.withLock { $0.blocks += world.pipelinedBlocks; $0.voided += world.voidedBlocks; $0.seeds += 1 }
+    }
+
+    static let pipelined = Mutex<(blocks: Int, voided: Int, seeds: Int)>((0, 0, 0))
+
+    /// Over the fixed seeds, blocks were applied on top of undurable ones, and some of those were
+    /// voided by a failed commit under them (the simulation's pipelined step reached its cases).
+    @Test func theSeedsReachThePipelinedCases() async throws {
+        var blocks = 0, voided = 0
+        for seed in SplitMix64.seeds([1, 2, 3, 0xC0FFEE]) {
+            var world = try await SettlementSimulation(seed: seed)
+            for _ in 0..<Self.stepsPerSeed { try await world.step() }
+            #expect(await world.check().isEmpty, "seed \(seed)")
+            blocks += world.pipelinedBlocks
+            voided += world.voidedBlocks
+        }
+        #expect(blocks >= 10, "blocks applied on top of an undurable block: \(blocks)")
+        #expect(voided >= 2, "of them voided by a failed commit below: \(voided)")
     }
 }

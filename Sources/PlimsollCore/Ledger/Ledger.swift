@@ -24,6 +24,9 @@ public struct DirtySet: Sendable {
     public var links: Set<LinkID> = []
     /// Each changed balance with the leaf index of the last entry that changed it.
     public var balances: [BalanceKey: UInt64] = [:]
+    /// Each changed balance as it stood before the block: what a reader of the durable state
+    /// sees while the block is not yet durable (settlement applies the next block meanwhile).
+    public var balancesBefore: [BalanceKey: UInt64] = [:]
     public var counters = false
     /// (vessel, leaf index) of registrar entries about a vessel, for its history.
     public var vesselEvents: [(AssetID, UInt64)] = []
@@ -81,14 +84,17 @@ public struct Ledger: Sendable {
     }
 
     private mutating func setBalance(_ units: UInt64, _ asset: AssetID, _ key: KeyRef) {
+        let address = BalanceKey(asset: asset, key: key)
+        let before = state.balance(asset, key)
+        if dirty.balancesBefore[address] == nil { dirty.balancesBefore[address] = before }
         state.heldUnits[asset, default: 0] += units
-        state.heldUnits[asset, default: 0] -= state.balance(asset, key)
+        state.heldUnits[asset, default: 0] -= before
         if units == 0 {
             state.balances[asset]?[key] = nil
         } else {
             state.balances[asset, default: [:]][key] = units
         }
-        dirty.balances[BalanceKey(asset: asset, key: key)] = currentLeafIndex
+        dirty.balances[address] = currentLeafIndex
     }
 
     mutating func updateParty(_ id: PartyID, _ change: (inout PartyRecord) -> Void) {

@@ -1,0 +1,70 @@
+/// The records one block changed, with their values after it: what a store writes for the
+/// block, taken out of the state in O(changed records).
+///
+/// A store is handed these values rather than the whole state, so settlement can go on changing
+/// its state in place (applying the next block while this one commits) without the store holding
+/// a reference that would make the next mutation copy every dictionary of the registry.
+public struct StateChanges: Sendable {
+    /// The registry record (counters, rules, lists in force), when it changed.
+    public var counters: RegistryCounters?
+    public var parties: [PartyRecord] = []
+    public var keys: [KeyRecord] = []
+    public var vessels: [VesselRecord] = []
+    public var links: [OwnershipLink] = []
+    /// Each changed balance: the units after the block (0: the holding is gone) and the leaf
+    /// index of the last entry that changed it.
+    public var balances: [Balance] = []
+    /// (vessel, leaf index) of registrar entries about a vessel, for its history.
+    public var vesselEvents: [(AssetID, UInt64)] = []
+    /// (party, leaf index) of registrar entries about a party, for its history.
+    public var partyEvents: [(PartyID, UInt64)] = []
+
+    public struct Balance: Sendable, Equatable {
+        public let address: BalanceKey
+        public let units: UInt64
+        public let leafIndex: UInt64
+    }
+
+    public init() {}
+
+    /// The values of every record `dirty` names, as they stand in `state` (the state after the
+    /// block), balances in (asset, key) order.
+    /// - Precondition: every party, key, vessel and link `dirty` names exists in `state` (records
+    ///   are never deleted, only balances drop to zero).
+    public init(dirty: DirtySet, state: LedgerState) {
+        counters = dirty.counters ? state.counters : nil
+        parties = dirty.parties.sorted().map { state.parties[$0]! }
+        keys = dirty.keys.sorted().map { state.keys[$0]! }
+        vessels = dirty.vessels.sorted().map { state.vessels[$0]! }
+        links = dirty.links.sorted().map { state.links[$0]! }
+        balances = dirty.balances.sorted { $0.key < $1.key }.map { address, leafIndex in
+            Balance(address: address, units: state.balance(address.asset, address.key), leafIndex: leafIndex)
+        }
+        vesselEvents = dirty.vesselEvents
+        partyEvents = dirty.partyEvents
+    }
+
+    /// How many records changed (a block's write cost follows it).
+    public var recordCount: Int {
+        (counters == nil ? 0 : 1) + parties.count + keys.count + vessels.count + links.count + balances.count
+    }
+}
+
+extension LedgerState {
+    /// Writes a block's changes into a stored copy of the state (a store's own, in memory); the
+    /// caller vouches that `changes` came from a block that extends this state, as for
+    /// `init(genesis:counters:...)`.
+    public mutating func apply(_ changes: StateChanges) {
+        if let counters = changes.counters { self.counters = counters }
+        for record in changes.parties { parties[record.party.id] = record }
+        for record in changes.keys { keys[record.key] = record }
+        for record in changes.vessels { vessels[record.vessel.asset] = record }
+        for link in changes.links { links[link.id] = link }
+        for change in changes.balances {
+            let (asset, key) = (change.address.asset, change.address.key)
+            heldUnits[asset, default: 0] -= balance(asset, key)
+            heldUnits[asset, default: 0] += change.units
+            balances[asset, default: [:]][key] = change.units == 0 ? nil : change.units
+        }
+    }
+}
