@@ -91,7 +91,7 @@ public enum BlockBuilder {
             do {
                 ledger.currentLeafIndex = frontier.size
                 try ledger.apply(candidate.entry, context)
-                let leaf = Merkle.leafHash(candidate.entry.bytes)
+                let leaf = candidate.entry.leafHash
                 frontier.append(leafHash: leaf)
                 blockTree.append(leafHash: leaf)
                 accepted.append(candidate.entry)
@@ -135,7 +135,7 @@ public enum BlockBuilder {
         let state = LedgerState(genesis: genesis)
         let entry = Entry.genesis(genesis)
         var frontier = MerkleFrontier()
-        frontier.append(leafHash: Merkle.leafHash(entry.bytes))
+        frontier.append(leafHash: entry.leafHash)
         let header = BlockHeader(
             chainID: genesis.chainID, height: 0, prevHash: .zero, timestampMs: genesis.createdAtMs, entryCount: 1,
             entriesRoot: frontier.root, logSize: 1, logRoot: frontier.root, stateDigest: StateCommitment(state: state).root, listsDigest: .zero

@@ -33,7 +33,7 @@ public struct LogReplayer {
         let header = genesisBlock.header
         ledger = Ledger(genesis: genesis)
         lastHeader = header
-        frontier.append(leafHash: Merkle.leafHash(genesisEntry.bytes))
+        frontier.append(leafHash: genesisEntry.leafHash)
         try Self.checkSignature(genesisBlock, genesis)
         if header.version >= 2 { commitment = StateCommitment(state: ledger.state) }
         guard header.height == 0, header.prevHash == .zero, header.chainID == genesis.chainID else {
@@ -74,7 +74,7 @@ public struct LogReplayer {
             do { try ledger.apply(entry, context) } catch {
                 throw ReplayError(height: header.height, leafIndex: leafIndex, message: "entry does not apply: \(error)")
             }
-            let leaf = Merkle.leafHash(entry.bytes)
+            let leaf = entry.leafHash
             frontier.append(leafHash: leaf)
             blockTree.append(leafHash: leaf)
         }

@@ -454,6 +454,19 @@ public actor Settlement {
 
 /// Where settlement time goes, for benchmarks and metrics.
 public struct SettlementStats: Sendable {
+    public init(
+        admitted: Int = 0, batches: Int = 0, blocks: Int = 0, entries: Int = 0, verifySeconds: Double = 0, applySeconds: Double = 0,
+        commitSeconds: Double = 0
+    ) {
+        self.admitted = admitted
+        self.batches = batches
+        self.blocks = blocks
+        self.entries = entries
+        self.verifySeconds = verifySeconds
+        self.applySeconds = applySeconds
+        self.commitSeconds = commitSeconds
+    }
+
     /// Entries taken into intake.
     public var admitted = 0
     public var batches = 0

@@ -74,7 +74,7 @@ public enum StoreCheck {
         do {
             return try LogReplayer.replay(store) { block, entries, changed, replayer in
                 problems += store.rowProblems(of: block)
-                for entry in entries { leafHashes.append(Merkle.leafHash(entry.bytes)) }
+                for entry in entries { leafHashes.append(entry.leafHash) }
                 record(changed, height: block.header.height, state: replayer.ledger.state, into: &expected)
             }
         } catch let error as ReplayError {

@@ -22,7 +22,7 @@ extension SQLiteStore {
             var hashes: [Hash32] = []
             if start < first { hashes = try leafHashes(from: start, to: first, db) }
             for entry in block.entries.prefix(Int(start + chunk - first)).dropFirst(Int(max(start, first) - first)) {
-                hashes.append(Merkle.leafHash(entry.bytes))
+                hashes.append(entry.leafHash)
             }
             precondition(hashes.count == Int(chunk))
             try insertNode(level: Self.storedLevelMin, index: chunkIndex, hash: Merkle.root(leafHashes: hashes), db)

@@ -11,6 +11,12 @@ enum Measure {
         return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
     }
 
+    static func secondsAsync(_ body: () async throws -> Void) async rethrows -> Double {
+        let start = DispatchTime.now().uptimeNanoseconds
+        try await body()
+        return Double(DispatchTime.now().uptimeNanoseconds - start) / 1e9
+    }
+
     /// Operations per second of `body(i)` over `count` items, on one thread.
     static func rate(count: Int, runs: Int = 3, _ body: (Int) -> Void) -> Double {
         median((0..<runs).map { _ in Double(count) / seconds { for index in 0..<count { body(index) } } })

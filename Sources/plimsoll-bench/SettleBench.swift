@@ -1,22 +1,76 @@
 import ArgumentParser
+import Dispatch
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollSettlement
 import PlimsollStore
 import PlimsollTesting
+import Synchronization
 
 /// `plimsoll-bench settle`: durable settlement of pre-signed transfers against the raw all-core
-/// BIP-340 verify rate measured in the same run (DESIGN.md budget: at least 0.7x), and peak RSS
-/// with every transfer queued at once (budget: under 1 GiB for 200,000).
+/// BIP-340 verify rate, measured right before and right after the figure in the same run (their
+/// mean is the baseline: the machine is shared and noisy), and peak RSS with every transfer
+/// queued at once (budget: under 1 GiB for 200,000).
+///
+/// `--registry-holders 10000,1000000` settles the same workload on registries of those sizes
+/// (the active senders plus idle holders of a second vessel) and reports the rate of the largest
+/// against the smallest: the cost of a block must not grow with the registry (within 10 %).
 struct SettleBench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(commandName: "settle", abstract: "Settlement throughput and memory.")
 
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Pre-signed transfers.") var transfers = 200_000
-    @Option(help: "Holder keys (each sends transfers / keys in nonce order).") var keys = 8190
+    @Option(help: "Holder keys that send (each sends transfers / keys in nonce order).") var keys = 8190
+    @Option(
+        help: "Registry sizes to compare, in holders (senders included), comma-separated; idle holders hold one unit of a second vessel.",
+        transform: { text in try text.split(separator: ",").map { guard let n = Int($0), n > 0 else { throw ValidationError("bad size \($0)") }; return n } }
+    ) var registryHolders: [Int] = []
 
     func run() async throws {
+        let sizes = registryHolders.isEmpty ? [keys] : registryHolders.sorted()
+        guard sizes.allSatisfy({ $0 >= keys && $0 - keys <= Int(Limits.vesselUnitsMax) }) else {
+            throw ValidationError("each registry size must be at least --keys and at most --keys + \(Limits.vesselUnitsMax)")
+        }
+        var figures: [Figure] = []
+        var rates: [(size: Int, rate: Double, ratio: Double)] = []
+        for size in sizes {
+            let run = try await Self.settle(transfers: transfers, keys: keys, idle: size - keys)
+            let suffix = registryHolders.isEmpty ? "" : "@\(size)"
+            rates.append((size, run.rate, run.rate / run.baseline))
+            figures += [
+                Figure(name: "raw_verify_before" + suffix, value: run.before, unit: "ops/s"),
+                Figure(name: "settled_durable" + suffix, value: run.rate, unit: "transfers/s", ratio: run.rate / run.baseline, baseline: "raw verify all cores (mean before/after)"),
+                Figure(name: "raw_verify_after" + suffix, value: run.after, unit: "ops/s"),
+                Figure(name: "settled" + suffix, value: Double(run.settled), unit: "transfers"),
+                Figure(name: "rejected" + suffix, value: Double(run.rejected), unit: "transfers"),
+                Figure(name: "blocks" + suffix, value: Double(run.stats.blocks), unit: "blocks"),
+                Figure(name: "peak_rss_all_queued" + suffix, value: Double(run.rssQueued), unit: "MiB", ratio: Double(run.rssQueued) / 1024, baseline: "1 GiB budget"),
+                Figure(name: "time_verify_wait" + suffix, value: run.stats.verifySeconds, unit: "s"),
+                Figure(name: "time_apply_and_sign" + suffix, value: run.stats.applySeconds, unit: "s"),
+                Figure(name: "time_commit" + suffix, value: run.stats.commitSeconds, unit: "s"),
+                Figure(name: "time_total" + suffix, value: run.seconds, unit: "s"),
+            ]
+            if size > keys { figures.append(Figure(name: "setup_idle_holders" + suffix, value: run.setupSeconds, unit: "s")) }
+        }
+        if let small = rates.first, let large = rates.last, rates.count > 1 {
+            figures.append(Figure(
+                name: "registry_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
+                ratio: large.ratio / small.ratio, baseline: "rate ratio, each against its own verify baseline (target >= 0.9)"
+            ))
+        }
+        Report.print("settle (\(transfers) pre-signed transfers, \(keys) sending keys, synchronous=FULL)", figures, json: json)
+    }
+
+    struct Run {
+        var before = 0.0, after = 0.0, rate = 0.0, seconds = 0.0, setupSeconds = 0.0
+        var settled = 0, rejected = 0, rssQueued = 0
+        var stats = SettlementStats()
+        var baseline: Double { (before + after) / 2 }
+    }
+
+    /// One registry of `keys` senders and `idle` idle holders, and the same transfer workload.
+    static func settle(transfers: Int, keys: Int, idle: Int) async throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -28,52 +82,58 @@ struct SettleBench: AsyncParsableCommand {
         )
         let settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         let holders = (0..<keys).map { _ in SigningKey.generate(using: &rng) }
-        try await Self.setUp(settlement, holders)
+        try await setUp(settlement, holders)
+        var run = Run()
+        if idle > 0 { run.setupSeconds = try await Measure.secondsAsync { try await grow(settlement, idle: idle, registrar: registrar) } }
         let chainID = await settlement.state.chainID
         let rounds = max(1, transfers / keys)
         let expiry = UInt64(Date().timeIntervalSince1970) + 86_400
-        var signed: [Entry] = []
-        signed.reserveCapacity(rounds * keys)
-        for round in 1...rounds {
-            for (index, key) in holders.enumerated() {
-                let transfer = Transfer(
-                    chainID: chainID, asset: Self.asset, from: key.publicKey, to: holders[(index + 1) % holders.count].publicKey,
-                    amount: 1, nonce: UInt64(round), expiresAt: expiry
-                )
-                signed.append(.transfer(transfer.signed(by: key)))
-            }
-        }
-        let verifyRate = Self.rawVerifyRate(signed.prefix(40_000).map { $0 })
+        let signed = presign(holders, rounds: rounds, chainID: chainID, expiry: expiry)
+        let probe = Array(signed.prefix(40_000))
+        run.before = rawVerifyRate(probe)
+        let statsBefore = await settlement.stats
         let start = Date()
-        var settled = 0
-        var rejected = 0
-        var rssQueued = 0
         await withTaskGroup(of: Outcome?.self) { group in
             for entry in signed { group.addTask { try? await settlement.submit(entry) } }
-            rssQueued = Self.peakRSSMiB()
+            run.rssQueued = peakRSSMiB()
             for await outcome in group {
-                if case .settled? = outcome { settled += 1 } else { rejected += 1 }
+                if case .settled? = outcome { run.settled += 1 } else { run.rejected += 1 }
             }
         }
-        let seconds = Date().timeIntervalSince(start)
+        run.seconds = Date().timeIntervalSince(start)
+        run.after = rawVerifyRate(probe)
         let stats = await settlement.stats
-        let rate = Double(settled) / seconds
-        Report.print("settle (\(signed.count) pre-signed transfers, \(keys) keys, synchronous=FULL)", [
-            Figure(name: "raw_verify_allcores", value: verifyRate, unit: "ops/s"),
-            Figure(name: "settled_durable", value: rate, unit: "transfers/s", ratio: rate / verifyRate, baseline: "raw verify all cores"),
-            Figure(name: "settled", value: Double(settled), unit: "transfers"),
-            Figure(name: "rejected", value: Double(rejected), unit: "transfers"),
-            Figure(name: "blocks", value: Double(await settlement.latestHeader.header.height), unit: "blocks"),
-            Figure(name: "peak_rss_all_queued", value: Double(rssQueued), unit: "MiB", ratio: Double(rssQueued) / 1024, baseline: "1 GiB budget"),
-            Figure(name: "peak_rss_end", value: Double(Self.peakRSSMiB()), unit: "MiB"),
-            Figure(name: "time_verify", value: stats.verifySeconds, unit: "s"),
-            Figure(name: "time_apply_and_sign", value: stats.applySeconds, unit: "s"),
-            Figure(name: "time_commit", value: stats.commitSeconds, unit: "s"),
-            Figure(name: "time_total", value: seconds, unit: "s"),
-        ], json: json)
+        run.stats = SettlementStats(
+            admitted: stats.admitted - statsBefore.admitted, batches: stats.batches - statsBefore.batches, blocks: stats.blocks - statsBefore.blocks,
+            verifySeconds: stats.verifySeconds - statsBefore.verifySeconds, applySeconds: stats.applySeconds - statsBefore.applySeconds,
+            commitSeconds: stats.commitSeconds - statsBefore.commitSeconds
+        )
+        run.rate = Double(run.settled) / run.seconds
+        return run
+    }
+
+    /// Every sender sends one transfer per round to the next sender, rounds in nonce order;
+    /// signed on every core.
+    static func presign(_ holders: [SigningKey], rounds: Int, chainID: Hash32, expiry: UInt64) -> [Entry] {
+        let count = rounds * holders.count
+        let out = Mutex<[Entry?]>(Array(repeating: nil, count: count))
+        DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
+            var mine: [(Int, Entry)] = []
+            for slot in stride(from: worker, to: count, by: Measure.cores) {
+                let (round, index) = (slot / holders.count + 1, slot % holders.count)
+                let transfer = Transfer(
+                    chainID: chainID, asset: asset, from: holders[index].publicKey, to: holders[(index + 1) % holders.count].publicKey,
+                    amount: 1, nonce: UInt64(round), expiresAt: expiry
+                )
+                mine.append((slot, .transfer(transfer.signed(by: holders[index]))))
+            }
+            out.withLock { all in for (slot, entry) in mine { all[slot] = entry } }
+        }
+        return out.withLock { $0.map { $0! } }
     }
 
     static let asset = try! AssetID("IMO9176187")
+    static let idleAsset = try! AssetID("IMO9074729")
 
     static func setUp(_ settlement: Settlement, _ holders: [SigningKey]) async throws {
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
@@ -88,6 +148,55 @@ struct SettleBench: AsyncParsableCommand {
             units: UInt64(holders.count) * 100
         )))
         try await concurrently(holders.map { .issue(asset, to: $0.publicKey, units: 100) }, settlement)
+    }
+
+    /// Idle holders: `idle` more keys, 64 to a party, each issued one unit of a second vessel.
+    /// The registrar entries are signed on every core with the sequence numbers that follow the
+    /// registry's, then settled in full blocks, in order.
+    static func grow(_ settlement: Settlement, idle: Int, registrar: SigningKey) async throws {
+        let state = await settlement.state
+        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
+        let keysPerParty = 64
+        let parties = (idle + keysPerParty - 1) / keysPerParty
+        let firstParty = state.counters.nextPartyID
+        let secrets: [[UInt8]] = (0..<idle).map { index in
+            var rng = SplitMix64(seed: 0x1D1E_0000 + UInt64(index))
+            return rng.bytes(32)
+        }
+        let keyRefs = Mutex<[KeyRef?]>(Array(repeating: nil, count: idle))
+        DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
+            var mine: [(Int, KeyRef)] = []
+            for index in stride(from: worker, to: idle, by: Measure.cores) { mine.append((index, try! SigningKey(secret: secrets[index]).publicKey)) }
+            keyRefs.withLock { all in for (index, key) in mine { all[index] = key } }
+        }
+        let idleKeys = keyRefs.withLock { $0.map { $0! } }
+        var growth: [RegistrarAction] = (0..<parties).map { index in
+            .registerParty(PartyRegistration(kind: .person, name: "Idle \(index)", country: try! Country("NO"), kycClaims: kyc))
+        }
+        growth.append(.registerVessel(VesselRegistration(
+            asset: idleAsset, name: "Idle", flag: try Country("PA"), type: "bulk", grossTonnage: 1, roles: .init(owner: PartyID(1)),
+            units: UInt64(idle)
+        )))
+        growth += idleKeys.enumerated().map { .bindKey($1, to: PartyID(firstParty + UInt64($0 / keysPerParty))) }
+        growth += idleKeys.map { .issue(idleAsset, to: $0, units: 1) }
+        let actions = growth
+        let first = state.counters.registrarSequence + 1
+        let chainID = state.chainID
+        let entries = Mutex<[Entry?]>(Array(repeating: nil, count: actions.count))
+        DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
+            var mine: [(Int, Entry)] = []
+            for index in stride(from: worker, to: actions.count, by: Measure.cores) {
+                mine.append((index, .registrar(RegistrarEntry.signed(actions[index], sequence: first + UInt64(index), chainID: chainID, by: registrar))))
+            }
+            entries.withLock { all in for (index, entry) in mine { all[index] = entry } }
+        }
+        let signed = entries.withLock { $0.map { $0! } }
+        for start in stride(from: 0, to: signed.count, by: Limits.blockEntriesMax) {
+            let outcomes = try await settlement.submitAll(Array(signed[start..<min(signed.count, start + Limits.blockEntriesMax)]))
+            if let bad = outcomes.first(where: { if case .settled = $0 { false } else { true } }) {
+                throw ValidationError("growing the registry failed: \(bad)")
+            }
+        }
     }
 
     static func concurrently(_ actions: [RegistrarAction], _ settlement: Settlement) async throws {

@@ -75,16 +75,26 @@ public struct SignedTransfer: Hashable, Sendable {
 
     public let transfer: Transfer
     public let signature: SchnorrSignature
+    /// The Merkle leaf data of this transfer once settled, `0x10 || payload || sig`, and its RFC
+    /// 6962 leaf hash: encoded and hashed once, when the transfer is read at the edge, and carried
+    /// through apply, the block's Merkle trees, the commit and the receipt.
+    public let entryBytes: [UInt8]
+    public let leafHash: Hash32
 
     public init(transfer: Transfer, signature: SchnorrSignature) {
         self.transfer = transfer
         self.signature = signature
+        entryBytes = [Self.entryKind] + transfer.payload + signature.bytes
+        leafHash = Merkle.leafHash(entryBytes)
     }
 
     public var signatureValid: Bool { transfer.from.verify(signature: signature, hash: transfer.message) }
 
-    /// The Merkle leaf data of this transfer once settled.
-    public var entryBytes: [UInt8] {
-        [Self.entryKind] + transfer.payload + signature.bytes
+    /// Identity is the transfer and its signature; the rest is derived from them.
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.transfer == rhs.transfer && lhs.signature == rhs.signature }
+
+    public func hash(into hasher: inout Hasher) {
+        hasher.combine(transfer.message)
+        hasher.combine(signature)
     }
 }

@@ -54,6 +54,14 @@ public enum Entry: Hashable, Sendable {
         }
     }
 
+    /// The RFC 6962 leaf hash of `bytes`; a transfer carries its own, hashed once.
+    public var leafHash: Hash32 {
+        switch self {
+        case .transfer(let signed): signed.leafHash
+        default: Merkle.leafHash(bytes)
+        }
+    }
+
     public var kindName: String {
         switch self {
         case .genesis: "genesis"
