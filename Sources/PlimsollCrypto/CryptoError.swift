@@ -9,7 +9,6 @@ public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
         case badLength = "BAD_LENGTH"
         case badPublicKey = "BAD_PUBLIC_KEY"
         case badSecretKey = "BAD_SECRET_KEY"
-        case badSignatureEncoding = "BAD_SIGNATURE_ENCODING"
         case badProofIndex = "BAD_PROOF_INDEX"
     }
 

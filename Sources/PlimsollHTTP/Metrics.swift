@@ -1,52 +1,64 @@
 import Foundation
+import Metrics
 import PlimsollCore
 import PlimsollSettlement
 import Prometheus
 
-/// `/metrics`: settlement's figures in Prometheus text format through swift-prometheus. The
-/// gauges are set from settlement's counters at each scrape, so nothing grows between scrapes.
+/// The process's one Prometheus registry behind swift-metrics, bootstrapped the first time an
+/// API is made, so that everything recorded through the swift-metrics facade (settlement's
+/// counters and phase histograms, Hummingbird's request metrics) and the gauges below come out of
+/// the same `/metrics`. swift-metrics takes one bootstrap per process; this is it.
+enum MetricsBackend {
+    static let registry: PrometheusCollectorRegistry = {
+        let registry = PrometheusCollectorRegistry()
+        var factory = PrometheusMetricsFactory(registry: registry)
+        // Requests answer in milliseconds, blocks commit in milliseconds to seconds.
+        factory.defaultDurationHistogramBuckets = [
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+        ]
+        // Prometheus names: Hummingbird's dotted labels become snake case, its counters end in
+        // `_total` and its duration histogram names its unit.
+        factory.nameAndLabelSanitizer = { name, labels in
+            let renamed = switch name {
+            case "hb.requests": "http_server_requests_total"
+            case "hb.request.errors": "http_server_request_errors_total"
+            case "http.server.request.duration": "http_server_request_duration_seconds"
+            default: name
+            }
+            return (renamed.replacingOccurrences(of: ".", with: "_"), labels.map { ($0.replacingOccurrences(of: ".", with: "_"), $1) })
+        }
+        MetricsSystem.bootstrap(factory)
+        return registry
+    }()
+}
+
+/// `/metrics` in Prometheus text format. Counters (`_total`) and histograms are recorded as
+/// things happen, through swift-metrics (`Settlement`, `MetricsMiddleware`); the gauges here are
+/// states, set from settlement at each scrape, so nothing grows between scrapes.
 final class RegistryMetrics: Sendable {
-    private let registry = PrometheusCollectorRegistry()
-    private let blocks: Gauge
-    private let entries: Gauge
-    private let pending: Gauge
-    private let height: Gauge
-    private let verifySeconds: Gauge
-    private let applySeconds: Gauge
-    private let commitSeconds: Gauge
-    private let unattributed: Gauge
-    private let failedCommits: Gauge
-    private let ready: Gauge
+    private let registry = MetricsBackend.registry
+    private let pending: Prometheus.Gauge
+    private let height: Prometheus.Gauge
+    private let undurable: Prometheus.Gauge
+    private let ready: Prometheus.Gauge
 
     init() {
-        blocks = registry.makeGauge(name: "plimsoll_blocks", help: "Blocks committed since the server started.")
-        entries = registry.makeGauge(name: "plimsoll_entries_taken", help: "Entries taken from intake since the server started.")
-        pending = registry.makeGauge(name: "plimsoll_intake_pending", help: "Entries waiting in intake.")
-        height = registry.makeGauge(name: "plimsoll_height", help: "Latest block height.")
-        verifySeconds = registry.makeGauge(name: "plimsoll_settle_seconds", labels: [("phase", "verify")], help: "Time spent settling, by phase.")
-        applySeconds = registry.makeGauge(name: "plimsoll_settle_seconds", labels: [("phase", "apply")], help: "Time spent settling, by phase.")
-        commitSeconds = registry.makeGauge(name: "plimsoll_settle_seconds", labels: [("phase", "commit")], help: "Time spent settling, by phase.")
-        unattributed = registry.makeGauge(
-            name: "plimsoll_rejections_unattributed_total",
-            help: "Rejected entries not kept in the audit (no valid signature from a bound key) since the server started."
-        )
-        failedCommits = registry.makeGauge(name: "plimsoll_commit_failures_total", help: "Commits that failed (disk full, I/O error) since the server started.")
-        ready = registry.makeGauge(name: "plimsoll_ready", help: "1 while blocks can be committed, 0 while commits fail.")
+        let registry = MetricsBackend.registry
+        func gauge(_ name: String, _ unit: String, _ help: String) -> Prometheus.Gauge {
+            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "plimsoll", metricName: name, unitName: unit, helpText: help))
+        }
+        pending = gauge("intake_pending", "entries", "Entries waiting in intake.")
+        height = gauge("height", "", "Height of the last durable block.")
+        undurable = gauge("blocks_undurable", "", "Blocks applied and not yet durable (at most 2).")
+        ready = gauge("ready", "", "1 while blocks can be committed, 0 while commits fail.")
     }
 
     func text(_ settlement: Settlement) async -> String {
-        let stats = await settlement.stats
-        blocks.set(Double(stats.blocks))
-        entries.set(Double(stats.entries))
         pending.set(Double(await settlement.pendingCount))
         height.set(Double(await settlement.latestHeader.header.height))
-        verifySeconds.set(stats.verifySeconds)
-        applySeconds.set(stats.applySeconds)
-        commitSeconds.set(stats.commitSeconds)
-        unattributed.set(Double(stats.unattributedRejections))
-        failedCommits.set(Double(stats.failedCommits))
-        let isReady = await settlement.isReady
-        ready.set(isReady ? 1.0 : 0.0)
+        undurable.set(Double(await settlement.undurableBlocks))
+        ready.set(await settlement.isReady ? 1.0 : 0.0)
         var buffer: [UInt8] = []
         registry.emit(into: &buffer)
         return String(decoding: buffer, as: UTF8.self)

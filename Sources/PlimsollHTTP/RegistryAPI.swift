@@ -35,6 +35,9 @@ public struct RegistryAPI: Sendable {
 
     public func router() -> Router<BasicRequestContext> {
         let router = Router(context: BasicRequestContext.self)
+        _ = MetricsBackend.registry  // swift-metrics bootstrapped before the first request is counted
+        router.add(middleware: AccessLogMiddleware())
+        router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: CredentialsMiddleware(api: self))
         addPublicRoutes(to: router)

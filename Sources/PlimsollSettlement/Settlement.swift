@@ -3,6 +3,7 @@ public import PlimsollCore
 public import PlimsollCrypto
 public import PlimsollStore
 public import Logging
+import Metrics
 
 /// Bounds of settlement (DESIGN.md defaults).
 public struct SettlementConfig: Sendable {
@@ -322,6 +323,7 @@ public actor Settlement {
         stats.verifySeconds += (verified - started).seconds
         stats.applySeconds += (built - verified).seconds
         stats.unattributedRejections += result.unattributed
+        SettlementMetrics.batch(entries: batch.pending.count, unattributed: result.unattributed, verify: verified - started, apply: built - verified)
         writes.append(Applied(batch: batch, result: result, write: write))
         startWrite()
         perform(batcher.built(block: result.block != nil))
@@ -370,6 +372,7 @@ public actor Settlement {
         writing = false
         let applied = writes.removeFirst()
         stats.commitSeconds += ended.seconds
+        SettlementMetrics.write(seconds: ended.seconds, failed: ended.error != nil, block: applied.result.block != nil)
         var outcomes = applied.result.outcomes
         switch (applied.write, ended.error) {
         case (.block(let block, _), nil):
@@ -449,6 +452,24 @@ public actor Settlement {
             case nil: break
             }
         }
+    }
+}
+
+/// Settlement's figures through the swift-metrics facade (Prometheus names, as the server's
+/// factory exports them): counters as things happen, and each batch's phases as histograms.
+/// Made at each use, not stored, so whatever backend is bootstrapped when they are first
+/// recorded receives them (the facade hands out no-op handlers before a bootstrap).
+enum SettlementMetrics {
+    static func batch(entries: Int, unattributed: Int, verify: Duration, apply: Duration) {
+        Counter(label: "plimsoll_entries_total").increment(by: entries)
+        if unattributed > 0 { Counter(label: "plimsoll_rejections_unattributed_total").increment(by: unattributed) }
+        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "verify")]).record(duration: verify)
+        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "apply")]).record(duration: apply)
+    }
+
+    static func write(seconds: Double, failed: Bool, block: Bool) {
+        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "commit")]).recordNanoseconds(Int64(seconds * 1e9))
+        if failed { Counter(label: "plimsoll_commit_failures_total").increment() } else if block { Counter(label: "plimsoll_blocks_total").increment() }
     }
 }
 

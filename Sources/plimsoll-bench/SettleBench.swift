@@ -22,6 +22,7 @@ struct SettleBench: AsyncParsableCommand {
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Pre-signed transfers.") var transfers = 200_000
     @Option(help: "Holder keys that send (each sends transfers / keys in nonce order).") var keys = 8190
+    @Option(help: "Submit in batches of this many entries (as POST /v1/transfers/batch does); 1: one task per transfer.") var batch = 1
     @Option(
         help: "Registry sizes to compare, in holders (senders included), comma-separated; idle holders hold one unit of a second vessel.",
         transform: { text in try text.split(separator: ",").map { guard let n = Int($0), n > 0 else { throw ValidationError("bad size \($0)") }; return n } }
@@ -35,7 +36,7 @@ struct SettleBench: AsyncParsableCommand {
         var figures: [Figure] = []
         var rates: [(size: Int, rate: Double, ratio: Double)] = []
         for size in sizes {
-            let run = try await Self.settle(transfers: transfers, keys: keys, idle: size - keys)
+            let run = try await Self.settle(transfers: transfers, keys: keys, idle: size - keys, batch: batch)
             let suffix = registryHolders.isEmpty ? "" : "@\(size)"
             rates.append((size, run.rate, run.rate / run.baseline))
             figures += [
@@ -59,7 +60,7 @@ struct SettleBench: AsyncParsableCommand {
                 ratio: large.ratio / small.ratio, baseline: "rate ratio, each against its own verify baseline (target >= 0.9)"
             ))
         }
-        Report.print("settle (\(transfers) pre-signed transfers, \(keys) sending keys, synchronous=FULL)", figures, json: json)
+        Report.print("settle (\(transfers) pre-signed transfers, \(keys) sending keys, \(batch == 1 ? "one task each" : "batches of \(batch)"), synchronous=FULL)", figures, json: json)
     }
 
     struct Run {
@@ -70,7 +71,7 @@ struct SettleBench: AsyncParsableCommand {
     }
 
     /// One registry of `keys` senders and `idle` idle holders, and the same transfer workload.
-    static func settle(transfers: Int, keys: Int, idle: Int) async throws -> Run {
+    static func settle(transfers: Int, keys: Int, idle: Int, batch: Int) async throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -93,11 +94,18 @@ struct SettleBench: AsyncParsableCommand {
         run.before = rawVerifyRate(probe)
         let statsBefore = await settlement.stats
         let start = Date()
-        await withTaskGroup(of: Outcome?.self) { group in
-            for entry in signed { group.addTask { try? await settlement.submit(entry) } }
+        await withTaskGroup(of: [Outcome?].self) { group in
+            if batch <= 1 {
+                for entry in signed { group.addTask { [try? await settlement.submit(entry)] } }
+            } else {
+                for start in stride(from: 0, to: signed.count, by: batch) {
+                    let chunk = Array(signed[start..<min(signed.count, start + batch)])
+                    group.addTask { (try? await settlement.submitAll(chunk)) ?? Array(repeating: nil, count: chunk.count) }
+                }
+            }
             run.rssQueued = peakRSSMiB()
-            for await outcome in group {
-                if case .settled? = outcome { run.settled += 1 } else { run.rejected += 1 }
+            for await outcomes in group {
+                for outcome in outcomes { if case .settled? = outcome { run.settled += 1 } else { run.rejected += 1 } }
             }
         }
         run.seconds = Date().timeIntervalSince(start)

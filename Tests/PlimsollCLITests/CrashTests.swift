@@ -8,6 +8,7 @@ import Testing
 
 /// Settlement under load in a child process, killed with SIGKILL at random moments: nothing it
 /// acknowledged is lost, the hash chain is intact, units are conserved, and replay agrees.
+@Suite(.tags(.slow), .timeLimit(.minutes(10)))
 struct CrashTests {
     static let kills = 24
 

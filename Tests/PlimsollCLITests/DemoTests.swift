@@ -2,6 +2,7 @@ import Foundation
 import Testing
 
 /// `plimsoll demo` is the README's main job: it must tell the whole story and check each step.
+@Suite(.tags(.slow), .timeLimit(.minutes(10)))
 struct DemoTests {
     @Test func demoTellsTheSanctionsEvasionScenario() throws {
         let result = try CLI.run("demo")

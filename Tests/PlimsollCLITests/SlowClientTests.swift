@@ -7,6 +7,7 @@ import Glibc
 /// No slow or idle client holds the server: under a lowered file limit, with more idle
 /// connections than it may hold, a half-sent head and a half-sent body, another client is
 /// served within a second, the slow ones are closed by their timeouts, and each closing is logged.
+@Suite(.tags(.slow), .timeLimit(.minutes(10)))
 struct SlowClientTests {
     /// A blocking TCP client socket on loopback.
     final class Socket {

@@ -7,6 +7,7 @@ import PlimsollTesting
 import Testing
 
 /// History answers from the store's indexes agree with a naive replay of the log.
+@Suite(.tags(.slow), .timeLimit(.minutes(10)))
 struct HistoryTests {
     @Test(arguments: SplitMix64.seeds([12]))
     func capTablesAndKeyHistoriesMatchNaiveReplay(seed: UInt64) async throws {

@@ -66,7 +66,7 @@ struct LogExportTests {
         }
     }
 
-    @Test func roundTripOfThousandsOfOperations() async throws {
+    @Test(.tags(.slow), .timeLimit(.minutes(10))) func roundTripOfThousandsOfOperations() async throws {
         let exported = try await Exported(seed: 21, transfers: 3000)
         let report = try await LogVerification.verify(exported.file)
         #expect(report.stateDigest == StateCommitment(state: exported.live).root, "version 2 headers carry the state commitment")

@@ -13,6 +13,7 @@ import Testing
 /// memory and a manual clock. After every step: units are conserved, no acknowledged entry is
 /// lost, every receipt names what the log holds, and a replay of the log gives the live state.
 /// A failing seed names the one command that replays it.
+@Suite(.tags(.slow), .timeLimit(.minutes(10)))
 struct SimulationTests {
     static let stepsPerSeed = 160
 
