@@ -1,5 +1,7 @@
+public import PlimsollCrypto
+
 /// An input refused by the core before it could become part of state (malformed, not rejected).
-public struct CoreError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct CoreError: CodedError, Equatable {
     /// Stable reason codes; part of the public API, never renamed or reused.
     public enum Code: String, Sendable, Equatable {
         case badIMO = "BAD_IMO"
@@ -15,5 +17,4 @@ public struct CoreError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -2,7 +2,7 @@
 ///
 /// Operating errors, never traps: malformed hex, keys, signatures and proof indices come from
 /// untrusted input (CLI arguments, HTTP bodies, exported logs) and must get a clear answer.
-public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct CryptoError: CodedError, Equatable {
     /// Stable machine-readable reason; part of the public API, never renamed.
     public enum Code: String, Sendable, Equatable {
         case badHex = "BAD_HEX"
@@ -20,5 +20,4 @@ public struct CryptoError: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
 }

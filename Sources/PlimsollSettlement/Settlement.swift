@@ -102,7 +102,7 @@ public actor Settlement {
     ) throws(StoreError) {
         precondition(config.batchEntriesMax <= Limits.blockEntriesMax, "a batch must fit in one block")
         guard registrarKey.publicKey == store.genesis.registrarKey else {
-            throw StoreError(.corrupt, "the registrar key file does not match this registry's registrar key")
+            throw StoreError(.keyMismatch, "the registrar key file does not match this registry's registrar key")
         }
         let (state, tip) = try store.loadLedger()
         self.store = store

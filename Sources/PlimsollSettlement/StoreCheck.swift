@@ -152,9 +152,7 @@ public enum StoreCheck {
     }
 
     private static func problem(from error: StoreError) -> StoreProblem {
-        // StoreError messages of the tip check start with "table NAME".
-        let words = error.message.split(separator: " ", maxSplits: 2)
-        if words.count >= 2, words[0] == "table" { return StoreProblem(table: String(words[1]), error.message) }
+        if let table = error.table { return StoreProblem(table: table, error.message) }
         if error.message.hasPrefix("state tables") { return StoreProblem(table: "state", error.message) }
         return StoreProblem(table: "registry", error.message)
     }

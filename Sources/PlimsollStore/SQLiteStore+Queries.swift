@@ -51,7 +51,7 @@ extension SQLiteStore {
             guard let block = try Row.fetchOne(db, sql: "SELECT log_size, entry_count FROM blocks WHERE height = ?", arguments: [height])
             else { return [] }
             let (end, count) = (block["log_size"] as Int64, block["entry_count"] as Int64)
-            guard count >= 0, count <= end else { throw StoreError(.corrupt, "table blocks row height \(height): entry_count \(count) exceeds log_size \(end)") }
+            guard count >= 0, count <= end else { throw StoreError(.corrupt, table: "blocks", "row height \(height): entry_count \(count) exceeds log_size \(end)") }
             return try Row.fetchAll(
                 db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
                 arguments: [end - count, end]

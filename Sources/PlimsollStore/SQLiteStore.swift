@@ -145,14 +145,14 @@ public final class SQLiteStore: Sendable {
             throw StoreError(.io, "cannot open registry database (table registry, or the schema): \(error)")
         }
         guard let row, let bytes = row["genesis"] as Data?, let chainID = row["chain_id"] as Data? else {
-            throw StoreError(.corrupt, "table registry: no genesis record")
+            throw StoreError(.corrupt, table: "registry", "no genesis record")
         }
         let genesis: Genesis
         do { genesis = try Genesis(canonicalBytes: Array(bytes)) } catch {
-            throw StoreError(.corrupt, "table registry: the genesis record does not parse: \(error)")
+            throw StoreError(.corrupt, table: "registry", "the genesis record does not parse: \(error)")
         }
         guard genesis.chainID.bytes == Array(chainID) else {
-            throw StoreError(.corrupt, "table registry: the genesis record does not hash to the stored chain_id")
+            throw StoreError(.corrupt, table: "registry", "the genesis record does not hash to the stored chain_id")
         }
         return SQLiteStore(pool: pool, genesis: genesis)
     }

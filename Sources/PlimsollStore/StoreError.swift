@@ -1,5 +1,7 @@
+public import PlimsollCrypto
+
 /// Why the store refused to open or to write.
-public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct StoreError: CodedError, Equatable {
     public enum Code: String, Sendable, Equatable {
         case exists = "STORE_EXISTS"
         case missing = "STORE_MISSING"
@@ -9,15 +11,26 @@ public struct StoreError: Error, Equatable, Sendable, CustomStringConvertible {
         case outOfRange = "STORE_RANGE"
         /// Another process holds the registry's one-writer lock.
         case locked = "STORE_LOCKED"
+        /// The registrar key file given is not this registry's registrar key (the store is fine).
+        case keyMismatch = "REGISTRAR_KEY_MISMATCH"
     }
 
     public let code: Code
     public let message: String
+    /// The table a damage was found in, when one is named (`plimsoll check` groups by it).
+    public let table: String?
 
     public init(_ code: Code, _ message: String) {
         self.code = code
         self.message = message
+        table = nil
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
+    /// A damage found in one table; the message starts with `table NAME: `.
+    public init(_ code: Code, table: String, _ message: String) {
+        self.code = code
+        self.message = "table \(table): \(message)"
+        self.table = table
+    }
+
 }

@@ -8,6 +8,24 @@ import PlimsollTesting
 import Testing
 
 struct SettlementTests {
+    /// A registrar key file that is not this registry's is named for what it is, not as damage
+    /// to the store; and a StoreError that names a table carries it as a field.
+    @Test func aForeignRegistrarKeyIsAKeyMismatchNotACorruptStore() throws {
+        let registry = try TempRegistry()
+        var rng = SplitMix64(seed: 99)
+        let stranger = SigningKey.generate(using: &rng)
+        do {
+            _ = try Settlement(store: try SQLiteStore.open(at: registry.url), registrarKey: stranger, clock: Settlement.wallClockMs)
+            Issue.record("a foreign registrar key was accepted")
+        } catch {
+            #expect(error.code == .keyMismatch)
+            #expect(error.description.hasPrefix("REGISTRAR_KEY_MISMATCH: "))
+        }
+        let damage = StoreError(.corrupt, table: "blocks", "row height 3: bad hash")
+        #expect(damage.table == "blocks")
+        #expect(damage.description == "STORE_CORRUPT: table blocks: row height 3: bad hash")
+    }
+
     /// Seeded concurrent workload through real settlement and SQLite: the live state, the state
     /// reloaded from the tables and a replay of the stored log all agree, and units are conserved.
     @Test(arguments: SplitMix64.seeds([5, 0xFEED]))

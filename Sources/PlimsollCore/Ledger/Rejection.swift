@@ -1,3 +1,5 @@
+public import PlimsollCrypto
+
 /// Stable reason codes of rejected entries (DESIGN.md). Public API: never rename or reuse; append.
 public enum ReasonCode: String, Sendable, Codable, CaseIterable {
     // Transfers, in the fixed order their checks run.
@@ -33,7 +35,7 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable {
 }
 
 /// A refused entry: a stable code for machines and a message for people (STYLE.md: Errors).
-public struct Rejection: Error, Equatable, Sendable, CustomStringConvertible {
+public struct Rejection: CodedError, Equatable {
     public let code: ReasonCode
     public let message: String
 
@@ -42,5 +44,4 @@ public struct Rejection: Error, Equatable, Sendable, CustomStringConvertible {
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
 }

@@ -1,5 +1,5 @@
 /// Why a Merkle proof was refused or could not be made.
-public struct MerkleProofError: Error, Equatable, Sendable, CustomStringConvertible {
+public struct MerkleProofError: CodedError, Equatable {
     /// Stable reason codes; part of the public API.
     public enum Code: String, Sendable, Equatable {
         case indexOutOfRange = "INDEX_OUT_OF_RANGE"
@@ -17,5 +17,4 @@ public struct MerkleProofError: Error, Equatable, Sendable, CustomStringConverti
         self.message = message
     }
 
-    public var description: String { "\(code.rawValue): \(message)" }
 }
