@@ -93,13 +93,15 @@ let package = Package(
         .executableTarget(
             name: "plimsoll-bench",
             dependencies: [
-                "PlimsollCrypto", "PlimsollCore", "PlimsollSettlement", "PlimsollStore", "PlimsollTesting", "PlimsollScreening",
+                "PlimsollCrypto", "PlimsollCore", "PlimsollSettlement", "PlimsollStore", "PlimsollTesting",
+                "PlimsollScreening",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings
         ),
         .target(
-            name: "PlimsollTesting", dependencies: ["PlimsollCore", "PlimsollCrypto", "PlimsollStore", "PlimsollSettlement"],
+            name: "PlimsollTesting",
+            dependencies: ["PlimsollCore", "PlimsollCrypto", "PlimsollStore", "PlimsollSettlement"],
             swiftSettings: swiftSettings
         ),
         .testTarget(
@@ -119,7 +121,8 @@ let package = Package(
         .testTarget(
             name: "PlimsollCLITests",
             dependencies: [
-                "plimsoll", "plimsoll-bench", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
+                "plimsoll", "plimsoll-bench", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore",
+                "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
                 .product(name: "GRDB", package: "GRDB.swift"),
             ],
             swiftSettings: swiftSettings
@@ -132,7 +135,8 @@ let package = Package(
         .testTarget(
             name: "PlimsollHTTPTests",
             dependencies: [
-                "PlimsollHTTP", "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
+                "PlimsollHTTP", "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto",
+                "PlimsollTesting",
                 .product(name: "HummingbirdTesting", package: "hummingbird"),
                 .product(name: "NIOCore", package: "swift-nio"),
                 .product(name: "HTTPTypes", package: "swift-http-types"),

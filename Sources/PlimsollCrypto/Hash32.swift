@@ -57,7 +57,9 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
         var out = [UInt8]()
         out.reserveCapacity(32)
         for word in [w0, w1, w2, w3] {
-            for shift in stride(from: 56, through: 0, by: -8) { out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift))) }
+            for shift in stride(from: 56, through: 0, by: -8) {
+                out.append(UInt8(truncatingIfNeeded: word >> UInt64(shift)))
+            }
         }
         return out
     }
@@ -73,7 +75,7 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
         return (word >> UInt64(63 - index & 63)) & 1 == 1
     }
 
-        public static func < (lhs: Hash32, rhs: Hash32) -> Bool {
+    public static func < (lhs: Hash32, rhs: Hash32) -> Bool {
         (lhs.w0, lhs.w1, lhs.w2, lhs.w3) < (rhs.w0, rhs.w1, rhs.w2, rhs.w3)
     }
 

@@ -70,7 +70,9 @@ public struct SHA256Hasher {
     public init() {}
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        if let done = bytes.withContiguousStorageIfAvailable({ buffer in hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer)) }) {
+        if let done = bytes.withContiguousStorageIfAvailable({ buffer in
+            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
+        }) {
             return done
         }
         Array(bytes).withUnsafeBytes { hasher.update(bufferPointer: $0) }

@@ -7,7 +7,9 @@ import Logging
 /// a request writes can be joined to this one. Never headers or bodies: tokens and signatures
 /// stay out of the log.
 struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         let start = ContinuousClock.now
         do {
             let response = try await next(request, context)
@@ -27,7 +29,10 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
         let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info(
             "\(request.method) \(context.endpointPath ?? request.uri.path) \(status)",
-            metadata: ["http.status": "\(status)", "http.duration_ms": "\(String(format: "%.2f", ms))", "http.route": "\(context.endpointPath ?? "-")"]
+            metadata: [
+                "http.status": "\(status)", "http.duration_ms": "\(String(format: "%.2f", ms))",
+                "http.route": "\(context.endpointPath ?? "-")",
+            ]
         )
     }
 }

@@ -14,19 +14,25 @@ enum MetricsBackend {
         var factory = PrometheusMetricsFactory(registry: registry)
         // Requests answer in milliseconds, blocks commit in milliseconds to seconds.
         factory.defaultDurationHistogramBuckets = [
-            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10), .milliseconds(20),
-            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2), .seconds(5),
+            .microseconds(500), .milliseconds(1), .milliseconds(2), .milliseconds(5), .milliseconds(10),
+            .milliseconds(20),
+            .milliseconds(50), .milliseconds(100), .milliseconds(250), .milliseconds(500), .seconds(1), .seconds(2),
+            .seconds(5),
         ]
         // Prometheus names: Hummingbird's dotted labels become snake case, its counters end in
         // `_total` and its duration histogram names its unit.
         factory.nameAndLabelSanitizer = { name, labels in
-            let renamed = switch name {
-            case "hb.requests": "http_server_requests_total"
-            case "hb.request.errors": "http_server_request_errors_total"
-            case "http.server.request.duration": "http_server_request_duration_seconds"
-            default: name
-            }
-            return (renamed.replacingOccurrences(of: ".", with: "_"), labels.map { ($0.replacingOccurrences(of: ".", with: "_"), $1) })
+            let renamed =
+                switch name {
+                case "hb.requests": "http_server_requests_total"
+                case "hb.request.errors": "http_server_request_errors_total"
+                case "http.server.request.duration": "http_server_request_duration_seconds"
+                default: name
+                }
+            return (
+                renamed.replacingOccurrences(of: ".", with: "_"),
+                labels.map { ($0.replacingOccurrences(of: ".", with: "_"), $1) }
+            )
         }
         MetricsSystem.bootstrap(factory)
         return registry
@@ -46,7 +52,9 @@ final class RegistryMetrics: Sendable {
     init() {
         let registry = MetricsBackend.registry
         func gauge(_ name: String, _ unit: String, _ help: String) -> Prometheus.Gauge {
-            registry.makeGauge(descriptor: MetricNameDescriptor(namespace: "plimsoll", metricName: name, unitName: unit, helpText: help))
+            registry.makeGauge(
+                descriptor: MetricNameDescriptor(
+                    namespace: "plimsoll", metricName: name, unitName: unit, helpText: help))
         }
         pending = gauge("intake_pending", "entries", "Entries waiting in intake.")
         height = gauge("height", "", "Height of the last durable block.")

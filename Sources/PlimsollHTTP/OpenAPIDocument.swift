@@ -9,22 +9,43 @@ enum OpenAPIDocument {
         ("get", "/openapi.json", "This document", "public", "Object"),
         ("get", "/metrics", "Prometheus metrics", "public", "Text"),
         ("get", "/v1/registry", "Registry: chain_id, name, registrar key, height, max validity", "public", "Registry"),
-        ("post", "/v1/transfers", "Submit one signed transfer; waits for the receipt unless ?wait=false", "public", "Receipt"),
-        ("post", "/v1/transfers/batch", "Submit 1 to 1000 signed transfers; per-item results", "public", "BatchResults"),
-        ("get", "/v1/transfers/{id}", "Receipt and inclusion proof of a settled transfer, or pending", "public", "TransferStatus"),
+        (
+            "post", "/v1/transfers", "Submit one signed transfer; waits for the receipt unless ?wait=false", "public",
+            "Receipt"
+        ),
+        (
+            "post", "/v1/transfers/batch", "Submit 1 to 1000 signed transfers; per-item results", "public",
+            "BatchResults"
+        ),
+        (
+            "get", "/v1/transfers/{id}", "Receipt and inclusion proof of a settled transfer, or pending", "public",
+            "TransferStatus"
+        ),
         ("get", "/v1/keys/{key}", "Last settled nonce (and party, for regulators)", "public", "Key"),
-        ("get", "/v1/keys/{key}/balances", "Balances of a key: the holder (signed read) or a regulator", "holder", "Balances"),
-        ("get", "/v1/keys/{key}/holdings/{imo}/proof", "Proof of a key's holding of a vessel against the latest signed header", "holder", "HoldingProof"),
+        (
+            "get", "/v1/keys/{key}/balances", "Balances of a key: the holder (signed read) or a regulator", "holder",
+            "Balances"
+        ),
+        (
+            "get", "/v1/keys/{key}/holdings/{imo}/proof",
+            "Proof of a key's holding of a vessel against the latest signed header", "holder", "HoldingProof"
+        ),
         ("get", "/v1/blocks/latest", "The latest signed block header", "public", "Block"),
         ("get", "/v1/blocks/{height}", "A signed block header", "public", "Block"),
         ("get", "/v1/proofs/consistency", "Consistency proof between two block heights", "public", "Consistency"),
         ("get", "/v1/vessels/{imo}", "A vessel", "regulator", "Vessel"),
         ("get", "/v1/vessels/{imo}/cap-table", "Holders of a vessel at ?height= or ?at=", "regulator", "CapTable"),
-        ("get", "/v1/vessels/{imo}/beneficial-owners", "Natural persons behind every holder of a vessel at ?height= or ?at=", "regulator", "VesselOwners"),
+        (
+            "get", "/v1/vessels/{imo}/beneficial-owners",
+            "Natural persons behind every holder of a vessel at ?height= or ?at=", "regulator", "VesselOwners"
+        ),
         ("get", "/v1/vessels/{imo}/history", "Registrar events about a vessel", "regulator", "Events"),
         ("get", "/v1/parties/{id}", "A party", "regulator", "Object"),
         ("get", "/v1/parties/{id}/history", "Every change of a party's holdings", "regulator", "PartyHistory"),
-        ("get", "/v1/parties/{id}/beneficial-owners", "Natural persons behind a party at ?height= or ?at=", "regulator", "BeneficialOwners"),
+        (
+            "get", "/v1/parties/{id}/beneficial-owners", "Natural persons behind a party at ?height= or ?at=",
+            "regulator", "BeneficialOwners"
+        ),
         ("get", "/v1/screening/decisions", "Screening decisions recorded for ?party=", "regulator", "Events"),
         ("post", "/v1/screen", "Screen one name or IMO number against the adopted lists", "regulator", "Object"),
     ]
@@ -32,33 +53,44 @@ enum OpenAPIDocument {
     static var json: String {
         var pathItems: [String: [String]] = [:]
         for item in paths {
-            let parameters = item.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { name in
-                let name = String(name.dropFirst().dropLast())
-                let schema = Self.pathParameterSchema(name, path: item.path)
-                return ##"{"name":"\##(name)","in":"path","required":true,"schema":\##(schema)}"##
-            } + Self.queryParameters(item.method, item.path).map { query in
-                ##"{"name":"\##(query.name)","in":"query","required":\##(query.required),"schema":\##(query.schema)}"##
-            }
+            let parameters =
+                item.path.split(separator: "/").filter { $0.hasPrefix("{") }.map { name in
+                    let name = String(name.dropFirst().dropLast())
+                    let schema = Self.pathParameterSchema(name, path: item.path)
+                    return ##"{"name":"\##(name)","in":"path","required":true,"schema":\##(schema)}"##
+                }
+                + Self.queryParameters(item.method, item.path).map { query in
+                    ##"{"name":"\##(query.name)","in":"query","required":\##(query.required),"schema":\##(query.schema)}"##
+                }
             let security = item.auth == "public" ? "" : ##","security":[{"bearer":[]},{"holderSignature":[]}]"##
-            let body = item.method == "post"
+            let body =
+                item.method == "post"
                 ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.path.hasSuffix("batch") ? "Batch" : item.path.hasSuffix("screen") ? "ScreenQuery" : "Transfer")"}}}}"##
                 : ""
-            let okContent = item.answer == "Text"
+            let okContent =
+                item.answer == "Text"
                 ? ##"{"text/plain":{"schema":{"type":"string"}}}"##
                 : ##"{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.answer)"}}}"##
             let accepted = item.path == "/v1/transfers" ? ##","content":\##(okContent)"## : ""
-            let responses = ##""responses":{"200":{"description":"OK","content":\##(okContent)},"202":{"description":"Accepted"\##(accepted)},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"},"403":{"$ref":"#/components/responses/Problem"},"404":{"$ref":"#/components/responses/Problem"},"409":{"$ref":"#/components/responses/Problem"},"413":{"$ref":"#/components/responses/Problem"},"415":{"$ref":"#/components/responses/Problem"},"422":{"$ref":"#/components/responses/Problem"},"503":{"$ref":"#/components/responses/Problem"}}"##
-            let operation = ##""\##(item.method)":{"summary":"\##(item.summary)","parameters":[\##(parameters.joined(separator: ","))]\##(body)\##(security),\##(responses)}"##
+            let responses =
+                ##""responses":{"200":{"description":"OK","content":\##(okContent)},"202":{"description":"Accepted"\##(accepted)},"400":{"$ref":"#/components/responses/Problem"},"401":{"$ref":"#/components/responses/Problem"},"403":{"$ref":"#/components/responses/Problem"},"404":{"$ref":"#/components/responses/Problem"},"409":{"$ref":"#/components/responses/Problem"},"413":{"$ref":"#/components/responses/Problem"},"415":{"$ref":"#/components/responses/Problem"},"422":{"$ref":"#/components/responses/Problem"},"503":{"$ref":"#/components/responses/Problem"}}"##
+            let operation =
+                ##""\##(item.method)":{"summary":"\##(item.summary)","parameters":[\##(parameters.joined(separator: ","))]\##(body)\##(security),\##(responses)}"##
             pathItems[item.path, default: []].append(operation)
         }
-        let pathsJSON = pathItems.keys.sorted().map { ##""\##($0)":{\##(pathItems[$0]!.joined(separator: ","))}"## }.joined(separator: ",")
+        let pathsJSON = pathItems.keys.sorted().map { ##""\##($0)":{\##(pathItems[$0]!.joined(separator: ","))}"## }
+            .joined(separator: ",")
         let hex64 = ##"{"type":"string","pattern":"^[0-9a-fA-F]{64}$"}"##
         let integer = ##"{"type":"integer","minimum":1,"maximum":9007199254740991}"##
-        let transfer = ##"{"type":"object","additionalProperties":false,"required":["asset","from","to","amount","nonce","expires_at","signature"],"properties":{"asset":{"type":"string","pattern":"^IMO[0-9]{7}$"},"from":\##(hex64),"to":\##(hex64),"amount":\##(integer),"nonce":\##(integer),"expires_at":\##(integer),"signature":{"type":"string","pattern":"^[0-9a-fA-F]{128}$"}}}"##
-        let batch = ##"{"type":"object","additionalProperties":false,"required":["transfers"],"properties":{"transfers":{"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"#/components/schemas/Transfer"}}}}"##
-        let problem = ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"parameter":{"type":"string"},"id":{"type":"string"}}}"##
+        let transfer =
+            ##"{"type":"object","additionalProperties":false,"required":["asset","from","to","amount","nonce","expires_at","signature"],"properties":{"asset":{"type":"string","pattern":"^IMO[0-9]{7}$"},"from":\##(hex64),"to":\##(hex64),"amount":\##(integer),"nonce":\##(integer),"expires_at":\##(integer),"signature":{"type":"string","pattern":"^[0-9a-fA-F]{128}$"}}}"##
+        let batch =
+            ##"{"type":"object","additionalProperties":false,"required":["transfers"],"properties":{"transfers":{"type":"array","minItems":1,"maxItems":1000,"items":{"$ref":"#/components/schemas/Transfer"}}}}"##
+        let problem =
+            ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"parameter":{"type":"string"},"id":{"type":"string"}}}"##
         let answers = Self.answerSchemas.map { ##""\##($0.0)":\##($0.1)"## }.joined(separator: ",")
-        return ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
+        return
+            ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
     }
 
     /// Every bound of a number a client sends, stated so schemathesis generates the edges
@@ -82,12 +114,14 @@ enum OpenAPIDocument {
             ("cursor", false, ##"{"type":"string","pattern":"^[0-9a-f]{16}$"}"##),
         ]
         let at: [(String, Bool, String)] = [
-            ("height", false, storedInteger), ("at", false, ##"{"type":"string","format":"date-time","maxLength":64}"##),
+            ("height", false, storedInteger),
+            ("at", false, ##"{"type":"string","format":"date-time","maxLength":64}"##),
         ]
         switch (method, path) {
         case ("post", "/v1/transfers"): return [("wait", false, ##"{"type":"string","enum":["true","false"]}"##)]
         case (_, "/v1/proofs/consistency"): return [("from", true, storedInteger), ("to", true, storedInteger)]
-        case (_, "/v1/vessels/{imo}/cap-table"), (_, "/v1/vessels/{imo}/beneficial-owners"), (_, "/v1/parties/{id}/beneficial-owners"):
+        case (_, "/v1/vessels/{imo}/cap-table"), (_, "/v1/vessels/{imo}/beneficial-owners"),
+            (_, "/v1/parties/{id}/beneficial-owners"):
             return at
         case (_, "/v1/vessels/{imo}/history"), (_, "/v1/parties/{id}/history"): return page
         case (_, "/v1/screening/decisions"): return [("party", true, partyID)] + page
@@ -105,71 +139,179 @@ enum OpenAPIDocument {
         let status = ##"{"type":"string","enum":["settled","pending","rejected","not_settled"]}"##
         func object(_ required: [String], _ properties: [(String, String)]) -> String {
             let members = properties.map { ##""\##($0.0)":\##($0.1)"## }.joined(separator: ",")
-            return ##"{"type":"object","required":[\##(required.map { "\"\($0)\"" }.joined(separator: ","))],"properties":{\##(members)}}"##
+            return
+                ##"{"type":"object","required":[\##(required.map { "\"\($0)\"" }.joined(separator: ","))],"properties":{\##(members)}}"##
         }
         let block = object(
-            ["height", "hash", "header", "signature", "version", "chain_id", "prev_hash", "timestamp_ms", "entry_count", "entries_root", "log_size", "log_root", "state_digest", "lists_digest"],
-            [("height", count), ("hash", hex64), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
-             ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##), ("version", ##"{"enum":[1,2]}"##), ("chain_id", hex64),
-             ("prev_hash", hex64), ("timestamp_ms", count), ("entry_count", count), ("entries_root", hex64), ("log_size", id),
-             ("log_root", hex64), ("state_digest", hex64), ("lists_digest", hex64)]
+            [
+                "height", "hash", "header", "signature", "version", "chain_id", "prev_hash", "timestamp_ms",
+                "entry_count", "entries_root", "log_size", "log_root", "state_digest", "lists_digest",
+            ],
+            [
+                ("height", count), ("hash", hex64), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
+                ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##), ("version", ##"{"enum":[1,2]}"##),
+                ("chain_id", hex64),
+                ("prev_hash", hex64), ("timestamp_ms", count), ("entry_count", count), ("entries_root", hex64),
+                ("log_size", id),
+                ("log_root", hex64), ("state_digest", hex64), ("lists_digest", hex64),
+            ]
         )
-        let receiptMembers = [("id", hex64), ("status", status), ("height", count), ("leaf_index", count), ("log_size", id), ("code", ##"{"type":"string"}"##), ("detail", ##"{"type":"string"}"##), ("evidence", ##"{"type":"string"}"##)]
+        let receiptMembers = [
+            ("id", hex64), ("status", status), ("height", count), ("leaf_index", count), ("log_size", id),
+            ("code", ##"{"type":"string"}"##), ("detail", ##"{"type":"string"}"##),
+            ("evidence", ##"{"type":"string"}"##),
+        ]
         let receipt = object(["id", "status"], receiptMembers)
         let event = object(
             ["leaf_index", "height", "kind", "entry", "summary"],
-            [("leaf_index", count), ("height", count), ("kind", ##"{"type":"string"}"##), ("entry", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("summary", ##"{"type":"string"}"##)]
+            [
+                ("leaf_index", count), ("height", count), ("kind", ##"{"type":"string"}"##),
+                ("entry", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("summary", ##"{"type":"string"}"##),
+            ]
         )
         let holding = object(["key", "units"], [("key", hex64), ("party", id), ("units", id)])
         let owner = object(
             ["party", "name", "share", "paths"],
-            [("party", id), ("name", ##"{"type":"string"}"##), ("share", ##"{"type":"number","minimum":0,"maximum":1}"##),
-             ("paths", ##"{"type":"array","items":{"type":"array","items":{"type":"integer"}}}"##)]
+            [
+                ("party", id), ("name", ##"{"type":"string"}"##),
+                ("share", ##"{"type":"number","minimum":0,"maximum":1}"##),
+                ("paths", ##"{"type":"array","items":{"type":"array","items":{"type":"integer"}}}"##),
+            ]
         )
         return [
             ("Object", ##"{"type":"object"}"##),
             ("Health", object(["status"], [("status", ##"{"enum":["ok","ready"]}"##)])),
-            ("Registry", object(
-                ["chain_id", "name", "registrar_key", "height", "max_validity_s"],
-                [("chain_id", hex64), ("name", ##"{"type":"string"}"##), ("registrar_key", hex64), ("height", count), ("max_validity_s", id)]
-            )),
+            (
+                "Registry",
+                object(
+                    ["chain_id", "name", "registrar_key", "height", "max_validity_s"],
+                    [
+                        ("chain_id", hex64), ("name", ##"{"type":"string"}"##), ("registrar_key", hex64),
+                        ("height", count), ("max_validity_s", id),
+                    ]
+                )
+            ),
             ("Receipt", receipt),
-            ("BatchResults", object(["results"], [("results", ##"{"type":"array","minItems":1,"maxItems":1000,"items":\##(receipt)}"##)])),
-            ("TransferStatus", object(
-                ["id", "status"],
-                receiptMembers + [("leaf", ##"{"type":"string","pattern":"^10[0-9a-f]{390}$"}"##), ("proof", ##"{"type":"array","items":\##(hex64)}"##)]
-            )),
+            (
+                "BatchResults",
+                object(
+                    ["results"], [("results", ##"{"type":"array","minItems":1,"maxItems":1000,"items":\##(receipt)}"##)]
+                )
+            ),
+            (
+                "TransferStatus",
+                object(
+                    ["id", "status"],
+                    receiptMembers + [
+                        ("leaf", ##"{"type":"string","pattern":"^10[0-9a-f]{390}$"}"##),
+                        ("proof", ##"{"type":"array","items":\##(hex64)}"##),
+                    ]
+                )
+            ),
             ("Key", object(["key", "last_nonce"], [("key", hex64), ("last_nonce", count), ("party", id)])),
-            ("Balances", object(
-                ["key", "height", "balances"],
-                [("key", hex64), ("height", count), ("balances", ##"{"type":"array","items":\##(object(["asset", "units"], [("asset", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("units", id)]))}"##)]
-            )),
+            (
+                "Balances",
+                object(
+                    ["key", "height", "balances"],
+                    [
+                        ("key", hex64), ("height", count),
+                        (
+                            "balances",
+                            ##"{"type":"array","items":\##(object(["asset", "units"], [("asset", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("units", id)]))}"##
+                        ),
+                    ]
+                )
+            ),
             ("Block", block),
-            ("HoldingProof", object(
-                ["type", "chain_id", "registrar_key", "vessel", "key", "units", "record_key", "siblings", "terminal", "head"],
-                [("type", ##"{"const":"holding"}"##), ("chain_id", hex64), ("registrar_key", hex64), ("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##),
-                 ("key", hex64), ("units", count), ("record", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("record_key", hex64),
-                 ("siblings", ##"{"type":"array","maxItems":256,"items":\##(hex64)}"##), ("terminal", ##"{"enum":["found","empty","other"]}"##),
-                 ("other_key", hex64), ("other_value_hash", hex64),
-                 ("head", object(["height", "header", "signature"], [("height", count), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##), ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##)]))]
-            )),
-            ("Consistency", object(["from", "to", "proof"], [("from", block), ("to", block), ("proof", ##"{"type":"array","items":\##(hex64)}"##)])),
-            ("Vessel", object(["height", "vessel", "unissued_units"], [("height", count), ("vessel", ##"{"type":"object"}"##), ("unissued_units", count)])),
-            ("CapTable", object(
-                ["vessel", "height", "holders"],
-                [("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("height", count), ("holders", ##"{"type":"array","items":\##(holding)}"##)]
-            )),
-            ("Events", object(["height", "events"], [("height", count), ("events", ##"{"type":"array","items":\##(event)}"##), ("next_cursor", ##"{"type":"string"}"##)])),
-            ("PartyHistory", object(["height", "holdings"], [("height", count), ("holdings", ##"{"type":"array","items":{"type":"object"}}"##), ("next_cursor", ##"{"type":"string"}"##)])),
-            ("VesselOwners", object(
-                ["vessel", "height", "owners", "undeclared", "cycles", "truncated"],
-                [("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("height", count), ("owners", ##"{"type":"array","items":\##(owner)}"##),
-                 ("undeclared", ##"{"type":"array"}"##), ("cycles", ##"{"type":"array"}"##), ("truncated", ##"{"type":"boolean"}"##)]
-            )),
-            ("BeneficialOwners", object(
-                ["party", "height", "owners", "undeclared", "cycles"],
-                [("party", id), ("height", count), ("owners", ##"{"type":"array"}"##), ("undeclared", ##"{"type":"array"}"##), ("cycles", ##"{"type":"array"}"##)]
-            )),
+            (
+                "HoldingProof",
+                object(
+                    [
+                        "type", "chain_id", "registrar_key", "vessel", "key", "units", "record_key", "siblings",
+                        "terminal", "head",
+                    ],
+                    [
+                        ("type", ##"{"const":"holding"}"##), ("chain_id", hex64), ("registrar_key", hex64),
+                        ("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##),
+                        ("key", hex64), ("units", count),
+                        ("record", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("record_key", hex64),
+                        ("siblings", ##"{"type":"array","maxItems":256,"items":\##(hex64)}"##),
+                        ("terminal", ##"{"enum":["found","empty","other"]}"##),
+                        ("other_key", hex64), ("other_value_hash", hex64),
+                        (
+                            "head",
+                            object(
+                                ["height", "header", "signature"],
+                                [
+                                    ("height", count), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
+                                    ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##),
+                                ])
+                        ),
+                    ]
+                )
+            ),
+            (
+                "Consistency",
+                object(
+                    ["from", "to", "proof"],
+                    [("from", block), ("to", block), ("proof", ##"{"type":"array","items":\##(hex64)}"##)])
+            ),
+            (
+                "Vessel",
+                object(
+                    ["height", "vessel", "unissued_units"],
+                    [("height", count), ("vessel", ##"{"type":"object"}"##), ("unissued_units", count)])
+            ),
+            (
+                "CapTable",
+                object(
+                    ["vessel", "height", "holders"],
+                    [
+                        ("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("height", count),
+                        ("holders", ##"{"type":"array","items":\##(holding)}"##),
+                    ]
+                )
+            ),
+            (
+                "Events",
+                object(
+                    ["height", "events"],
+                    [
+                        ("height", count), ("events", ##"{"type":"array","items":\##(event)}"##),
+                        ("next_cursor", ##"{"type":"string"}"##),
+                    ])
+            ),
+            (
+                "PartyHistory",
+                object(
+                    ["height", "holdings"],
+                    [
+                        ("height", count), ("holdings", ##"{"type":"array","items":{"type":"object"}}"##),
+                        ("next_cursor", ##"{"type":"string"}"##),
+                    ])
+            ),
+            (
+                "VesselOwners",
+                object(
+                    ["vessel", "height", "owners", "undeclared", "cycles", "truncated"],
+                    [
+                        ("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("height", count),
+                        ("owners", ##"{"type":"array","items":\##(owner)}"##),
+                        ("undeclared", ##"{"type":"array"}"##), ("cycles", ##"{"type":"array"}"##),
+                        ("truncated", ##"{"type":"boolean"}"##),
+                    ]
+                )
+            ),
+            (
+                "BeneficialOwners",
+                object(
+                    ["party", "height", "owners", "undeclared", "cycles"],
+                    [
+                        ("party", id), ("height", count), ("owners", ##"{"type":"array"}"##),
+                        ("undeclared", ##"{"type":"array"}"##), ("cycles", ##"{"type":"array"}"##),
+                    ]
+                )
+            ),
         ]
     }()
 }

@@ -1,6 +1,6 @@
 import Foundation
-public import Hummingbird
 public import HTTPTypes
+public import Hummingbird
 public import PlimsollCore
 
 /// An RFC 9457 problem+json answer with Plimsoll's stable reason code in `code`.
@@ -16,7 +16,9 @@ public struct Problem: HTTPResponseError, Sendable {
     public var id: String?
     public var retryAfterSeconds: Int?
 
-    public init(_ status: HTTPResponse.Status, _ code: ProblemCode, _ detail: String, pointer: String? = nil, id: String? = nil) {
+    public init(
+        _ status: HTTPResponse.Status, _ code: ProblemCode, _ detail: String, pointer: String? = nil, id: String? = nil
+    ) {
         self.init(status, code: code.rawValue, detail, pointer: pointer, id: id)
     }
 
@@ -25,7 +27,9 @@ public struct Problem: HTTPResponseError, Sendable {
         self.init(.unprocessableContent, code: code.rawValue, detail, id: id)
     }
 
-    private init(_ status: HTTPResponse.Status, code: String, _ detail: String, pointer: String? = nil, id: String? = nil) {
+    private init(
+        _ status: HTTPResponse.Status, code: String, _ detail: String, pointer: String? = nil, id: String? = nil
+    ) {
         self.status = status
         self.code = code
         self.detail = detail
@@ -35,7 +39,8 @@ public struct Problem: HTTPResponseError, Sendable {
 
     public func response(from request: Request, context: some RequestContext) throws -> Response {
         var object: [String: Any] = [
-            "type": "https://plimsoll.example/problems/\(code.lowercased())", "title": status.reasonPhrase, "status": status.code,
+            "type": "https://plimsoll.example/problems/\(code.lowercased())", "title": status.reasonPhrase,
+            "status": status.code,
             "code": code, "detail": detail,
         ]
         if let pointer { object["pointer"] = pointer }
@@ -47,7 +52,9 @@ public struct Problem: HTTPResponseError, Sendable {
         return Response(status: status, headers: headers, body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 
-    static func malformed(_ detail: String, pointer: String) -> Problem { Problem(.badRequest, .malformed, detail, pointer: pointer) }
+    static func malformed(_ detail: String, pointer: String) -> Problem {
+        Problem(.badRequest, .malformed, detail, pointer: pointer)
+    }
     static func malformed(_ detail: String, parameter: String) -> Problem {
         var problem = Problem(.badRequest, .malformed, detail)
         problem.parameter = parameter
@@ -64,6 +71,8 @@ enum JSONResponse {
         let encoder = JSONEncoder()
         encoder.outputFormatting = [.sortedKeys, .withoutEscapingSlashes]
         let data = try encoder.encode(value)
-        return Response(status: status, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(bytes: data)))
+        return Response(
+            status: status, headers: [.contentType: "application/json"],
+            body: .init(byteBuffer: ByteBuffer(bytes: data)))
     }
 }

@@ -1,8 +1,8 @@
 public import Foundation
-public import Hummingbird
-import PlimsollCore
 import HTTPTypes
+public import Hummingbird
 import Logging
+import PlimsollCore
 import PlimsollCrypto
 import PlimsollScreening
 public import PlimsollSettlement
@@ -26,7 +26,10 @@ public struct RegistryAPI: Sendable {
     /// Page size when `?limit=` is absent.
     public static let pageSizeDefault = 100
 
-    public init(settlement: Settlement, store: SQLiteStore, folder: URL?, clock: @escaping @Sendable () -> UInt64 = Settlement.wallClockMs) {
+    public init(
+        settlement: Settlement, store: SQLiteStore, folder: URL?,
+        clock: @escaping @Sendable () -> UInt64 = Settlement.wallClockMs
+    ) {
         self.settlement = settlement
         self.store = store
         self.folder = folder
@@ -85,8 +88,12 @@ struct CredentialsMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let api: RegistryAPI
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
-        if request.headers[.authorization] != nil || request.headers[.plimsollKey] != nil || request.headers[.plimsollSignature] != nil {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        if request.headers[.authorization] != nil || request.headers[.plimsollKey] != nil
+            || request.headers[.plimsollSignature] != nil
+        {
             _ = try api.caller(request)
         }
         return try await next(request, context)
@@ -98,13 +105,17 @@ struct CredentialsMiddleware: RouterMiddleware {
 struct ProblemMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
 
-    func handle(_ request: Request, context: Context, next: (Request, Context) async throws -> Response) async throws -> Response {
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
         do {
             return try await next(request, context)
         } catch let problem as Problem {
             throw problem
         } catch let error as HTTPError {
-            let code: ProblemCode = error.status == .notFound ? .notFound : error.status == .methodNotAllowed ? .methodNotAllowed : .httpError
+            let code: ProblemCode =
+                error.status == .notFound
+                ? .notFound : error.status == .methodNotAllowed ? .methodNotAllowed : .httpError
             throw Problem(error.status, code, error.body ?? error.status.reasonPhrase)
         } catch let error as any HTTPResponseError {
             throw Problem(error.status, .httpError, error.status.reasonPhrase)

@@ -22,7 +22,9 @@ public enum BlockBuilder {
     public static func applyOrder(_ candidates: [Candidate]) -> [Int] {
         var slotsByKey: [KeyRef: [Int]] = [:]
         for (index, candidate) in candidates.enumerated() {
-            if case .transfer(let signed) = candidate.entry { slotsByKey[signed.transfer.from, default: []].append(index) }
+            if case .transfer(let signed) = candidate.entry {
+                slotsByKey[signed.transfer.from, default: []].append(index)
+            }
         }
         var order = Array(candidates.indices)
         for slots in slotsByKey.values where slots.count > 1 {
@@ -70,7 +72,8 @@ public enum BlockBuilder {
     /// - Precondition: `ledger.dirty` is clear (it then names exactly what this batch changes),
     ///   and `commitment` is the commitment of `ledger.state`.
     public static func build(
-        ledger: inout Ledger, commitment: StateCommitment, tip: StoreTip, candidates: [Candidate], timestampMs: TimestampMs,
+        ledger: inout Ledger, commitment: StateCommitment, tip: StoreTip, candidates: [Candidate],
+        timestampMs: TimestampMs,
         registrarKey: SigningKey
     ) -> Built {
         precondition(candidates.count <= Limits.blockEntriesMax)
@@ -108,14 +111,17 @@ public enum BlockBuilder {
             }
         }
         guard !accepted.isEmpty else {
-            return Built(block: nil, outcomes: outcomes.map { $0! }, audit: rejected, unattributed: unattributed, commitment: commitment)
+            return Built(
+                block: nil, outcomes: outcomes.map { $0! }, audit: rejected, unattributed: unattributed,
+                commitment: commitment)
         }
         // Only the records this batch changed are rehashed: the cost of a block follows its
         // entries, not the size of the registry.
         let after = commitment.updated(with: ledger.dirty, state: ledger.state)
         let header = BlockHeader(
             chainID: ledger.state.chainID, height: height, prevHash: previous.hash, timestampMs: blockTime,
-            entryCount: UInt32(accepted.count), entriesRoot: blockTree.root, logSize: frontier.size, logRoot: frontier.root,
+            entryCount: UInt32(accepted.count), entriesRoot: blockTree.root, logSize: frontier.size,
+            logRoot: frontier.root,
             stateDigest: after.root, listsDigest: ledger.state.listsDigest
         )
         let block = CommittedBlock(
@@ -124,7 +130,8 @@ public enum BlockBuilder {
         )
         let final = outcomes.map { outcome -> Outcome in
             guard case .settled(let receipt) = outcome! else { return outcome! }
-            return .settled(Receipt(id: receipt.id, height: height, leafIndex: receipt.leafIndex, logSize: frontier.size))
+            return .settled(
+                Receipt(id: receipt.id, height: height, leafIndex: receipt.leafIndex, logSize: frontier.size))
         }
         return Built(block: block, outcomes: final, audit: rejected, unattributed: unattributed, commitment: after)
     }
@@ -138,10 +145,12 @@ public enum BlockBuilder {
         frontier.append(leafHash: entry.leafHash)
         let header = BlockHeader(
             chainID: genesis.chainID, height: 0, prevHash: .zero, timestampMs: genesis.createdAtMs, entryCount: 1,
-            entriesRoot: frontier.root, logSize: 1, logRoot: frontier.root, stateDigest: StateCommitment(state: state).root, listsDigest: .zero
+            entriesRoot: frontier.root, logSize: 1, logRoot: frontier.root,
+            stateDigest: StateCommitment(state: state).root, listsDigest: .zero
         )
         let block = CommittedBlock(
-            header: SignedBlockHeader(signing: header, with: registrarKey), entries: [entry], frontier: frontier, rejected: []
+            header: SignedBlockHeader(signing: header, with: registrarKey), entries: [entry], frontier: frontier,
+            rejected: []
         )
         return (block, state)
     }

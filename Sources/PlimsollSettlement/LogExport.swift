@@ -23,7 +23,9 @@ public enum LogExport {
     public static func write(_ store: SQLiteStore, to url: URL) throws -> Summary {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         FileManager.default.createFile(atPath: temporary.path, contents: nil)
-        guard let handle = FileHandle(forWritingAtPath: temporary.path) else { throw LogFileError(offset: 0, message: "cannot write \(url.path)") }
+        guard let handle = FileHandle(forWritingAtPath: temporary.path) else {
+            throw LogFileError(offset: 0, message: "cannot write \(url.path)")
+        }
         var checksum = SHA256Hasher()
         func emit(_ bytes: [UInt8]) throws {
             checksum.update(bytes)

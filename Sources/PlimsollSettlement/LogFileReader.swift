@@ -57,12 +57,16 @@ public final class LogFileReader {
             }
             let signature = SchnorrSignature(checkedBytes: try read(64, "header signature"))
             let count = Int(try u32("entry count"))
-            guard count <= Limits.blockEntriesMax + 1 else { throw fail("block \(header.height) claims \(count) entries") }
+            guard count <= Limits.blockEntriesMax + 1 else {
+                throw fail("block \(header.height) claims \(count) entries")
+            }
             var entries: [[UInt8]] = []
             entries.reserveCapacity(count)
             for _ in 0..<count {
                 let length = Int(try u32("entry length"))
-                guard length > 0, length <= LogFileFormat.entryBytesMax else { throw fail("entry length \(length) out of range") }
+                guard length > 0, length <= LogFileFormat.entryBytesMax else {
+                    throw fail("entry length \(length) out of range")
+                }
                 entries.append(try read(length, "entry"))
             }
             return .block(SignedBlockHeader(header: header, signature: signature), entries: entries)
@@ -73,7 +77,8 @@ public final class LogFileReader {
             let computed = checksum.finalize()
             let stored = Hash32(checkedBytes: try read(32, "trailer checksum"))
             guard try atEnd() else { throw fail("bytes after the trailer") }
-            return .trailer(blockCount: blockCount, logSize: logSize, logRoot: logRoot, checksum: stored, computed: computed)
+            return .trailer(
+                blockCount: blockCount, logSize: logSize, logRoot: logRoot, checksum: stored, computed: computed)
         default:
             throw fail("unknown record tag 0x\(String(tag, radix: 16))")
         }

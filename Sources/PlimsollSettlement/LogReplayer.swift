@@ -37,7 +37,9 @@ public struct LogReplayer {
         try Self.checkSignature(genesisBlock, genesis)
         if header.version >= 2 { commitment = StateCommitment(state: ledger.state) }
         guard header.height == 0, header.prevHash == .zero, header.chainID == genesis.chainID else {
-            throw ReplayError(height: header.height, leafIndex: nil, message: "block 0 must have height 0, zero prev_hash and the genesis chain_id")
+            throw ReplayError(
+                height: header.height, leafIndex: nil,
+                message: "block 0 must have height 0, zero prev_hash and the genesis chain_id")
         }
         try checkTotals(header, entriesRoot: frontier.root)
     }
@@ -45,34 +47,47 @@ public struct LogReplayer {
     /// Applies the next block's entries and checks its header.
     /// - Returns: what the block changed, for a check of the tables derived from it.
     @discardableResult
-    public mutating func apply(block signed: SignedBlockHeader, entries: [Entry], verifiedSignatures: [Bool]? = nil) throws(ReplayError) -> DirtySet {
+    public mutating func apply(
+        block signed: SignedBlockHeader, entries: [Entry], verifiedSignatures: [Bool]? = nil
+    ) throws(ReplayError) -> DirtySet {
         let header = signed.header
         let genesis = ledger.state.genesis
         guard header.height == lastHeader.height + 1 else {
-            throw ReplayError(height: header.height, leafIndex: nil, message: "expected height \(lastHeader.height + 1)")
+            throw ReplayError(
+                height: header.height, leafIndex: nil, message: "expected height \(lastHeader.height + 1)")
         }
-        guard header.chainID == genesis.chainID else { throw ReplayError(height: header.height, leafIndex: nil, message: "chain_id differs") }
+        guard header.chainID == genesis.chainID else {
+            throw ReplayError(height: header.height, leafIndex: nil, message: "chain_id differs")
+        }
         guard header.prevHash == lastHeader.hash else {
-            throw ReplayError(height: header.height, leafIndex: nil, message: "prev_hash is not the hash of block \(lastHeader.height)")
+            throw ReplayError(
+                height: header.height, leafIndex: nil,
+                message: "prev_hash is not the hash of block \(lastHeader.height)")
         }
         guard header.version >= lastHeader.version else {
-            throw ReplayError(height: header.height, leafIndex: nil, message: "header version \(header.version) after version \(lastHeader.version)")
+            throw ReplayError(
+                height: header.height, leafIndex: nil,
+                message: "header version \(header.version) after version \(lastHeader.version)")
         }
         guard header.timestampMs >= lastHeader.timestampMs else {
             throw ReplayError(height: header.height, leafIndex: nil, message: "timestamp goes backwards")
         }
         try Self.checkSignature(signed, genesis)
         guard entries.count == Int(header.entryCount), !entries.isEmpty else {
-            throw ReplayError(height: header.height, leafIndex: nil, message: "header counts \(header.entryCount) entries, found \(entries.count)")
+            throw ReplayError(
+                height: header.height, leafIndex: nil,
+                message: "header counts \(header.entryCount) entries, found \(entries.count)")
         }
         var blockTree = MerkleFrontier()
         for (offset, entry) in entries.enumerated() {
             let leafIndex = frontier.size
             let valid = verifiedSignatures?[offset] ?? Verifier.check(entry, genesis.chainID, genesis.registrarKey)
-            let context = ApplyContext(blockTimeMs: header.timestampMs, receivedAtMs: header.timestampMs, signatureValid: valid)
+            let context = ApplyContext(
+                blockTimeMs: header.timestampMs, receivedAtMs: header.timestampMs, signatureValid: valid)
             ledger.currentLeafIndex = leafIndex
             do { try ledger.apply(entry, context) } catch {
-                throw ReplayError(height: header.height, leafIndex: leafIndex, message: "entry does not apply: \(error)")
+                throw ReplayError(
+                    height: header.height, leafIndex: leafIndex, message: "entry does not apply: \(error)")
             }
             let leaf = entry.leafHash
             frontier.append(leafHash: leaf)
@@ -91,18 +106,25 @@ public struct LogReplayer {
     }
 
     private func checkTotals(_ header: BlockHeader, entriesRoot: Hash32) throws(ReplayError) {
-        func fail(_ message: String) -> ReplayError { ReplayError(height: header.height, leafIndex: nil, message: message) }
+        func fail(_ message: String) -> ReplayError {
+            ReplayError(height: header.height, leafIndex: nil, message: message)
+        }
         guard header.entriesRoot == entriesRoot else { throw fail("entries_root does not match the block's entries") }
-        guard header.logSize == frontier.size else { throw fail("log_size \(header.logSize) but \(frontier.size) entries replayed") }
+        guard header.logSize == frontier.size else {
+            throw fail("log_size \(header.logSize) but \(frontier.size) entries replayed")
+        }
         guard header.logRoot == frontier.root else { throw fail("log_root does not match the log") }
         let digest = header.version >= 2 ? commitment?.root : ledger.state.digest
         guard header.stateDigest == digest else { throw fail("state_digest does not match the replayed state") }
-        guard header.listsDigest == ledger.state.listsDigest else { throw fail("lists_digest does not match the list versions in force") }
+        guard header.listsDigest == ledger.state.listsDigest else {
+            throw fail("lists_digest does not match the list versions in force")
+        }
     }
 
     private static func checkSignature(_ signed: SignedBlockHeader, _ genesis: Genesis) throws(ReplayError) {
         guard signed.signatureValid(registrarKey: genesis.registrarKey) else {
-            throw ReplayError(height: signed.header.height, leafIndex: nil, message: "header signature is not the registrar's")
+            throw ReplayError(
+                height: signed.header.height, leafIndex: nil, message: "header signature is not the registrar's")
         }
     }
 }

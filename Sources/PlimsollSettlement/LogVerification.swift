@@ -40,22 +40,31 @@ public enum LogVerification {
         }
     }
 
-    private static func run(_ url: URL, _ expectedKey: XOnlyPublicKey?, _ expectedChain: Hash32?) async throws -> VerifiedLog {
+    private static func run(
+        _ url: URL, _ expectedKey: XOnlyPublicKey?, _ expectedChain: Hash32?
+    ) async throws -> VerifiedLog {
         let reader = try LogFileReader(url: url)
         let chainID = try reader.readPreamble()
         if let expectedChain, expectedChain != chainID {
-            throw Failure(description: "the file is from another registry: chain_id \(chainID.hex), expected \(expectedChain.hex)")
+            throw Failure(
+                description: "the file is from another registry: chain_id \(chainID.hex), expected \(expectedChain.hex)"
+            )
         }
         guard case .block(let genesisHeader, let genesisEntries) = try reader.next(), genesisEntries.count == 1 else {
             throw Failure(description: "block 0 must hold exactly the genesis entry")
         }
         let genesisEntry = try Entry(bytes: genesisEntries[0])
-        guard case .genesis(let genesis) = genesisEntry else { throw Failure(description: "block 0 entry 0 is not a genesis record") }
+        guard case .genesis(let genesis) = genesisEntry else {
+            throw Failure(description: "block 0 entry 0 is not a genesis record")
+        }
         guard genesis.chainID == chainID else {
-            throw Failure(description: "the preamble's chain_id \(chainID.hex) is not the genesis record's \(genesis.chainID.hex)")
+            throw Failure(
+                description: "the preamble's chain_id \(chainID.hex) is not the genesis record's \(genesis.chainID.hex)"
+            )
         }
         if let expectedKey, expectedKey != genesis.registrarKey {
-            throw Failure(description: "the log is signed by registrar \(genesis.registrarKey.hex), not \(expectedKey.hex)")
+            throw Failure(
+                description: "the log is signed by registrar \(genesis.registrarKey.hex), not \(expectedKey.hex)")
         }
         var replayer = try LogReplayer(genesisBlock: genesisHeader, genesisEntry: genesisEntry)
         var pending: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
@@ -70,7 +79,10 @@ public enum LogVerification {
                 entries.reserveCapacity(raw.count)
                 for (offset, bytes) in raw.enumerated() {
                     do { entries.append(try Entry(bytes: bytes)) } catch {
-                        parseFailure = Failure(description: "verification failed at block \(header.header.height) entry \(offset) of the block: entry does not parse: \(error)")
+                        parseFailure = Failure(
+                            description:
+                                "verification failed at block \(header.header.height) entry \(offset) of the block: entry does not parse: \(error)"
+                        )
                         break
                     }
                 }
@@ -93,13 +105,21 @@ public enum LogVerification {
                 guard blockCount == last.height + 1, logSize == last.logSize, logRoot == last.logRoot else {
                     throw Failure(description: "the trailer does not match the last block \(last.height)")
                 }
-                guard checksum == computed else { throw Failure(description: "the file checksum does not match its contents") }
+                guard checksum == computed else {
+                    throw Failure(description: "the file checksum does not match its contents")
+                }
                 let state = replayer.ledger.state
                 let capTables = state.vessels.keys.sorted().map { asset in
-                    (asset, (state.balances[asset] ?? [:]).sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map { ($0.key, $0.value) })
+                    (
+                        asset,
+                        (state.balances[asset] ?? [:]).sorted { ($0.value, $1.key) > ($1.value, $0.key) }.map {
+                            ($0.key, $0.value)
+                        }
+                    )
                 }
                 return VerifiedLog(
-                    chainID: chainID, registryName: genesis.name, registrarKey: genesis.registrarKey, height: last.height,
+                    chainID: chainID, registryName: genesis.name, registrarKey: genesis.registrarKey,
+                    height: last.height,
                     logSize: last.logSize, logRoot: last.logRoot, stateDigest: last.stateDigest, capTables: capTables
                 )
             }

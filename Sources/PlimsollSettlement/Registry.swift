@@ -9,7 +9,8 @@ public enum RegistryBootstrap {
         at url: URL, name: String, registrarKey: SigningKey, createdAtMs: TimestampMs, maxValiditySeconds: UInt64
     ) throws -> SQLiteStore {
         let genesis = try Genesis(
-            name: name, registrarKey: registrarKey.publicKey, createdAtMs: createdAtMs, maxValiditySeconds: maxValiditySeconds
+            name: name, registrarKey: registrarKey.publicKey, createdAtMs: createdAtMs,
+            maxValiditySeconds: maxValiditySeconds
         )
         let (block, state) = BlockBuilder.genesisBlock(genesis, registrarKey: registrarKey)
         return try SQLiteStore.create(at: url, genesis: genesis, genesisBlock: block, state: state)

@@ -1,9 +1,9 @@
 public import Foundation
+public import Logging
+import Metrics
 public import PlimsollCore
 public import PlimsollCrypto
 public import PlimsollStore
-public import Logging
-import Metrics
 
 /// Bounds of settlement (DESIGN.md defaults).
 public struct SettlementConfig: Sendable {
@@ -294,7 +294,11 @@ public actor Settlement {
         guard !stale else {
             // The state could not be read back after a failed commit: nothing can be applied.
             perform(batcher.built(block: false))
-            answer(batch, batch.pending.map { .failed(id: $0.candidate.entry.id, message: commitFailure ?? "the store cannot be read") })
+            answer(
+                batch,
+                batch.pending.map {
+                    .failed(id: $0.candidate.entry.id, message: commitFailure ?? "the store cannot be read")
+                })
             return
         }
         var candidates = batch.pending.map(\.candidate)
@@ -302,7 +306,8 @@ public actor Settlement {
         // In place: no copy of the state per block (the store is handed the changed records).
         ledger.clearDirty()
         let result = BlockBuilder.build(
-            ledger: &ledger, commitment: commitment, tip: tip, candidates: candidates, timestampMs: clock(), registrarKey: registrarKey
+            ledger: &ledger, commitment: commitment, tip: tip, candidates: candidates, timestampMs: clock(),
+            registrarKey: registrarKey
         )
         let write: Applied.Write
         if let block = result.block {
@@ -323,7 +328,9 @@ public actor Settlement {
         stats.verifySeconds += (verified - started).seconds
         stats.applySeconds += (built - verified).seconds
         stats.unattributedRejections += result.unattributed
-        SettlementMetrics.batch(entries: batch.pending.count, unattributed: result.unattributed, verify: verified - started, apply: built - verified)
+        SettlementMetrics.batch(
+            entries: batch.pending.count, unattributed: result.unattributed, verify: verified - started,
+            apply: built - verified)
         writes.append(Applied(batch: batch, result: result, write: write))
         startWrite()
         perform(batcher.built(block: result.block != nil))
@@ -343,13 +350,17 @@ public actor Settlement {
         case .block(let block, let changes):
             writing = true
             Task.detached {
-                let ended = await Self.timed { () async throws(StoreError) in try await store.commit(block, changes: changes) }
+                let ended = await Self.timed { () async throws(StoreError) in
+                    try await store.commit(block, changes: changes)
+                }
                 await self.ended(ended)
             }
         case .audit(let rejected, let decidedAtMs):
             writing = true
             Task.detached {
-                let ended = await Self.timed { () async throws(StoreError) in try await store.recordRejections(rejected, decidedAtMs: decidedAtMs) }
+                let ended = await Self.timed { () async throws(StoreError) in
+                    try await store.recordRejections(rejected, decidedAtMs: decidedAtMs)
+                }
                 await self.ended(ended)
             }
         }
@@ -463,20 +474,27 @@ enum SettlementMetrics {
     static func batch(entries: Int, unattributed: Int, verify: Duration, apply: Duration) {
         Counter(label: "plimsoll_entries_total").increment(by: entries)
         if unattributed > 0 { Counter(label: "plimsoll_rejections_unattributed_total").increment(by: unattributed) }
-        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "verify")]).record(duration: verify)
+        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "verify")]).record(
+            duration: verify)
         Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "apply")]).record(duration: apply)
     }
 
     static func write(seconds: Double, failed: Bool, block: Bool) {
-        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "commit")]).recordNanoseconds(Int64(seconds * 1e9))
-        if failed { Counter(label: "plimsoll_commit_failures_total").increment() } else if block { Counter(label: "plimsoll_blocks_total").increment() }
+        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "commit")]).recordNanoseconds(
+            Int64(seconds * 1e9))
+        if failed {
+            Counter(label: "plimsoll_commit_failures_total").increment()
+        } else if block {
+            Counter(label: "plimsoll_blocks_total").increment()
+        }
     }
 }
 
 /// Where settlement time goes, for benchmarks and metrics.
 public struct SettlementStats: Sendable {
     public init(
-        admitted: Int = 0, batches: Int = 0, blocks: Int = 0, entries: Int = 0, verifySeconds: Double = 0, applySeconds: Double = 0,
+        admitted: Int = 0, batches: Int = 0, blocks: Int = 0, entries: Int = 0, verifySeconds: Double = 0,
+        applySeconds: Double = 0,
         commitSeconds: Double = 0
     ) {
         self.admitted = admitted

@@ -83,7 +83,9 @@ public enum StoreCheck {
         }
     }
 
-    private static func record(_ changed: DirtySet, height: Height, state: LedgerState, into expected: inout DerivedRows) {
+    private static func record(
+        _ changed: DirtySet, height: Height, state: LedgerState, into expected: inout DerivedRows
+    ) {
         for (address, leaf) in changed.balances {
             let key = DerivedRows.HistoryKey(asset: address.asset.text, key: address.key.bytes, height: height)
             expected.balanceHistory[key] = .init(units: state.balance(address.asset, address.key), leafIndex: leaf)
@@ -98,22 +100,33 @@ public enum StoreCheck {
         let stored: LedgerState
         do { stored = try store.loadTables() } catch { return [error] }
         var problems: [StoreProblem] = []
-        if stored.counters != replayed.counters { problems.append(StoreProblem(table: "counters", row: "1", "differs from the replayed log")) }
+        if stored.counters != replayed.counters {
+            problems.append(StoreProblem(table: "counters", row: "1", "differs from the replayed log"))
+        }
         problems += diff("parties", stored.parties, replayed.parties) { "id \($0.raw)" }
         problems += diff("keys", stored.keys, replayed.keys) { "key \($0.hex)" }
         problems += diff("vessels", stored.vessels, replayed.vessels) { "asset \($0.text)" }
         problems += diff("ownership_links", stored.links, replayed.links) { "id \($0.raw)" }
-        var storedBalances: [BalanceKey: UInt64] = [:], replayedBalances: [BalanceKey: UInt64] = [:]
-        for (asset, holders) in stored.balances { for (key, units) in holders { storedBalances[BalanceKey(asset: asset, key: key)] = units } }
-        for (asset, holders) in replayed.balances { for (key, units) in holders { replayedBalances[BalanceKey(asset: asset, key: key)] = units } }
+        var storedBalances: [BalanceKey: UInt64] = [:]
+        var replayedBalances: [BalanceKey: UInt64] = [:]
+        for (asset, holders) in stored.balances {
+            for (key, units) in holders { storedBalances[BalanceKey(asset: asset, key: key)] = units }
+        }
+        for (asset, holders) in replayed.balances {
+            for (key, units) in holders { replayedBalances[BalanceKey(asset: asset, key: key)] = units }
+        }
         problems += diff("balances", storedBalances, replayedBalances) { "(\($0.asset.text), \($0.key.hex))" }
         return problems
     }
 
-    private static func diff<K: Hashable, V: Equatable>(_ table: String, _ stored: [K: V], _ replayed: [K: V], _ name: (K) -> String) -> [StoreProblem] {
+    private static func diff<K: Hashable, V: Equatable>(
+        _ table: String, _ stored: [K: V], _ replayed: [K: V], _ name: (K) -> String
+    ) -> [StoreProblem] {
         var problems: [StoreProblem] = []
         for (key, value) in replayed where stored[key] != value {
-            problems.append(StoreProblem(table: table, row: name(key), stored[key] == nil ? "missing" : "differs from the replayed log"))
+            problems.append(
+                StoreProblem(
+                    table: table, row: name(key), stored[key] == nil ? "missing" : "differs from the replayed log"))
         }
         for key in stored.keys where replayed[key] == nil {
             problems.append(StoreProblem(table: table, row: name(key), "is not produced by the log"))
@@ -121,27 +134,40 @@ public enum StoreCheck {
         return problems
     }
 
-    private static func compare(_ expected: DerivedRows, _ stored: DerivedRows, leafHashes: [Hash32]) -> [StoreProblem] {
+    private static func compare(_ expected: DerivedRows, _ stored: DerivedRows, leafHashes: [Hash32]) -> [StoreProblem]
+    {
         var problems = diff("balance_history", stored.balanceHistory, expected.balanceHistory) { key in
             "(\(key.asset), \(Hex.encode(key.key)), height \(key.height))"
         }
-        problems += setDiff("asset_holders", stored.assetHolders, expected.assetHolders) { "(\($0.a), \(Hex.encode($0.b)))" }
+        problems += setDiff("asset_holders", stored.assetHolders, expected.assetHolders) {
+            "(\($0.a), \(Hex.encode($0.b)))"
+        }
         problems += setDiff("vessel_events", stored.vesselEvents, expected.vesselEvents) { "(\($0.a), leaf \($0.b))" }
-        problems += setDiff("party_events", stored.partyEvents, expected.partyEvents) { "(party \($0.a), leaf \($0.b))" }
-        problems += diff("merkle_nodes", stored.merkleNodes, expectedNodes(leafHashes)) { "(level \($0.a), index \($0.b))" }
+        problems += setDiff("party_events", stored.partyEvents, expected.partyEvents) {
+            "(party \($0.a), leaf \($0.b))"
+        }
+        problems += diff("merkle_nodes", stored.merkleNodes, expectedNodes(leafHashes)) {
+            "(level \($0.a), index \($0.b))"
+        }
         return problems
     }
 
-    private static func setDiff<T: Hashable>(_ table: String, _ stored: Set<T>, _ expected: Set<T>, _ name: (T) -> String) -> [StoreProblem] {
+    private static func setDiff<T: Hashable>(
+        _ table: String, _ stored: Set<T>, _ expected: Set<T>, _ name: (T) -> String
+    ) -> [StoreProblem] {
         expected.subtracting(stored).map { StoreProblem(table: table, row: name($0), "missing") }
-            + stored.subtracting(expected).map { StoreProblem(table: table, row: name($0), "is not produced by the log") }
+            + stored.subtracting(expected).map {
+                StoreProblem(table: table, row: name($0), "is not produced by the log")
+            }
     }
 
     /// The perfect subtrees of 2^8 leaves or more that the store keeps (SQLiteStore+Merkle).
     static func expectedNodes(_ leaves: [Hash32], levelMin: Int = 8) -> [DerivedRows.Pair<Int, UInt64>: Hash32] {
         var nodes: [DerivedRows.Pair<Int, UInt64>: Hash32] = [:]
         let chunk = 1 << levelMin
-        var level = (0..<(leaves.count / chunk)).map { Merkle.root(leafHashes: Array(leaves[($0 * chunk)..<(($0 + 1) * chunk)])) }
+        var level = (0..<(leaves.count / chunk)).map {
+            Merkle.root(leafHashes: Array(leaves[($0 * chunk)..<(($0 + 1) * chunk)]))
+        }
         var height = levelMin
         while !level.isEmpty {
             for (index, hash) in level.enumerated() { nodes[.init(height, UInt64(index))] = hash }

@@ -18,7 +18,8 @@ extension LogReplayer {
     @discardableResult
     public static func replay(
         _ store: SQLiteStore, trustEntrySignatures: Bool = false,
-        eachBlock: (_ block: SignedBlockHeader, _ entries: [Entry], _ changed: DirtySet, _ replayer: LogReplayer) throws -> Void = { _, _, _, _ in }
+        eachBlock: (_ block: SignedBlockHeader, _ entries: [Entry], _ changed: DirtySet, _ replayer: LogReplayer) throws
+            -> Void = { _, _, _, _ in }
     ) throws -> LogReplayer {
         let latest = try store.latestHeight()
         func entries(_ height: Height) throws(ReplayError) -> [Entry] {

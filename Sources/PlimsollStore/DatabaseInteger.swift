@@ -12,7 +12,8 @@ enum DatabaseInteger {
     /// - Throws: `StoreError.outOfRange` naming `what` when `value` is above `Limits.storedIntegerMax`.
     static func checked(_ value: UInt64, _ what: String) throws(StoreError) -> Int64 {
         guard value <= Limits.storedIntegerMax, let integer = Int64(exactly: value) else {
-            throw StoreError(.outOfRange, "\(what) \(value) is above the largest stored integer, \(Limits.storedIntegerMax)")
+            throw StoreError(
+                .outOfRange, "\(what) \(value) is above the largest stored integer, \(Limits.storedIntegerMax)")
         }
         return integer
     }

@@ -57,7 +57,9 @@ extension SQLiteStore {
     /// Every table of the schema, in the order a check reads them.
     public func tableNames() throws -> [String] {
         try read { db in
-            try String.fetchAll(db, sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
+            try String.fetchAll(
+                db,
+                sql: "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%' ORDER BY name")
         }
     }
 
@@ -73,15 +75,21 @@ extension SQLiteStore {
         for name in names {
             do {
                 let lines = try read { db in
-                    try String.fetchAll(db, sql: "PRAGMA \(full ? "integrity_check" : "quick_check")(\(name.quotedDatabaseIdentifier))")
+                    try String.fetchAll(
+                        db, sql: "PRAGMA \(full ? "integrity_check" : "quick_check")(\(name.quotedDatabaseIdentifier))")
                 }
-                if lines != ["ok"] { problems.append(StoreProblem(table: name, lines.prefix(3).joined(separator: "; "))) }
+                if lines != ["ok"] {
+                    problems.append(StoreProblem(table: name, lines.prefix(3).joined(separator: "; ")))
+                }
             } catch {
                 problems.append(StoreProblem(table: name, "cannot be read: \(error)"))
             }
             // Reading every row also finds damage inside records that the page checks pass.
             do {
-                _ = try read { db in try Row.fetchCursor(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier)").forEach { _ in } }
+                _ = try read { db in
+                    let rows = try Row.fetchCursor(db, sql: "SELECT * FROM \(name.quotedDatabaseIdentifier)")
+                    while try rows.next() != nil {}
+                }
             } catch {
                 problems.append(StoreProblem(table: name, "a row cannot be read: \(error)"))
             }
@@ -97,32 +105,49 @@ extension SQLiteStore {
         }
         let decoder = JSONDecoder()
         let counters = try read("counters") { db in
-            try Data.fetchOne(db, sql: "SELECT record FROM counters WHERE id = 1").map { try decoder.decode(RegistryCounters.self, from: $0) }
+            try Data.fetchOne(db, sql: "SELECT record FROM counters WHERE id = 1").map {
+                try decoder.decode(RegistryCounters.self, from: $0)
+            }
                 ?? RegistryCounters()
         }
         let parties = try read("parties") { db in
-            try Data.fetchAll(db, sql: "SELECT record FROM parties").map { try decoder.decode(PartyRecord.self, from: $0) }
+            try Data.fetchAll(db, sql: "SELECT record FROM parties").map {
+                try decoder.decode(PartyRecord.self, from: $0)
+            }
         }
         let keys = try read("keys") { db in
             try Row.fetchAll(db, sql: "SELECT key, record FROM keys").map { row in
-                try KeyRecord(key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)), storageBytes: Array(row["record"] as Data))
+                try KeyRecord(
+                    key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)),
+                    storageBytes: Array(row["record"] as Data))
             }
         }
         let vessels = try read("vessels") { db in
-            try Data.fetchAll(db, sql: "SELECT record FROM vessels").map { try decoder.decode(VesselRecord.self, from: $0) }
+            try Data.fetchAll(db, sql: "SELECT record FROM vessels").map {
+                try decoder.decode(VesselRecord.self, from: $0)
+            }
         }
         let links = try read("ownership_links") { db in
-            try Data.fetchAll(db, sql: "SELECT record FROM ownership_links").map { try decoder.decode(OwnershipLink.self, from: $0) }
+            try Data.fetchAll(db, sql: "SELECT record FROM ownership_links").map {
+                try decoder.decode(OwnershipLink.self, from: $0)
+            }
         }
         let balances = try read("balances") { db in
             try Row.fetchAll(db, sql: "SELECT asset, key, units FROM balances").map { row in
                 let units = try Self.count(row, "units")
-                guard units <= Limits.vesselUnitsMax else { throw StoreError(.corrupt, "units \(units) exceed any vessel's total") }
-                return (BalanceKey(asset: try AssetID(row["asset"] as String), key: try XOnlyPublicKey(bytes: Array(row["key"] as Data))), units)
+                guard units <= Limits.vesselUnitsMax else {
+                    throw StoreError(.corrupt, "units \(units) exceed any vessel's total")
+                }
+                return (
+                    BalanceKey(
+                        asset: try AssetID(row["asset"] as String),
+                        key: try XOnlyPublicKey(bytes: Array(row["key"] as Data))), units
+                )
             }
         }
         return LedgerState(
-            genesis: genesis, counters: counters, parties: parties, keys: keys, vessels: vessels, links: links, balances: balances
+            genesis: genesis, counters: counters, parties: parties, keys: keys, vessels: vessels, links: links,
+            balances: balances
         )
     }
 
@@ -138,8 +163,10 @@ extension SQLiteStore {
             }
         }
         try scan("balance_history", "SELECT asset, key, height, units, leaf_index FROM balance_history") { row in
-            let key = DerivedRows.HistoryKey(asset: row["asset"], key: Array(row["key"] as Data), height: try Self.count(row, "height"))
-            rows.balanceHistory[key] = .init(units: try Self.count(row, "units"), leafIndex: try Self.count(row, "leaf_index"))
+            let key = DerivedRows.HistoryKey(
+                asset: row["asset"], key: Array(row["key"] as Data), height: try Self.count(row, "height"))
+            rows.balanceHistory[key] = .init(
+                units: try Self.count(row, "units"), leafIndex: try Self.count(row, "leaf_index"))
         }
         try scan("asset_holders", "SELECT asset, key FROM asset_holders") { row in
             rows.assetHolders.insert(.init(row["asset"] as String, Array(row["key"] as Data)))
@@ -151,7 +178,8 @@ extension SQLiteStore {
             rows.partyEvents.insert(.init(try Self.count(row, "party"), try Self.count(row, "leaf_index")))
         }
         try scan("merkle_nodes", "SELECT level, idx, hash FROM merkle_nodes") { row in
-            rows.merkleNodes[.init(row["level"] as Int, try Self.count(row, "idx"))] = try Hash32(bytes: Array(row["hash"] as Data))
+            rows.merkleNodes[.init(row["level"] as Int, try Self.count(row, "idx"))] = try Hash32(
+                bytes: Array(row["hash"] as Data))
         }
         return rows
     }
@@ -163,35 +191,53 @@ extension SQLiteStore {
         var problems: [StoreProblem] = []
         do {
             try read { db in
-                guard let row = try Row.fetchOne(
-                    db, sql: "SELECT hash, timestamp_ms, entry_count, log_size FROM blocks WHERE height = ?",
-                    arguments: [try DatabaseInteger.checked(header.height, "height")]
-                ) else { return }
-                if Array(row["hash"] as Data) != header.hash.bytes || (row["timestamp_ms"] as Int64?) != Int64(exactly: header.timestampMs)
-                    || (row["entry_count"] as Int64?) != Int64(header.entryCount) || (row["log_size"] as Int64?) != Int64(exactly: header.logSize)
+                guard
+                    let row = try Row.fetchOne(
+                        db, sql: "SELECT hash, timestamp_ms, entry_count, log_size FROM blocks WHERE height = ?",
+                        arguments: [try DatabaseInteger.checked(header.height, "height")]
+                    )
+                else { return }
+                if Array(row["hash"] as Data) != header.hash.bytes
+                    || (row["timestamp_ms"] as Int64?) != Int64(exactly: header.timestampMs)
+                    || (row["entry_count"] as Int64?) != Int64(header.entryCount)
+                    || (row["log_size"] as Int64?) != Int64(exactly: header.logSize)
                 {
-                    problems.append(StoreProblem(table: "blocks", row: "height \(header.height)", "columns disagree with the signed header"))
+                    problems.append(
+                        StoreProblem(
+                            table: "blocks", row: "height \(header.height)", "columns disagree with the signed header"))
                 }
                 guard UInt64(header.entryCount) <= header.logSize else {
-                    problems.append(StoreProblem(table: "blocks", row: "height \(header.height)", "entry_count exceeds log_size"))
+                    problems.append(
+                        StoreProblem(table: "blocks", row: "height \(header.height)", "entry_count exceeds log_size"))
                     return
                 }
                 let first = header.logSize - UInt64(header.entryCount)
                 let entries = try Row.fetchAll(
-                    db, sql: "SELECT leaf_index, height, kind, entry_id, bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
-                    arguments: [try DatabaseInteger.checked(first, "leaf index"), try DatabaseInteger.checked(header.logSize, "leaf index")]
+                    db,
+                    sql:
+                        "SELECT leaf_index, height, kind, entry_id, bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                    arguments: [
+                        try DatabaseInteger.checked(first, "leaf index"),
+                        try DatabaseInteger.checked(header.logSize, "leaf index"),
+                    ]
                 )
                 for row in entries {
                     let leaf: Int64 = row["leaf_index"]
                     let bytes = Array(row["bytes"] as Data)
                     guard let entry = try? Entry(bytes: bytes) else {
-                        problems.append(StoreProblem(table: "entries", row: "leaf_index \(leaf)", "bytes do not decode as an entry"))
+                        problems.append(
+                            StoreProblem(table: "entries", row: "leaf_index \(leaf)", "bytes do not decode as an entry")
+                        )
                         continue
                     }
-                    if (row["height"] as Int64?) != Int64(exactly: header.height) || (row["kind"] as Int64?) != Int64(bytes[0])
+                    if (row["height"] as Int64?) != Int64(exactly: header.height)
+                        || (row["kind"] as Int64?) != Int64(bytes[0])
                         || Array(row["entry_id"] as Data) != entry.id.bytes
                     {
-                        problems.append(StoreProblem(table: "entries", row: "leaf_index \(leaf)", "height, kind or entry_id disagree with the entry's bytes"))
+                        problems.append(
+                            StoreProblem(
+                                table: "entries", row: "leaf_index \(leaf)",
+                                "height, kind or entry_id disagree with the entry's bytes"))
                     }
                 }
             }
@@ -203,7 +249,9 @@ extension SQLiteStore {
 
     /// A non-negative integer column; a negative or absent value is damage, not a trap.
     static func count(_ row: Row, _ column: String) throws -> UInt64 {
-        guard let value = row[column] as Int64?, value >= 0 else { throw StoreError(.corrupt, "\(column) is not a non-negative integer") }
+        guard let value = row[column] as Int64?, value >= 0 else {
+            throw StoreError(.corrupt, "\(column) is not a non-negative integer")
+        }
         return UInt64(value)
     }
 }

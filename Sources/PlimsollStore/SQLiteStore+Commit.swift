@@ -29,8 +29,11 @@ extension SQLiteStore {
         let header = block.header.header
         let hash = header.hash
         if header.height > 0 {
-            let previous = try Data.fetchOne(db, sql: "SELECT hash FROM blocks WHERE height = ?", arguments: [header.height - 1])
-            precondition(previous.map(Array.init) == header.prevHash.bytes, "block \(header.height) does not extend the stored tip")
+            let previous = try Data.fetchOne(
+                db, sql: "SELECT hash FROM blocks WHERE height = ?", arguments: [header.height - 1])
+            precondition(
+                previous.map(Array.init) == header.prevHash.bytes,
+                "block \(header.height) does not extend the stored tip")
         } else {
             precondition(header.prevHash == .zero)
         }
@@ -56,10 +59,14 @@ extension SQLiteStore {
         try insertRejections(block.rejected, decidedAtMs: header.timestampMs, db)
         try writeState(changes, height: header.height, db)
         for (asset, leaf) in changes.vesselEvents {
-            try db.execute(sql: "INSERT OR IGNORE INTO vessel_events (asset, leaf_index) VALUES (?, ?)", arguments: [asset.text, leaf])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO vessel_events (asset, leaf_index) VALUES (?, ?)",
+                arguments: [asset.text, leaf])
         }
         for (party, leaf) in changes.partyEvents {
-            try db.execute(sql: "INSERT OR IGNORE INTO party_events (party, leaf_index) VALUES (?, ?)", arguments: [party.raw, leaf])
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO party_events (party, leaf_index) VALUES (?, ?)",
+                arguments: [party.raw, leaf])
         }
         try writeMerkleNodes(block, db)
     }
@@ -75,7 +82,9 @@ extension SQLiteStore {
     }
 
     /// Audits the rejections of a batch that made no block, in one transaction.
-    public func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
+    public func recordRejections(
+        _ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs
+    ) async throws(StoreError) {
         let time = try DatabaseInteger.checked(decidedAtMs, "time (ms)")
         do {
             try await pool.write { db in try self.insertRejections(rejected, decidedAtMs: UInt64(time), db) }
@@ -84,13 +93,17 @@ extension SQLiteStore {
         }
     }
 
-    private func insertRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs, _ db: Database) throws {
+    private func insertRejections(
+        _ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs, _ db: Database
+    ) throws {
         let insert = try db.cachedStatement(
-            sql: "INSERT OR IGNORE INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
+            sql:
+                "INSERT OR IGNORE INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
         )
         for rejected in rejected {
             try insert.execute(arguments: [
-                Data(rejected.id.bytes), rejected.kind, rejected.rejection.code.rawValue, rejected.rejection.message, decidedAtMs,
+                Data(rejected.id.bytes), rejected.kind, rejected.rejection.code.rawValue, rejected.rejection.message,
+                decidedAtMs,
             ])
         }
     }
@@ -107,7 +120,9 @@ extension SQLiteStore {
         for record in changes.parties {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO parties (id, name, country, record) VALUES (?, ?, ?, ?)",
-                arguments: [record.party.id.raw, record.party.name, record.party.country.code, try encoder.encode(record)]
+                arguments: [
+                    record.party.id.raw, record.party.name, record.party.country.code, try encoder.encode(record),
+                ]
             )
         }
         let upsertKey = try db.cachedStatement(
@@ -117,7 +132,9 @@ extension SQLiteStore {
                 """
         )
         for record in changes.keys {
-            try upsertKey.execute(arguments: [Data(record.key.bytes), record.party.raw, record.lastNonce, Data(record.storageBytes)])
+            try upsertKey.execute(arguments: [
+                Data(record.key.bytes), record.party.raw, record.lastNonce, Data(record.storageBytes),
+            ])
         }
         for record in changes.vessels {
             try db.execute(
@@ -132,7 +149,8 @@ extension SQLiteStore {
             )
         }
         let upsert = try db.cachedStatement(
-            sql: "INSERT INTO balances (asset, key, units) VALUES (?, ?, ?) ON CONFLICT(asset, key) DO UPDATE SET units = excluded.units"
+            sql:
+                "INSERT INTO balances (asset, key, units) VALUES (?, ?, ?) ON CONFLICT(asset, key) DO UPDATE SET units = excluded.units"
         )
         let delete = try db.cachedStatement(sql: "DELETE FROM balances WHERE asset = ? AND key = ?")
         let history = try db.cachedStatement(

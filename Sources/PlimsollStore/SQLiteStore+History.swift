@@ -28,7 +28,9 @@ extension SQLiteStore {
     }
 
     /// Every change of one key's holdings, newest first, below `beforeHeight` when given.
-    public func keyHistory(_ key: KeyRef, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
+    public func keyHistory(
+        _ key: KeyRef, beforeHeight: Height? = nil, limit: Int = historyRowsMax
+    ) throws -> [HoldingChange] {
         let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
         return try read { db in
             try Row.fetchAll(
@@ -44,7 +46,9 @@ extension SQLiteStore {
     }
 
     /// Every change of the holdings of a party's keys, newest first.
-    public func partyHoldingHistory(_ party: PartyID, beforeHeight: Height? = nil, limit: Int = historyRowsMax) throws -> [HoldingChange] {
+    public func partyHoldingHistory(
+        _ party: PartyID, beforeHeight: Height? = nil, limit: Int = historyRowsMax
+    ) throws -> [HoldingChange] {
         let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
         let party = try DatabaseInteger.checked(party.raw, "party")
         return try read { db in
@@ -63,20 +67,30 @@ extension SQLiteStore {
     /// Registrar entries about a vessel (registration, amendments, issuance, freezes, forced
     /// transfers, deregistration), oldest first.
     public func vesselEvents(_ asset: AssetID, limit: Int = historyRowsMax) throws -> [StoredEntry] {
-        try events(sql: "SELECT leaf_index FROM vessel_events WHERE asset = ? ORDER BY leaf_index LIMIT ?", [asset.text, min(limit, Self.historyRowsMax)])
+        try events(
+            sql: "SELECT leaf_index FROM vessel_events WHERE asset = ? ORDER BY leaf_index LIMIT ?",
+            [asset.text, min(limit, Self.historyRowsMax)])
     }
 
     /// Registrar entries about a party (registration, keys, ownership links, freezes, screening), oldest first.
     public func partyEvents(_ party: PartyID, limit: Int = historyRowsMax) throws -> [StoredEntry] {
-        try events(sql: "SELECT leaf_index FROM party_events WHERE party = ? ORDER BY leaf_index LIMIT ?", [try DatabaseInteger.checked(party.raw, "party"), min(limit, Self.historyRowsMax)])
+        try events(
+            sql: "SELECT leaf_index FROM party_events WHERE party = ? ORDER BY leaf_index LIMIT ?",
+            [try DatabaseInteger.checked(party.raw, "party"), min(limit, Self.historyRowsMax)])
     }
 
     private func events(sql: String, _ arguments: StatementArguments) throws -> [StoredEntry] {
         try read { db in
             let leaves = try UInt64.fetchAll(db, sql: sql, arguments: arguments)
             return try leaves.compactMap { leaf in
-                try Row.fetchOne(db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index = ?", arguments: [leaf])
-                    .map { StoredEntry(leafIndex: $0["leaf_index"], height: $0["height"], entry: try Entry(bytes: Array($0["bytes"] as Data))) }
+                try Row.fetchOne(
+                    db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index = ?", arguments: [leaf]
+                )
+                .map {
+                    StoredEntry(
+                        leafIndex: $0["leaf_index"], height: $0["height"],
+                        entry: try Entry(bytes: Array($0["bytes"] as Data)))
+                }
             }
         }
     }
@@ -86,7 +100,9 @@ extension SQLiteStore {
     public func ownershipGraph() throws -> (links: [OwnershipLink], parties: [PartyID: PartyRecord]) {
         try read { db in
             let decoder = JSONDecoder()
-            let links = try Data.fetchAll(db, sql: "SELECT record FROM ownership_links").map { try decoder.decode(OwnershipLink.self, from: $0) }
+            let links = try Data.fetchAll(db, sql: "SELECT record FROM ownership_links").map {
+                try decoder.decode(OwnershipLink.self, from: $0)
+            }
             var parties: [PartyID: PartyRecord] = [:]
             for data in try Data.fetchAll(db, sql: "SELECT record FROM parties") {
                 let record = try decoder.decode(PartyRecord.self, from: data)
@@ -101,7 +117,8 @@ extension SQLiteStore {
     /// height. (The CLI's `owners` and the regulator's HTTP route both answer with this.)
     public func beneficialOwners(of asset: AssetID, at height: Height) throws -> BeneficialOwnership? {
         guard let record = try vessel(asset) else { return nil }
-        let holdings = try capTable(asset, at: height).compactMap { holding in holding.party.map { ($0, holding.units) } }
+        let holdings = try capTable(asset, at: height).compactMap { holding in holding.party.map { ($0, holding.units) }
+        }
         return try lookThrough(holdings, totalUnits: record.vessel.totalUnits, at: height)
     }
 
@@ -112,10 +129,14 @@ extension SQLiteStore {
         return try lookThrough([(id, 1)], totalUnits: 1, at: height)
     }
 
-    private func lookThrough(_ holdings: [(party: PartyID, units: UInt64)], totalUnits: UInt64, at height: Height) throws -> BeneficialOwnership? {
+    private func lookThrough(
+        _ holdings: [(party: PartyID, units: UInt64)], totalUnits: UInt64, at height: Height
+    ) throws -> BeneficialOwnership? {
         guard let block = try block(at: height) else { return nil }
         let graph = try ownershipGraph()
-        return BeneficialOwnership(holdings: holdings, totalUnits: totalUnits, links: graph.links, parties: graph.parties, at: block.header.timestampMs)
+        return BeneficialOwnership(
+            holdings: holdings, totalUnits: totalUnits, links: graph.links, parties: graph.parties,
+            at: block.header.timestampMs)
     }
 
     public func party(_ id: PartyID) throws -> PartyRecord? {

@@ -45,19 +45,31 @@ extension SQLiteStore {
         let blocks = rows.dropLast()
         guard let last = blocks.first else { throw StoreError(.corrupt, "registry database holds no block") }
         let height = UInt64(max(0, last["height"] as Int64))
-        func corrupt(_ why: String) -> StoreError { StoreError(.corrupt, table: "blocks", "row height \(height): the tip fails its check: \(why)") }
+        func corrupt(_ why: String) -> StoreError {
+            StoreError(.corrupt, table: "blocks", "row height \(height): the tip fails its check: \(why)")
+        }
         guard let header = try? BlockHeader(canonicalBytes: Array(last["header"] as Data)),
             let signature = try? SchnorrSignature(bytes: Array(last["signature"] as Data))
         else { throw corrupt("header or signature does not parse") }
-        guard header.height == height, header.chainID == genesis.chainID else { throw corrupt("height or chain_id differs") }
-        guard header.hash.bytes == Array(last["hash"] as Data) else { throw corrupt("header does not hash to its stored hash") }
+        guard header.height == height, header.chainID == genesis.chainID else {
+            throw corrupt("height or chain_id differs")
+        }
+        guard header.hash.bytes == Array(last["hash"] as Data) else {
+            throw corrupt("header does not hash to its stored hash")
+        }
         let signed = SignedBlockHeader(header: header, signature: signature)
-        guard signed.signatureValid(registrarKey: genesis.registrarKey) else { throw corrupt("registrar signature is invalid") }
+        guard signed.signatureValid(registrarKey: genesis.registrarKey) else {
+            throw corrupt("registrar signature is invalid")
+        }
         if let previous = blocks.dropFirst().first {
-            guard header.prevHash.bytes == Array(previous["hash"] as Data) else { throw corrupt("prev_hash is not block \(height - 1)'s hash") }
+            guard header.prevHash.bytes == Array(previous["hash"] as Data) else {
+                throw corrupt("prev_hash is not block \(height - 1)'s hash")
+            }
         }
         guard header.logSize == leafCount else {
-            throw StoreError(.corrupt, table: "entries", "the tip's header counts \(header.logSize) entries, \(leafCount) are stored")
+            throw StoreError(
+                .corrupt, table: "entries", "the tip's header counts \(header.logSize) entries, \(leafCount) are stored"
+            )
         }
         guard let frontier = Self.decodeFrontier(Array(last["frontier"] as Data)), frontier.size == header.logSize,
             frontier.root == header.logRoot

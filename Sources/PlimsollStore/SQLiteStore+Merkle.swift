@@ -40,17 +40,22 @@ extension SQLiteStore {
     }
 
     private func insertNode(level: Int, index: UInt64, hash: Hash32, _ db: Database) throws {
-        try db.execute(sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)", arguments: [level, index, Data(hash.bytes)])
+        try db.execute(
+            sql: "INSERT INTO merkle_nodes (level, idx, hash) VALUES (?, ?, ?)",
+            arguments: [level, index, Data(hash.bytes)])
     }
 
     private func node(level: Int, index: UInt64, _ db: Database) throws -> Hash32? {
-        try Data.fetchOne(db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?", arguments: [level, index])
-            .map { try Hash32(bytes: Array($0)) }
+        try Data.fetchOne(
+            db, sql: "SELECT hash FROM merkle_nodes WHERE level = ? AND idx = ?", arguments: [level, index]
+        )
+        .map { try Hash32(bytes: Array($0)) }
     }
 
     private func leafHashes(from start: UInt64, to end: UInt64, _ db: Database) throws -> [Hash32] {
         try Data.fetchAll(
-            db, sql: "SELECT bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index", arguments: [start, end]
+            db, sql: "SELECT bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+            arguments: [start, end]
         ).map { Merkle.leafHash(Array($0)) }
     }
 
@@ -70,7 +75,8 @@ extension SQLiteStore {
         _ = try DatabaseInteger.checked(treeSize, "log size")
         return try read { db in
             let size = try UInt64.fetchOne(db, sql: "SELECT COALESCE(MAX(leaf_index) + 1, 0) FROM entries") ?? 0
-            return try MerkleProofs.inclusion(leafIndex: leafIndex, treeSize: treeSize, available: size) { level, index in
+            return try MerkleProofs.inclusion(leafIndex: leafIndex, treeSize: treeSize, available: size) {
+                level, index in
                 try perfectSubtree(level: level, index: index, db)
             }
         }

@@ -48,12 +48,19 @@ extension SQLiteStore {
     public func entries(inBlock height: Height) throws -> [StoredEntry] {
         let height = try DatabaseInteger.checked(height, "height")
         return try read { db in
-            guard let block = try Row.fetchOne(db, sql: "SELECT log_size, entry_count FROM blocks WHERE height = ?", arguments: [height])
+            guard
+                let block = try Row.fetchOne(
+                    db, sql: "SELECT log_size, entry_count FROM blocks WHERE height = ?", arguments: [height])
             else { return [] }
             let (end, count) = (block["log_size"] as Int64, block["entry_count"] as Int64)
-            guard count >= 0, count <= end else { throw StoreError(.corrupt, table: "blocks", "row height \(height): entry_count \(count) exceeds log_size \(end)") }
+            guard count >= 0, count <= end else {
+                throw StoreError(
+                    .corrupt, table: "blocks", "row height \(height): entry_count \(count) exceeds log_size \(end)")
+            }
             return try Row.fetchAll(
-                db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
+                db,
+                sql:
+                    "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? AND leaf_index < ? ORDER BY leaf_index",
                 arguments: [end - count, end]
             ).map(Self.storedEntry)
         }
@@ -64,7 +71,8 @@ extension SQLiteStore {
         let index = try DatabaseInteger.checked(index, "leaf index")
         return try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
+                db,
+                sql: "SELECT leaf_index, height, bytes FROM entries WHERE leaf_index >= ? ORDER BY leaf_index LIMIT ?",
                 arguments: [index, limit]
             ).map(Self.storedEntry)
         }
@@ -83,8 +91,10 @@ extension SQLiteStore {
     /// Current non-zero balances of one key.
     public func balances(of key: KeyRef) throws -> [(asset: AssetID, units: UInt64)] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT asset, units FROM balances WHERE key = ? ORDER BY asset", arguments: [Data(key.bytes)])
-                .map { (try AssetID($0["asset"] as String), $0["units"] as UInt64) }
+            try Row.fetchAll(
+                db, sql: "SELECT asset, units FROM balances WHERE key = ? ORDER BY asset", arguments: [Data(key.bytes)]
+            )
+            .map { (try AssetID($0["asset"] as String), $0["units"] as UInt64) }
         }
     }
 
@@ -130,7 +140,8 @@ extension SQLiteStore {
     public func lastRejection(of id: Hash32) throws -> (code: String, message: String, atMs: UInt64)? {
         try read { db in
             try Row.fetchOne(
-                db, sql: "SELECT code, message, decided_at_ms FROM rejections WHERE entry_id = ? ORDER BY seq DESC LIMIT 1",
+                db,
+                sql: "SELECT code, message, decided_at_ms FROM rejections WHERE entry_id = ? ORDER BY seq DESC LIMIT 1",
                 arguments: [Data(id.bytes)]
             ).map { ($0["code"], $0["message"], $0["decided_at_ms"]) }
         }
@@ -147,6 +158,7 @@ extension SQLiteStore {
     }
 
     private static func storedEntry(_ row: Row) throws -> StoredEntry {
-        StoredEntry(leafIndex: row["leaf_index"], height: row["height"], entry: try Entry(bytes: Array(row["bytes"] as Data)))
+        StoredEntry(
+            leafIndex: row["leaf_index"], height: row["height"], entry: try Entry(bytes: Array(row["bytes"] as Data)))
     }
 }

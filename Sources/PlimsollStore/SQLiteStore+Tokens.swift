@@ -25,7 +25,9 @@ extension SQLiteStore {
         try pool.write { db in
             try db.execute(
                 sql: "INSERT INTO api_tokens (hash, role, label, created_ms) VALUES (?, ?, ?, ?)",
-                arguments: [Data(Hashing.sha256(Array(token.utf8)).bytes), role.rawValue, String(label.prefix(128)), nowMs]
+                arguments: [
+                    Data(Hashing.sha256(Array(token.utf8)).bytes), role.rawValue, String(label.prefix(128)), nowMs,
+                ]
             )
         }
         return token
@@ -49,7 +51,9 @@ extension SQLiteStore {
         guard idPrefix.count >= 8 else { return 0 }
         try pool.write { db in
             for token in tokens {
-                try db.execute(sql: "UPDATE api_tokens SET revoked_ms = ? WHERE hash = ?", arguments: [nowMs, Data(try Hex.decode(token.id))])
+                try db.execute(
+                    sql: "UPDATE api_tokens SET revoked_ms = ? WHERE hash = ?",
+                    arguments: [nowMs, Data(try Hex.decode(token.id))])
             }
         }
         return tokens.count
@@ -57,9 +61,12 @@ extension SQLiteStore {
 
     public func listTokens() throws -> [TokenInfo] {
         try read { db in
-            try Row.fetchAll(db, sql: "SELECT hash, role, label, created_ms, revoked_ms FROM api_tokens ORDER BY created_ms").map { row in
+            try Row.fetchAll(
+                db, sql: "SELECT hash, role, label, created_ms, revoked_ms FROM api_tokens ORDER BY created_ms"
+            ).map { row in
                 TokenInfo(
-                    id: Hex.encode(Array(row["hash"] as Data)), role: TokenRole(rawValue: row["role"]) ?? .regulator, label: row["label"],
+                    id: Hex.encode(Array(row["hash"] as Data)), role: TokenRole(rawValue: row["role"]) ?? .regulator,
+                    label: row["label"],
                     createdMs: row["created_ms"], revokedMs: row["revoked_ms"]
                 )
             }

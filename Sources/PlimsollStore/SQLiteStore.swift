@@ -1,10 +1,11 @@
 public import Foundation
 import GRDB
+public import PlimsollCore
+public import PlimsollCrypto
+
 #if canImport(Glibc)
 import Glibc
 #endif
-public import PlimsollCore
-public import PlimsollCrypto
 
 /// The registry's SQLite database: WAL, `synchronous=FULL`, foreign keys on (DESIGN.md: Storage).
 ///
@@ -57,7 +58,9 @@ public final class SQLiteStore: Sendable {
     public static func openWriter(at url: URL) throws(StoreError) -> SQLiteStore {
         let lockPath = url.deletingLastPathComponent().appendingPathComponent(lockFileName).path
         let fd = Glibc.open(lockPath, O_RDWR | O_CREAT, 0o600)
-        guard fd >= 0 else { throw StoreError(.io, "cannot open the lock file \(lockPath): \(String(cString: strerror(errno)))") }
+        guard fd >= 0 else {
+            throw StoreError(.io, "cannot open the lock file \(lockPath): \(String(cString: strerror(errno)))")
+        }
         guard flock(fd, LOCK_EX | LOCK_NB) == 0 else {
             close(fd)
             throw StoreError(.locked, "registry \(url.deletingLastPathComponent().path) is in use by another process")

@@ -42,9 +42,13 @@ public struct LedgerFixture {
     /// The state just before the most recent `apply`, so tests can check a rejection left no trace.
     public private(set) var stateBeforeLastApply: LedgerState?
 
-    public mutating func apply(_ entry: Entry, signatureValid: Bool = true, receivedAtMs: TimestampMs? = nil) throws(Rejection) {
+    public mutating func apply(
+        _ entry: Entry, signatureValid: Bool = true, receivedAtMs: TimestampMs? = nil
+    ) throws(Rejection) {
         stateBeforeLastApply = ledger.state
-        try ledger.apply(entry, ApplyContext(blockTimeMs: timeMs, receivedAtMs: receivedAtMs ?? timeMs, signatureValid: signatureValid))
+        try ledger.apply(
+            entry,
+            ApplyContext(blockTimeMs: timeMs, receivedAtMs: receivedAtMs ?? timeMs, signatureValid: signatureValid))
     }
 
     /// Registers a party with a KYC claim valid for a year from now, and returns its id.
@@ -53,7 +57,9 @@ public struct LedgerFixture {
         _ name: String, country: String = "NO", kind: Party.Kind = .person, kycUntilMs: TimestampMs? = nil
     ) -> PartyID {
         let claims = [Party.KYCClaim(issuer: "registrar", expiresAtMs: kycUntilMs ?? timeMs + Self.yearMs)]
-        try! apply(.registerParty(PartyRegistration(kind: kind, name: name, country: try! Country(country), kycClaims: claims)))
+        try! apply(
+            .registerParty(PartyRegistration(kind: kind, name: name, country: try! Country(country), kycClaims: claims))
+        )
         return PartyID(state.counters.nextPartyID - 1)
     }
 
@@ -71,7 +77,9 @@ public struct LedgerFixture {
     }
 
     /// Registers a vessel owned by `owner` and issues `issue` units to each key given.
-    public mutating func vessel(_ asset: AssetID, units: UInt64 = 64, owner: PartyID, issue: [(SigningKey, UInt64)] = []) {
+    public mutating func vessel(
+        _ asset: AssetID, units: UInt64 = 64, owner: PartyID, issue: [(SigningKey, UInt64)] = []
+    ) {
         try! apply(
             .registerVessel(
                 VesselRegistration(

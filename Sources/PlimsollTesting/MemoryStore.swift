@@ -50,7 +50,9 @@ public final class MemoryStore: SettlementStore, Sendable {
         }
         if hold { await withCheckedContinuation { continuation in gate.withLock { $0.held = continuation } } }
         try write { contents in
-            precondition(block.header.header.prevHash == contents.blocks.last!.header.header.hash, "block does not extend the tip")
+            precondition(
+                block.header.header.prevHash == contents.blocks.last!.header.header.hash,
+                "block does not extend the tip")
             contents.blocks.append(block)
             contents.state.apply(changes)
             contents.rejections += block.rejected
@@ -61,7 +63,9 @@ public final class MemoryStore: SettlementStore, Sendable {
         try write { _ in }
     }
 
-    public func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
+    public func recordRejections(
+        _ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs
+    ) async throws(StoreError) {
         try write { $0.rejections += rejected }
     }
 
@@ -77,7 +81,8 @@ public final class MemoryStore: SettlementStore, Sendable {
                 contents.crashNext = nil
                 contents.crashed = true
                 if lands { body(&contents) }
-                return StoreError(.io, "simulated crash at write \(contents.writes) (\(lands ? "after" : "before") it landed)")
+                return StoreError(
+                    .io, "simulated crash at write \(contents.writes) (\(lands ? "after" : "before") it landed)")
             }
             body(&contents)
             return nil

@@ -41,17 +41,22 @@ public struct SettlementSimulation {
     public init(seed: UInt64) async throws {
         rng = SplitMix64(seed: seed)
         registrar = SigningKey.generate(using: &rng)
-        let genesis = try Genesis(name: "Simulation", registrarKey: registrar.publicKey, createdAtMs: clock.now, maxValiditySeconds: 3_600)
+        let genesis = try Genesis(
+            name: "Simulation", registrarKey: registrar.publicKey, createdAtMs: clock.now, maxValiditySeconds: 3_600)
         let (block, state) = BlockBuilder.genesisBlock(genesis, registrarKey: registrar)
         store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
         let clock = self.clock
         settlement = try Settlement(store: store, registrarKey: registrar, clock: { clock.now })
-        let owner = try await registrar(.registerParty(PartyRegistration(kind: .organization, name: "Owner", country: try Country("NO"), kycClaims: kyc)))
+        let owner = try await registrar(
+            .registerParty(
+                PartyRegistration(kind: .organization, name: "Owner", country: try Country("NO"), kycClaims: kyc)))
         _ = owner
-        try await registrar(.registerVessel(VesselRegistration(
-            asset: Self.asset, name: "Sim Star", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
-            roles: .init(owner: PartyID(1)), units: Self.units
-        )))
+        try await registrar(
+            .registerVessel(
+                VesselRegistration(
+                    asset: Self.asset, name: "Sim Star", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
+                    roles: .init(owner: PartyID(1)), units: Self.units
+                )))
         for _ in 0..<4 { try await addHolder() }
         for holder in holders { try await registrar(.issue(Self.asset, to: holder.publicKey, units: Self.units / 8)) }
     }
@@ -69,7 +74,11 @@ public struct SettlementSimulation {
     mutating func addHolder() async throws {
         let key = SigningKey.generate(using: &rng)
         let name = "Holder \(holders.count)"
-        guard case .settled = try await registrar(.registerParty(PartyRegistration(kind: .person, name: name, country: try Country("NO"), kycClaims: kyc))) else { return }
+        guard
+            case .settled = try await registrar(
+                .registerParty(PartyRegistration(kind: .person, name: name, country: try Country("NO"), kycClaims: kyc))
+            )
+        else { return }
         let party = PartyID(await settlement.state.counters.nextPartyID - 1)
         guard case .settled = try await registrar(.bindKey(key.publicKey, to: party)) else { return }
         holders.append(key)
@@ -106,7 +115,8 @@ public struct SettlementSimulation {
         }
         nonces[from.publicKey] = max(nonces[from.publicKey] ?? 0, nonce)
         let transfer = Transfer(
-            chainID: state.chainID, asset: asset, from: sender, to: to.publicKey, amount: amount, nonce: nonce, expiresAt: expires
+            chainID: state.chainID, asset: asset, from: sender, to: to.publicKey, amount: amount, nonce: nonce,
+            expiresAt: expires
         )
         return .transfer(SignedTransfer(transfer: transfer, signature: signer.sign(hash: transfer.message)))
     }
@@ -117,7 +127,8 @@ public struct SettlementSimulation {
         case 0..<11:
             var entries: [Entry] = []
             for _ in 0..<(1 + Int(rng.next() % 12)) { entries.append(await transfer()) }
-            if rng.next() % 6 == 0, let first = entries.first { entries.append(first) }  // the same transfer twice in a batch
+            // Sometimes the same transfer twice in a batch.
+            if rng.next() % 6 == 0, let first = entries.first { entries.append(first) }
             var outcomes: [Outcome]
             if entries.count >= 2, rng.next() % 3 == 0 {
                 outcomes = try await pipelined(entries, failing: rng.next() % 3 == 0)
@@ -137,13 +148,22 @@ public struct SettlementSimulation {
             try await addHolder()
         case 12:
             let key = pick(holders, &rng).publicKey
-            try await registrar(rng.next() % 2 == 0 ? .freeze(.key(key, asset: nil), reason: "sim") : .unfreeze(.key(key, asset: nil), reason: "sim"))
+            try await registrar(
+                rng.next() % 2 == 0
+                    ? .freeze(.key(key, asset: nil), reason: "sim") : .unfreeze(.key(key, asset: nil), reason: "sim"))
         case 13:
             let hash = try Hash32(bytes: rng.bytes(32))
-            try await registrar(.adoptList(ListAdoption(source: pick(["ofac", "un"], &rng), format: "sim", contentHash: hash, entityCount: rng.next() % 1000)))
+            try await registrar(
+                .adoptList(
+                    ListAdoption(
+                        source: pick(["ofac", "un"], &rng), format: "sim", contentHash: hash,
+                        entityCount: rng.next() % 1000)))
         case 14:
             let unissued = await settlement.state.vessels[Self.asset]?.unissued ?? 0
-            if unissued > 0 { try await registrar(.issue(Self.asset, to: pick(holders, &rng).publicKey, units: 1 + rng.next() % unissued)) }
+            if unissued > 0 {
+                try await registrar(
+                    .issue(Self.asset, to: pick(holders, &rng).publicKey, units: 1 + rng.next() % unissued))
+            }
         case 15:
             store.failNextCommit()
             ioErrors += 1
@@ -178,7 +198,9 @@ public struct SettlementSimulation {
         if held {
             let durable = store.state
             let holder = pick(holders, &rng).publicKey
-            if let proof = await settlement.holdingProof(asset: Self.asset, key: holder), proof.units != durable.balance(Self.asset, holder) {
+            if let proof = await settlement.holdingProof(asset: Self.asset, key: holder),
+                proof.units != durable.balance(Self.asset, holder)
+            {
                 incidents.append("a holding proof while a block commits names undurable units")
             }
         }
@@ -220,7 +242,8 @@ public struct SettlementSimulation {
         // planned I/O error may take the first write).
         for _ in 0..<2 where !store.isCrashed {
             let probe = try Hash32(bytes: rng.bytes(32))
-            let outcome = try await settlement.submitRegistrar(.adoptList(ListAdoption(source: "un", format: "sim", contentHash: probe, entityCount: 1)))
+            let outcome = try await settlement.submitRegistrar(
+                .adoptList(ListAdoption(source: "un", format: "sim", contentHash: probe, entityCount: 1)))
             if case .settled = outcome { incidents.append("a write after a planned crash was acknowledged") }
         }
         if !store.isCrashed { incidents.append("the planned crash did not happen") }
@@ -238,7 +261,9 @@ public struct SettlementSimulation {
         let live = await settlement.state
         let stored = store.state
         if live != stored { problems.append("the live state differs from the stored state") }
-        if live.unitsAccountedFor(Self.asset) != Self.units { problems.append("units not conserved: \(live.unitsAccountedFor(Self.asset))") }
+        if live.unitsAccountedFor(Self.asset) != Self.units {
+            problems.append("units not conserved: \(live.unitsAccountedFor(Self.asset))")
+        }
         let blocks = store.blocks
         var entries: [UInt64: (height: Height, id: Hash32)] = [:]
         for block in blocks {
@@ -258,14 +283,20 @@ public struct SettlementSimulation {
         do {
             var replayer = try LogReplayer(genesisBlock: blocks[0].header, genesisEntry: blocks[0].entries[0])
             for block in blocks.dropFirst() { try replayer.apply(block: block.header, entries: block.entries) }
-            if replayer.ledger.state.digest != live.digest { problems.append("a replay of the log does not give the live state digest") }
-            if replayer.lastHeader != (await settlement.latestHeader.header) { problems.append("the replayed tip is not the live tip") }
+            if replayer.ledger.state.digest != live.digest {
+                problems.append("a replay of the log does not give the live state digest")
+            }
+            if replayer.lastHeader != (await settlement.latestHeader.header) {
+                problems.append("the replayed tip is not the live tip")
+            }
         } catch {
             problems.append("the log does not replay: \(error)")
         }
         // The signed tip commits to the live state, and every holding proves against it.
         let tip = await settlement.latestHeader
-        if tip.header.stateDigest != StateCommitment(state: live).root { problems.append("the tip's state_digest is not the live state's commitment") }
+        if tip.header.stateDigest != StateCommitment(state: live).root {
+            problems.append("the tip's state_digest is not the live state's commitment")
+        }
         for holder in holders.prefix(6) {
             guard let proof = await settlement.holdingProof(asset: Self.asset, key: holder.publicKey) else {
                 problems.append("no holding proof at a version 2 tip")
@@ -274,7 +305,9 @@ public struct SettlementSimulation {
             do { try proof.verify(registrarKey: registrar.publicKey, chainID: live.chainID) } catch {
                 problems.append("a holding proof fails: \(error.message)")
             }
-            if proof.units != live.balance(Self.asset, holder.publicKey) { problems.append("a holding proof names other units") }
+            if proof.units != live.balance(Self.asset, holder.publicKey) {
+                problems.append("a holding proof names other units")
+            }
         }
         // Every holder is bound, so a bad signature or an unknown key is a stranger's: never stored.
         if store.rejections.contains(where: { [.badSignature, .unknownKey].contains($0.rejection.code) }) {

@@ -5,6 +5,9 @@ struct Bench: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "plimsoll-bench",
         abstract: "Release-build benchmarks; every figure is printed next to the physical baselines of the same run.",
-        subcommands: [CryptoBench.self, SettleBench.self, HistoryBench.self, ScreenBench.self, SimulateBench.self, Stress.self, Presign.self]
+        subcommands: [
+            CryptoBench.self, SettleBench.self, HistoryBench.self, ScreenBench.self, SimulateBench.self, Stress.self,
+            Presign.self,
+        ]
     )
 }

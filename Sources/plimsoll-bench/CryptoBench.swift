@@ -33,26 +33,34 @@ struct CryptoBench: ParsableCommand {
         let shaMBs = Measure.rate(count: 256) { _ in _ = Hashing.sha256(block) }
         let leafCount = 1_000_000
         let leaves = (0..<1024).map { Merkle.leafHash([UInt8(truncatingIfNeeded: $0)]) }
-        let frontierRate = Measure.rate(count: 1, runs: 3) { _ in
-            var frontier = MerkleFrontier()
-            for index in 0..<leafCount { frontier.append(leafHash: leaves[index & 1023]) }
-            precondition(frontier.size == UInt64(leafCount))
-        } * Double(leafCount)
-        let treeRate = Measure.rate(count: 1, runs: 3) { _ in
-            var tree = MerkleTree()
-            for index in 0..<leafCount { tree.append(leafHash: leaves[index & 1023]) }
-            precondition(tree.size == UInt64(leafCount))
-        } * Double(leafCount)
+        let frontierRate =
+            Measure.rate(count: 1, runs: 3) { _ in
+                var frontier = MerkleFrontier()
+                for index in 0..<leafCount { frontier.append(leafHash: leaves[index & 1023]) }
+                precondition(frontier.size == UInt64(leafCount))
+            } * Double(leafCount)
+        let treeRate =
+            Measure.rate(count: 1, runs: 3) { _ in
+                var tree = MerkleTree()
+                for index in 0..<leafCount { tree.append(leafHash: leaves[index & 1023]) }
+                precondition(tree.size == UInt64(leafCount))
+            } * Double(leafCount)
         let figures = [
             Figure(name: "schnorr_sign_1core", value: signOne, unit: "ops/s"),
-            Figure(name: "schnorr_sign_allcores", value: signAll, unit: "ops/s", ratio: signAll / signOne, baseline: "1 core"),
+            Figure(
+                name: "schnorr_sign_allcores", value: signAll, unit: "ops/s", ratio: signAll / signOne,
+                baseline: "1 core"),
             Figure(name: "schnorr_verify_1core", value: verifyOne, unit: "ops/s"),
-            Figure(name: "schnorr_verify_allcores", value: verifyAll, unit: "ops/s", ratio: verifyAll / verifyOne, baseline: "1 core"),
+            Figure(
+                name: "schnorr_verify_allcores", value: verifyAll, unit: "ops/s", ratio: verifyAll / verifyOne,
+                baseline: "1 core"),
             Figure(name: "sha256_1core", value: shaMBs, unit: "MiB/s"),
-            Figure(name: "merkle_frontier_append", value: frontierRate, unit: "appends/s",
-                   ratio: frontierRate / verifyAll, baseline: "verify all cores"),
-            Figure(name: "merkle_tree_append", value: treeRate, unit: "appends/s",
-                   ratio: treeRate / verifyAll, baseline: "verify all cores"),
+            Figure(
+                name: "merkle_frontier_append", value: frontierRate, unit: "appends/s",
+                ratio: frontierRate / verifyAll, baseline: "verify all cores"),
+            Figure(
+                name: "merkle_tree_append", value: treeRate, unit: "appends/s",
+                ratio: treeRate / verifyAll, baseline: "verify all cores"),
         ]
         Report.print("crypto", figures, json: json)
     }

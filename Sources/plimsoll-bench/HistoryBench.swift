@@ -14,7 +14,8 @@ import PlimsollTesting
 /// mean). The verify phase runs alone, as the regulator runs it: the `plimsoll verify` binary
 /// built next to this one, in its own process, whose peak RSS is its own (`getrusage`).
 struct HistoryBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "history", abstract: "History queries and offline verification at scale.")
+    static let configuration = CommandConfiguration(
+        commandName: "history", abstract: "History queries and offline verification at scale.")
 
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Settled transfers to build.") var transfers = 1_000_000
@@ -23,7 +24,8 @@ struct HistoryBench: AsyncParsableCommand {
     @Option(help: "Keep the registry in this folder instead of a temporary one.") var folder: String?
 
     func run() async throws {
-        let root = folder.map { URL(fileURLWithPath: $0) }
+        let root =
+            folder.map { URL(fileURLWithPath: $0) }
             ?? FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-history-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: root, withIntermediateDirectories: true)
         defer { if folder == nil { try? FileManager.default.removeItem(at: root) } }
@@ -31,7 +33,8 @@ struct HistoryBench: AsyncParsableCommand {
         let registrar = SigningKey.generate(using: &rng)
         let dbURL = root.appendingPathComponent(SQLiteStore.fileName)
         let store = try RegistryBootstrap.create(
-            at: dbURL, name: "History Bench", registrarKey: registrar, createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
+            at: dbURL, name: "History Bench", registrarKey: registrar, createdAtMs: Settlement.wallClockMs(),
+            maxValiditySeconds: 604_800
         )
         let settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         let holders = (0..<keys).map { _ in SigningKey.generate(using: &rng) }
@@ -53,14 +56,18 @@ struct HistoryBench: AsyncParsableCommand {
                     let group = index / 64
                     let size = min(64, holders.count - group * 64)
                     let to = group * 64 + (index - group * 64 + 1 + r % max(1, size - 1)) % size
-                    chunk.append(.transfer(Transfer(
-                        chainID: chainID, asset: vessels[group], from: key.publicKey, to: holders[to].publicKey,
-                        amount: 1, nonce: UInt64(r), expiresAt: UInt64(Date().timeIntervalSince1970) + 86_400
-                    ).signed(by: key)))
+                    chunk.append(
+                        .transfer(
+                            Transfer(
+                                chainID: chainID, asset: vessels[group], from: key.publicKey, to: holders[to].publicKey,
+                                amount: 1, nonce: UInt64(r), expiresAt: UInt64(Date().timeIntervalSince1970) + 86_400
+                            ).signed(by: key)))
                 }
             }
             settled += await withTaskGroup(of: Int.self) { group in
-                for entry in chunk { group.addTask { if case .settled? = try? await settlement.submit(entry) { 1 } else { 0 } } }
+                for entry in chunk {
+                    group.addTask { if case .settled? = try? await settlement.submit(entry) { 1 } else { 0 } }
+                }
                 return await group.reduce(0, +)
             }
             round = last + 1
@@ -87,39 +94,55 @@ struct HistoryBench: AsyncParsableCommand {
         let rawAfterVerify = SettleBench.rawVerifyRate(probe)
         let verifyBaseline = (rawBeforeVerify + rawAfterVerify) / 2
         let verifyRate = Double(logSize) / verified.seconds
-        Report.print("history (\(settled) settled transfers, \(logSize) entries, \(latest) blocks)", [
-            Figure(name: "raw_verify_before_build", value: rawBeforeBuild, unit: "ops/s"),
-            Figure(name: "build_settled_per_s", value: Double(settled) / buildSeconds, unit: "transfers/s", ratio: Double(settled) / buildSeconds / buildBaseline, baseline: "raw verify, mean before/after"),
-            Figure(name: "raw_verify_after_build", value: rawAfterBuild, unit: "ops/s"),
-            Figure(name: "cap_table_at_height_p50", value: Self.percentile(capTimes, 0.5) * 1000, unit: "ms"),
-            Figure(name: "cap_table_at_height_p99", value: Self.percentile(capTimes, 0.99) * 1000, unit: "ms", ratio: Self.percentile(capTimes, 0.99) * 1000 / 5, baseline: "5 ms budget"),
-            Figure(name: "party_history_p50", value: Self.percentile(historyTimes, 0.5) * 1000, unit: "ms"),
-            Figure(name: "party_history_p99", value: Self.percentile(historyTimes, 0.99) * 1000, unit: "ms", ratio: Self.percentile(historyTimes, 0.99) * 1000 / 5, baseline: "5 ms budget"),
-            Figure(name: "export_seconds", value: exportSeconds, unit: "s"),
-            Figure(name: "raw_verify_before_verify", value: rawBeforeVerify, unit: "ops/s"),
-            Figure(name: "verify_entries_per_s", value: verifyRate, unit: "entries/s", ratio: verifyRate / verifyBaseline, baseline: "raw verify all cores, mean before/after"),
-            Figure(name: "raw_verify_after_verify", value: rawAfterVerify, unit: "ops/s"),
-            Figure(name: "verify_process_peak_rss", value: verified.peakRSSMiB, unit: "MiB", ratio: verified.peakRSSMiB / 256, baseline: "256 MiB budget (the verify process alone)"),
-        ], json: json)
+        Report.print(
+            "history (\(settled) settled transfers, \(logSize) entries, \(latest) blocks)",
+            [
+                Figure(name: "raw_verify_before_build", value: rawBeforeBuild, unit: "ops/s"),
+                Figure(
+                    name: "build_settled_per_s", value: Double(settled) / buildSeconds, unit: "transfers/s",
+                    ratio: Double(settled) / buildSeconds / buildBaseline, baseline: "raw verify, mean before/after"),
+                Figure(name: "raw_verify_after_build", value: rawAfterBuild, unit: "ops/s"),
+                Figure(name: "cap_table_at_height_p50", value: Self.percentile(capTimes, 0.5) * 1000, unit: "ms"),
+                Figure(
+                    name: "cap_table_at_height_p99", value: Self.percentile(capTimes, 0.99) * 1000, unit: "ms",
+                    ratio: Self.percentile(capTimes, 0.99) * 1000 / 5, baseline: "5 ms budget"),
+                Figure(name: "party_history_p50", value: Self.percentile(historyTimes, 0.5) * 1000, unit: "ms"),
+                Figure(
+                    name: "party_history_p99", value: Self.percentile(historyTimes, 0.99) * 1000, unit: "ms",
+                    ratio: Self.percentile(historyTimes, 0.99) * 1000 / 5, baseline: "5 ms budget"),
+                Figure(name: "export_seconds", value: exportSeconds, unit: "s"),
+                Figure(name: "raw_verify_before_verify", value: rawBeforeVerify, unit: "ops/s"),
+                Figure(
+                    name: "verify_entries_per_s", value: verifyRate, unit: "entries/s",
+                    ratio: verifyRate / verifyBaseline, baseline: "raw verify all cores, mean before/after"),
+                Figure(name: "raw_verify_after_verify", value: rawAfterVerify, unit: "ops/s"),
+                Figure(
+                    name: "verify_process_peak_rss", value: verified.peakRSSMiB, unit: "MiB",
+                    ratio: verified.peakRSSMiB / 256, baseline: "256 MiB budget (the verify process alone)"),
+            ], json: json)
     }
 
     /// Signed transfers for the raw verify baseline (never submitted: nonces far ahead).
     static func probe(_ holders: [SigningKey], chainID: Hash32) -> [Entry] {
         (0..<20_000).map { index in
             let key = holders[index % holders.count]
-            return .transfer(Transfer(
-                chainID: chainID, asset: IMOs.make(900_000), from: key.publicKey, to: holders[(index + 1) % holders.count].publicKey,
-                amount: 1, nonce: 1 << 40 + UInt64(index), expiresAt: 1
-            ).signed(by: key))
+            return .transfer(
+                Transfer(
+                    chainID: chainID, asset: IMOs.make(900_000), from: key.publicKey,
+                    to: holders[(index + 1) % holders.count].publicKey,
+                    amount: 1, nonce: 1 << 40 + UInt64(index), expiresAt: 1
+                ).signed(by: key))
         }
     }
 
     /// Runs `plimsoll verify` (built beside this binary) on the log, in its own process: its wall
     /// time, and its own peak RSS (the only child this process waits for).
     static func verifyInItsOwnProcess(_ log: URL) throws -> (seconds: Double, peakRSSMiB: Double) {
-        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent("plimsoll")
+        let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
+            "plimsoll")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw ValidationError("build plimsoll next to plimsoll-bench first: swift build -c release --product plimsoll")
+            throw ValidationError(
+                "build plimsoll next to plimsoll-bench first: swift build -c release --product plimsoll")
         }
         let process = Process()
         process.executableURL = binary
@@ -129,7 +152,9 @@ struct HistoryBench: AsyncParsableCommand {
         try process.run()
         process.waitUntilExit()
         let seconds = Date().timeIntervalSince(start)
-        guard process.terminationStatus == 0 else { throw ValidationError("plimsoll verify failed (\(process.terminationStatus))") }
+        guard process.terminationStatus == 0 else {
+            throw ValidationError("plimsoll verify failed (\(process.terminationStatus))")
+        }
         var usage = rusage()
         getrusage(RUSAGE_CHILDREN.rawValue, &usage)
         return (seconds, Double(usage.ru_maxrss) / 1024)
@@ -137,15 +162,26 @@ struct HistoryBench: AsyncParsableCommand {
 
     static func setUp(_ settlement: Settlement, _ holders: [SigningKey], _ vessels: [AssetID]) async throws {
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        _ = try await settlement.submitRegistrar(.registerParty(PartyRegistration(kind: .organization, name: "Owner", country: try Country("PA"), kycClaims: kyc)))
-        try await SettleBench.concurrently(holders.indices.map { index in
-            .registerParty(PartyRegistration(kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc))
-        }, settlement)
-        try await SettleBench.concurrently(holders.enumerated().map { .bindKey($1.publicKey, to: PartyID(UInt64($0) + 2)) }, settlement)
-        try await SettleBench.concurrently(vessels.map { vessel in
-            .registerVessel(VesselRegistration(asset: vessel, name: "Bench \(vessel.digits)", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: PartyID(1)), units: 6400))
-        }, settlement)
-        try await SettleBench.concurrently(holders.enumerated().map { .issue(vessels[$0 / 64], to: $1.publicKey, units: 100) }, settlement)
+        _ = try await settlement.submitRegistrar(
+            .registerParty(
+                PartyRegistration(kind: .organization, name: "Owner", country: try Country("PA"), kycClaims: kyc)))
+        try await SettleBench.concurrently(
+            holders.indices.map { index in
+                .registerParty(
+                    PartyRegistration(
+                        kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc))
+            }, settlement)
+        try await SettleBench.concurrently(
+            holders.enumerated().map { .bindKey($1.publicKey, to: PartyID(UInt64($0) + 2)) }, settlement)
+        try await SettleBench.concurrently(
+            vessels.map { vessel in
+                .registerVessel(
+                    VesselRegistration(
+                        asset: vessel, name: "Bench \(vessel.digits)", flag: try Country("PA"), type: "tanker",
+                        grossTonnage: 1, roles: .init(owner: PartyID(1)), units: 6400))
+            }, settlement)
+        try await SettleBench.concurrently(
+            holders.enumerated().map { .issue(vessels[$0 / 64], to: $1.publicKey, units: 100) }, settlement)
     }
 
     static func time(_ body: () throws -> Void) throws -> Double {

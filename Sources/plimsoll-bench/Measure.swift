@@ -26,14 +26,16 @@ enum Measure {
     static func parallelRate(count: Int, runs: Int = 3, _ body: @Sendable (Int) -> Void) -> Double {
         let workers = cores
         let chunk = (count + workers - 1) / workers
-        return median((0..<runs).map { _ in
-            Double(count) / seconds {
-                DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                    let start = worker * chunk
-                    for index in start..<min(count, start + chunk) { body(index) }
-                }
-            }
-        })
+        return median(
+            (0..<runs).map { _ in
+                Double(count)
+                    / seconds {
+                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+                            let start = worker * chunk
+                            for index in start..<min(count, start + chunk) { body(index) }
+                        }
+                    }
+            })
     }
 
     static func median(_ values: [Double]) -> Double {
@@ -70,7 +72,8 @@ enum Report {
         Swift.print(pad("figure", 40) + pad("value", 16) + pad("unit", 12) + "ratio")
         for figure in figures {
             let ratio = figure.ratio.map { String(format: "%.2f x %@", $0, figure.baseline ?? "") } ?? ""
-            Swift.print(pad(figure.name, 40) + pad(String(format: "%.1f", figure.value), 16) + pad(figure.unit, 12) + ratio)
+            Swift.print(
+                pad(figure.name, 40) + pad(String(format: "%.1f", figure.value), 16) + pad(figure.unit, 12) + ratio)
         }
     }
 

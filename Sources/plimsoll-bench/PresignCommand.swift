@@ -9,7 +9,8 @@ import PlimsollTesting
 /// transfer bodies, one JSON per line, for HTTP load tests. Body i is sent by key i mod K with
 /// nonce i div K + 1, so one key's transfers are K bodies apart and reach intake in nonce order.
 struct Presign: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "presign", abstract: "Write pre-signed transfer bodies for HTTP load tests (testing aid).")
+    static let configuration = CommandConfiguration(
+        commandName: "presign", abstract: "Write pre-signed transfer bodies for HTTP load tests (testing aid).")
 
     @Option(name: .customLong("registry"), help: "Registry folder.") var folder: String
     @Option(help: "Holder keys to set up.") var keys = 1000
@@ -23,28 +24,47 @@ struct Presign: AsyncParsableCommand {
             return SigningKey.generate(using: &rng)
         }
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        _ = try await registry.settle(.setRules(ComplianceRules(maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
-        _ = try await registry.settle(.registerParty(PartyRegistration(kind: .organization, name: "Load Owner", country: try Country("PA"), kycClaims: kyc)))
+        _ = try await registry.settle(
+            .setRules(
+                ComplianceRules(
+                    maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
+        _ = try await registry.settle(
+            .registerParty(
+                PartyRegistration(kind: .organization, name: "Load Owner", country: try Country("PA"), kycClaims: kyc)))
         let owner = PartyID(await registry.state.counters.nextPartyID - 1)
         // Registered concurrently (one batch instead of thousands of blocks); ids are looked up by name.
-        try await Self.concurrently(registry, holders.indices.map { index in
-            .registerParty(PartyRegistration(kind: .person, name: "Load Holder \(index)", country: try Country("NO"), kycClaims: kyc))
-        })
-        let ids = Dictionary(uniqueKeysWithValues: await registry.state.parties.values.map { ($0.party.name, $0.party.id) })
-        try await Self.concurrently(registry, holders.enumerated().map { .bindKey($1.publicKey, to: ids["Load Holder \($0)"]!) })
+        try await Self.concurrently(
+            registry,
+            holders.indices.map { index in
+                .registerParty(
+                    PartyRegistration(
+                        kind: .person, name: "Load Holder \(index)", country: try Country("NO"), kycClaims: kyc))
+            })
+        let ids = Dictionary(
+            uniqueKeysWithValues: await registry.state.parties.values.map { ($0.party.name, $0.party.id) })
+        try await Self.concurrently(
+            registry, holders.enumerated().map { .bindKey($1.publicKey, to: ids["Load Holder \($0)"]!) })
         let asset = try AssetID("IMO9176187")
-        _ = try await registry.settle(.registerVessel(VesselRegistration(
-            asset: asset, name: "Load Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: owner), units: UInt64(keys) * 100
-        )))
+        _ = try await registry.settle(
+            .registerVessel(
+                VesselRegistration(
+                    asset: asset, name: "Load Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
+                    roles: .init(owner: owner), units: UInt64(keys) * 100
+                )))
         try await Self.concurrently(registry, holders.map { .issue(asset, to: $0.publicKey, units: 100) })
         let chainID = await registry.state.chainID
         let expires = UInt64(Date().timeIntervalSince1970) + 6 * 86_400
         var text = ""
         for index in 0..<count {
-            let from = index % keys, to = (index + 1 + index / keys) % keys == from ? (from + 1) % keys : (index + 1 + index / keys) % keys
-            let transfer = Transfer(chainID: chainID, asset: asset, from: holders[from].publicKey, to: holders[to].publicKey, amount: 1, nonce: UInt64(index / keys + 1), expiresAt: expires)
+            let from = index % keys
+            let to = (index + 1 + index / keys) % keys == from ? (from + 1) % keys : (index + 1 + index / keys) % keys
+            let transfer = Transfer(
+                chainID: chainID, asset: asset, from: holders[from].publicKey, to: holders[to].publicKey, amount: 1,
+                nonce: UInt64(index / keys + 1), expiresAt: expires)
             let signature = holders[from].sign(hash: transfer.message)
-            text += #"{"asset":"IMO9176187","from":"\#(transfer.from.hex)","to":"\#(transfer.to.hex)","amount":1,"nonce":\#(transfer.nonce),"expires_at":\#(expires),"signature":"\#(signature.hex)"}"# + "\n"
+            text +=
+                #"{"asset":"IMO9176187","from":"\#(transfer.from.hex)","to":"\#(transfer.to.hex)","amount":1,"nonce":\#(transfer.nonce),"expires_at":\#(expires),"signature":"\#(signature.hex)"}"#
+                + "\n"
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         print("wrote \(count) bodies for \(keys) keys to \(out)")

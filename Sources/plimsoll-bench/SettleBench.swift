@@ -17,21 +17,31 @@ import Synchronization
 /// (the active senders plus idle holders of a second vessel) and reports the rate of the largest
 /// against the smallest: the cost of a block must not grow with the registry (within 10 %).
 struct SettleBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "settle", abstract: "Settlement throughput and memory.")
+    static let configuration = CommandConfiguration(
+        commandName: "settle", abstract: "Settlement throughput and memory.")
 
     @Flag(help: "Print JSON instead of a table.") var json = false
     @Option(help: "Pre-signed transfers.") var transfers = 200_000
     @Option(help: "Holder keys that send (each sends transfers / keys in nonce order).") var keys = 8190
-    @Option(help: "Submit in batches of this many entries (as POST /v1/transfers/batch does); 1: one task per transfer.") var batch = 1
     @Option(
-        help: "Registry sizes to compare, in holders (senders included), comma-separated; idle holders hold one unit of a second vessel.",
-        transform: { text in try text.split(separator: ",").map { guard let n = Int($0), n > 0 else { throw ValidationError("bad size \($0)") }; return n } }
+        help: "Submit in batches of this many entries (as POST /v1/transfers/batch does); 1: one task per transfer.")
+    var batch = 1
+    @Option(
+        help:
+            "Registry sizes to compare, in holders (senders included), comma-separated; idle holders hold one unit of a second vessel.",
+        transform: { text in
+            try text.split(separator: ",").map {
+                guard let n = Int($0), n > 0 else { throw ValidationError("bad size \($0)") }
+                return n
+            }
+        }
     ) var registryHolders: [Int] = []
 
     func run() async throws {
         let sizes = registryHolders.isEmpty ? [keys] : registryHolders.sorted()
         guard sizes.allSatisfy({ $0 >= keys && $0 - keys <= Int(Limits.vesselUnitsMax) }) else {
-            throw ValidationError("each registry size must be at least --keys and at most --keys + \(Limits.vesselUnitsMax)")
+            throw ValidationError(
+                "each registry size must be at least --keys and at most --keys + \(Limits.vesselUnitsMax)")
         }
         var figures: [Figure] = []
         var rates: [(size: Int, rate: Double, ratio: Double)] = []
@@ -41,26 +51,36 @@ struct SettleBench: AsyncParsableCommand {
             rates.append((size, run.rate, run.rate / run.baseline))
             figures += [
                 Figure(name: "raw_verify_before" + suffix, value: run.before, unit: "ops/s"),
-                Figure(name: "settled_durable" + suffix, value: run.rate, unit: "transfers/s", ratio: run.rate / run.baseline, baseline: "raw verify all cores (mean before/after)"),
+                Figure(
+                    name: "settled_durable" + suffix, value: run.rate, unit: "transfers/s",
+                    ratio: run.rate / run.baseline, baseline: "raw verify all cores (mean before/after)"),
                 Figure(name: "raw_verify_after" + suffix, value: run.after, unit: "ops/s"),
                 Figure(name: "settled" + suffix, value: Double(run.settled), unit: "transfers"),
                 Figure(name: "rejected" + suffix, value: Double(run.rejected), unit: "transfers"),
                 Figure(name: "blocks" + suffix, value: Double(run.stats.blocks), unit: "blocks"),
-                Figure(name: "peak_rss_all_queued" + suffix, value: Double(run.rssQueued), unit: "MiB", ratio: Double(run.rssQueued) / 1024, baseline: "1 GiB budget"),
+                Figure(
+                    name: "peak_rss_all_queued" + suffix, value: Double(run.rssQueued), unit: "MiB",
+                    ratio: Double(run.rssQueued) / 1024, baseline: "1 GiB budget"),
                 Figure(name: "time_verify_wait" + suffix, value: run.stats.verifySeconds, unit: "s"),
                 Figure(name: "time_apply_and_sign" + suffix, value: run.stats.applySeconds, unit: "s"),
                 Figure(name: "time_commit" + suffix, value: run.stats.commitSeconds, unit: "s"),
                 Figure(name: "time_total" + suffix, value: run.seconds, unit: "s"),
             ]
-            if size > keys { figures.append(Figure(name: "setup_idle_holders" + suffix, value: run.setupSeconds, unit: "s")) }
+            if size > keys {
+                figures.append(Figure(name: "setup_idle_holders" + suffix, value: run.setupSeconds, unit: "s"))
+            }
         }
         if let small = rates.first, let large = rates.last, rates.count > 1 {
-            figures.append(Figure(
-                name: "registry_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
-                ratio: large.ratio / small.ratio, baseline: "rate ratio, each against its own verify baseline (target >= 0.9)"
-            ))
+            figures.append(
+                Figure(
+                    name: "registry_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
+                    ratio: large.ratio / small.ratio,
+                    baseline: "rate ratio, each against its own verify baseline (target >= 0.9)"
+                ))
         }
-        Report.print("settle (\(transfers) pre-signed transfers, \(keys) sending keys, \(batch == 1 ? "one task each" : "batches of \(batch)"), synchronous=FULL)", figures, json: json)
+        Report.print(
+            "settle (\(transfers) pre-signed transfers, \(keys) sending keys, \(batch == 1 ? "one task each" : "batches of \(batch)"), synchronous=FULL)",
+            figures, json: json)
     }
 
     struct Run {
@@ -72,7 +92,8 @@ struct SettleBench: AsyncParsableCommand {
 
     /// One registry of `keys` senders and `idle` idle holders, and the same transfer workload.
     static func settle(transfers: Int, keys: Int, idle: Int, batch: Int) async throws -> Run {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-bench-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "plimsoll-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var rng = SplitMix64(seed: 7)
@@ -85,7 +106,11 @@ struct SettleBench: AsyncParsableCommand {
         let holders = (0..<keys).map { _ in SigningKey.generate(using: &rng) }
         try await setUp(settlement, holders)
         var run = Run()
-        if idle > 0 { run.setupSeconds = try await Measure.secondsAsync { try await grow(settlement, idle: idle, registrar: registrar) } }
+        if idle > 0 {
+            run.setupSeconds = try await Measure.secondsAsync {
+                try await grow(settlement, idle: idle, registrar: registrar)
+            }
+        }
         let chainID = await settlement.state.chainID
         let rounds = max(1, transfers / keys)
         let expiry = UInt64(Date().timeIntervalSince1970) + 86_400
@@ -100,7 +125,9 @@ struct SettleBench: AsyncParsableCommand {
             } else {
                 for start in stride(from: 0, to: signed.count, by: batch) {
                     let chunk = Array(signed[start..<min(signed.count, start + batch)])
-                    group.addTask { (try? await settlement.submitAll(chunk)) ?? Array(repeating: nil, count: chunk.count) }
+                    group.addTask {
+                        (try? await settlement.submitAll(chunk)) ?? Array(repeating: nil, count: chunk.count)
+                    }
                 }
             }
             run.rssQueued = peakRSSMiB()
@@ -112,8 +139,10 @@ struct SettleBench: AsyncParsableCommand {
         run.after = rawVerifyRate(probe)
         let stats = await settlement.stats
         run.stats = SettlementStats(
-            admitted: stats.admitted - statsBefore.admitted, batches: stats.batches - statsBefore.batches, blocks: stats.blocks - statsBefore.blocks,
-            verifySeconds: stats.verifySeconds - statsBefore.verifySeconds, applySeconds: stats.applySeconds - statsBefore.applySeconds,
+            admitted: stats.admitted - statsBefore.admitted, batches: stats.batches - statsBefore.batches,
+            blocks: stats.blocks - statsBefore.blocks,
+            verifySeconds: stats.verifySeconds - statsBefore.verifySeconds,
+            applySeconds: stats.applySeconds - statsBefore.applySeconds,
             commitSeconds: stats.commitSeconds - statsBefore.commitSeconds
         )
         run.rate = Double(run.settled) / run.seconds
@@ -130,7 +159,8 @@ struct SettleBench: AsyncParsableCommand {
             for slot in stride(from: worker, to: count, by: Measure.cores) {
                 let (round, index) = (slot / holders.count + 1, slot % holders.count)
                 let transfer = Transfer(
-                    chainID: chainID, asset: asset, from: holders[index].publicKey, to: holders[(index + 1) % holders.count].publicKey,
+                    chainID: chainID, asset: asset, from: holders[index].publicKey,
+                    to: holders[(index + 1) % holders.count].publicKey,
                     amount: 1, nonce: UInt64(round), expiresAt: expiry
                 )
                 mine.append((slot, .transfer(transfer.signed(by: holders[index]))))
@@ -145,16 +175,28 @@ struct SettleBench: AsyncParsableCommand {
 
     static func setUp(_ settlement: Settlement, _ holders: [SigningKey]) async throws {
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        _ = try await settlement.submitRegistrar(.setRules(ComplianceRules(maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
-        _ = try await settlement.submitRegistrar(.registerParty(PartyRegistration(kind: .organization, name: "Owner", country: try Country("PA"), kycClaims: kyc)))
-        try await concurrently(holders.indices.map { index in
-            .registerParty(PartyRegistration(kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc))
-        }, settlement)
-        try await concurrently(holders.enumerated().map { .bindKey($1.publicKey, to: PartyID(UInt64($0) + 2)) }, settlement)
-        _ = try await settlement.submitRegistrar(.registerVessel(VesselRegistration(
-            asset: asset, name: "Bench", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: PartyID(1)),
-            units: UInt64(holders.count) * 100
-        )))
+        _ = try await settlement.submitRegistrar(
+            .setRules(
+                ComplianceRules(
+                    maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
+        _ = try await settlement.submitRegistrar(
+            .registerParty(
+                PartyRegistration(kind: .organization, name: "Owner", country: try Country("PA"), kycClaims: kyc)))
+        try await concurrently(
+            holders.indices.map { index in
+                .registerParty(
+                    PartyRegistration(
+                        kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc))
+            }, settlement)
+        try await concurrently(
+            holders.enumerated().map { .bindKey($1.publicKey, to: PartyID(UInt64($0) + 2)) }, settlement)
+        _ = try await settlement.submitRegistrar(
+            .registerVessel(
+                VesselRegistration(
+                    asset: asset, name: "Bench", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
+                    roles: .init(owner: PartyID(1)),
+                    units: UInt64(holders.count) * 100
+                )))
         try await concurrently(holders.map { .issue(asset, to: $0.publicKey, units: 100) }, settlement)
     }
 
@@ -174,17 +216,23 @@ struct SettleBench: AsyncParsableCommand {
         let keyRefs = Mutex<[KeyRef?]>(Array(repeating: nil, count: idle))
         DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
             var mine: [(Int, KeyRef)] = []
-            for index in stride(from: worker, to: idle, by: Measure.cores) { mine.append((index, try! SigningKey(secret: secrets[index]).publicKey)) }
+            for index in stride(from: worker, to: idle, by: Measure.cores) {
+                mine.append((index, try! SigningKey(secret: secrets[index]).publicKey))
+            }
             keyRefs.withLock { all in for (index, key) in mine { all[index] = key } }
         }
         let idleKeys = keyRefs.withLock { $0.map { $0! } }
         var growth: [RegistrarAction] = (0..<parties).map { index in
-            .registerParty(PartyRegistration(kind: .person, name: "Idle \(index)", country: try! Country("NO"), kycClaims: kyc))
+            .registerParty(
+                PartyRegistration(kind: .person, name: "Idle \(index)", country: try! Country("NO"), kycClaims: kyc))
         }
-        growth.append(.registerVessel(VesselRegistration(
-            asset: idleAsset, name: "Idle", flag: try Country("PA"), type: "bulk", grossTonnage: 1, roles: .init(owner: PartyID(1)),
-            units: UInt64(idle)
-        )))
+        growth.append(
+            .registerVessel(
+                VesselRegistration(
+                    asset: idleAsset, name: "Idle", flag: try Country("PA"), type: "bulk", grossTonnage: 1,
+                    roles: .init(owner: PartyID(1)),
+                    units: UInt64(idle)
+                )))
         growth += idleKeys.enumerated().map { .bindKey($1, to: PartyID(firstParty + UInt64($0 / keysPerParty))) }
         growth += idleKeys.map { .issue(idleAsset, to: $0, units: 1) }
         let actions = growth
@@ -194,13 +242,20 @@ struct SettleBench: AsyncParsableCommand {
         DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
             var mine: [(Int, Entry)] = []
             for index in stride(from: worker, to: actions.count, by: Measure.cores) {
-                mine.append((index, .registrar(RegistrarEntry.signed(actions[index], sequence: first + UInt64(index), chainID: chainID, by: registrar))))
+                mine.append(
+                    (
+                        index,
+                        .registrar(
+                            RegistrarEntry.signed(
+                                actions[index], sequence: first + UInt64(index), chainID: chainID, by: registrar))
+                    ))
             }
             entries.withLock { all in for (index, entry) in mine { all[index] = entry } }
         }
         let signed = entries.withLock { $0.map { $0! } }
         for start in stride(from: 0, to: signed.count, by: Limits.blockEntriesMax) {
-            let outcomes = try await settlement.submitAll(Array(signed[start..<min(signed.count, start + Limits.blockEntriesMax)]))
+            let outcomes = try await settlement.submitAll(
+                Array(signed[start..<min(signed.count, start + Limits.blockEntriesMax)]))
             if let bad = outcomes.first(where: { if case .settled = $0 { false } else { true } }) {
                 throw ValidationError("growing the registry failed: \(bad)")
             }
@@ -215,11 +270,15 @@ struct SettleBench: AsyncParsableCommand {
             return all
         }
         let failed = outcomes.filter { if case .settled? = $0 { false } else { true } }
-        guard failed.isEmpty else { throw ValidationError("setup failed: \(failed.first!.map { "\($0)" } ?? "intake full")") }
+        guard failed.isEmpty else {
+            throw ValidationError("setup failed: \(failed.first!.map { "\($0)" } ?? "intake full")")
+        }
     }
 
     static func rawVerifyRate(_ entries: [Entry]) -> Double {
-        let transfers = entries.compactMap { entry -> SignedTransfer? in if case .transfer(let t) = entry { t } else { nil } }
+        let transfers = entries.compactMap { entry -> SignedTransfer? in
+            if case .transfer(let t) = entry { t } else { nil }
+        }
         return Measure.parallelRate(count: transfers.count) { index in precondition(transfers[index].signatureValid) }
     }
 

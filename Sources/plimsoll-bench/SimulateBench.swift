@@ -6,14 +6,17 @@ import PlimsollTesting
 /// Each seed is a whole world (holders, faults, crashes, restarts, clock jumps); a failing one
 /// prints the seed and the test command that replays it.
 struct SimulateBench: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "simulate", abstract: "Run the seeded settlement simulation over many seeds.")
+    static let configuration = CommandConfiguration(
+        commandName: "simulate", abstract: "Run the seeded settlement simulation over many seeds.")
 
     @Option(help: "How many seeds.") var seeds = 100
     @Option(help: "The first seed.") var first: UInt64 = 1
     @Option(help: "Steps per seed.") var steps = 160
 
     func validate() throws {
-        guard (1...1_000_000).contains(seeds), (1...100_000).contains(steps) else { throw ValidationError("--seeds 1...1000000, --steps 1...100000") }
+        guard (1...1_000_000).contains(seeds), (1...100_000).contains(steps) else {
+            throw ValidationError("--seeds 1...1000000, --steps 1...100000")
+        }
     }
 
     func run() async throws {
@@ -32,7 +35,9 @@ struct SimulateBench: AsyncParsableCommand {
                 }
             }
         }
-        print("simulate: \(seeds) seeds x \(steps) steps, \(failed.count) failed, \(String(format: "%.1f", Date().timeIntervalSince(started))) s")
+        print(
+            "simulate: \(seeds) seeds x \(steps) steps, \(failed.count) failed, \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+        )
         if !failed.isEmpty { throw ExitCode(1) }
     }
 }

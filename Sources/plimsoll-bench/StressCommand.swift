@@ -64,7 +64,8 @@ struct Stress: AsyncParsableCommand {
                     nonces[from] += 1
                     let transfer = Transfer(
                         chainID: chainID, asset: Self.asset, from: holders[from].publicKey, to: holders[to].publicKey,
-                        amount: 1 + rng.next() % 5, nonce: nonces[from], expiresAt: UInt64(Date().timeIntervalSince1970) + 3600
+                        amount: 1 + rng.next() % 5, nonce: nonces[from],
+                        expiresAt: UInt64(Date().timeIntervalSince1970) + 3600
                     ).signed(by: holders[from])
                     group.addTask { try? await registry.settlement.submit(.transfer(transfer)) }
                     running += 1
@@ -89,11 +90,18 @@ struct Stress: AsyncParsableCommand {
 
     static func setUp(_ registry: BenchRegistry, _ holders: [SigningKey]) async throws {
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 10 * 365 * 86_400_000)]
-        _ = try await registry.settle(.registerParty(PartyRegistration(kind: .organization, name: "Stress Owner", country: try Country("PA"), kycClaims: kyc)))
+        _ = try await registry.settle(
+            .registerParty(
+                PartyRegistration(kind: .organization, name: "Stress Owner", country: try Country("PA"), kycClaims: kyc)
+            ))
         let owner = PartyID(await registry.state.counters.nextPartyID - 1)
         for (index, key) in holders.enumerated() {
-            _ = try await registry.settle(.registerParty(PartyRegistration(kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc)))
-            _ = try await registry.settle(.bindKey(key.publicKey, to: PartyID(await registry.state.counters.nextPartyID - 1)))
+            _ = try await registry.settle(
+                .registerParty(
+                    PartyRegistration(
+                        kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc)))
+            _ = try await registry.settle(
+                .bindKey(key.publicKey, to: PartyID(await registry.state.counters.nextPartyID - 1)))
         }
         let vessel = VesselRegistration(
             asset: asset, name: "Stress Test", flag: try Country("PA"), type: "bulk carrier", grossTonnage: 1,

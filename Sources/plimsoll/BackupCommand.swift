@@ -14,7 +14,8 @@ import PlimsollStore
 /// its own, offline backup (Docs/operations.md).
 struct Backup: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Copy the registry (database, adopted lists, rules) to a new folder while it serves, and check the copy."
+        abstract:
+            "Copy the registry (database, adopted lists, rules) to a new folder while it serves, and check the copy."
     )
 
     @OptionGroup var options: RegistryOptions
@@ -22,12 +23,16 @@ struct Backup: AsyncParsableCommand {
 
     func run() async throws {
         let target = URL(fileURLWithPath: out, isDirectory: true)
-        guard !FileManager.default.fileExists(atPath: target.path) else { throw CLIError("\(out) already exists; a backup never overwrites") }
+        guard !FileManager.default.fileExists(atPath: target.path) else {
+            throw CLIError("\(out) already exists; a backup never overwrites")
+        }
         let store = try ReadOnly.store(options)
-        try FileManager.default.createDirectory(at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        try FileManager.default.createDirectory(
+            at: target, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         try store.backup(to: target.appendingPathComponent(SQLiteStore.fileName))
         let source = options.registryURL
-        for item in [AdoptedLists.listsFolder(source), AdoptedLists.rulesFile(source)] where FileManager.default.fileExists(atPath: item.path) {
+        for item in [AdoptedLists.listsFolder(source), AdoptedLists.rulesFile(source)]
+        where FileManager.default.fileExists(atPath: item.path) {
             try FileManager.default.copyItem(at: item, to: target.appendingPathComponent(item.lastPathComponent))
         }
         let copy = try SQLiteStore.open(at: target.appendingPathComponent(SQLiteStore.fileName))
@@ -37,17 +42,21 @@ struct Backup: AsyncParsableCommand {
         let head = tip.header.header
         guard state.chainID == store.genesis.chainID else { throw CLIError("the copy is of another registry") }
         struct View: Encodable {
-            let folder: String, height: UInt64, log_size: UInt64, block_hash: String, integrity: String, registrar_key_copied: Bool
+            let folder: String, height: UInt64, log_size: UInt64, block_hash: String, integrity: String,
+                registrar_key_copied: Bool
         }
         let view = View(
-            folder: target.path, height: head.height, log_size: head.logSize, block_hash: head.hash.hex, integrity: integrity,
+            folder: target.path, height: head.height, log_size: head.logSize, block_hash: head.hash.hex,
+            integrity: integrity,
             registrar_key_copied: false
         )
-        Output.emit(options.json, view, text: [
-            "backed up \(source.path) to \(target.path)",
-            "height \(head.height) log_size \(head.logSize) block \(head.hash.hex)",
-            "checked: integrity ok, last block hash, signature and state digest",
-            "not copied: \(RegistryFolder.registrarKeyName) (keep it in its own offline backup)",
-        ].joined(separator: "\n"))
+        Output.emit(
+            options.json, view,
+            text: [
+                "backed up \(source.path) to \(target.path)",
+                "height \(head.height) log_size \(head.logSize) block \(head.hash.hex)",
+                "checked: integrity ok, last block hash, signature and state digest",
+                "not copied: \(RegistryFolder.registrarKeyName) (keep it in its own offline backup)",
+            ].joined(separator: "\n"))
     }
 }

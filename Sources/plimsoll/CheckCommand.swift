@@ -7,7 +7,8 @@ import PlimsollStore
 /// table and row of anything damaged. Reads only, so it runs while `serve` does.
 struct Check: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Check the stored registry: pages and tip (quick), or a replay of the whole log against every derived table (--full)."
+        abstract:
+            "Check the stored registry: pages and tip (quick), or a replay of the whole log against every derived table (--full)."
     )
 
     @OptionGroup var options: RegistryOptions

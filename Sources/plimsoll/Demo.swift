@@ -33,7 +33,9 @@ struct Demo: AsyncParsableCommand {
         narrator.step("A registrar creates a registry: an embedded SQLite file in a temporary folder")
         narrator.command("plimsoll init --name \"Plimsoll Demo Registry\"")
         narrator.say("folder    \(folder.path)")
-        narrator.say("sqlite    journal_mode=\(settings.journalMode), synchronous=\(settings.synchronous == 2 ? "FULL" : "\(settings.synchronous)")")
+        narrator.say(
+            "sqlite    journal_mode=\(settings.journalMode), synchronous=\(settings.synchronous == 2 ? "FULL" : "\(settings.synchronous)")"
+        )
         narrator.say("chain_id  \(store.genesis.chainID.hex)  (every signature commits to it)")
         narrator.say("registrar \(store.genesis.registrarKey.hex)  (signs every block header)")
         try selfCheck(narrator, chainID: store.genesis.chainID)
@@ -54,10 +56,15 @@ struct Demo: AsyncParsableCommand {
         if let data { return URL(fileURLWithPath: data, isDirectory: true) }
         let candidates = [
             URL(fileURLWithPath: FileManager.default.currentDirectoryPath).appendingPathComponent("data/sanctions"),
-            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+            URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+                .deletingLastPathComponent()
                 .appendingPathComponent("data/sanctions"),
         ]
-        guard let found = candidates.first(where: { FileManager.default.fileExists(atPath: $0.appendingPathComponent("un").path) }) else {
+        guard
+            let found = candidates.first(where: {
+                FileManager.default.fileExists(atPath: $0.appendingPathComponent("un").path)
+            })
+        else {
             throw CLIError("cannot find data/sanctions: run the demo from the repository root or pass --data")
         }
         return found

@@ -45,21 +45,31 @@ final class DemoScenario {
     // MARK: The story
 
     private func registerVessel() async throws -> (owner: (party: PartyID, key: SigningKey), manager: PartyID) {
-        narrator.step("The registrar registers the owner, its beneficial owner and the ship manager, then \(asset) in 64 units")
+        narrator.step(
+            "The registrar registers the owner, its beneficial owner and the ship manager, then \(asset) in 64 units")
         narrator.command("plimsoll party add --kind organization --name \"Oceanic Bulk Carriers S.A.\" --country PA")
         let oceanic = try await party(.organization, "Oceanic Bulk Carriers S.A.", "PA")
         let elena = try await party(.person, "Elena Marquez", "PA")
         try await own(elena, owns: 10_000, of: oceanic)
-        let manager = try await party(.organization, "Jui Zong Ship Management Co., Ltd.", "TW", role: "ship manager / ISM company")
-        narrator.command("plimsoll vessel register --imo 9176187 --name \"Plimsoll Star\" --flag PA --units 64 --owner 1 --manager 3")
+        let manager = try await party(
+            .organization, "Jui Zong Ship Management Co., Ltd.", "TW", role: "ship manager / ISM company")
+        narrator.command(
+            "plimsoll vessel register --imo 9176187 --name \"Plimsoll Star\" --flag PA --units 64 --owner 1 --manager 3"
+        )
         let vessel = VesselRegistration(
             asset: asset, name: "Plimsoll Star", flag: try Country("PA"), type: "bulk carrier", grossTonnage: 40_000,
             roles: Vessel.Roles(owner: oceanic, manager: manager), units: 64
         )
-        try await registrar(.registerVessel(vessel), "\(asset) \"Plimsoll Star\", bulk carrier, flag PA, 64 units, owner party \(oceanic), manager party \(manager)")
-        let decision = try requireScreener().screen(vessel: asset, state: await registry.state, at: Settlement.wallClockMs())
+        try await registrar(
+            .registerVessel(vessel),
+            "\(asset) \"Plimsoll Star\", bulk carrier, flag PA, 64 units, owner party \(oceanic), manager party \(manager)"
+        )
+        let decision = try requireScreener().screen(
+            vessel: asset, state: await registry.state, at: Settlement.wallClockMs())
         narrator.say("screening of \(asset): \(decision.status.rawValue)")
-        guard decision.status == .clear else { throw CLIError("the vessel should screen clear before the list update: \(decision.summary)") }
+        guard decision.status == .clear else {
+            throw CLIError("the vessel should screen clear before the list update: \(decision.summary)")
+        }
         let key = try await newKey(for: oceanic, "Oceanic")
         narrator.command("plimsoll issue --vessel \(asset) --to \(key.publicKey.hex.prefix(16))… --units 64")
         try await registrar(.issue(asset, to: key.publicKey, units: 64), "issued 64 units of \(asset) to Oceanic's key")
@@ -67,12 +77,15 @@ final class DemoScenario {
     }
 
     private func investorThroughShells() async throws -> (PartyID, SigningKey) {
-        narrator.step("An investor asks to buy. Its declared ownership runs through two shell companies to a natural person")
+        narrator.step(
+            "An investor asks to buy. Its declared ownership runs through two shell companies to a natural person")
         let kestrel = try await party(.organization, "Kestrel Maritime Holdings Ltd", "HK")
         let harbour = try await party(.organization, "Harbour Light Trading Ltd", "SC")
         let anchor = try await party(.organization, "Blue Anchor Ventures Inc.", "MH")
         let person = try await party(.person, "Han Yu Ro", "CN")
-        narrator.command("plimsoll own declare --owner \(harbour) --owned \(kestrel) --share-bps 10000 --evidence-file register-extract.pdf")
+        narrator.command(
+            "plimsoll own declare --owner \(harbour) --owned \(kestrel) --share-bps 10000 --evidence-file register-extract.pdf"
+        )
         try await own(harbour, owns: 10_000, of: kestrel)
         try await own(anchor, owns: 10_000, of: harbour)
         try await own(person, owns: 6_000, of: anchor)
@@ -92,11 +105,14 @@ final class DemoScenario {
         narrator.command("plimsoll screen --party \(kestrel)")
         let state = await registry.state
         let decision = try requireScreener().screen(party: kestrel, state: state, at: Settlement.wallClockMs())
-        narrator.say("party \(kestrel) \(name(kestrel, state)): \(decision.status.rawValue), lists \(decision.listsDigest.prefix(16))…")
+        narrator.say(
+            "party \(kestrel) \(name(kestrel, state)): \(decision.status.rawValue), lists \(decision.listsDigest.prefix(16))…"
+        )
         for evidence in decision.evidence where evidence.status == .block {
             narrator.say("  [\(evidence.rule)] \(evidence.detail)")
             if let path = evidence.path {
-                narrator.say("  evidence path: " + path.map { "\(name($0, state)) (\($0))" }.joined(separator: " ← owned by "))
+                narrator.say(
+                    "  evidence path: " + path.map { "\(name($0, state)) (\($0))" }.joined(separator: " ← owned by "))
             }
         }
         guard decision.evidence.contains(where: { $0.path?.count == 4 }) else {
@@ -113,7 +129,9 @@ final class DemoScenario {
         let before = try registry.store.latestHeight()
         // The refused offer consumed nothing, so Oceanic's nonce 1 is still free.
         let sale = transfer(seller, fjordKey, 16, nonce: 1)
-        narrator.say("Oceanic → Fjord 16 units, nonce 1 (the refused offer consumed nothing): " + (try await registry.settle(.transfer(sale))).line)
+        narrator.say(
+            "Oceanic → Fjord 16 units, nonce 1 (the refused offer consumed nothing): "
+                + (try await registry.settle(.transfer(sale))).line)
         narrator.step("Transfers that break the rules are refused with a stable reason code and change nothing")
         let replay = try await expectRejected(.transfer(sale), .nonceReused)
         narrator.say("the same signed sale sent again: \(replay.code.rawValue) (\(replay.message))")
@@ -144,7 +162,9 @@ final class DemoScenario {
         narrator.command("plimsoll screen --vessel \(asset)")
         let decision = try requireScreener().screen(vessel: asset, state: state, at: Settlement.wallClockMs())
         narrator.say("vessel \(asset): \(decision.status.rawValue)")
-        for evidence in decision.evidence where evidence.status == .block { narrator.say("  [\(evidence.rule)] \(evidence.detail)") }
+        for evidence in decision.evidence where evidence.status == .block {
+            narrator.say("  [\(evidence.rule)] \(evidence.detail)")
+        }
         let attempt = try await expectRejected(.transfer(transfer(seller, buyer, 4, nonce: 2)), .frozen)
         narrator.say("Oceanic → Fjord 4 more units: \(attempt.code.rawValue) (\(attempt.message))")
     }
@@ -155,29 +175,44 @@ final class DemoScenario {
         narrator.command("plimsoll owners --vessel \(asset)")
         let owners = try Reports.owners(registry.store, asset, at: height)
         owners.lines.forEach(narrator.say)
-        guard owners.view.undeclared.isEmpty, Set(owners.view.owners.map(\.name)) == ["Elena Marquez", "Ingrid Solberg"] else {
+        guard owners.view.undeclared.isEmpty,
+            Set(owners.view.owners.map(\.name)) == ["Elena Marquez", "Ingrid Solberg"]
+        else {
             throw CLIError("the beneficial owners should be Elena Marquez and Ingrid Solberg")
         }
         narrator.command("plimsoll history --vessel \(asset)")
         for stored in try registry.store.vesselEvents(asset) {
-            narrator.say("height \(stored.height) #\(stored.leafIndex) \(stored.entry.kindName): \(stored.entry.summary)")
+            narrator.say(
+                "height \(stored.height) #\(stored.leafIndex) \(stored.entry.kindName): \(stored.entry.summary)")
         }
     }
 
     private func exportAndVerify() async throws {
-        narrator.step("The regulator exports the log and verifies it offline, with nothing but the file and the registrar's key")
+        narrator.step(
+            "The regulator exports the log and verifies it offline, with nothing but the file and the registrar's key")
         let file = registry.folder.appendingPathComponent("log.plimsoll")
         let genesis = registry.store.genesis
         narrator.command("plimsoll export --out log.plimsoll")
         let summary = try LogExport.write(registry.store, to: file)
-        narrator.say("exported \(summary.blocks) blocks, log size \(summary.logSize), log root \(summary.logRoot.hex.prefix(16))…")
-        narrator.command("plimsoll verify log.plimsoll --registrar-key \(genesis.registrarKey.hex.prefix(16))… --chain-id \(genesis.chainID.hex.prefix(16))…")
-        let verified = try await LogVerification.verify(file, expectedRegistrarKey: genesis.registrarKey, expectedChainID: genesis.chainID)
+        narrator.say(
+            "exported \(summary.blocks) blocks, log size \(summary.logSize), log root \(summary.logRoot.hex.prefix(16))…"
+        )
+        narrator.command(
+            "plimsoll verify log.plimsoll --registrar-key \(genesis.registrarKey.hex.prefix(16))… --chain-id \(genesis.chainID.hex.prefix(16))…"
+        )
+        let verified = try await LogVerification.verify(
+            file, expectedRegistrarKey: genesis.registrarKey, expectedChainID: genesis.chainID)
         let latest = await registry.settlement.latestHeader.header
-        narrator.say("verified: \(verified.height + 1) signed headers, hash chain, entries and log roots, every signature, full replay")
-        narrator.say("state digest after replay \(verified.stateDigest.hex.prefix(16))… equals the signed header's: \(verified.stateDigest == latest.stateDigest)")
+        narrator.say(
+            "verified: \(verified.height + 1) signed headers, hash chain, entries and log roots, every signature, full replay"
+        )
+        narrator.say(
+            "state digest after replay \(verified.stateDigest.hex.prefix(16))… equals the signed header's: \(verified.stateDigest == latest.stateDigest)"
+        )
         let live = try registry.store.capTable(asset).map { "\($0.key.hex) \($0.units)" }.sorted()
-        let replayed = (verified.capTables.first { $0.asset == asset }?.holders ?? []).map { "\($0.key.hex) \($0.units)" }.sorted()
+        let replayed = (verified.capTables.first { $0.asset == asset }?.holders ?? []).map {
+            "\($0.key.hex) \($0.units)"
+        }.sorted()
         narrator.say("cap table recomputed from the file equals the registry's: \(live == replayed)")
         guard verified.stateDigest == latest.stateDigest, verified.height == latest.height, live == replayed else {
             throw CLIError("the verified log does not match the live registry")
@@ -187,7 +222,8 @@ final class DemoScenario {
         let tampered = registry.folder.appendingPathComponent("tampered.plimsoll")
         try bytes.write(to: tampered)
         do {
-            _ = try await LogVerification.verify(tampered, expectedRegistrarKey: genesis.registrarKey, expectedChainID: genesis.chainID)
+            _ = try await LogVerification.verify(
+                tampered, expectedRegistrarKey: genesis.registrarKey, expectedChainID: genesis.chainID)
             throw CLIError("a copy with one flipped bit verified")
         } catch let failure as LogVerification.Failure {
             narrator.say("a copy with one bit flipped in the middle is refused: \(failure.description)")
@@ -198,10 +234,12 @@ final class DemoScenario {
         narrator.step("The last signed block header: the regulator's signed tree head")
         let latest = await registry.settlement.latestHeader
         let view = BlockView(latest, entries: try registry.store.entries(inBlock: latest.header.height))
-        view.text.split(separator: "\n").forEach { narrator.say(String($0)) }
+        for line in view.text.split(separator: "\n") { narrator.say(String(line)) }
         narrator.say("header    \(view.header)")
         let valid = latest.signatureValid(registrarKey: registry.store.genesis.registrarKey)
-        narrator.say("signature \(view.signature) (BIP-340 by the registrar over the block hash: \(valid ? "valid" : "INVALID"))")
+        narrator.say(
+            "signature \(view.signature) (BIP-340 by the registrar over the block hash: \(valid ? "valid" : "INVALID"))"
+        )
         guard valid else { throw CLIError("the last header's signature does not verify") }
     }
 
@@ -212,10 +250,11 @@ final class DemoScenario {
         narrator.command("plimsoll lists load " + urls.map(lists.shownPath).joined(separator: " "))
         var loaded: [(URL, ListVersion)] = []
         for url in urls { loaded.append((url, try ListLoader.load(url).0)) }
-        try await ScreeningFiles.adopt(registry, loaded).forEach { narrator.say("adopted \($0)") }
+        for adopted in try await ScreeningFiles.adopt(registry, loaded) { narrator.say("adopted \(adopted)") }
         screener = try AdoptedLists.screener(registry.folder, state: await registry.state)
         try await rescreen()
-        narrator.say("lists_digest \(await registry.state.listsDigest.hex.prefix(16))… (every later block header carries it)")
+        narrator.say(
+            "lists_digest \(await registry.state.listsDigest.hex.prefix(16))… (every later block header carries it)")
     }
 
     @discardableResult
@@ -233,11 +272,15 @@ final class DemoScenario {
         for line in report.review { narrator.say("  screening review \(line)") }
     }
 
-    private func party(_ kind: Party.Kind, _ name: String, _ country: String, role: String? = nil) async throws -> PartyID {
+    private func party(
+        _ kind: Party.Kind, _ name: String, _ country: String, role: String? = nil
+    ) async throws -> PartyID {
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: now + 365 * 86_400_000)]
         let id = PartyID(await registry.state.counters.nextPartyID)
         let registration = PartyRegistration(kind: kind, name: name, country: try Country(country), kycClaims: kyc)
-        try await registrar(.registerParty(registration), "party \(id): \(kind.rawValue) \"\(name)\" (\(country))\(role.map { ", \($0)" } ?? "")")
+        try await registrar(
+            .registerParty(registration),
+            "party \(id): \(kind.rawValue) \"\(name)\" (\(country))\(role.map { ", \($0)" } ?? "")")
         return id
     }
 
@@ -246,13 +289,18 @@ final class DemoScenario {
         let evidence = Hashing.sha256(Array("register extract: party \(owner) owns \(bps) bps of party \(owned)".utf8))
         let state = await registry.state
         let label = "\(name(owner, state)) owns \(Double(bps) / 100)% of \(name(owned, state))"
-        try await registrar(.declareOwnership(OwnershipDeclaration(owner: owner, owned: owned, shareBps: bps, kind: .shareholding, evidence: evidence)), label)
+        try await registrar(
+            .declareOwnership(
+                OwnershipDeclaration(owner: owner, owned: owned, shareBps: bps, kind: .shareholding, evidence: evidence)
+            ), label)
     }
 
     private func newKey(for party: PartyID, _ label: String) async throws -> SigningKey {
         var rng = SystemRandomNumberGenerator()
         let key = SigningKey.generate(using: &rng)
-        try await registrar(.bindKey(key.publicKey, to: party), "key \(key.publicKey.hex.prefix(16))… bound to party \(party) (\(label))")
+        try await registrar(
+            .bindKey(key.publicKey, to: party),
+            "key \(key.publicKey.hex.prefix(16))… bound to party \(party) (\(label))")
         return key
     }
 
@@ -260,7 +308,8 @@ final class DemoScenario {
 
     private func transfer(_ from: SigningKey, _ to: SigningKey, _ amount: UInt64, nonce: UInt64) -> SignedTransfer {
         Transfer(
-            chainID: registry.store.genesis.chainID, asset: asset, from: from.publicKey, to: to.publicKey, amount: amount,
+            chainID: registry.store.genesis.chainID, asset: asset, from: from.publicKey, to: to.publicKey,
+            amount: amount,
             nonce: nonce, expiresAt: now / 1000 + 3600
         ).signed(by: from)
     }

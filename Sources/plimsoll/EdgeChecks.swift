@@ -8,7 +8,9 @@ enum Edge {
     /// A whole number in `range`, written as plain digits: `-5`, `1.5` or `2^64` get a sentence.
     static func whole(_ text: String, _ option: String, _ range: ClosedRange<UInt64>) throws -> UInt64 {
         guard let value = DecimalText.whole(text, in: range) else {
-            throw ValidationError("\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text.prefix(24))\"")
+            throw ValidationError(
+                "\(option) must be a whole number from \(range.lowerBound) to \(range.upperBound), got \"\(text.prefix(24))\""
+            )
         }
         return value
     }
@@ -40,7 +42,8 @@ enum Edge {
 /// the UN lists and SWIFT use for Kosovo. The core accepts any two letters (logs written before
 /// this check must still replay); the command line admits only real countries.
 enum ISO3166 {
-    static let codes: Set<String> = Set("""
+    static let codes: Set<String> = Set(
+        """
         AD AE AF AG AI AL AM AO AQ AR AS AT AU AW AX AZ BA BB BD BE BF BG BH BI BJ BL BM BN BO BQ BR BS BT BV BW BY BZ \
         CA CC CD CF CG CH CI CK CL CM CN CO CR CU CV CW CX CY CZ DE DJ DK DM DO DZ EC EE EG EH ER ES ET FI FJ FK FM FO FR \
         GA GB GD GE GF GG GH GI GL GM GN GP GQ GR GS GT GU GW GY HK HM HN HR HT HU ID IE IL IM IN IO IQ IR IS IT JE JM JO JP \

@@ -6,7 +6,8 @@ import PlimsollSettlement
 import PlimsollStore
 
 struct Export: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Write the whole log (genesis, every entry, every signed header) to a file.")
+    static let configuration = CommandConfiguration(
+        abstract: "Write the whole log (genesis, every entry, every signed header) to a file.")
 
     @OptionGroup var options: RegistryOptions
     @Option(help: "Output file (written whole or not at all).") var out: String
@@ -18,8 +19,10 @@ struct Export: AsyncParsableCommand {
             let file: String, blocks: UInt64, log_size: UInt64, log_root: String
         }
         Output.emit(
-            options.json, View(file: out, blocks: summary.blocks, log_size: summary.logSize, log_root: summary.logRoot.hex),
-            text: "exported \(summary.blocks) blocks, log size \(summary.logSize), log root \(summary.logRoot.hex) to \(out)"
+            options.json,
+            View(file: out, blocks: summary.blocks, log_size: summary.logSize, log_root: summary.logRoot.hex),
+            text:
+                "exported \(summary.blocks) blocks, log size \(summary.logSize), log root \(summary.logRoot.hex) to \(out)"
         )
     }
 }
@@ -54,7 +57,9 @@ struct Verify: AsyncParsableCommand {
             let chain_id: String, registry: String, registrar_key: String, height: UInt64, log_size: UInt64
             let log_root: String, state_digest: String, cap_tables: [Table]
         }
-        let tables = report.capTables.map { Table(vessel: $0.asset.text, holders: $0.holders.map { Holder(key: $0.key.hex, units: $0.units) }) }
+        let tables = report.capTables.map {
+            Table(vessel: $0.asset.text, holders: $0.holders.map { Holder(key: $0.key.hex, units: $0.units) })
+        }
         var lines = [
             "verified \(file)", "registry \"\(report.registryName)\" chain_id \(report.chainID.hex)",
             "registrar \(report.registrarKey.hex)", "height \(report.height) log_size \(report.logSize)",
@@ -66,9 +71,10 @@ struct Verify: AsyncParsableCommand {
         }
         Output.emit(
             json,
-            View(chain_id: report.chainID.hex, registry: report.registryName, registrar_key: report.registrarKey.hex,
-                 height: report.height, log_size: report.logSize, log_root: report.logRoot.hex,
-                 state_digest: report.stateDigest.hex, cap_tables: tables),
+            View(
+                chain_id: report.chainID.hex, registry: report.registryName, registrar_key: report.registrarKey.hex,
+                height: report.height, log_size: report.logSize, log_root: report.logRoot.hex,
+                state_digest: report.stateDigest.hex, cap_tables: tables),
             text: lines.joined(separator: "\n")
         )
     }

@@ -6,14 +6,17 @@ import PlimsollStore
 
 struct History: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Ownership history of a key, a party or a vessel (newest holdings changes first, registrar events oldest first)."
+        abstract:
+            "Ownership history of a key, a party or a vessel (newest holdings changes first, registrar events oldest first)."
     )
 
     @OptionGroup var options: RegistryOptions
     @Option(help: "Key, 64 hex.") var key: KeyArgument?
     @Option(help: "Party id.") var party: PartyArgument?
     @Option(help: "Vessel.") var vessel: AssetArgument?
-    @Option(help: "Only holdings changes below this height (paging).", transform: { try Edge.whole($0, "--before", Edge.heights) })
+    @Option(
+        help: "Only holdings changes below this height (paging).",
+        transform: { try Edge.whole($0, "--before", Edge.heights) })
     var before: UInt64?
 
     func validate() throws {
@@ -50,17 +53,24 @@ struct History: AsyncParsableCommand {
             holdings = []
             events = try store.vesselEvents(asset)
         }
-        let eventViews = events.map { EventView(leaf_index: $0.leafIndex, height: $0.height, kind: $0.entry.kindName, summary: $0.entry.summary) }
+        let eventViews = events.map {
+            EventView(leaf_index: $0.leafIndex, height: $0.height, kind: $0.entry.kindName, summary: $0.entry.summary)
+        }
         var lines = ["history at height \(height)"]
         lines += eventViews.map { "  event  height \($0.height) #\($0.leaf_index) \($0.kind): \($0.summary)" }
-        lines += holdings.map { "  holding height \($0.height) #\($0.leafIndex) \($0.asset) \($0.key.hex.prefix(16))… now \($0.units) units" }
-        Output.emit(options.json, View(height: height, holdings: holdings, events: eventViews), text: lines.joined(separator: "\n"))
+        lines += holdings.map {
+            "  holding height \($0.height) #\($0.leafIndex) \($0.asset) \($0.key.hex.prefix(16))… now \($0.units) units"
+        }
+        Output.emit(
+            options.json, View(height: height, holdings: holdings, events: eventViews),
+            text: lines.joined(separator: "\n"))
     }
 }
 
 struct Owners: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        abstract: "Beneficial owners of a vessel: the natural persons behind each holder, with effective shares along all paths."
+        abstract:
+            "Beneficial owners of a vessel: the natural persons behind each holder, with effective shares along all paths."
     )
 
     @OptionGroup var options: RegistryOptions

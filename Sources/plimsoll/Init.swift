@@ -24,7 +24,8 @@ struct Init: ParsableCommand {
         let store = try RegistryFolder.create(at: options.registryURL, name: name, maxValidity: maxValidity)
         let genesis = store.genesis
         Output.emit(
-            options.json, ["chain_id": genesis.chainID.hex, "registrar_key": genesis.registrarKey.hex, "name": genesis.name],
+            options.json,
+            ["chain_id": genesis.chainID.hex, "registrar_key": genesis.registrarKey.hex, "name": genesis.name],
             text: "chain_id \(genesis.chainID.hex)\nregistrar_key \(genesis.registrarKey.hex)"
         )
     }
@@ -36,11 +37,13 @@ enum RegistryFolder {
 
     static func create(at url: URL, name: String, maxValidity: UInt64) throws -> SQLiteStore {
         if !FileManager.default.fileExists(atPath: url.path) {
-            try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+            try FileManager.default.createDirectory(
+                at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
         }
         let dbURL = url.appendingPathComponent(SQLiteStore.fileName)
         let keyURL = url.appendingPathComponent(registrarKeyName)
-        guard !FileManager.default.fileExists(atPath: dbURL.path), !FileManager.default.fileExists(atPath: keyURL.path) else {
+        guard !FileManager.default.fileExists(atPath: dbURL.path), !FileManager.default.fileExists(atPath: keyURL.path)
+        else {
             throw CLIError("a registry already exists in \(url.path)")
         }
         var rng = SystemRandomNumberGenerator()
@@ -50,7 +53,8 @@ enum RegistryFolder {
         try KeyFile.write(key, to: keyURL)
         do {
             return try RegistryBootstrap.create(
-                at: dbURL, name: name, registrarKey: key, createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: maxValidity
+                at: dbURL, name: name, registrarKey: key, createdAtMs: Settlement.wallClockMs(),
+                maxValiditySeconds: maxValidity
             )
         } catch {
             try? FileManager.default.removeItem(at: keyURL)

@@ -9,7 +9,8 @@ struct KeyCommand: AsyncParsableCommand {
     )
 
     struct New: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Write a new 0600 holder key file and print its public key.")
+        static let configuration = CommandConfiguration(
+            abstract: "Write a new 0600 holder key file and print its public key.")
 
         @Option(help: "Key file to create (never overwritten).") var out: String
         @Option(help: "Also bind the key to this party (needs --registry).") var bind: PartyArgument?
@@ -23,7 +24,9 @@ struct KeyCommand: AsyncParsableCommand {
                 let registry = try OpenRegistry.open(options)
                 // Refuse before writing anything: a key file for a binding that cannot settle
                 // would be left half-done.
-                guard await registry.state.parties[bind.id] != nil else { throw CLIError("rejected UNKNOWN_PARTY: no party \(bind.id)") }
+                guard await registry.state.parties[bind.id] != nil else {
+                    throw CLIError("rejected UNKNOWN_PARTY: no party \(bind.id)")
+                }
                 try KeyFile.write(key, to: URL(fileURLWithPath: out))
                 receipt = try await registry.settle(.bindKey(key.publicKey, to: bind.id)).view
             } else {

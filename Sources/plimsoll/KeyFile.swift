@@ -1,5 +1,6 @@
 import Foundation
 import PlimsollCrypto
+
 #if canImport(Glibc)
 import Glibc
 #endif

@@ -1,7 +1,7 @@
 public import ArgumentParser
+import Foundation
 public import PlimsollCore
 public import PlimsollCrypto
-import Foundation
 import PlimsollSettlement
 
 /// Argument types parsed once, at the edge, into the core's typed values.
@@ -34,7 +34,9 @@ struct PartyArgument: ExpressibleByArgument {
 struct CountryArgument: ExpressibleByArgument {
     let country: Country
     init?(argument: String) {
-        guard ISO3166.codes.contains(argument.uppercased()), let country = try? Country(argument.uppercased()) else { return nil }
+        guard ISO3166.codes.contains(argument.uppercased()), let country = try? Country(argument.uppercased()) else {
+            return nil
+        }
         self.country = country
     }
 }

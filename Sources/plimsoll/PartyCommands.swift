@@ -18,7 +18,8 @@ struct PartyCommand: AsyncParsableCommand {
         @Option(help: "ISO 3166-1 alpha-2 country.") var country: CountryArgument
         @Option(help: "An alias (repeatable).") var alias: [String] = []
         @Option(help: "Birth or incorporation date, YYYY-MM-DD.") var born: String?
-        @Option(help: "An identifier SCHEME:VALUE, e.g. imo-company:5948307 (repeatable).") var identifier: [String] = []
+        @Option(help: "An identifier SCHEME:VALUE, e.g. imo-company:5948307 (repeatable).") var identifier: [String] =
+            []
         @Option(help: "Days the registrar's KYC claim is valid.") var kycDays: UInt64 = 365
 
         func validate() throws {
@@ -26,8 +27,12 @@ struct PartyCommand: AsyncParsableCommand {
             for text in alias { try Edge.text(text, "--alias") }
             for text in identifier { try Edge.text(text, "--identifier") }
             try Edge.text(born, "--born", max: 10)
-            guard alias.count <= Limits.aliasesMax else { throw ValidationError("at most \(Limits.aliasesMax) aliases") }
-            guard identifier.count <= Limits.identifiersMax else { throw ValidationError("at most \(Limits.identifiersMax) identifiers") }
+            guard alias.count <= Limits.aliasesMax else {
+                throw ValidationError("at most \(Limits.aliasesMax) aliases")
+            }
+            guard identifier.count <= Limits.identifiersMax else {
+                throw ValidationError("at most \(Limits.identifiersMax) identifiers")
+            }
             for id in identifier where !id.contains(":") { throw ValidationError("identifier must be SCHEME:VALUE") }
             guard kycDays <= 3650 else { throw ValidationError("--kyc-days is at most 3650") }
         }
@@ -39,7 +44,10 @@ struct PartyCommand: AsyncParsableCommand {
                 return Party.Identifier(scheme: parts[0], value: parts.count > 1 ? parts[1] : "")
             }
             let now = Date().timeIntervalSince1970
-            let claims = kycDays == 0 ? [] : [Party.KYCClaim(issuer: "registrar", expiresAtMs: UInt64((now + Double(kycDays) * 86400) * 1000))]
+            let claims =
+                kycDays == 0
+                ? []
+                : [Party.KYCClaim(issuer: "registrar", expiresAtMs: UInt64((now + Double(kycDays) * 86400) * 1000))]
             let registration = PartyRegistration(
                 kind: kind, name: name, aliases: alias, country: country.country, born: born, identifiers: identifiers,
                 kycClaims: claims

@@ -1,4 +1,5 @@
 import ArgumentParser
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -16,8 +17,10 @@ struct Plimsoll: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, PartyCommand.self, KeyCommand.self, VesselCommand.self, OwnCommand.self, Issue.self,
-            TransferCommand.self, SignTransfer.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self, Log.self, Balance.self,
-            CapTable.self, History.self, Owners.self, Export.self, Verify.self, Backup.self, ProofCommand.self, VerifyProof.self,
+            TransferCommand.self, SignTransfer.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self,
+            Log.self, Balance.self,
+            CapTable.self, History.self, Owners.self, Export.self, Verify.self, Backup.self, ProofCommand.self,
+            VerifyProof.self,
             ListsCommand.self, Screen.self, Serve.self, TokenCommand.self, Demo.self, Check.self,
         ]
     )

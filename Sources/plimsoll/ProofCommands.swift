@@ -24,7 +24,8 @@ struct ProofJSON: Codable {
 
 struct ProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "proof", abstract: "Print proofs against signed headers: RFC 6962 inclusion and consistency, and holdings.",
+        commandName: "proof",
+        abstract: "Print proofs against signed headers: RFC 6962 inclusion and consistency, and holdings.",
         subcommands: [Inclusion.self, Consistency.self, Holding.self]
     )
 
@@ -33,12 +34,16 @@ struct ProofCommand: AsyncParsableCommand {
 
         @OptionGroup var options: RegistryOptions
         @Option(help: "Entry id (transfer id, or SHA-256 of another entry's bytes).") var entry: Hash32Argument
-        @Option(help: "Height of the signed header to prove against (default: latest).", transform: { try Edge.whole($0, "--height", Edge.heights) })
+        @Option(
+            help: "Height of the signed header to prove against (default: latest).",
+            transform: { try Edge.whole($0, "--height", Edge.heights) })
         var height: UInt64?
 
         func run() async throws {
             let store = try ReadOnly.store(options)
-            guard let stored = try store.entry(id: entry.hash) else { throw CLIError("no settled entry \(entry.hash.hex)") }
+            guard let stored = try store.entry(id: entry.hash) else {
+                throw CLIError("no settled entry \(entry.hash.hex)")
+            }
             let at = try height ?? store.latestHeight()
             guard let head = try store.block(at: at) else { throw CLIError("no block \(at)") }
             guard stored.leafIndex < head.header.logSize else {
@@ -55,7 +60,8 @@ struct ProofCommand: AsyncParsableCommand {
     }
 
     struct Consistency: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Prove the log at one signed header extends the log at an earlier one.")
+        static let configuration = CommandConfiguration(
+            abstract: "Prove the log at one signed header extends the log at an earlier one.")
 
         @OptionGroup var options: RegistryOptions
         @Option(help: "Earlier height.", transform: { try Edge.whole($0, "--from", Edge.heights) }) var from: UInt64
@@ -80,7 +86,8 @@ struct ProofCommand: AsyncParsableCommand {
 extension ProofCommand {
     struct Holding: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
-            abstract: "Prove how many units of a vessel a key holds, against the latest signed header (its state commitment)."
+            abstract:
+                "Prove how many units of a vessel a key holds, against the latest signed header (its state commitment)."
         )
 
         @OptionGroup var options: RegistryOptions
@@ -91,11 +98,13 @@ extension ProofCommand {
             let store = try ReadOnly.store(options)
             let (state, tip) = try store.loadLedger()
             guard tip.header.header.version >= 2 else {
-                throw CLIError("the latest block is a version 1 header, which commits to no provable state; the next block will")
+                throw CLIError(
+                    "the latest block is a version 1 header, which commits to no provable state; the next block will")
             }
             guard state.vessels[vessel.asset] != nil else { throw CLIError("no vessel \(vessel.asset)") }
             let commitment = tip.commitment ?? StateCommitment(state: state)
-            let proof = HoldingProof(state: state, commitment: commitment, header: tip.header, asset: vessel.asset, key: key.key)
+            let proof = HoldingProof(
+                state: state, commitment: commitment, header: tip.header, asset: vessel.asset, key: key.key)
             Output.emit(true, HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey), text: "")
         }
     }
@@ -111,14 +120,17 @@ struct VerifyProof: AsyncParsableCommand {
     var registrarKey: KeyArgument?
 
     func run() async throws {
-        let data = file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
+        let data =
+            file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
         guard let data else { throw CLIError("cannot read \(file)") }
         if let holding = try? JSONDecoder().decode(HoldingProofJSON.self, from: data), holding.type == "holding" {
             try verifyHolding(holding)
             return
         }
         let document: ProofJSON
-        do { document = try JSONDecoder().decode(ProofJSON.self, from: data) } catch { throw CLIError("not a proof document: \(error)") }
+        do { document = try JSONDecoder().decode(ProofJSON.self, from: data) } catch {
+            throw CLIError("not a proof document: \(error)")
+        }
         let embedded = try XOnlyPublicKey(hex: document.registrar_key)
         if let pinned = registrarKey?.key, pinned != embedded {
             throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
@@ -127,7 +139,9 @@ struct VerifyProof: AsyncParsableCommand {
         let proof = try document.proof.map { try Hash32(hex: $0) }
         func checked(_ json: SignedHeaderJSON?) throws -> BlockHeader {
             guard let signed = try json?.parsed() else { throw CLIError("the proof lacks a signed header") }
-            guard signed.header.chainID == chainID else { throw CLIError("header \(signed.header.height) is for another chain") }
+            guard signed.header.chainID == chainID else {
+                throw CLIError("header \(signed.header.height) is for another chain")
+            }
             guard signed.signatureValid(registrarKey: embedded) else {
                 throw CLIError("header \(signed.header.height) is not signed by the registrar")
             }
@@ -136,7 +150,8 @@ struct VerifyProof: AsyncParsableCommand {
         switch document.type {
         case "inclusion":
             let head = try checked(document.head)
-            guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize else {
+            guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize
+            else {
                 throw CLIError("the proof's tree size is not the header's log size")
             }
             let leaf = try Hex.decode(leafHex)
@@ -144,15 +159,22 @@ struct VerifyProof: AsyncParsableCommand {
                 throw CLIError("the leaf is not entry \(id)")
             }
             do {
-                try Merkle.verifyInclusion(leafIndex: index, treeSize: head.logSize, leafHash: Merkle.leafHash(leaf), proof: proof, root: head.logRoot)
+                try Merkle.verifyInclusion(
+                    leafIndex: index, treeSize: head.logSize, leafHash: Merkle.leafHash(leaf), proof: proof,
+                    root: head.logRoot)
             } catch { throw CLIError("inclusion proof fails: \(error)") }
             print("ok: entry at leaf \(index) is in the log of size \(head.logSize) signed at height \(head.height)")
         case "consistency":
-            let first = try checked(document.from), second = try checked(document.to)
+            let first = try checked(document.from)
+            let second = try checked(document.to)
             do {
-                try Merkle.verifyConsistency(size1: first.logSize, size2: second.logSize, root1: first.logRoot, root2: second.logRoot, proof: proof)
+                try Merkle.verifyConsistency(
+                    size1: first.logSize, size2: second.logSize, root1: first.logRoot, root2: second.logRoot,
+                    proof: proof)
             } catch { throw CLIError("consistency proof fails: \(error)") }
-            print("ok: the log at height \(second.height) (size \(second.logSize)) extends the log at height \(first.height) (size \(first.logSize))")
+            print(
+                "ok: the log at height \(second.height) (size \(second.logSize)) extends the log at height \(first.height) (size \(first.logSize))"
+            )
         default:
             throw CLIError("unknown proof type \(document.type)")
         }
@@ -165,13 +187,17 @@ struct VerifyProof: AsyncParsableCommand {
         }
         let proof: HoldingProof
         do { proof = try document.parsed() } catch { throw CLIError("not a holding proof: \(error)") }
-        if let record = document.record, HoldingProof.recordBytes(asset: proof.asset, key: proof.key, units: proof.units).map(Hex.encode) != record {
+        if let record = document.record,
+            HoldingProof.recordBytes(asset: proof.asset, key: proof.key, units: proof.units).map(Hex.encode) != record
+        {
             throw CLIError("the record is not \(proof.units) units of \(proof.asset) held by \(proof.key.hex)")
         }
         let chainID = try Hash32(hex: document.chain_id)
         do { try proof.verify(registrarKey: embedded, chainID: chainID) } catch {
             throw CLIError("holding proof fails: \(error.message)")
         }
-        print("ok: key \(proof.key.hex) holds \(proof.units) units of \(proof.asset) in the state signed at height \(proof.header.header.height)")
+        print(
+            "ok: key \(proof.key.hex) holds \(proof.units) units of \(proof.asset) in the state signed at height \(proof.header.header.height)"
+        )
     }
 }

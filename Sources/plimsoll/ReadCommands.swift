@@ -2,8 +2,8 @@ import ArgumentParser
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
-import PlimsollStore
 import PlimsollHTTP
+import PlimsollStore
 
 struct Balance: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Current balances of a key.")
@@ -19,12 +19,15 @@ struct Balance: AsyncParsableCommand {
             let units: UInt64
         }
         let lines = rows.map { Line(asset: $0.asset.text, units: $0.units) }
-        Output.emit(options.json, lines, text: lines.isEmpty ? "no units" : lines.map { "\($0.asset) \($0.units)" }.joined(separator: "\n"))
+        Output.emit(
+            options.json, lines,
+            text: lines.isEmpty ? "no units" : lines.map { "\($0.asset) \($0.units)" }.joined(separator: "\n"))
     }
 }
 
 struct CapTable: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "cap-table", abstract: "Holders of a vessel, now or at a height.")
+    static let configuration = CommandConfiguration(
+        commandName: "cap-table", abstract: "Holders of a vessel, now or at a height.")
 
     @OptionGroup var options: RegistryOptions
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
@@ -74,7 +77,9 @@ struct BlockView: Encodable {
 
     init(_ signed: SignedBlockHeader, entries: [StoredEntry]) {
         block = BlockJSON(signed)
-        self.entries = entries.map { EntryView(leaf_index: $0.leafIndex, kind: $0.entry.kindName, id: $0.entry.id.hex, summary: $0.entry.summary) }
+        self.entries = entries.map {
+            EntryView(leaf_index: $0.leafIndex, kind: $0.entry.kindName, id: $0.entry.id.hex, summary: $0.entry.summary)
+        }
     }
 
     var header: String { block.header }
@@ -89,7 +94,9 @@ struct BlockView: Encodable {
     private enum Keys: String, CodingKey { case entries }
 
     var text: String {
-        var lines = ["block \(block.height) hash \(block.hash.prefix(16))… prev \(block.prev_hash.prefix(16))… time \(block.timestamp_ms) entries \(block.entry_count) log_size \(block.log_size)"]
+        var lines = [
+            "block \(block.height) hash \(block.hash.prefix(16))… prev \(block.prev_hash.prefix(16))… time \(block.timestamp_ms) entries \(block.entry_count) log_size \(block.log_size)"
+        ]
         for entry in entries { lines.append("  #\(entry.leaf_index) \(entry.kind) \(entry.summary)") }
         return lines.joined(separator: "\n")
     }
@@ -108,7 +115,8 @@ enum ReadOnly {
 
 /// `--height H` or `--at ISO8601`: the block a historical answer is true at.
 struct HeightOrTime: ParsableArguments {
-    @Option(help: "Block height (default: latest).", transform: { try Edge.whole($0, "--height", Edge.heights) }) var height: UInt64?
+    @Option(help: "Block height (default: latest).", transform: { try Edge.whole($0, "--height", Edge.heights) })
+    var height: UInt64?
     @Option(help: "A time, ISO 8601 (e.g. 2026-12-01T12:00:00Z): the last block at or before it.") var at: String?
 
     func validate() throws {

@@ -56,7 +56,9 @@ enum ScreeningFiles {
     /// Tells the registrar on stderr what a re-screen changed (stdout stays the command's answer).
     static func report(_ report: SyncReport?) async throws {
         guard let report else { return }
-        for line in report.recorded.map({ "screening: recorded \($0)" }) + report.frozen.map({ "screening: frozen \($0)" }) {
+        for line in report.recorded.map({ "screening: recorded \($0)" })
+            + report.frozen.map({ "screening: frozen \($0)" })
+        {
             FileHandle.standardError.write(Data((line + "\n").utf8))
         }
     }
@@ -72,14 +74,17 @@ enum ScreeningFiles {
                 try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent))
             }
             let adoption = ListAdoption(
-                source: version.source, format: version.format, contentHash: version.contentHash, entityCount: UInt64(version.entityCount)
+                source: version.source, format: version.format, contentHash: version.contentHash,
+                entityCount: UInt64(version.entityCount)
             )
             if await registry.state.counters.lists.contains(adoption) {
                 adopted.append("\(version.source) \(version.contentHash.hex.prefix(16))… already in force")
                 continue
             }
             _ = try await registry.settle(.adoptList(adoption))
-            adopted.append("\(version.source) \(version.format) \(version.entityCount) entries, content \(version.contentHash.hex.prefix(16))…")
+            adopted.append(
+                "\(version.source) \(version.format) \(version.entityCount) entries, content \(version.contentHash.hex.prefix(16))…"
+            )
         }
         return adopted
     }
@@ -92,7 +97,8 @@ enum ScreeningFiles {
 }
 
 struct ListsCommand: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(commandName: "lists", abstract: "Sanctions lists.", subcommands: [Load.self])
+    static let configuration = CommandConfiguration(
+        commandName: "lists", abstract: "Sanctions lists.", subcommands: [Load.self])
 
     struct Load: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -102,7 +108,10 @@ struct ListsCommand: AsyncParsableCommand {
         @OptionGroup var options: RegistryOptions
         @Argument(help: "List files or OFAC folders.") var paths: [String]
         @Option(help: "A rules file (YAML) to use from now on.") var rules: String?
-        @Flag(help: "Adopt an edition that shrinks by more than \(Limits.listShrinkPercentMax)% against the adopted one (logged).")
+        @Flag(
+            help:
+                "Adopt an edition that shrinks by more than \(Limits.listShrinkPercentMax)% against the adopted one (logged)."
+        )
         var allowShrink = false
 
         func run() async throws {
@@ -110,11 +119,15 @@ struct ListsCommand: AsyncParsableCommand {
             var loaded: [(URL, ListVersion)] = []
             for path in paths {
                 let url = URL(fileURLWithPath: path)
-                do { loaded.append((url, try ListLoader.load(url).0)) } catch { throw CLIError("list refused, nothing adopted: \(error)") }
+                do { loaded.append((url, try ListLoader.load(url).0)) } catch {
+                    throw CLIError("list refused, nothing adopted: \(error)")
+                }
             }
             var rulesText: String?
             if let rules {
-                guard let data = FileManager.default.contents(atPath: rules) else { throw CLIError("cannot read \(rules)") }
+                guard let data = FileManager.default.contents(atPath: rules) else {
+                    throw CLIError("cannot read \(rules)")
+                }
                 rulesText = String(decoding: data, as: UTF8.self)
                 _ = try ScreeningRules.parse(yaml: rulesText!)
             }
@@ -123,7 +136,8 @@ struct ListsCommand: AsyncParsableCommand {
             let adoptedNow = await registry.state.counters.lists
             for (_, version) in loaded {
                 do {
-                    if let notice = try ListEditionPolicy.check(version, adopted: adoptedNow, allowShrink: allowShrink) {
+                    if let notice = try ListEditionPolicy.check(version, adopted: adoptedNow, allowShrink: allowShrink)
+                    {
                         FileHandle.standardError.write(Data("plimsoll: \(notice)\n".utf8))
                     }
                 } catch {
@@ -140,9 +154,13 @@ struct ListsCommand: AsyncParsableCommand {
             }
             let digest = await registry.state.listsDigest.hex
             var lines = adopted.map { "adopted \($0)" }
-            lines += report.recorded.map { "recorded \($0)" } + report.frozen.map { "frozen \($0)" } + report.review.map { "review \($0)" }
+            lines +=
+                report.recorded.map { "recorded \($0)" } + report.frozen.map { "frozen \($0)" }
+                + report.review.map { "review \($0)" }
             lines.append("lists_digest \(digest)")
-            Output.emit(options.json, View(adopted: adopted, screening: report, lists_digest: digest), text: lines.joined(separator: "\n"))
+            Output.emit(
+                options.json, View(adopted: adopted, screening: report, lists_digest: digest),
+                text: lines.joined(separator: "\n"))
         }
     }
 }
@@ -168,8 +186,12 @@ struct Screen: AsyncParsableCommand {
         guard [name != nil || imo != nil, party != nil, vessel != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give --name/--imo, --party or --vessel")
         }
-        if decide != nil && (party == nil || reason == nil) { throw ValidationError("--decide needs --party and --reason") }
-        if let name, name.utf8.count > Limits.screenQueryBytesMax { throw ValidationError("--name is at most \(Limits.screenQueryBytesMax) bytes") }
+        if decide != nil && (party == nil || reason == nil) {
+            throw ValidationError("--decide needs --party and --reason")
+        }
+        if let name, name.utf8.count > Limits.screenQueryBytesMax {
+            throw ValidationError("--name is at most \(Limits.screenQueryBytesMax) bytes")
+        }
         // The recorded evidence is "registrar decision: " and the reason, within the core's bound.
         try Edge.text(reason, "--reason", max: Limits.evidenceBytesMax - Self.decisionPrefix.utf8.count)
     }
@@ -192,25 +214,39 @@ struct Screen: AsyncParsableCommand {
                 let decision: ScreeningDecision
                 let recorded: String
             }
-            let lines = ["party \(party.id) \(record.party.name): \(decision.status.rawValue) (recorded: \(record.screening.rawValue))"]
-                + decision.evidence.map { "  [\($0.status.rawValue)] \($0.rule): \($0.detail)" } + ["  lists \(decision.listsDigest)"]
-            Output.emit(options.json, View(decision: decision, recorded: record.screening.rawValue), text: lines.joined(separator: "\n"))
+            let lines =
+                [
+                    "party \(party.id) \(record.party.name): \(decision.status.rawValue) (recorded: \(record.screening.rawValue))"
+                ]
+                + decision.evidence.map { "  [\($0.status.rawValue)] \($0.rule): \($0.detail)" } + [
+                    "  lists \(decision.listsDigest)"
+                ]
+            Output.emit(
+                options.json, View(decision: decision, recorded: record.screening.rawValue),
+                text: lines.joined(separator: "\n"))
             return
         }
         if let vessel {
             guard state.vessels[vessel.asset] != nil else { throw CLIError("\(vessel.asset) is not registered") }
             let decision = screener.screen(vessel: vessel.asset, state: state, at: now)
-            let lines = ["vessel \(vessel.asset): \(decision.status.rawValue)"] + decision.evidence.map { "  [\($0.status.rawValue)] \($0.rule): \($0.detail)" }
+            let lines =
+                ["vessel \(vessel.asset): \(decision.status.rawValue)"]
+                + decision.evidence.map { "  [\($0.status.rawValue)] \($0.rule): \($0.detail)" }
             Output.emit(options.json, decision, text: lines.joined(separator: "\n"))
             return
         }
-        var matches = name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) } ?? []
+        var matches =
+            name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) }
+            ?? []
         if let imo {
             for entity in screener.index.match(imo: imo) {
-                matches.append(NameMatch(
-                    entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName, matchedForm: "IMO \(imo)",
-                    score: 1, evidence: "IMO number \(IMOText.normalize(imo) ?? imo) is listed", programmes: entity.programmes
-                ))
+                matches.append(
+                    NameMatch(
+                        entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName,
+                        matchedForm: "IMO \(imo)",
+                        score: 1, evidence: "IMO number \(IMOText.normalize(imo) ?? imo) is listed",
+                        programmes: entity.programmes
+                    ))
             }
         }
         struct View: Encodable {
@@ -218,8 +254,16 @@ struct Screen: AsyncParsableCommand {
             let lists_digest: String
             let matches: [NameMatch]
         }
-        let lines = ["\(matches.count) match(es)"] + matches.prefix(20).map { "  \($0.score)  \($0.entityID)  \($0.listedName)  [\($0.programmes.joined(separator: ", "))]  \($0.evidence)" }
-        Output.emit(options.json, View(query: name ?? imo ?? "", lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(Limits.screenMatchesMax))), text: lines.joined(separator: "\n"))
+        let lines =
+            ["\(matches.count) match(es)"]
+            + matches.prefix(20).map {
+                "  \($0.score)  \($0.entityID)  \($0.listedName)  [\($0.programmes.joined(separator: ", "))]  \($0.evidence)"
+            }
+        Output.emit(
+            options.json,
+            View(
+                query: name ?? imo ?? "", lists_digest: screener.listsDigest.hex,
+                matches: Array(matches.prefix(Limits.screenMatchesMax))), text: lines.joined(separator: "\n"))
     }
 }
 

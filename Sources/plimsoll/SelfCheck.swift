@@ -16,17 +16,21 @@ enum SelfCheck {
         checks.append(
             Check(
                 name: "BIP-340 vector 0 signature reproduces",
-                passed: bip340Sig.hex == "e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca821525f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0"
+                passed: bip340Sig.hex
+                    == "e907831f80848d1069a5371b402410364bdf1c5f8307b0084c55f1ce2dca821525f66a4a85ea8b71e482a74f382d2ce5ebeee8fdb2172f477df4900d310536c0"
             )
         )
         // RFC 6962 reference tree of transparency-dev: 8 leaves, known root.
-        let leaves: [[UInt8]] = [[], [0x00], [0x10], [0x20, 0x21], [0x30, 0x31], [0x40, 0x41, 0x42, 0x43],
-                                 Array(0x50...0x57), Array(0x60...0x6f)]
+        let leaves: [[UInt8]] = [
+            [], [0x00], [0x10], [0x20, 0x21], [0x30, 0x31], [0x40, 0x41, 0x42, 0x43],
+            Array(0x50...0x57), Array(0x60...0x6f),
+        ]
         var tree = MerkleTree()
         for leaf in leaves { tree.append(leaf: leaf) }
         checks.append(
-            Check(name: "RFC 6962 8-leaf root reproduces",
-                  passed: tree.root.hex == "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328")
+            Check(
+                name: "RFC 6962 8-leaf root reproduces",
+                passed: tree.root.hex == "5dc9da79a70659a9ad559cb701ded9a2ab9d823aad2f4960cfe370eff4604328")
         )
         // A canonical transfer signed and verified under this registry's chain_id.
         var rng = SystemRandomNumberGenerator()

@@ -4,8 +4,8 @@ import Hummingbird
 import Logging
 import PlimsollCore
 import PlimsollHTTP
-public import PlimsollStore
 import PlimsollSettlement
+public import PlimsollStore
 
 /// `plimsoll serve`: the HTTP API, with graceful shutdown on SIGTERM/SIGINT (the batch in flight
 /// commits before the process exits; swift-service-lifecycle through Hummingbird).
@@ -18,19 +18,29 @@ struct Serve: AsyncParsableCommand {
 
     func validate() throws {
         guard (1...65535).contains(port) else { throw ValidationError("--port must be 1 ... 65535") }
-        for (name, value) in [("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout), ("--answer-timeout", answerTimeout)] {
+        for (name, value) in [
+            ("--head-timeout", headTimeout), ("--body-timeout", bodyTimeout), ("--idle-timeout", idleTimeout),
+            ("--answer-timeout", answerTimeout),
+        ] {
             guard (1...86_400).contains(value) else { throw ValidationError("\(name) must be 1 ... 86400 seconds") }
         }
-        guard (1...1_000_000).contains(maxConnections) else { throw ValidationError("--max-connections must be 1 ... 1000000") }
+        guard (1...1_000_000).contains(maxConnections) else {
+            throw ValidationError("--max-connections must be 1 ... 1000000")
+        }
     }
 
     @Flag(help: "Skip the quick check of the stored registry at start-up (pages, tip header, state digest).")
     var skipStartCheck = false
-    @Option(help: "Seconds from a request's first byte until its head is complete.") var headTimeout: Int64 = ConnectionLimits().headTimeoutSeconds
-    @Option(help: "Seconds from a complete head until the end of its body.") var bodyTimeout: Int64 = ConnectionLimits().bodyTimeoutSeconds
-    @Option(help: "Seconds a connection may stay open with no request in progress.") var idleTimeout: Int64 = ConnectionLimits().idleTimeoutSeconds
-    @Option(help: "Seconds from a complete request until its answer is written.") var answerTimeout: Int64 = ConnectionLimits().answerTimeoutSeconds
-    @Option(help: "Connections open at once (lowered to the file limit minus a reserve).") var maxConnections = ConnectionLimits().maxConnections
+    @Option(help: "Seconds from a request's first byte until its head is complete.") var headTimeout: Int64 =
+        ConnectionLimits().headTimeoutSeconds
+    @Option(help: "Seconds from a complete head until the end of its body.") var bodyTimeout: Int64 = ConnectionLimits()
+        .bodyTimeoutSeconds
+    @Option(help: "Seconds a connection may stay open with no request in progress.") var idleTimeout: Int64 =
+        ConnectionLimits().idleTimeoutSeconds
+    @Option(help: "Seconds from a complete request until its answer is written.") var answerTimeout: Int64 =
+        ConnectionLimits().answerTimeoutSeconds
+    @Option(help: "Connections open at once (lowered to the file limit minus a reserve).") var maxConnections =
+        ConnectionLimits().maxConnections
 
     var limits: ConnectionLimits {
         var limits = ConnectionLimits()
@@ -47,7 +57,9 @@ struct Serve: AsyncParsableCommand {
             // Never serve a damaged registry as truth: a page or tip problem stops the start, naming the table.
             let problems = StoreCheck.quick(try ReadOnly.store(options))
             guard problems.isEmpty else {
-                throw CLIError("refusing to serve a damaged registry: " + problems.map(\.description).joined(separator: "; ") + " (plimsoll check --full)")
+                throw CLIError(
+                    "refusing to serve a damaged registry: " + problems.map(\.description).joined(separator: "; ")
+                        + " (plimsoll check --full)")
             }
         }
         let registry = try OpenRegistry.open(options)
@@ -60,10 +72,12 @@ struct Serve: AsyncParsableCommand {
             configuration: .init(address: .hostname(host, port: port), serverName: "plimsoll"),
             logger: logger
         )
-        FileHandle.standardError.write(Data(
-            ("plimsoll: serving \(registry.store.genesis.name) on http://\(host):\(port) (timeouts: head \(limits.headTimeoutSeconds) s, "
-                + "body \(limits.bodyTimeoutSeconds) s, idle \(limits.idleTimeoutSeconds) s; at most \(limits.effectiveMaxConnections) connections)\n").utf8
-        ))
+        FileHandle.standardError.write(
+            Data(
+                ("plimsoll: serving \(registry.store.genesis.name) on http://\(host):\(port) (timeouts: head \(limits.headTimeoutSeconds) s, "
+                    + "body \(limits.bodyTimeoutSeconds) s, idle \(limits.idleTimeoutSeconds) s; at most \(limits.effectiveMaxConnections) connections)\n")
+                    .utf8
+            ))
         try await app.runService()
         // The server stopped taking requests: let intake drain and the block in flight reach the store.
         await registry.settlement.waitUntilIdle()
@@ -72,18 +86,21 @@ struct Serve: AsyncParsableCommand {
 
 struct TokenCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "token", abstract: "API bearer tokens (stored hashed).", subcommands: [Grant.self, List.self, Revoke.self]
+        commandName: "token", abstract: "API bearer tokens (stored hashed).",
+        subcommands: [Grant.self, List.self, Revoke.self]
     )
 
     struct Grant: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Create a token; it is printed once and stored only as its SHA-256.")
+        static let configuration = CommandConfiguration(
+            abstract: "Create a token; it is printed once and stored only as its SHA-256.")
         @OptionGroup var options: RegistryOptions
         @Option(help: "regulator or registrar.") var role: SQLiteStore.TokenRole
         @Option(help: "A label for the token's holder.") var label = "token"
 
         func run() async throws {
             let store = try ReadOnly.store(options)
-            let token = try store.grantToken(role: role, label: label, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            let token = try store.grantToken(
+                role: role, label: label, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
             Output.emit(options.json, ["token": token, "role": role.rawValue], text: token)
         }
     }
@@ -94,7 +111,11 @@ struct TokenCommand: AsyncParsableCommand {
 
         func run() async throws {
             let tokens = try ReadOnly.store(options).listTokens()
-            Output.emit(options.json, tokens, text: tokens.map { "\($0.id.prefix(16)) \($0.role.rawValue) \($0.label)\($0.revokedMs == nil ? "" : " revoked")" }.joined(separator: "\n"))
+            Output.emit(
+                options.json, tokens,
+                text: tokens.map {
+                    "\($0.id.prefix(16)) \($0.role.rawValue) \($0.label)\($0.revokedMs == nil ? "" : " revoked")"
+                }.joined(separator: "\n"))
         }
     }
 
@@ -104,7 +125,8 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Token id prefix, from token list.") var id: String
 
         func run() async throws {
-            let count = try ReadOnly.store(options).revokeToken(idPrefix: id, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            let count = try ReadOnly.store(options).revokeToken(
+                idPrefix: id, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
             guard count > 0 else { throw CLIError("no live token with id \(id) (give at least 8 hex digits)") }
             print("revoked \(count)")
         }

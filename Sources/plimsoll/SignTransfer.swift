@@ -8,14 +8,17 @@ import PlimsollCrypto
 /// `GET /v1/registry` and the nonce from `GET /v1/keys/{key}` (last_nonce + 1).
 struct SignTransfer: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "sign-transfer", abstract: "Sign a transfer offline and print its JSON body for POST /v1/transfers."
+        commandName: "sign-transfer",
+        abstract: "Sign a transfer offline and print its JSON body for POST /v1/transfers."
     )
 
     @Option(help: "Sender's key file.") var key: String
     @Option(help: "The registry's chain_id, 64 hex (GET /v1/registry).") var chainId: Hash32Argument
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
-    @Option(parsing: .unconditional, help: "Units to move.", transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64
+    @Option(
+        parsing: .unconditional, help: "Units to move.",
+        transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64
     @Option(
         parsing: .unconditional, help: "Nonce: above the sender's last settled nonce (GET /v1/keys/{key}).",
         transform: { try Edge.whole($0, "--nonce", Edge.jsonIntegers) }
@@ -27,21 +30,27 @@ struct SignTransfer: AsyncParsableCommand {
     @Flag(help: "Print the transfer id (the tagged hash of the payload) on stderr too.") var showId = false
 
     func validate() throws {
-        guard (1...Limits.jsonIntegerMax).contains(amount) else { throw ValidationError("--amount must be 1 ... 2^53-1") }
+        guard (1...Limits.jsonIntegerMax).contains(amount) else {
+            throw ValidationError("--amount must be 1 ... 2^53-1")
+        }
         guard (1...Limits.jsonIntegerMax).contains(nonce) else { throw ValidationError("--nonce must be 1 ... 2^53-1") }
-        guard (1...Limits.jsonIntegerMax / 2).contains(expiresIn) else { throw ValidationError("--expires-in must be positive") }
+        guard (1...Limits.jsonIntegerMax / 2).contains(expiresIn) else {
+            throw ValidationError("--expires-in must be positive")
+        }
     }
 
     func run() async throws {
         let signer = try KeyFile.read(URL(fileURLWithPath: key))
         guard signer.publicKey != to.key else { throw CLIError("sender and receiver are the same key") }
         let transfer = Transfer(
-            chainID: chainId.hash, asset: vessel.asset, from: signer.publicKey, to: to.key, amount: amount, nonce: nonce,
+            chainID: chainId.hash, asset: vessel.asset, from: signer.publicKey, to: to.key, amount: amount,
+            nonce: nonce,
             expiresAt: UInt64(Date().timeIntervalSince1970) + expiresIn
         )
         let signed = transfer.signed(by: signer)
         struct Body: Encodable {
-            let asset: String, from: String, to: String, amount: UInt64, nonce: UInt64, expires_at: UInt64, signature: String
+            let asset: String, from: String, to: String, amount: UInt64, nonce: UInt64, expires_at: UInt64,
+                signature: String
         }
         let body = Body(
             asset: transfer.asset.text, from: transfer.from.hex, to: transfer.to.hex, amount: transfer.amount,

@@ -9,7 +9,8 @@ struct Issue: AsyncParsableCommand {
     @OptionGroup var options: RegistryOptions
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
-    @Option(parsing: .unconditional, help: "Units to issue.", transform: { try Edge.whole($0, "--units", Edge.units) }) var units: UInt64
+    @Option(parsing: .unconditional, help: "Units to issue.", transform: { try Edge.whole($0, "--units", Edge.units) })
+    var units: UInt64
 
     func run() async throws {
         try await options.settleAndPrint(.issue(vessel.asset, to: to.key, units: units))
@@ -25,17 +26,25 @@ struct TransferCommand: AsyncParsableCommand {
     @Option(help: "Sender's key file.") var key: String
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
     @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
-    @Option(parsing: .unconditional, help: "Units to move.", transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64
+    @Option(
+        parsing: .unconditional, help: "Units to move.",
+        transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64
     @Option(
         parsing: .unconditional, help: "Nonce (default: the sender's last settled nonce + 1).",
         transform: { try Edge.whole($0, "--nonce", Edge.jsonIntegers) }
     ) var nonce: UInt64?
-    @Option(parsing: .unconditional, help: "Seconds until the transfer expires.", transform: { try Edge.whole($0, "--expires-in", Edge.expirySeconds) })
+    @Option(
+        parsing: .unconditional, help: "Seconds until the transfer expires.",
+        transform: { try Edge.whole($0, "--expires-in", Edge.expirySeconds) })
     var expiresIn: UInt64 = 3600
 
     func validate() throws {
-        guard (1...Limits.jsonIntegerMax).contains(amount) else { throw ValidationError("--amount must be 1 ... 2^53-1") }
-        if let nonce, !(1...Limits.jsonIntegerMax).contains(nonce) { throw ValidationError("--nonce must be 1 ... 2^53-1") }
+        guard (1...Limits.jsonIntegerMax).contains(amount) else {
+            throw ValidationError("--amount must be 1 ... 2^53-1")
+        }
+        if let nonce, !(1...Limits.jsonIntegerMax).contains(nonce) {
+            throw ValidationError("--nonce must be 1 ... 2^53-1")
+        }
     }
 
     func run() async throws {
@@ -62,7 +71,8 @@ struct ForceTransfer: AsyncParsableCommand {
     @Option(help: "Vessel.") var vessel: AssetArgument
     @Option(help: "Key to take units from.") var from: KeyArgument
     @Option(help: "Key to give units to.") var to: KeyArgument
-    @Option(parsing: .unconditional, help: "Units.", transform: { try Edge.whole($0, "--units", Edge.units) }) var units: UInt64
+    @Option(parsing: .unconditional, help: "Units.", transform: { try Edge.whole($0, "--units", Edge.units) })
+    var units: UInt64
     @Option(help: "Order reference, kept in the log.") var order: String
 
     func validate() throws { try Edge.text(order, "--order") }
@@ -82,7 +92,9 @@ struct FreezeOptions: ParsableArguments {
     @Option(help: "Key, 64 hex.") var key: KeyArgument?
     @Option(help: "Vessel (alone: the whole vessel).") var vessel: AssetArgument?
     @Option(help: "Limit a party or key freeze to this vessel.") var asset: AssetArgument?
-    @Option(parsing: .unconditional, help: "With --key and --asset: only this many units.", transform: { try Edge.whole($0, "--units", Edge.units) })
+    @Option(
+        parsing: .unconditional, help: "With --key and --asset: only this many units.",
+        transform: { try Edge.whole($0, "--units", Edge.units) })
     var units: UInt64?
     @Option(help: "Reason, kept in the log.") var reason: String
 
@@ -125,12 +137,15 @@ struct Unfreeze: AsyncParsableCommand {
 }
 
 struct Rules: AsyncParsableCommand {
-    static let configuration = CommandConfiguration(abstract: "Set the registry's compliance rules (unset options keep their value).")
+    static let configuration = CommandConfiguration(
+        abstract: "Set the registry's compliance rules (unset options keep their value).")
 
     @OptionGroup var options: RegistryOptions
     @Option(help: "Most holders per vessel.") var maxHolders: UInt32?
     @Option(help: "Excluded countries, comma separated (empty to clear).") var excludeCountries: String?
-    @Option(help: "Minimum non-zero holding in units.", transform: { try Edge.whole($0, "--min-holding", 0...Limits.vesselUnitsMax) })
+    @Option(
+        help: "Minimum non-zero holding in units.",
+        transform: { try Edge.whole($0, "--min-holding", 0...Limits.vesselUnitsMax) })
     var minHolding: UInt64?
     @Option(help: "Require a valid KYC claim (true/false).") var kycRequired: Bool?
 
@@ -143,7 +158,9 @@ struct Rules: AsyncParsableCommand {
         if let excludeCountries {
             var countries: [Country] = []
             for code in excludeCountries.split(separator: ",") {
-                guard let country = CountryArgument(argument: String(code)) else { throw CLIError("bad country \(code)") }
+                guard let country = CountryArgument(argument: String(code)) else {
+                    throw CLIError("bad country \(code)")
+                }
                 countries.append(country.country)
             }
             rules = ComplianceRules(

@@ -3,7 +3,8 @@ import PlimsollCore
 
 struct VesselCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "vessel", abstract: "Register and amend vessels.", subcommands: [Register.self, Amend.self, Deregister.self]
+        commandName: "vessel", abstract: "Register and amend vessels.",
+        subcommands: [Register.self, Amend.self, Deregister.self]
     )
 
     struct Register: AsyncParsableCommand {
@@ -31,9 +32,11 @@ struct VesselCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
-            let roles = Vessel.Roles(owner: owner.id, manager: manager?.id, operator: `operator`?.id, charterer: charterer?.id)
+            let roles = Vessel.Roles(
+                owner: owner.id, manager: manager?.id, operator: `operator`?.id, charterer: charterer?.id)
             let registration = VesselRegistration(
-                asset: imo.asset, name: name, flag: flag.country, type: type, grossTonnage: grossTonnage, roles: roles, units: units
+                asset: imo.asset, name: name, flag: flag.country, type: type, grossTonnage: grossTonnage, roles: roles,
+                units: units
             )
             let receipt = try await registry.settle(.registerVessel(registration))
             try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
@@ -42,7 +45,8 @@ struct VesselCommand: AsyncParsableCommand {
     }
 
     struct Amend: AsyncParsableCommand {
-        static let configuration = CommandConfiguration(abstract: "Amend a vessel (name and flag changes are kept in its history).")
+        static let configuration = CommandConfiguration(
+            abstract: "Amend a vessel (name and flag changes are kept in its history).")
 
         @OptionGroup var options: RegistryOptions
         @Option(help: "IMO number.") var imo: AssetArgument

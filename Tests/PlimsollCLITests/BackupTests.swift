@@ -1,8 +1,9 @@
 import Foundation
+import Testing
+
 #if canImport(FoundationNetworking)
 import FoundationNetworking
 #endif
-import Testing
 
 /// `plimsoll backup` while `plimsoll serve` holds the registry: the copy is whole, checked, holds
 /// what was settled over HTTP, leaves the registrar key out, and becomes a working registry
@@ -23,7 +24,9 @@ struct BackupTests {
         _ = try run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
         let anaFile = folder.appendingPathComponent("ana.key").path
         let ana = String(try run("key", "new", "--out", anaFile, "--bind", "1").stdout.prefix(64))
-        let rui = String(try run("key", "new", "--out", folder.appendingPathComponent("rui.key").path, "--bind", "2").stdout.prefix(64))
+        let rui = String(
+            try run("key", "new", "--out", folder.appendingPathComponent("rui.key").path, "--bind", "2").stdout.prefix(
+                64))
         _ = try run("vessel", "register", "--imo", "9176187", "--name", "Backup Star", "--flag", "PA", "--owner", "1")
         _ = try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
 
@@ -41,7 +44,8 @@ struct BackupTests {
 
         // Settle a transfer over HTTP, then back up while the server still holds the registry.
         let body = try CLI.run(
-            "sign-transfer", "--key", anaFile, "--chain-id", chainID, "--to", rui, "--vessel", "IMO9176187", "--amount", "5", "--nonce", "1"
+            "sign-transfer", "--key", anaFile, "--chain-id", chainID, "--to", rui, "--vessel", "IMO9176187", "--amount",
+            "5", "--nonce", "1"
         ).stdout
         var request = URLRequest(url: base.appendingPathComponent("v1/transfers"))
         request.httpMethod = "POST"
@@ -49,7 +53,9 @@ struct BackupTests {
         request.httpBody = Data(body.utf8)
         let (answer, response) = try await URLSession.shared.data(for: request)
         #expect((response as? HTTPURLResponse)?.statusCode == 200, "\(String(decoding: answer, as: UTF8.self))")
-        #expect(try CLI.run("freeze", "--registry", reg, "--key", rui, "--reason", "x").stderr.contains("in use by another process"))
+        #expect(
+            try CLI.run("freeze", "--registry", reg, "--key", rui, "--reason", "x").stderr.contains(
+                "in use by another process"))
 
         let copy = folder.appendingPathComponent("copy").path
         let backup = try CLI.run("backup", "--registry", reg, "--out", copy)
@@ -62,11 +68,14 @@ struct BackupTests {
 
         let original = try run("cap-table", "--vessel", "IMO9176187", "--json").stdout
         #expect(original.contains("\"units\":59") && original.contains("\"units\":5"), "\(original)")
-        #expect(try run("cap-table", "--vessel", "IMO9176187", "--json", registry: copy).stdout == original, "the copy holds the HTTP transfer")
+        #expect(
+            try run("cap-table", "--vessel", "IMO9176187", "--json", registry: copy).stdout == original,
+            "the copy holds the HTTP transfer")
 
         // Restoring: the copy plus the separately kept key is a registry that settles again.
         try FileManager.default.copyItem(atPath: reg + "/registrar.key", toPath: copy + "/registrar.key")
-        #expect(try run("freeze", "--key", rui, "--reason", "restored registry settles again", registry: copy).status == 0)
+        #expect(
+            try run("freeze", "--key", rui, "--reason", "restored registry settles again", registry: copy).status == 0)
         let exported = folder.appendingPathComponent("copy.log").path
         _ = try run("export", "--out", exported, registry: copy)
         let verified = try CLI.run("verify", exported, "--chain-id", chainID)

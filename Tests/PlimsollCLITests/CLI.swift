@@ -28,14 +28,17 @@ enum CLI {
         var description: String { "the plimsoll executable was not built next to the test bundle" }
     }
 
-    static func process(_ arguments: [String], environment: [String: String] = [:], tool name: String = "plimsoll") throws -> (Process, Pipe, Pipe) {
+    static func process(
+        _ arguments: [String], environment: [String: String] = [:], tool name: String = "plimsoll"
+    ) throws -> (Process, Pipe, Pipe) {
         let process = Process()
         process.executableURL = try tool(name)
         process.arguments = arguments
         var env = ProcessInfo.processInfo.environment
         env.merge(environment) { $1 }
         process.environment = env
-        let out = Pipe(), err = Pipe()
+        let out = Pipe()
+        let err = Pipe()
         process.standardOutput = out
         process.standardError = err
         return (process, out, err)

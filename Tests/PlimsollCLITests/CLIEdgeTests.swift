@@ -14,10 +14,15 @@ struct CLIEdgeTests {
             folder = try CLI.temporaryFolder()
             reg = folder.appendingPathComponent("reg").path
             #expect(try CLI.run("init", "--registry", reg, "--name", "Edges").status == 0)
-            _ = try CLI.run("party", "add", "--kind", "organization", "--name", "Owner AS", "--country", "NO", "--registry", reg)
-            let made = try CLI.run("key", "new", "--out", folder.appendingPathComponent("owner.key").path, "--bind", "1", "--registry", reg)
+            _ = try CLI.run(
+                "party", "add", "--kind", "organization", "--name", "Owner AS", "--country", "NO", "--registry", reg)
+            let made = try CLI.run(
+                "key", "new", "--out", folder.appendingPathComponent("owner.key").path, "--bind", "1", "--registry", reg
+            )
             key = String(made.stdout.prefix(64))
-            _ = try CLI.run("vessel", "register", "--imo", "9176187", "--name", "Edge Star", "--flag", "NO", "--owner", "1", "--registry", reg)
+            _ = try CLI.run(
+                "vessel", "register", "--imo", "9176187", "--name", "Edge Star", "--flag", "NO", "--owner", "1",
+                "--registry", reg)
         }
 
         deinit { try? FileManager.default.removeItem(at: folder) }
@@ -31,35 +36,70 @@ struct CLIEdgeTests {
     static let refusals: [([String], String)] = [
         (["log", "--from", "9223372036854775808"], "--from must be a whole number from 0 to 9223372036854775807"),
         (["history", "--party", "9223372036854775808"], "party"),
-        (["cap-table", "--vessel", "IMO9176187", "--height", "18446744073709551616"], "--height must be a whole number"),
+        (
+            ["cap-table", "--vessel", "IMO9176187", "--height", "18446744073709551616"],
+            "--height must be a whole number"
+        ),
         (["proof", "consistency", "--from", "0", "--to", "9223372036854775808"], "--to must be a whole number"),
-        (["party", "add", "--kind", "person", "--name", long, "--country", "NO"], "--name must be 1 to 256 UTF-8 bytes, got 70000"),
-        (["party", "add", "--kind", "person", "--name", "A", "--alias", long, "--country", "NO"], "--alias must be 1 to 256 UTF-8 bytes"),
-        (["vessel", "register", "--imo", "9339301", "--name", long, "--flag", "NO", "--owner", "1"], "--name must be 1 to 256 UTF-8 bytes"),
+        (
+            ["party", "add", "--kind", "person", "--name", long, "--country", "NO"],
+            "--name must be 1 to 256 UTF-8 bytes, got 70000"
+        ),
+        (
+            ["party", "add", "--kind", "person", "--name", "A", "--alias", long, "--country", "NO"],
+            "--alias must be 1 to 256 UTF-8 bytes"
+        ),
+        (
+            ["vessel", "register", "--imo", "9339301", "--name", long, "--flag", "NO", "--owner", "1"],
+            "--name must be 1 to 256 UTF-8 bytes"
+        ),
         (["freeze", "--vessel", "IMO9176187", "--reason", long], "--reason must be 1 to 256 UTF-8 bytes"),
-        (["force-transfer", "--vessel", "IMO9176187", "--from", "KEY", "--to", String(repeating: "2", count: 64), "--units", "1", "--order", long], "--order must be 1 to 256 UTF-8 bytes"),
-        (["vessel", "register", "--imo", "9339301", "--name", "N", "--flag", "NO", "--owner", "1", "--units", "-5"], "--units must be a whole number from 1 to 1000000, got \"-5\""),
+        (
+            [
+                "force-transfer", "--vessel", "IMO9176187", "--from", "KEY", "--to", String(repeating: "2", count: 64),
+                "--units", "1", "--order", long,
+            ], "--order must be 1 to 256 UTF-8 bytes"
+        ),
+        (
+            ["vessel", "register", "--imo", "9339301", "--name", "N", "--flag", "NO", "--owner", "1", "--units", "-5"],
+            "--units must be a whole number from 1 to 1000000, got \"-5\""
+        ),
         (["issue", "--vessel", "IMO9176187", "--to", "KEY", "--units", "-5"], "--units must be a whole number"),
         (["vessel", "register", "--imo", "IMO0000000", "--name", "N", "--flag", "NO", "--owner", "1"], "--imo"),
         (["vessel", "register", "--imo", "9339301", "--name", "N", "--flag", "ZZ", "--owner", "1"], "--flag"),
         (["party", "add", "--kind", "person", "--name", "A", "--country", "XX"], "--country"),
-        (["transfer", "--key", "owner.key", "--to", "KEY", "--vessel", "IMO9176187", "--amount", "1", "--expires-in", "18446744073709551615"], "--expires-in must be a whole number"),
+        (
+            [
+                "transfer", "--key", "owner.key", "--to", "KEY", "--vessel", "IMO9176187", "--amount", "1",
+                "--expires-in", "18446744073709551615",
+            ], "--expires-in must be a whole number"
+        ),
     ]
 
     @Test func numbersAndTextsPastTheirBoundsAreRefusedByName() throws {
         let r = try Registry()
         let before = try r.run(["log", "--json"]).stdout
         for (arguments, fragment) in Self.refusals {
-            let result = try r.run(arguments.map { $0 == "owner.key" ? r.folder.appendingPathComponent("owner.key").path : $0 == "KEY" ? r.key : $0 })
-            #expect(result.status != 0 && result.status < 128, "\(arguments.prefix(3)) exits with an error, not a signal (\(result.status))")
+            let result = try r.run(
+                arguments.map {
+                    $0 == "owner.key" ? r.folder.appendingPathComponent("owner.key").path : $0 == "KEY" ? r.key : $0
+                })
+            #expect(
+                result.status != 0 && result.status < 128,
+                "\(arguments.prefix(3)) exits with an error, not a signal (\(result.status))")
             #expect(result.stderr.contains(fragment), "\(arguments.prefix(3)): \(result.stderr.prefix(300))")
             #expect(!result.stderr.contains("Missing value"), "\(arguments.prefix(3))")
         }
         #expect(try r.run(["log", "--json"]).stdout == before, "nothing was written")
-        #expect(try r.run(["log", "--from", "9223372036854775807"]).status == 0, "the largest height is a valid question")
+        #expect(
+            try r.run(["log", "--from", "9223372036854775807"]).status == 0, "the largest height is a valid question")
         // A validity near 2^64 once made every transfer overflow in the server.
-        let huge = try CLI.run("init", "--registry", r.folder.appendingPathComponent("other").path, "--name", "X", "--max-validity", "18446744073709551615")
-        #expect(huge.status != 0 && huge.stderr.contains("--max-validity must be a whole number from 1 to 315360000"), "\(huge.stderr)")
+        let huge = try CLI.run(
+            "init", "--registry", r.folder.appendingPathComponent("other").path, "--name", "X", "--max-validity",
+            "18446744073709551615")
+        #expect(
+            huge.status != 0 && huge.stderr.contains("--max-validity must be a whole number from 1 to 315360000"),
+            "\(huge.stderr)")
     }
 
     @Test func filesArePrivateAndAReadableKeyIsRefused() throws {
@@ -71,7 +111,8 @@ struct CLIEdgeTests {
         for name in ["registry.sqlite", "registrar.key"] {
             #expect(try mode(r.reg + "/" + name) == 0o600, "\(name)")
         }
-        for name in ["registry.sqlite-wal", "registry.sqlite-shm"] where FileManager.default.fileExists(atPath: r.reg + "/" + name) {
+        for name in ["registry.sqlite-wal", "registry.sqlite-shm"]
+        where FileManager.default.fileExists(atPath: r.reg + "/" + name) {
             #expect(try mode(r.reg + "/" + name) == 0o600, "\(name)")
         }
         #expect(try mode(r.folder.appendingPathComponent("owner.key").path) == 0o600)
@@ -83,9 +124,13 @@ struct CLIEdgeTests {
         // A key file others can read is refused, as ssh refuses one.
         let keyFile = r.folder.appendingPathComponent("owner.key").path
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: keyFile)
-        let refused = try r.run(["transfer", "--key", keyFile, "--to", r.key, "--vessel", "IMO9176187", "--amount", "1"])
+        let refused = try r.run([
+            "transfer", "--key", keyFile, "--to", r.key, "--vessel", "IMO9176187", "--amount", "1",
+        ])
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("accessible by others (mode 644)") && refused.stderr.contains("chmod 600"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("accessible by others (mode 644)") && refused.stderr.contains("chmod 600"),
+            "\(refused.stderr)")
         try FileManager.default.setAttributes([.posixPermissions: 0o644], ofItemAtPath: r.reg + "/registrar.key")
         let registrar = try r.run(["freeze", "--vessel", "IMO9176187", "--reason", "test"])
         #expect(registrar.stderr.contains("registrar.key is accessible by others"), "\(registrar.stderr)")
@@ -94,9 +139,20 @@ struct CLIEdgeTests {
     /// Each row: a rules file, and what the error must say (with the line).
     static let badRules: [(String, String)] = [
         ("version: 2\nname_match: {}\n", "line 1: unknown rules version 2"),
-        (Self.rules.replacingOccurrences(of: "  block_percent: 50\n", with: "  block_percent: 50\n  blok_percent: 40\n"), "line 7: unknown key 'blok_percent' in ownership"),
-        (Self.rules.replacingOccurrences(of: "ownership:\n  block_percent: 50\n  review_listed_minority: true\n", with: ""), "missing key 'ownership' at the top level"),
-        (Self.rules.replacingOccurrences(of: "block_score: 0.93", with: "block_score: high"), "line 3: name_match.block_score must be a number"),
+        (
+            Self.rules.replacingOccurrences(
+                of: "  block_percent: 50\n", with: "  block_percent: 50\n  blok_percent: 40\n"),
+            "line 7: unknown key 'blok_percent' in ownership"
+        ),
+        (
+            Self.rules.replacingOccurrences(
+                of: "ownership:\n  block_percent: 50\n  review_listed_minority: true\n", with: ""),
+            "missing key 'ownership' at the top level"
+        ),
+        (
+            Self.rules.replacingOccurrences(of: "block_score: 0.93", with: "block_score: high"),
+            "line 3: name_match.block_score must be a number"
+        ),
         (Self.rules + "colour: blue\n", "unknown key 'colour' at the top level"),
     ]
 

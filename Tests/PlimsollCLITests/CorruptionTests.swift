@@ -13,7 +13,8 @@ struct CorruptionTests {
     /// stored), parties, keys, a vessel, an ownership link, balances and their history, events, an
     /// audited rejection, a token and adopted-list counters.
     static let pristine: URL = {
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-corruption-\(UUID().uuidString)")
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
+            "plimsoll-corruption-\(UUID().uuidString)")
         try! FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         let reg = folder.appendingPathComponent("reg").path
         func run(_ args: String..., expect status: Int32 = 0) {
@@ -26,7 +27,9 @@ struct CorruptionTests {
             precondition(result.status == 0, "setup \(args): \(result.stderr)")
         }
         run("party", "add", "--kind", "person", "--name", "Ingrid Solberg", "--country", "NO")
-        run("own", "declare", "--owner", "2", "--owned", "1", "--share-bps", "10000", "--evidence", String(repeating: "ab", count: 32))
+        run(
+            "own", "declare", "--owner", "2", "--owned", "1", "--share-bps", "10000", "--evidence",
+            String(repeating: "ab", count: 32))
         run("freeze", "--vessel", "IMO9176187", "--reason", "survey")
         run("unfreeze", "--vessel", "IMO9176187", "--reason", "survey done")
         // A refused registrar entry is attributable: the audit keeps it.
@@ -75,8 +78,10 @@ struct CorruptionTests {
         let path = reg + "/registry.sqlite"
         let queue = try DatabaseQueue(path: path)
         let (root, pageSize) = try queue.read { db in
-            (try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = ?", arguments: [table])!,
-             try Int.fetchOne(db, sql: "PRAGMA page_size")!)
+            (
+                try Int.fetchOne(db, sql: "SELECT rootpage FROM sqlite_master WHERE name = ?", arguments: [table])!,
+                try Int.fetchOne(db, sql: "PRAGMA page_size")!
+            )
         }
         try queue.close()
         var rng = SplitMix64(seed: UInt64(root))
@@ -88,7 +93,9 @@ struct CorruptionTests {
 
         let check = try CLI.run("check", "--registry", reg)
         #expect(check.status != 0, "check finds the damage in \(table)")
-        #expect((check.stdout + check.stderr).contains("table \(table)"), "check names \(table): \(check.stdout)\(check.stderr)")
+        #expect(
+            (check.stdout + check.stderr).contains("table \(table)"),
+            "check names \(table): \(check.stdout)\(check.stderr)")
         // serve refuses to start (it must not answer anything from a damaged store).
         let (server, _, err) = try CLI.process(["serve", "--registry", reg, "--port", String(20_000 + root % 20_000)])
         try server.run()
@@ -101,23 +108,38 @@ struct CorruptionTests {
         server.waitUntilExit()
         let serveError = String(decoding: err.fileHandleForReading.readDataToEndOfFile(), as: UTF8.self)
         #expect(server.terminationStatus != 0)
-        #expect(serveError.contains("table \(table)") || serveError.contains("registry"), "serve names the damage: \(serveError)")
+        #expect(
+            serveError.contains("table \(table)") || serveError.contains("registry"),
+            "serve names the damage: \(serveError)")
     }
 
     /// Row-level damage that every page check passes: `check --full` replays the log and names
     /// the table and row; tables under the state digest also stop `serve`; export refuses a log
     /// that does not verify block by block.
-    @Test(arguments: [
-        ("balance_history", "UPDATE balance_history SET units = units + 1 WHERE (asset, key, height) IN (SELECT asset, key, height FROM balance_history LIMIT 1)"),
-        ("balances", "UPDATE balances SET units = units + 1 WHERE key = (SELECT key FROM balances LIMIT 1)"),
-        ("parties", "UPDATE parties SET record = CAST(replace(CAST(record AS TEXT), 'Ingrid', 'Ingmar') AS BLOB) WHERE CAST(record AS TEXT) LIKE '%Ingrid%'"),
-        ("vessel_events", "DELETE FROM vessel_events WHERE leaf_index = (SELECT MAX(leaf_index) FROM vessel_events)"),
-        ("party_events", "INSERT INTO party_events (party, leaf_index) VALUES (1, 3)"),
-        ("merkle_nodes", "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 8 AND idx = 0"),
-        ("entries", "UPDATE entries SET bytes = substr(bytes, 1, 99) || X'00' || substr(bytes, 101) WHERE leaf_index = (SELECT MAX(leaf_index) FROM entries WHERE kind = 16)"),
-        ("asset_holders", "DELETE FROM asset_holders WHERE key = (SELECT key FROM asset_holders LIMIT 1)"),
-        ("blocks", "UPDATE blocks SET timestamp_ms = timestamp_ms + 1 WHERE height = 1"),
-    ] as [(String, String)])
+    @Test(
+        arguments: [
+            (
+                "balance_history",
+                "UPDATE balance_history SET units = units + 1 WHERE (asset, key, height) IN (SELECT asset, key, height FROM balance_history LIMIT 1)"
+            ),
+            ("balances", "UPDATE balances SET units = units + 1 WHERE key = (SELECT key FROM balances LIMIT 1)"),
+            (
+                "parties",
+                "UPDATE parties SET record = CAST(replace(CAST(record AS TEXT), 'Ingrid', 'Ingmar') AS BLOB) WHERE CAST(record AS TEXT) LIKE '%Ingrid%'"
+            ),
+            (
+                "vessel_events",
+                "DELETE FROM vessel_events WHERE leaf_index = (SELECT MAX(leaf_index) FROM vessel_events)"
+            ),
+            ("party_events", "INSERT INTO party_events (party, leaf_index) VALUES (1, 3)"),
+            ("merkle_nodes", "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 8 AND idx = 0"),
+            (
+                "entries",
+                "UPDATE entries SET bytes = substr(bytes, 1, 99) || X'00' || substr(bytes, 101) WHERE leaf_index = (SELECT MAX(leaf_index) FROM entries WHERE kind = 16)"
+            ),
+            ("asset_holders", "DELETE FROM asset_holders WHERE key = (SELECT key FROM asset_holders LIMIT 1)"),
+            ("blocks", "UPDATE blocks SET timestamp_ms = timestamp_ms + 1 WHERE height = 1"),
+        ] as [(String, String)])
     func aChangedRowIsNamedByTheFullCheck(table: String, damage: String) throws {
         let (folder, reg) = try Self.copy()
         defer { try? FileManager.default.removeItem(at: folder) }
@@ -129,7 +151,8 @@ struct CorruptionTests {
         try queue.close()
         let full = try CLI.run("check", "--full", "--registry", reg, "--json")
         #expect(full.status != 0, "check --full finds the changed \(table) row")
-        #expect(full.stdout.contains(#""table":"\#(table)""#), "check --full names \(table): \(full.stdout)\(full.stderr)")
+        #expect(
+            full.stdout.contains(#""table":"\#(table)""#), "check --full names \(table): \(full.stdout)\(full.stderr)")
         #expect(full.stdout.contains(#""row":""#), "and the row: \(full.stdout)")
         if ["balances", "parties"].contains(table) {
             let quick = try CLI.run("check", "--registry", reg)

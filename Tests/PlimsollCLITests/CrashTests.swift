@@ -23,7 +23,9 @@ struct CrashTests {
         var rng = SplitMix64(seed: SplitMix64.seeds([0xDEAD])[0])
         var killed = 0
         for round in 0..<Self.kills {
-            let (process, _, err) = try CLI.process(["stress", "--registry", reg, "--ack", ack, "--seconds", "30", "--seed", String(round)], tool: "plimsoll-bench")
+            let (process, _, err) = try CLI.process(
+                ["stress", "--registry", reg, "--ack", ack, "--seconds", "30", "--seed", String(round)],
+                tool: "plimsoll-bench")
             try process.run()
             let delay = 0.3 + Double(rng.next() % 1200) / 1000
             Thread.sleep(forTimeInterval: delay)

@@ -11,14 +11,20 @@ struct HoldingProofCLITests {
         func run(_ args: String...) throws -> CLI.Result { try CLI.run(args + ["--registry", reg]) }
         #expect(try CLI.run("init", "--registry", reg, "--name", "Holding Proofs").status == 0)
         _ = try run("party", "add", "--kind", "organization", "--name", "Owner AS", "--country", "NO")
-        let key = String(try run("key", "new", "--out", folder.appendingPathComponent("o.key").path, "--bind", "1").stdout.prefix(64))
-        #expect(try run("vessel", "register", "--imo", "9176187", "--name", "Proof Star", "--flag", "NO", "--owner", "1").status == 0)
+        let key = String(
+            try run("key", "new", "--out", folder.appendingPathComponent("o.key").path, "--bind", "1").stdout.prefix(64)
+        )
+        #expect(
+            try run("vessel", "register", "--imo", "9176187", "--name", "Proof Star", "--flag", "NO", "--owner", "1")
+                .status == 0)
         #expect(try run("issue", "--vessel", "IMO9176187", "--to", key, "--units", "64").status == 0)
         let printed = try run("proof", "holding", "--key", key, "--vessel", "IMO9176187")
         #expect(printed.status == 0, "\(printed.stderr)")
         let file = folder.appendingPathComponent("holding.json")
         try Data(printed.stdout.utf8).write(to: file)
-        let registrar = try #require((try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any])?["registrar_key"] as? String)
+        let registrar = try #require(
+            (try JSONSerialization.jsonObject(with: Data(printed.stdout.utf8)) as? [String: Any])?["registrar_key"]
+                as? String)
         let verified = try CLI.run("verify-proof", file.path, "--registrar-key", registrar)
         #expect(verified.status == 0, "\(verified.stderr)")
         #expect(verified.stdout.hasPrefix("ok: key \(key) holds 64 units of IMO9176187"), "\(verified.stdout)")

@@ -50,7 +50,8 @@ struct ListHardeningTests {
         let ofac = r.folder.appendingPathComponent("ofac_empty")
         try FileManager.default.createDirectory(at: ofac, withIntermediateDirectories: true)
         for name in ["add.csv", "alt.csv", "sdn_comments.csv"] {
-            try FileManager.default.copyItem(atPath: Self.lists + "/ofac_sdn/\(name)", toPath: ofac.appendingPathComponent(name).path)
+            try FileManager.default.copyItem(
+                atPath: Self.lists + "/ofac_sdn/\(name)", toPath: ofac.appendingPathComponent(name).path)
         }
         try Data().write(to: ofac.appendingPathComponent("sdn.csv"))
         let empty = try r.run("lists", "load", ofac.path)
@@ -70,19 +71,24 @@ struct ListHardeningTests {
         let short = r.folder.appendingPathComponent("ofac_short")
         try FileManager.default.createDirectory(at: short, withIntermediateDirectories: true)
         for name in ["add.csv", "alt.csv", "sdn_comments.csv"] {
-            try FileManager.default.copyItem(atPath: Self.lists + "/ofac_sdn/\(name)", toPath: short.appendingPathComponent(name).path)
+            try FileManager.default.copyItem(
+                atPath: Self.lists + "/ofac_sdn/\(name)", toPath: short.appendingPathComponent(name).path)
         }
         let sdn = try String(contentsOfFile: Self.lists + "/ofac_sdn/sdn.csv", encoding: .utf8)
         let lines = sdn.components(separatedBy: "\r\n")
-        try Data(lines.prefix(1000).joined(separator: "\r\n").utf8 + Array("\r\n".utf8)).write(to: short.appendingPathComponent("sdn.csv"))
+        try Data(lines.prefix(1000).joined(separator: "\r\n").utf8 + Array("\r\n".utf8)).write(
+            to: short.appendingPathComponent("sdn.csv"))
         let before = try r.run("log", "--json").stdout
         let refused = try r.run("lists", "load", short.path)
         #expect(refused.status != 0)
-        #expect(refused.stderr.contains("shrinks from") && refused.stderr.contains("--allow-shrink"), "\(refused.stderr)")
+        #expect(
+            refused.stderr.contains("shrinks from") && refused.stderr.contains("--allow-shrink"), "\(refused.stderr)")
         #expect(try r.run("log", "--json").stdout == before, "nothing adopted")
         let allowed = try r.run("lists", "load", short.path, "--allow-shrink")
         #expect(allowed.status == 0, "\(allowed.stderr)")
         #expect(allowed.stderr.contains("allowed by --allow-shrink"), "the shrink is logged: \(allowed.stderr)")
-        #expect(allowed.stdout.contains("adopted ofac ofac-csv 1000 entries") || allowed.stdout.contains("1000 entries"), "\(allowed.stdout)")
+        #expect(
+            allowed.stdout.contains("adopted ofac ofac-csv 1000 entries") || allowed.stdout.contains("1000 entries"),
+            "\(allowed.stdout)")
     }
 }

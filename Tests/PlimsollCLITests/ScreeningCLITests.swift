@@ -5,7 +5,8 @@ import Testing
 /// ledger refuses transfers with the screening codes.
 struct ScreeningCLITests {
     static var lists: String {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("data/sanctions").path
     }
 
@@ -19,9 +20,14 @@ struct ScreeningCLITests {
         _ = try run("party", "add", "--kind", "person", "--name", "Dmitry Yuryevich Khoroshev", "--country", "RU")  // 2
         let owner = try run("key", "new", "--out", folder.appendingPathComponent("o.key").path, "--bind", "1")
         let listedKey = try run("key", "new", "--out", folder.appendingPathComponent("l.key").path, "--bind", "2")
-        let ownerKey = String(owner.stdout.prefix(64)), listed = String(listedKey.stdout.prefix(64))
-        #expect(try run("vessel", "register", "--imo", "9339301", "--name", "NS Leader", "--flag", "GA", "--owner", "1").status == 0)
-        #expect(try run("vessel", "register", "--imo", "9176187", "--name", "Clean Star", "--flag", "NO", "--owner", "1").status == 0)
+        let ownerKey = String(owner.stdout.prefix(64))
+        let listed = String(listedKey.stdout.prefix(64))
+        #expect(
+            try run("vessel", "register", "--imo", "9339301", "--name", "NS Leader", "--flag", "GA", "--owner", "1")
+                .status == 0)
+        #expect(
+            try run("vessel", "register", "--imo", "9176187", "--name", "Clean Star", "--flag", "NO", "--owner", "1")
+                .status == 0)
         #expect(try run("issue", "--vessel", "IMO9176187", "--to", ownerKey, "--units", "64").status == 0)
 
         let load = try run("lists", "load", Self.lists + "/ofac_sdn_sample", "--json")
@@ -34,12 +40,16 @@ struct ScreeningCLITests {
         let ownerFile = folder.appendingPathComponent("o.key").path
         let frozen = try run("transfer", "--key", ownerFile, "--to", listed, "--vessel", "IMO9176187", "--amount", "1")
         #expect(
-            frozen.stderr.hasPrefix("Error: rejected FROZEN: receiver party 2 is frozen, blocked by screening: name_match: ofac:48603"),
+            frozen.stderr.hasPrefix(
+                "Error: rejected FROZEN: receiver party 2 is frozen, blocked by screening: name_match: ofac:48603"),
             "a freeze caused by screening names its evidence: \(frozen.stderr)"
         )
         #expect(try run("unfreeze", "--party", "2", "--reason", "court asked to keep the holding visible").status == 0)
         let hit = try run("transfer", "--key", ownerFile, "--to", listed, "--vessel", "IMO9176187", "--amount", "1")
-        #expect(hit.stderr.hasPrefix("Error: rejected SANCTIONS_HIT: party 2 is blocked by screening: name_match: ofac:48603"), "\(hit.stderr)")
+        #expect(
+            hit.stderr.hasPrefix(
+                "Error: rejected SANCTIONS_HIT: party 2 is blocked by screening: name_match: ofac:48603"),
+            "\(hit.stderr)")
         let vessel = try run("issue", "--vessel", "IMO9339301", "--to", ownerKey, "--units", "1")
         #expect(vessel.stderr == "Error: rejected FROZEN: IMO9339301 is frozen\n")
 

@@ -1,5 +1,6 @@
 import Foundation
 import Testing
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -20,7 +21,9 @@ struct SlowClientTests {
             address.sin_port = port.bigEndian
             address.sin_addr.s_addr = inet_addr("127.0.0.1")
             let result = withUnsafePointer(to: &address) {
-                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) { connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size)) }
+                $0.withMemoryRebound(to: sockaddr.self, capacity: 1) {
+                    connect(fd, $0, socklen_t(MemoryLayout<sockaddr_in>.size))
+                }
             }
             guard result == 0 else {
                 close(fd)
@@ -70,7 +73,8 @@ struct SlowClientTests {
         let server = Process()
         server.executableURL = URL(fileURLWithPath: "/bin/sh")
         server.arguments = [
-            "-c", "ulimit -n 256 && exec \"$0\" serve --registry \"$1\" --port \"$2\" --head-timeout 1 --body-timeout 1 --idle-timeout 3",
+            "-c",
+            "ulimit -n 256 && exec \"$0\" serve --registry \"$1\" --port \"$2\" --head-timeout 1 --body-timeout 1 --idle-timeout 3",
             try CLI.executable.path, reg, String(port),
         ]
         let log = Pipe()
@@ -97,7 +101,9 @@ struct SlowClientTests {
         let answeredEarly = try Socket(port: port)
         answeredEarly.send("GET /healthz HTTP/1.1\r\nHost: localhost\r\nContent-Length: 1\r\n\r\n")
         let partialBody = try Socket(port: port)
-        partialBody.send("POST /v1/transfers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"asset\":")
+        partialBody.send(
+            "POST /v1/transfers HTTP/1.1\r\nHost: localhost\r\nContent-Type: application/json\r\nContent-Length: 200\r\n\r\n{\"asset\":"
+        )
         Thread.sleep(forTimeInterval: 0.2)
 
         let served = try Self.get(port, "/v1/registry")
@@ -111,7 +117,9 @@ struct SlowClientTests {
         #expect(stillOpen <= 192, "no more connections than the cap stay open (\(stillOpen))")
         Thread.sleep(forTimeInterval: 3.5)
         let lingering = idle.filter { !$0.read(within: 0.01).closed }.count
-        #expect(answeredEarly.read(within: 0.5).closed, "a request answered before its body ended does not hold its connection")
+        #expect(
+            answeredEarly.read(within: 0.5).closed,
+            "a request answered before its body ended does not hold its connection")
         #expect(lingering == 0, "idle connections are closed by the idle timeout (\(lingering) left)")
         #expect(try Self.get(port, "/healthz").text.contains("200 OK"), "the server lives")
 
@@ -122,6 +130,7 @@ struct SlowClientTests {
         #expect(output.contains("at most 192 connections"), "the cap follows the file limit: \(output.prefix(400))")
         #expect(output.contains("request head not complete within 1 s"), "the head timeout is logged")
         #expect(output.contains("request body not complete within 1 s"), "the body timeout is logged")
-        #expect(output.contains("idle for 3 s") || output.contains("closing the longest-idle"), "idle closings are logged")
+        #expect(
+            output.contains("idle for 3 s") || output.contains("closing the longest-idle"), "idle closings are logged")
     }
 }

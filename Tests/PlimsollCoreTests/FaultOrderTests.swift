@@ -34,14 +34,18 @@ struct FaultOrderTests {
         fixture.vessel(IMOs.a, units: 64, owner: owner, issue: [(alice.key, 10)])
         // Alice has settled nonce 1, so a fresh transfer uses 2 and a replayed nonce is 1.
         try! fixture.apply(fixture.transfer(alice.key, to: bob.key.publicKey, IMOs.a, amount: 1, nonce: 1))
-        if faults.contains(.frozen) { try! fixture.apply(.freeze(.key(alice.key.publicKey, asset: nil), reason: "order test")) }
+        if faults.contains(.frozen) {
+            try! fixture.apply(.freeze(.key(alice.key.publicKey, asset: nil), reason: "order test"))
+        }
         var rng = SplitMix64(seed: 11)
         let receiver = faults.contains(.unknownKey) ? SigningKey.generate(using: &rng).publicKey : bob.key.publicKey
         let now = fixture.timeMs / 1000
         let expires =
-            faults.contains(.expired) ? now - 1 : faults.contains(.expiryTooFar) ? now + Genesis.defaultMaxValiditySeconds + 60 : now + 60
+            faults.contains(.expired)
+            ? now - 1 : faults.contains(.expiryTooFar) ? now + Genesis.defaultMaxValiditySeconds + 60 : now + 60
         let entry = fixture.transfer(
-            alice.key, to: receiver, faults.contains(.unknownAsset) ? IMOs.b : IMOs.a, amount: faults.contains(.insufficientUnits) ? 10 : 2,
+            alice.key, to: receiver, faults.contains(.unknownAsset) ? IMOs.b : IMOs.a,
+            amount: faults.contains(.insufficientUnits) ? 10 : 2,
             nonce: faults.contains(.nonceReused) ? 1 : 2, expiresAt: expires
         )
         do {
@@ -63,7 +67,9 @@ struct FaultOrderTests {
             for second in Fault.allCases where first != second {
                 // EXPIRED and EXPIRY_TOO_FAR set the same field: they cannot both hold.
                 if Set([first, second]) == [.expired, .expiryTooFar] { continue }
-                let expected = [first.code, second.code].min { Self.order.firstIndex(of: $0)! < Self.order.firstIndex(of: $1)! }!
+                let expected = [first.code, second.code].min {
+                    Self.order.firstIndex(of: $0)! < Self.order.firstIndex(of: $1)!
+                }!
                 #expect(Self.outcome([first, second]) == expected, "\(first) + \(second)")
                 pairs += 1
             }

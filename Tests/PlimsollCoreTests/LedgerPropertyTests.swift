@@ -22,7 +22,9 @@ struct LedgerPropertyTests {
         for asset in assets {
             fixture.vessel(asset, units: 64, owner: owner, issue: keys.prefix(4).map { ($0, 16) })
         }
-        var models = assets.map { _ in Model(balances: Dictionary(uniqueKeysWithValues: (0..<6).map { ($0, $0 < 4 ? 16 : 0) })) }
+        var models = assets.map { _ in
+            Model(balances: Dictionary(uniqueKeysWithValues: (0..<6).map { ($0, $0 < 4 ? 16 : 0) }))
+        }
         var nonces: [Int: UInt64] = [:]  // Per key, across assets, as DESIGN.md says.
         var accepted = 0
         for step in 0..<3000 {
@@ -55,7 +57,9 @@ struct LedgerPropertyTests {
             for (index, asset) in assets.enumerated() {
                 #expect(fixture.state.unitsAccountedFor(asset) == 64, "\(context): units of \(asset) not conserved")
                 for holder in 0..<6 {
-                    #expect(fixture.state.balance(asset, keys[holder].publicKey) == models[index].balances[holder]!, "\(context)")
+                    #expect(
+                        fixture.state.balance(asset, keys[holder].publicKey) == models[index].balances[holder]!,
+                        "\(context)")
                 }
             }
         }
@@ -81,7 +85,9 @@ struct LedgerPropertyTests {
                 case 0: .issue(IMOs.a, to: keys[k].publicKey, units: units)
                 case 1: .freeze(.keyUnits(keys[k].publicKey, asset: IMOs.a, units: units), reason: "lien")
                 case 2: .unfreeze(.keyUnits(keys[k].publicKey, asset: IMOs.a, units: units), reason: "release")
-                case 3: .forcedTransfer(IMOs.a, from: keys[k].publicKey, to: keys[other].publicKey, units: units, order: "ORD-\(step)")
+                case 3:
+                    .forcedTransfer(
+                        IMOs.a, from: keys[k].publicKey, to: keys[other].publicKey, units: units, order: "ORD-\(step)")
                 default: nil
                 }
             let frozenBefore = fixture.state.keys[keys[k].publicKey]!.frozenUnits(of: IMOs.a)
@@ -90,7 +96,8 @@ struct LedgerPropertyTests {
                 _ = try? fixture.apply(action)
             } else {
                 nonces[k] += 1
-                let entry = fixture.transfer(keys[k], to: keys[other].publicKey, IMOs.a, amount: units, nonce: nonces[k])
+                let entry = fixture.transfer(
+                    keys[k], to: keys[other].publicKey, IMOs.a, amount: units, nonce: nonces[k])
                 if (try? fixture.apply(entry)) != nil {
                     #expect(balanceBefore - units >= frozenBefore, "seed \(seed) step \(step): spent frozen units")
                 }
@@ -98,7 +105,9 @@ struct LedgerPropertyTests {
             #expect(fixture.state.unitsAccountedFor(IMOs.a) == 64, "seed \(seed) step \(step)")
             for key in keys {
                 let record = fixture.state.keys[key.publicKey]!
-                #expect(record.frozenUnits(of: IMOs.a) <= fixture.state.balance(IMOs.a, key.publicKey), "seed \(seed) step \(step)")
+                #expect(
+                    record.frozenUnits(of: IMOs.a) <= fixture.state.balance(IMOs.a, key.publicKey),
+                    "seed \(seed) step \(step)")
             }
         }
     }

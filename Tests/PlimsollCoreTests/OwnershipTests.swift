@@ -6,10 +6,13 @@ import Testing
 /// Ownership walks: split holdings add up along all paths, cycles terminate, undeclared gaps show.
 struct OwnershipTests {
     /// Builds links by (owner, owned, bps) on fresh parties; persons are the ids listed.
-    static func graph(_ edges: [(UInt64, UInt64, UInt16)], persons: Set<UInt64>, time: TimestampMs = 10) -> (([PartyID]) -> Void, OwnershipWalkFactory) {
+    static func graph(
+        _ edges: [(UInt64, UInt64, UInt16)], persons: Set<UInt64>, time: TimestampMs = 10
+    ) -> (([PartyID]) -> Void, OwnershipWalkFactory) {
         let links = edges.enumerated().map { index, edge in
             OwnershipLink(
-                id: LinkID(UInt64(index + 1)), owner: PartyID(edge.0), owned: PartyID(edge.1), shareBps: edge.2, kind: .shareholding,
+                id: LinkID(UInt64(index + 1)), owner: PartyID(edge.0), owned: PartyID(edge.1), shareBps: edge.2,
+                kind: .shareholding,
                 evidence: .zero, effectiveFromMs: 0
             )
         }
@@ -30,7 +33,8 @@ struct OwnershipTests {
     @Test func splitHoldingsAddUpPastFiftyPercent() {
         // 1 is owned 30% by 2 and 70% by 3; 2 and 3 are each 50% owned by person 9 (listed):
         // 9 holds 0.3*0.5 + 0.7*0.5 = 50% of 1, over two paths, though no single path reaches 50%.
-        let (_, factory) = Self.graph([(2, 1, 3000), (3, 1, 7000), (9, 2, 5000), (9, 3, 5000), (8, 2, 5000), (7, 3, 5000)], persons: [7, 8, 9])
+        let (_, factory) = Self.graph(
+            [(2, 1, 3000), (3, 1, 7000), (9, 2, 5000), (9, 3, 5000), (8, 2, 5000), (7, 3, 5000)], persons: [7, 8, 9])
         let walk = factory.walk(1)
         let nine = walk.ancestors[PartyID(9)]!
         #expect(abs(nine.share - 0.5) < 1e-12)
@@ -60,8 +64,12 @@ struct OwnershipTests {
 
     @Test func undeclaredRemainderAndEndedLinks() {
         var links = [
-            OwnershipLink(id: LinkID(1), owner: PartyID(2), owned: PartyID(1), shareBps: 4000, kind: .shareholding, evidence: .zero, effectiveFromMs: 0),
-            OwnershipLink(id: LinkID(2), owner: PartyID(3), owned: PartyID(1), shareBps: 6000, kind: .shareholding, evidence: .zero, effectiveFromMs: 0),
+            OwnershipLink(
+                id: LinkID(1), owner: PartyID(2), owned: PartyID(1), shareBps: 4000, kind: .shareholding,
+                evidence: .zero, effectiveFromMs: 0),
+            OwnershipLink(
+                id: LinkID(2), owner: PartyID(3), owned: PartyID(1), shareBps: 6000, kind: .shareholding,
+                evidence: .zero, effectiveFromMs: 0),
         ]
         links[1].effectiveToMs = 100
         let factory = OwnershipWalkFactory(links: links, persons: [2, 3])
@@ -76,7 +84,9 @@ struct OwnershipTests {
         let holdCo = fixture.party("HoldCo", country: "PA", kind: .organization)
         let person = fixture.party("Kim", country: "KP")
         let direct = fixture.party("Ana", country: "ES")
-        try fixture.apply(.declareOwnership(.init(owner: person, owned: holdCo, shareBps: 7500, kind: .shareholding, evidence: .zero)))
+        try fixture.apply(
+            .declareOwnership(.init(owner: person, owned: holdCo, shareBps: 7500, kind: .shareholding, evidence: .zero))
+        )
         let report = BeneficialOwnership(
             holdings: [(holdCo, 48), (direct, 16)], totalUnits: 64, links: Array(fixture.state.links.values),
             parties: fixture.state.parties, at: fixture.timeMs

@@ -10,9 +10,10 @@ struct ReasonCodeDocsTests {
             .deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
             .appendingPathComponent("Docs/domain.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        let rows = Set(text.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { line in
-            line.split(separator: "`").dropFirst().first.map(String.init)
-        })
+        let rows = Set(
+            text.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { line in
+                line.split(separator: "`").dropFirst().first.map(String.init)
+            })
         #expect(ReasonCode.allCases.count == 28)
         for code in ReasonCode.allCases {
             #expect(rows.contains(code.rawValue), "Docs/domain.md has no row for \(code.rawValue)")

@@ -22,7 +22,8 @@ struct RejectionTests {
         }
 
         func send(_ amount: UInt64 = 3, nonce: UInt64 = 1, expiresAt: UInt64? = nil) -> Entry {
-            fixture.transfer(alice.key, to: bob.key.publicKey, asset, amount: amount, nonce: nonce, expiresAt: expiresAt)
+            fixture.transfer(
+                alice.key, to: bob.key.publicKey, asset, amount: amount, nonce: nonce, expiresAt: expiresAt)
         }
     }
 
@@ -39,7 +40,8 @@ struct RejectionTests {
         },
         Row(name: "signed for another registry", code: .badSignature) { w throws(Rejection) in
             let t = Transfer(
-                chainID: .zero, asset: w.asset, from: w.alice.key.publicKey, to: w.bob.key.publicKey, amount: 1, nonce: 1,
+                chainID: .zero, asset: w.asset, from: w.alice.key.publicKey, to: w.bob.key.publicKey, amount: 1,
+                nonce: 1,
                 expiresAt: w.fixture.timeMs / 1000 + 60
             )
             try w.fixture.apply(.transfer(t.signed(by: w.alice.key)))
@@ -92,7 +94,11 @@ struct RejectionTests {
             try w.fixture.apply(w.send())
         },
         Row(name: "receiver in excluded country", code: .countryBlocked) { w throws(Rejection) in
-            try w.fixture.apply(.setRules(ComplianceRules(maxHoldersPerVessel: 64, excludedCountries: [try Country("NO")], minimumHolding: 0, kycRequired: true)))
+            try w.fixture.apply(
+                .setRules(
+                    ComplianceRules(
+                        maxHoldersPerVessel: 64, excludedCountries: [try Country("NO")], minimumHolding: 0,
+                        kycRequired: true)))
             try w.fixture.apply(w.send())
         },
         Row(name: "more than held", code: .insufficientUnits) { w throws(Rejection) in
@@ -103,11 +109,17 @@ struct RejectionTests {
             try w.fixture.apply(w.send(3))
         },
         Row(name: "holder limit reached", code: .holderLimit) { w throws(Rejection) in
-            try w.fixture.apply(.setRules(ComplianceRules(maxHoldersPerVessel: 1, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
+            try w.fixture.apply(
+                .setRules(
+                    ComplianceRules(maxHoldersPerVessel: 1, excludedCountries: [], minimumHolding: 0, kycRequired: true)
+                ))
             try w.fixture.apply(w.send(3))
         },
         Row(name: "below minimum holding", code: .minHolding) { w throws(Rejection) in
-            try w.fixture.apply(.setRules(ComplianceRules(maxHoldersPerVessel: 64, excludedCountries: [], minimumHolding: 5, kycRequired: true)))
+            try w.fixture.apply(
+                .setRules(
+                    ComplianceRules(
+                        maxHoldersPerVessel: 64, excludedCountries: [], minimumHolding: 5, kycRequired: true)))
             try w.fixture.apply(w.send(3))
         },
         Row(name: "empty party name", code: .malformed) { w throws(Rejection) in
@@ -115,7 +127,11 @@ struct RejectionTests {
         },
         Row(name: "vessel registered twice", code: .duplicate) { w throws(Rejection) in
             w.fixture.vessel(IMOs.b, owner: w.owner)
-            try w.fixture.apply(.registerVessel(VesselRegistration(asset: IMOs.b, name: "Again", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: w.owner))))
+            try w.fixture.apply(
+                .registerVessel(
+                    VesselRegistration(
+                        asset: IMOs.b, name: "Again", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
+                        roles: .init(owner: w.owner))))
         },
         Row(name: "key bound to an unknown party", code: .unknownParty) { w throws(Rejection) in
             var rng = SplitMix64(seed: 10)
@@ -125,8 +141,12 @@ struct RejectionTests {
             try w.fixture.apply(.endOwnership(LinkID(99)))
         },
         Row(name: "shareholdings over 100 percent", code: .badShare) { w throws(Rejection) in
-            try w.fixture.apply(.declareOwnership(.init(owner: w.alice.party, owned: w.owner, shareBps: 6000, kind: .shareholding, evidence: .zero)))
-            try w.fixture.apply(.declareOwnership(.init(owner: w.bob.party, owned: w.owner, shareBps: 4001, kind: .shareholding, evidence: .zero)))
+            try w.fixture.apply(
+                .declareOwnership(
+                    .init(owner: w.alice.party, owned: w.owner, shareBps: 6000, kind: .shareholding, evidence: .zero)))
+            try w.fixture.apply(
+                .declareOwnership(
+                    .init(owner: w.bob.party, owned: w.owner, shareBps: 4001, kind: .shareholding, evidence: .zero)))
         },
         Row(name: "registrar signature does not verify", code: .badRegistrarSignature) { w throws(Rejection) in
             try w.fixture.apply(w.fixture.registrarEntry(.endOwnership(LinkID(1))), signatureValid: false)
@@ -147,7 +167,9 @@ struct RejectionTests {
             try w.fixture.apply(.freeze(.vessel(w.asset), reason: "detained again"))
         },
         Row(name: "link ended twice", code: .alreadyEnded) { w throws(Rejection) in
-            try w.fixture.apply(.declareOwnership(.init(owner: w.alice.party, owned: w.owner, shareBps: 5000, kind: .shareholding, evidence: .zero)))
+            try w.fixture.apply(
+                .declareOwnership(
+                    .init(owner: w.alice.party, owned: w.owner, shareBps: 5000, kind: .shareholding, evidence: .zero)))
             try w.fixture.apply(.endOwnership(LinkID(1)))
             try w.fixture.apply(.endOwnership(LinkID(1)))
         },

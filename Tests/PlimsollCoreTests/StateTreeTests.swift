@@ -11,8 +11,10 @@ struct StateTreeTests {
     static func reference(_ set: [(Hash32, Hash32)], depth: Int = 0) -> Hash32 {
         if set.isEmpty { return .zero }
         if set.count == 1 { return Hashing.tagged(Tags.stateLeaf, set[0].0.bytes + set[0].1.bytes) }
-        let left = set.filter { !$0.0.bit(depth) }, right = set.filter { $0.0.bit(depth) }
-        return Hashing.tagged(Tags.stateNode, reference(left, depth: depth + 1).bytes + reference(right, depth: depth + 1).bytes)
+        let left = set.filter { !$0.0.bit(depth) }
+        let right = set.filter { $0.0.bit(depth) }
+        return Hashing.tagged(
+            Tags.stateNode, reference(left, depth: depth + 1).bytes + reference(right, depth: depth + 1).bytes)
     }
 
     static func randomHash(_ rng: inout SplitMix64) -> Hash32 { try! Hash32(bytes: rng.bytes(32)) }
@@ -47,14 +49,18 @@ struct StateTreeTests {
             let before = tree
             tree = tree.updating(changes)
             #expect(tree.root == Self.reference(model.map { ($0.key, $0.value) }), "seed \(seed), round \(round)")
-            #expect(before.root != tree.root || changes.allSatisfy { $0.valueHash == nil }, "seed \(seed): the old tree is untouched and differs")
+            #expect(
+                before.root != tree.root || changes.allSatisfy { $0.valueHash == nil },
+                "seed \(seed): the old tree is untouched and differs")
         }
         #expect(model.count > 100, "seed \(seed): a tree of some size (\(model.count))")
         // Every member proves its value; tampering fails.
         for (key, valueHash) in model.prefix(60) {
             let proof = tree.proof(for: key)
             #expect(proof.terminal == .found)
-            #expect(StateTree.leafHash(key: key, valueHash: valueHash) == Self.leafFromProof(proof, tree: tree, key: key, valueHash: valueHash))
+            #expect(
+                StateTree.leafHash(key: key, valueHash: valueHash)
+                    == Self.leafFromProof(proof, tree: tree, key: key, valueHash: valueHash))
             if var siblings = Optional(proof.siblings), !siblings.isEmpty {
                 siblings[0] = Self.randomHash(&rng)
                 let bad = StateProof(key: key, siblings: siblings, terminal: .found)
@@ -76,7 +82,8 @@ struct StateTreeTests {
         var current = leaf
         for depth in stride(from: proof.siblings.count - 1, through: 0, by: -1) {
             let sibling = proof.siblings[depth]
-            current = Hashing.tagged(Tags.stateNode, proof.key.bit(depth) ? sibling.bytes + current.bytes : current.bytes + sibling.bytes)
+            current = Hashing.tagged(
+                Tags.stateNode, proof.key.bit(depth) ? sibling.bytes + current.bytes : current.bytes + sibling.bytes)
         }
         return current
     }
@@ -103,10 +110,14 @@ struct StateTreeTests {
         var nonces = [UInt64](repeating: 0, count: holders.count)
         for block in 0..<30 {
             for _ in 0..<(1 + Int(rng.next() % 8)) {
-                let from = Int(rng.next() % 6), to = (Int(rng.next() % 5) + 1 + from) % 6
+                let from = Int(rng.next() % 6)
+                let to = (Int(rng.next() % 5) + 1 + from) % 6
                 let held = fixture.state.balance(IMOs.a, holders[from].key.publicKey)
                 nonces[from] += 1
-                _ = try? fixture.apply(fixture.transfer(holders[from].key, to: holders[to].key.publicKey, IMOs.a, amount: 1 + rng.next() % max(1, held), nonce: nonces[from]))
+                _ = try? fixture.apply(
+                    fixture.transfer(
+                        holders[from].key, to: holders[to].key.publicKey, IMOs.a, amount: 1 + rng.next() % max(1, held),
+                        nonce: nonces[from]))
             }
             if block % 7 == 3 { holders.append(fixture.holder("Late \(block)")) }
             commitment = commitment.updated(with: fixture.ledger.dirty, state: fixture.state)

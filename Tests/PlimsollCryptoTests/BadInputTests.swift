@@ -53,7 +53,9 @@ struct BadInputTests {
         }
     }
 
-    func expectCode(_ code: CryptoError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    func expectCode(
+        _ code: CryptoError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    ) {
         do {
             try body()
             Issue.record("expected \(code.rawValue), got success", sourceLocation: sourceLocation)
@@ -62,7 +64,9 @@ struct BadInputTests {
         }
     }
 
-    func expectMerkle(_ code: MerkleProofError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void) {
+    func expectMerkle(
+        _ code: MerkleProofError.Code, sourceLocation: SourceLocation = #_sourceLocation, _ body: () throws -> Void
+    ) {
         do {
             try body()
             Issue.record("expected \(code.rawValue), got success", sourceLocation: sourceLocation)

@@ -34,28 +34,33 @@ struct MerklePropertyTests {
             let proof = try tree.inclusionProof(leafIndex: index, treeSize: size)
             let context = "seed \(seed) trial \(trial) index \(index) size \(size)"
             #expect(throws: Never.self, "\(context)") {
-                try Merkle.verifyInclusion(leafIndex: index, treeSize: size, leafHash: hashes[Int(index)], proof: proof, root: root)
+                try Merkle.verifyInclusion(
+                    leafIndex: index, treeSize: size, leafHash: hashes[Int(index)], proof: proof, root: root)
             }
             let leafFlip = Self.flip(hashes[Int(index)], bit: Int(rng.next() % 256))
             #expect(throws: MerkleProofError.self, "\(context) leaf flip") {
-                try Merkle.verifyInclusion(leafIndex: index, treeSize: size, leafHash: leafFlip, proof: proof, root: root)
+                try Merkle.verifyInclusion(
+                    leafIndex: index, treeSize: size, leafHash: leafFlip, proof: proof, root: root)
             }
             if !proof.isEmpty {
                 var flipped = proof
                 let at = Int(rng.next() % UInt64(proof.count))
                 flipped[at] = Self.flip(flipped[at], bit: Int(rng.next() % 256))
                 #expect(throws: MerkleProofError.self, "\(context) proof node \(at) flip") {
-                    try Merkle.verifyInclusion(leafIndex: index, treeSize: size, leafHash: hashes[Int(index)], proof: flipped, root: root)
+                    try Merkle.verifyInclusion(
+                        leafIndex: index, treeSize: size, leafHash: hashes[Int(index)], proof: flipped, root: root)
                 }
             }
             let otherSize = size ^ (1 << (rng.next() % 11))
             let otherRoot = otherSize <= UInt64(Self.treeLeaves) ? try tree.root(at: otherSize) : root
             #expect(throws: MerkleProofError.self, "\(context) size flip to \(otherSize)") {
-                try Merkle.verifyInclusion(leafIndex: index, treeSize: otherSize, leafHash: hashes[Int(index)], proof: proof, root: otherRoot)
+                try Merkle.verifyInclusion(
+                    leafIndex: index, treeSize: otherSize, leafHash: hashes[Int(index)], proof: proof, root: otherRoot)
             }
             let otherIndex = index ^ (1 << (rng.next() % 11))
             #expect(throws: MerkleProofError.self, "\(context) index flip to \(otherIndex)") {
-                try Merkle.verifyInclusion(leafIndex: otherIndex, treeSize: size, leafHash: hashes[Int(index)], proof: proof, root: root)
+                try Merkle.verifyInclusion(
+                    leafIndex: otherIndex, treeSize: size, leafHash: hashes[Int(index)], proof: proof, root: root)
             }
         }
     }
@@ -67,7 +72,8 @@ struct MerklePropertyTests {
         for trial in 0..<400 {
             let size2 = 1 + rng.next() % Self.sizeMax
             let size1 = 1 + rng.next() % size2
-            let root1 = try tree.root(at: size1), root2 = try tree.root(at: size2)
+            let root1 = try tree.root(at: size1)
+            let root2 = try tree.root(at: size2)
             let proof = try tree.consistencyProof(from: size1, to: size2)
             let context = "seed \(seed) trial \(trial) \(size1)->\(size2)"
             #expect(throws: Never.self, "\(context)") {
@@ -83,18 +89,22 @@ struct MerklePropertyTests {
             }
             let bit = Int(rng.next() % 256)
             #expect(throws: MerkleProofError.self, "\(context) root1 flip") {
-                try Merkle.verifyConsistency(size1: size1, size2: size2, root1: Self.flip(root1, bit: bit), root2: root2, proof: proof)
+                try Merkle.verifyConsistency(
+                    size1: size1, size2: size2, root1: Self.flip(root1, bit: bit), root2: root2, proof: proof)
             }
             #expect(throws: MerkleProofError.self, "\(context) root2 flip") {
-                try Merkle.verifyConsistency(size1: size1, size2: size2, root1: root1, root2: Self.flip(root2, bit: bit), proof: proof)
+                try Merkle.verifyConsistency(
+                    size1: size1, size2: size2, root1: root1, root2: Self.flip(root2, bit: bit), proof: proof)
             }
             let other1 = size1 ^ (1 << (rng.next() % 11))
             #expect(throws: MerkleProofError.self, "\(context) size1 flip to \(other1)") {
-                try Merkle.verifyConsistency(size1: other1, size2: size2, root1: try tree.root(at: other1), root2: root2, proof: proof)
+                try Merkle.verifyConsistency(
+                    size1: other1, size2: size2, root1: try tree.root(at: other1), root2: root2, proof: proof)
             }
             let other2 = size2 ^ (1 << (rng.next() % 11))
             #expect(throws: MerkleProofError.self, "\(context) size2 flip to \(other2)") {
-                try Merkle.verifyConsistency(size1: size1, size2: other2, root1: root1, root2: try tree.root(at: other2), proof: proof)
+                try Merkle.verifyConsistency(
+                    size1: size1, size2: other2, root1: root1, root2: try tree.root(at: other2), proof: proof)
             }
         }
     }

@@ -27,7 +27,8 @@ struct MerkleVectorTests {
     @Test func inclusionProbes() throws {
         let files = try VectorFiles.jsonFiles(under: "merkle/inclusion")
         #expect(files.count == 98)
-        var passed = 0, failed = 0
+        var passed = 0
+        var failed = 0
         for file in files {
             let probe = try JSONDecoder().decode(InclusionCase.self, from: Data(contentsOf: file))
             let outcome = Result { () throws(MerkleProofError) in
@@ -46,7 +47,8 @@ struct MerkleVectorTests {
     @Test func consistencyProbes() throws {
         let files = try VectorFiles.jsonFiles(under: "merkle/consistency")
         #expect(files.count == 98)
-        var passed = 0, failed = 0
+        var passed = 0
+        var failed = 0
         for file in files {
             let probe = try JSONDecoder().decode(ConsistencyCase.self, from: Data(contentsOf: file))
             let outcome = Result { () throws(MerkleProofError) in
@@ -123,7 +125,8 @@ struct MerkleVectorTests {
             for (index, hash) in hashes.enumerated() {
                 let width = 1 << level
                 let start = index * width
-                #expect(Merkle.root(leafHashes: leafHashes[start..<(start + width)]).hex == hash, "node \(level)/\(index)")
+                #expect(
+                    Merkle.root(leafHashes: leafHashes[start..<(start + width)]).hex == hash, "node \(level)/\(index)")
                 nodes += 1
             }
         }

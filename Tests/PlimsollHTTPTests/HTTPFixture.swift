@@ -37,14 +37,23 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
         settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         chainID = store.genesis.chainID
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        for (name, kind) in [("Owner AS", Party.Kind.organization), ("Alice Example", .person), ("Bob Example", .person)] {
-            try Self.settled(await settlement.submitRegistrar(.registerParty(PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc))))
+        for (name, kind) in [
+            ("Owner AS", Party.Kind.organization), ("Alice Example", .person), ("Bob Example", .person),
+        ] {
+            try Self.settled(
+                await settlement.submitRegistrar(
+                    .registerParty(
+                        PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc))))
         }
         try Self.settled(await settlement.submitRegistrar(.bindKey(alice.publicKey, to: PartyID(2))))
         try Self.settled(await settlement.submitRegistrar(.bindKey(bob.publicKey, to: PartyID(3))))
-        try Self.settled(await settlement.submitRegistrar(.registerVessel(VesselRegistration(
-            asset: IMOs.a, name: "HTTP Star", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: PartyID(1))
-        ))))
+        try Self.settled(
+            await settlement.submitRegistrar(
+                .registerVessel(
+                    VesselRegistration(
+                        asset: IMOs.a, name: "HTTP Star", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
+                        roles: .init(owner: PartyID(1))
+                    ))))
         try Self.settled(await settlement.submitRegistrar(.issue(IMOs.a, to: alice.publicKey, units: 40)))
         regulatorToken = try store.grantToken(role: .regulator, label: "test regulator", nowMs: 1)
         registrarToken = try store.grantToken(role: .registrar, label: "test registrar", nowMs: 1)
@@ -62,13 +71,16 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
 
     var app: some ApplicationProtocol { Application(router: api.router()) }
 
-    func transferJSON(_ from: SigningKey, to: SigningKey, amount: UInt64 = 1, nonce: UInt64, expiresIn: UInt64 = 600) -> String {
+    func transferJSON(
+        _ from: SigningKey, to: SigningKey, amount: UInt64 = 1, nonce: UInt64, expiresIn: UInt64 = 600
+    ) -> String {
         let transfer = Transfer(
             chainID: chainID, asset: IMOs.a, from: from.publicKey, to: to.publicKey, amount: amount, nonce: nonce,
             expiresAt: UInt64(Date().timeIntervalSince1970) + expiresIn
         )
         let signature = from.sign(hash: transfer.message)
-        return #"{"asset":"IMO9176187","from":"\#(from.publicKey.hex)","to":"\#(to.publicKey.hex)","amount":\#(amount),"nonce":\#(nonce),"expires_at":\#(transfer.expiresAt),"signature":"\#(signature.hex)"}"#
+        return
+            #"{"asset":"IMO9176187","from":"\#(from.publicKey.hex)","to":"\#(to.publicKey.hex)","amount":\#(amount),"nonce":\#(nonce),"expires_at":\#(transfer.expiresAt),"signature":"\#(signature.hex)"}"#
     }
 
     /// Headers of a holder's signed read of `target`.
@@ -88,6 +100,8 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
 }
 
 extension TestResponse {
-    var json: [String: Any] { (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:] }
+    var json: [String: Any] {
+        (try? JSONSerialization.jsonObject(with: Data(body.readableBytesView))) as? [String: Any] ?? [:]
+    }
     var text: String { String(buffer: body) }
 }

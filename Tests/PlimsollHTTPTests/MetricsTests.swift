@@ -13,7 +13,9 @@ struct MetricsTests {
     @Test func countersHistogramsAndRequestMetricsAfterATransfer() async throws {
         let f = try await HTTPFixture()
         try await f.app.test(.router) { client in
-            let posted = try await client.execute(uri: "/v1/transfers", method: .post, headers: HTTPFixture.json, body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
+            let posted = try await client.execute(
+                uri: "/v1/transfers", method: .post, headers: HTTPFixture.json,
+                body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
             #expect(posted.status == .ok, "\(posted.text)")
             _ = try await client.execute(uri: "/v1/blocks/999999", method: .get)
             let scrape = try await client.execute(uri: "/metrics", method: .get)
@@ -21,7 +23,9 @@ struct MetricsTests {
             let text = scrape.text
             for family in ["plimsoll_blocks_total", "plimsoll_entries_total"] {
                 #expect(text.contains("# TYPE \(family) counter"), "\(family) is a counter")
-                let value = text.split(separator: "\n").first { $0.hasPrefix("\(family) ") }.flatMap { Double($0.split(separator: " ").last ?? "") }
+                let value = text.split(separator: "\n").first { $0.hasPrefix("\(family) ") }.flatMap {
+                    Double($0.split(separator: " ").last ?? "")
+                }
                 #expect((value ?? 0) >= 1, "\(family) counted the block")
             }
             #expect(text.contains("# TYPE plimsoll_settle_phase_seconds histogram"))
@@ -33,8 +37,16 @@ struct MetricsTests {
             #expect(text.contains("# TYPE http_server_request_duration_seconds histogram"))
             #expect(text.contains("# TYPE http_server_requests_total counter"))
             let requests = text.split(separator: "\n").filter { $0.hasPrefix("http_server_request") }
-            #expect(requests.contains { $0.hasPrefix("http_server_request_duration_seconds_count") && $0.contains("http_route=\"/v1/transfers\"") && $0.contains("http_response_status_code=\"200\"") })
-            #expect(requests.contains { $0.hasPrefix("http_server_requests_total") && $0.contains("http_response_status_code=\"404\"") })
+            #expect(
+                requests.contains {
+                    $0.hasPrefix("http_server_request_duration_seconds_count")
+                        && $0.contains("http_route=\"/v1/transfers\"")
+                        && $0.contains("http_response_status_code=\"200\"")
+                })
+            #expect(
+                requests.contains {
+                    $0.hasPrefix("http_server_requests_total") && $0.contains("http_response_status_code=\"404\"")
+                })
             #expect(!text.contains("plimsoll_entries_taken"), "the old gauge names are gone")
         }
     }

@@ -9,15 +9,19 @@ struct ProblemCodeTests {
         (.malformed, "MALFORMED"), (.badIMO, "BAD_IMO"), (.unauthorized, "UNAUTHORIZED"), (.forbidden, "FORBIDDEN"),
         (.notFound, "NOT_FOUND"), (.methodNotAllowed, "METHOD_NOT_ALLOWED"), (.noLists, "NO_LISTS"),
         (.bodyTooLarge, "BODY_TOO_LARGE"), (.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"), (.internal, "INTERNAL"),
-        (.intakeFull, "INTAKE_FULL"), (.notSettled, "NOT_SETTLED"), (.notReady, "NOT_READY"), (.httpError, "HTTP_ERROR"), (.noStateCommitment, "NO_STATE_COMMITMENT"),
+        (.intakeFull, "INTAKE_FULL"), (.notSettled, "NOT_SETTLED"), (.notReady, "NOT_READY"),
+        (.httpError, "HTTP_ERROR"), (.noStateCommitment, "NO_STATE_COMMITMENT"),
     ]
 
     @Test func rawValuesArePinnedAndEveryCodeIsDocumented() throws {
         #expect(Self.pinned.count == ProblemCode.allCases.count, "every case is pinned")
         for (code, raw) in Self.pinned { #expect(code.rawValue == raw) }
-        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        let docs = URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("Docs/http.md")
         let text = try String(contentsOf: docs, encoding: .utf8)
-        for code in ProblemCode.allCases { #expect(text.contains("`\(code.rawValue)`"), "Docs/http.md lists \(code.rawValue)") }
+        for code in ProblemCode.allCases {
+            #expect(text.contains("`\(code.rawValue)`"), "Docs/http.md lists \(code.rawValue)")
+        }
     }
 }

@@ -15,27 +15,37 @@ struct RegulatorRouteTests {
     @Test func screeningDecisionsAndVesselHistoryCarryReadableSummaries() async throws {
         let f = try await HTTPFixture()
         let evidence = "ownership_50_percent: listed owners hold 60.00% in total; via 2→7→8"
-        guard case .settled = try await f.settlement.submitRegistrar(.recordScreening(PartyID(2), .block, evidence: evidence)) else {
+        guard
+            case .settled = try await f.settlement.submitRegistrar(
+                .recordScreening(PartyID(2), .block, evidence: evidence))
+        else {
             Issue.record("the screening decision did not settle")
             return
         }
         let bearer: HTTPFields = [.authorization: "Bearer \(f.regulatorToken)"]
         try await f.app.test(.router) { client in
-            let decisions = try await client.execute(uri: "/v1/screening/decisions?party=2", method: .get, headers: bearer)
+            let decisions = try await client.execute(
+                uri: "/v1/screening/decisions?party=2", method: .get, headers: bearer)
             #expect(decisions.status == .ok, "\(decisions.text)")
             let events = try #require(decisions.json["events"] as? [[String: Any]])
             #expect(events.count == 1)
             #expect(events.first?["summary"] as? String == "party 2 screening block: \(evidence)")
             let bytes = try Hex.decode(try #require(events.first?["entry"] as? String))
-            guard case .registrar(let entry) = try Entry(bytes: bytes), case .recordScreening(let party, let status, let text) = entry.action else {
+            guard case .registrar(let entry) = try Entry(bytes: bytes),
+                case .recordScreening(let party, let status, let text) = entry.action
+            else {
                 Issue.record("the entry bytes are not a screening decision")
                 return
             }
-            #expect(party == PartyID(2) && status == .block && text == evidence, "the summary says what the signed bytes say")
+            #expect(
+                party == PartyID(2) && status == .block && text == evidence,
+                "the summary says what the signed bytes say")
 
             let history = try await client.execute(uri: "/v1/vessels/IMO9176187/history", method: .get, headers: bearer)
             let vesselEvents = try #require(history.json["events"] as? [[String: Any]])
-            #expect(vesselEvents.compactMap { $0["summary"] as? String }.contains { $0.hasPrefix("IMO9176187 ") }, "\(history.text)")
+            #expect(
+                vesselEvents.compactMap { $0["summary"] as? String }.contains { $0.hasPrefix("IMO9176187 ") },
+                "\(history.text)")
         }
     }
 }
@@ -45,17 +55,22 @@ extension RegulatorRouteTests {
         let f = try await HTTPFixture()
         let bearer: HTTPFields = [.authorization: "Bearer \(f.regulatorToken)"]
         try await f.app.test(.router) { client in
-            let answer = try await client.execute(uri: "/v1/vessels/IMO9176187/beneficial-owners", method: .get, headers: bearer)
+            let answer = try await client.execute(
+                uri: "/v1/vessels/IMO9176187/beneficial-owners", method: .get, headers: bearer)
             #expect(answer.status == .ok, "\(answer.text)")
             let owners = try #require(answer.json["owners"] as? [[String: Any]])
             #expect(owners.count == 1)
             #expect(owners.first?["name"] as? String == "Alice Example")
             #expect(owners.first?["share"] as? Double == 40.0 / 64.0, "Alice holds 40 of 64 units")
             #expect((answer.json["undeclared"] as? [Any])?.isEmpty == true)
-            let unknown = try await client.execute(uri: "/v1/vessels/IMO9074729/beneficial-owners", method: .get, headers: bearer)
+            let unknown = try await client.execute(
+                uri: "/v1/vessels/IMO9074729/beneficial-owners", method: .get, headers: bearer)
             #expect(unknown.status == .notFound)
-            let before = try await client.execute(uri: "/v1/vessels/IMO9176187/beneficial-owners?height=1", method: .get, headers: bearer)
-            #expect((before.json["owners"] as? [Any])?.isEmpty == true, "before issuance nobody holds the vessel: \(before.text)")
+            let before = try await client.execute(
+                uri: "/v1/vessels/IMO9176187/beneficial-owners?height=1", method: .get, headers: bearer)
+            #expect(
+                (before.json["owners"] as? [Any])?.isEmpty == true,
+                "before issuance nobody holds the vessel: \(before.text)")
         }
     }
 }
@@ -67,15 +82,19 @@ struct OpenAPIDocumentTests {
     @Test func everyAnswerNamesADefinedSchema() async throws {
         let f = try await HTTPFixture()
         let body = try await f.app.test(.router) { try await $0.execute(uri: "/openapi.json", method: .get) }.body
-        let document = try #require(try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
+        let document = try #require(
+            try JSONSerialization.jsonObject(with: Data(body.readableBytesView)) as? [String: Any])
         let schemas = try #require((document["components"] as? [String: Any])?["schemas"] as? [String: Any])
         let paths = try #require(document["paths"] as? [String: [String: Any]])
         var checked = 0
         for (path, operations) in paths {
             for (method, operation) in operations {
-                let ok = (((operation as? [String: Any])?["responses"] as? [String: Any])?["200"] as? [String: Any])?["content"] as? [String: Any]
+                let ok =
+                    (((operation as? [String: Any])?["responses"] as? [String: Any])?["200"] as? [String: Any])?[
+                        "content"] as? [String: Any]
                 guard let json = ok?["application/json"] as? [String: Any] else { continue }
-                let ref = try #require((json["schema"] as? [String: Any])?["$ref"] as? String, "\(method) \(path) has no answer schema")
+                let ref = try #require(
+                    (json["schema"] as? [String: Any])?["$ref"] as? String, "\(method) \(path) has no answer schema")
                 let name = String(ref.split(separator: "/").last ?? "")
                 #expect(schemas[name] != nil, "\(method) \(path) names \(ref), which is not defined")
                 checked += 1
@@ -83,6 +102,9 @@ struct OpenAPIDocumentTests {
         }
         #expect(checked == 22, "every JSON operation was checked")
         let registry = try #require(schemas["Registry"] as? [String: Any])
-        #expect(Set(registry["required"] as? [String] ?? []) == ["chain_id", "name", "registrar_key", "height", "max_validity_s"])
+        #expect(
+            Set(registry["required"] as? [String] ?? []) == [
+                "chain_id", "name", "registrar_key", "height", "max_validity_s",
+            ])
     }
 }

@@ -20,9 +20,13 @@ struct MatchingTests {
             let alias = entity.names[1 + Int(rng.next() % UInt64(entity.names.count - 1))]
             guard NameNormalizer.tokens(alias).count >= 2 else { continue }
             // Reverse the word order and change case: "KIM, Jong Un" -> "un jong kim".
-            let rewritten = alias.replacingOccurrences(of: ",", with: " ").split(separator: " ").reversed().joined(separator: " ").lowercased()
+            let rewritten = alias.replacingOccurrences(of: ",", with: " ").split(separator: " ").reversed().joined(
+                separator: " "
+            ).lowercased()
             let matches = index.match(name: rewritten, kind: entity.kind, threshold: Self.rules.nameMatch.blockScore)
-            #expect(matches.contains { $0.entityID == entity.id }, "seed \(seed): \"\(rewritten)\" (alias of \(entity.id) \"\(entity.primaryName)\") not found")
+            #expect(
+                matches.contains { $0.entityID == entity.id },
+                "seed \(seed): \"\(rewritten)\" (alias of \(entity.id) \"\(entity.primaryName)\") not found")
             checked += 1
         }
     }
@@ -37,11 +41,16 @@ struct MatchingTests {
     ])
     func commonRewritingsMatch(query: String, listed: String) {
         let matches = SanctionsData.index.match(name: query, threshold: Self.rules.nameMatch.blockScore)
-        #expect(matches.contains { $0.listedName == listed }, "\(query): \(matches.prefix(3).map { "\($0.listedName) \($0.score)" })")
+        #expect(
+            matches.contains { $0.listedName == listed },
+            "\(query): \(matches.prefix(3).map { "\($0.listedName) \($0.score)" })")
         if let hit = matches.first(where: { $0.listedName == listed }) { #expect(!hit.evidence.isEmpty) }
     }
 
-    @Test(arguments: ["Maria Alvarez Fernandez", "Oceanic Bulk Carriers S.A.", "Kai Nordstrom", "Plimsoll Star Shipping", "Kim Jong Chol Park"])
+    @Test(arguments: [
+        "Maria Alvarez Fernandez", "Oceanic Bulk Carriers S.A.", "Kai Nordstrom", "Plimsoll Star Shipping",
+        "Kim Jong Chol Park",
+    ])
     func cleanNamesDoNotBlock(name: String) {
         let matches = SanctionsData.index.match(name: name, threshold: Self.rules.nameMatch.blockScore)
         #expect(matches.isEmpty, "\(name): \(matches.prefix(3).map { "\($0.listedName) \($0.score) \($0.evidence)" })")
@@ -55,7 +64,9 @@ struct MatchingTests {
         let weak = SanctionsData.index.match(name: "Maria Alvarez", kind: .person, threshold: review)
         #expect(weak.isEmpty, "\(weak.prefix(3).map { "\($0.listedName) \($0.score)" })")
         let strong = SanctionsData.index.match(name: "Mario Alvarez", kind: .person, threshold: review)
-        #expect(strong.contains { $0.listedName == "URDINOLA ALVAREZ, Hector Mario" }, "\(strong.prefix(3).map { "\($0.listedName) \($0.score)" })")
+        #expect(
+            strong.contains { $0.listedName == "URDINOLA ALVAREZ, Hector Mario" },
+            "\(strong.prefix(3).map { "\($0.listedName) \($0.score)" })")
     }
 
     /// Near misses built from listed names: one distinctive token replaced must not match that entry.
@@ -65,13 +76,16 @@ struct MatchingTests {
         let index = SanctionsData.index
         let replacements = ["Oakridge", "Benavides", "Thorvaldsen", "Lindqvist", "Marchetti", "Okonkwo", "Valderrama"]
         var checked = 0
-        for entity in index.entities.shuffled(using: &rng) where entity.kind == .person || entity.kind == .organization {
+        for entity in index.entities.shuffled(using: &rng) where entity.kind == .person || entity.kind == .organization
+        {
             var tokens = NameNormalizer.tokens(entity.primaryName)
             guard tokens.count == 3, tokens.allSatisfy({ $0.count >= 4 }) else { continue }
             tokens[Int(rng.next() % 3)] = replacements[Int(rng.next() % UInt64(replacements.count))]
             let query = tokens.joined(separator: " ")
             let matches = index.match(name: query, kind: entity.kind, threshold: Self.rules.nameMatch.blockScore)
-            #expect(!matches.contains { $0.entityID == entity.id }, "seed \(seed): near miss \"\(query)\" matched \(entity.primaryName)")
+            #expect(
+                !matches.contains { $0.entityID == entity.id },
+                "seed \(seed): near miss \"\(query)\" matched \(entity.primaryName)")
             checked += 1
             if checked == 200 { break }
         }

@@ -40,7 +40,8 @@ struct ParserTests {
     }
 
     @Test func followTheMoneySample() throws {
-        let entities = try FTMParser.parse(file: SanctionsData.root.appendingPathComponent("opensanctions/sample.entities.ftm.json"))
+        let entities = try FTMParser.parse(
+            file: SanctionsData.root.appendingPathComponent("opensanctions/sample.entities.ftm.json"))
         #expect(entities.count == 6, "4 Person + 2 Organization; the Address is not a party")
         #expect(entities.filter { $0.kind == .person }.count == 4)
     }
@@ -67,14 +68,16 @@ struct ParserTests {
     }
 
     @Test func malformedXMLNamesTheLine() {
-        let xml = "<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL><DATAID>1</DATAID>\n<FIRST_NAME>X</FIRST_NAME>\n</INDIVID"
+        let xml =
+            "<CONSOLIDATED_LIST>\n<INDIVIDUALS>\n<INDIVIDUAL><DATAID>1</DATAID>\n<FIRST_NAME>X</FIRST_NAME>\n</INDIVID"
         do {
             _ = try UNParser.parse(data: Data(xml.utf8), name: "cut.xml")
             Issue.record("truncated XML parsed")
         } catch {
             #expect(error.location.hasPrefix("line "), "\(error)")
         }
-        let missing = "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>X</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"
+        let missing =
+            "<CONSOLIDATED_LIST><INDIVIDUALS><INDIVIDUAL><FIRST_NAME>X</FIRST_NAME></INDIVIDUAL></INDIVIDUALS></CONSOLIDATED_LIST>"
         #expect(throws: ListParseError.self) { _ = try UNParser.parse(data: Data(missing.utf8), name: "bad.xml") }
     }
 
@@ -90,7 +93,9 @@ struct ParserTests {
     }
 
     @Test func imoInAnyCommonForm() {
-        for form in ["IMO 9176187", "imo9176187", "9176187", "IMO: 9176187"] { #expect(IMOText.normalize(form) == "9176187", "\(form)") }
+        for form in ["IMO 9176187", "imo9176187", "9176187", "IMO: 9176187"] {
+            #expect(IMOText.normalize(form) == "9176187", "\(form)")
+        }
         #expect(IMOText.normalize("IMO 917618") == nil)
         #expect(IMOText.normalize("IMO 91761870") == nil)
         #expect(IMOText.normalize("ABC 9176187") == nil)

@@ -5,7 +5,8 @@ import PlimsollScreening
 /// place in the source tree, so a fresh clone needs nothing beside it.
 enum SanctionsData {
     static var root: URL {
-        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent().deletingLastPathComponent()
+        URL(fileURLWithPath: #filePath).deletingLastPathComponent().deletingLastPathComponent()
+            .deletingLastPathComponent()
             .appendingPathComponent("data/sanctions")
     }
 

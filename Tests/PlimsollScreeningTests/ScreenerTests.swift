@@ -23,9 +23,15 @@ struct ScreenerTests {
         let shellA = f.party("Harbor Light Holdings Ltd", country: "SC", kind: .organization)
         let shellB = f.party("Eastern Crest Trading FZE", country: "AE", kind: .organization)
         let investor = f.party("Pacific Dawn Investments S.A.", country: "PA", kind: .organization)
-        try f.apply(.declareOwnership(.init(owner: listed, owned: shellA, shareBps: 10_000, kind: .shareholding, evidence: .zero)))
-        try f.apply(.declareOwnership(.init(owner: shellA, owned: shellB, shareBps: 6000, kind: .shareholding, evidence: .zero)))
-        try f.apply(.declareOwnership(.init(owner: shellB, owned: investor, shareBps: 10_000, kind: .shareholding, evidence: .zero)))
+        try f.apply(
+            .declareOwnership(
+                .init(owner: listed, owned: shellA, shareBps: 10_000, kind: .shareholding, evidence: .zero)))
+        try f.apply(
+            .declareOwnership(.init(owner: shellA, owned: shellB, shareBps: 6000, kind: .shareholding, evidence: .zero))
+        )
+        try f.apply(
+            .declareOwnership(
+                .init(owner: shellB, owned: investor, shareBps: 10_000, kind: .shareholding, evidence: .zero)))
         #expect(decision(f, party: listed).status == .block)
         let verdict = decision(f, party: investor)
         #expect(verdict.status == .block)
@@ -41,7 +47,9 @@ struct ScreenerTests {
         #expect(f.state.parties[investor]?.frozen == true)
         let listedVerdict = decision(f, party: listed)
         #expect(listedVerdict.summary.utf8.count < 200)
-        #expect(listedVerdict.freezeReason == "sanctions screening: " + listedVerdict.summary, "a short summary is kept whole")
+        #expect(
+            listedVerdict.freezeReason == "sanctions screening: " + listedVerdict.summary,
+            "a short summary is kept whole")
     }
 
     @Test func splitListedHoldingsAddUpPastFiftyPercent() throws {
@@ -50,10 +58,16 @@ struct ScreenerTests {
         let second = f.party("Kim Jong Un", country: "CN")
         let company = f.party("Northern Star Shipping Ltd", country: "PA", kind: .organization)
         let other = f.party("Clean Holder AS", country: "NO", kind: .organization)
-        try f.apply(.declareOwnership(.init(owner: first, owned: company, shareBps: 3000, kind: .shareholding, evidence: .zero)))
-        try f.apply(.declareOwnership(.init(owner: other, owned: company, shareBps: 4500, kind: .shareholding, evidence: .zero)))
+        try f.apply(
+            .declareOwnership(.init(owner: first, owned: company, shareBps: 3000, kind: .shareholding, evidence: .zero))
+        )
+        try f.apply(
+            .declareOwnership(.init(owner: other, owned: company, shareBps: 4500, kind: .shareholding, evidence: .zero))
+        )
         #expect(decision(f, party: company).status == .review, "one listed owner with 30%: review, not block")
-        try f.apply(.declareOwnership(.init(owner: second, owned: company, shareBps: 2500, kind: .shareholding, evidence: .zero)))
+        try f.apply(
+            .declareOwnership(
+                .init(owner: second, owned: company, shareBps: 2500, kind: .shareholding, evidence: .zero)))
         let verdict = decision(f, party: company)
         #expect(verdict.status == .block, "30% + 25% listed = 55%")
         #expect(rules(verdict, .block).contains("ownership_50_percent"))
@@ -81,10 +95,12 @@ struct ScreenerTests {
         var f = LedgerFixture(seed: 5)
         let inKP = f.party("Ordinary Name Example", country: "KP")
         #expect(rules(decision(f, party: inKP), .block) == ["excluded_country"])
-        try f.apply(.registerParty(PartyRegistration(
-            kind: .organization, name: "Harmless Sounding Ltd", country: try Country("SG"),
-            identifiers: [Party.Identifier(scheme: "imo-company", value: "5342883")], kycClaims: []
-        )))
+        try f.apply(
+            .registerParty(
+                PartyRegistration(
+                    kind: .organization, name: "Harmless Sounding Ltd", country: try Country("SG"),
+                    identifiers: [Party.Identifier(scheme: "imo-company", value: "5342883")], kycClaims: []
+                )))
         let company = PartyID(f.state.counters.nextPartyID - 1)
         #expect(rules(decision(f, party: company), .block) == ["listed_imo_company"])
     }
@@ -101,7 +117,9 @@ struct ScreenerTests {
         #expect(rules(vessel(listedIMO), .block).contains("listed_vessel_imo"))
         #expect(rules(vessel(IMOs.a), .block).isEmpty)
         #expect(rules(vessel(IMOs.a), .review) == ["no_natural_person_owner"])
-        try f.apply(.declareOwnership(.init(owner: person, owned: owner, shareBps: 10_000, kind: .shareholding, evidence: .zero)))
+        try f.apply(
+            .declareOwnership(
+                .init(owner: person, owned: owner, shareBps: 10_000, kind: .shareholding, evidence: .zero)))
         #expect(vessel(IMOs.a).status == .clear, "a declared natural-person owner clears the rule")
         var amend = VesselAmendment(asset: IMOs.a)
         amend.manager = .set(listedManager)
@@ -117,7 +135,11 @@ struct ScreenerTests {
         #expect(vessel(IMOs.a).status == .clear, "changes older than the rules' window no longer review")
         for role in ["operator", "charterer"] {
             amend = VesselAmendment(asset: IMOs.a)
-            if role == "operator" { amend.operator = .set(listedManager) } else { amend.charterer = .set(listedManager) }
+            if role == "operator" {
+                amend.operator = .set(listedManager)
+            } else {
+                amend.charterer = .set(listedManager)
+            }
             try f.apply(.amendVessel(amend))
             #expect(rules(vessel(IMOs.a), .block).contains("listed_\(role)"), "\(role)")
         }
@@ -125,7 +147,8 @@ struct ScreenerTests {
 
     /// The commented example in examples/ stays valid and matches the defaults.
     @Test func exampleRulesFileIsTheDefault() throws {
-        let url = SanctionsData.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent("examples/rules.yaml")
+        let url = SanctionsData.root.deletingLastPathComponent().deletingLastPathComponent().appendingPathComponent(
+            "examples/rules.yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         #expect(try ScreeningRules.parse(yaml: text) == .default)
     }
@@ -141,7 +164,10 @@ struct ScreenerTests {
         let rules = try ScreeningRules.parse(yaml: yaml)
         #expect(rules.nameMatch.blockScore == 0.95)
         #expect(rules.excludedCountries == ["KP", "IR"])
-        #expect(throws: (any Error).self) { _ = try ScreeningRules.parse(yaml: yaml.replacingOccurrences(of: "block_score: 0.95", with: "block_score: 0.5")) }
+        #expect(throws: (any Error).self) {
+            _ = try ScreeningRules.parse(
+                yaml: yaml.replacingOccurrences(of: "block_score: 0.95", with: "block_score: 0.5"))
+        }
         #expect(throws: (any Error).self) { _ = try ScreeningRules.parse(yaml: "version: 2") }
     }
 }

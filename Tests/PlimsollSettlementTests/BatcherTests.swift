@@ -1,6 +1,6 @@
 import PlimsollCore
-import PlimsollStore
 import PlimsollSettlement
+import PlimsollStore
 import PlimsollTesting
 import Testing
 
@@ -38,7 +38,8 @@ struct BatcherTests {
     func everyEntryIsCutOnceWithinBounds(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         var batcher = Batcher(entriesMax: 50)
-        var arrived = 0, cut = 0
+        var arrived = 0
+        var cut = 0
         func take(_ action: Batcher.Action) {
             if case .cut(let count) = action {
                 #expect((1...50).contains(count), "seed \(seed)")
@@ -60,7 +61,11 @@ struct BatcherTests {
         }
         // Drain: the shell keeps building and committing until nothing waits.
         while !batcher.isIdle {
-            if batcher.preparing { take(batcher.built(block: true)) } else if batcher.committing { take(batcher.committed()) }
+            if batcher.preparing {
+                take(batcher.built(block: true))
+            } else if batcher.committing {
+                take(batcher.committed())
+            }
         }
         #expect(cut == arrived, "seed \(seed)")
     }

@@ -27,7 +27,8 @@ struct BlockBuilderTests {
         #expect(BlockBuilder.applyOrder(candidates) == [1, 4, 2, 3, 0])
         var ledger = fixture.ledger
         let built = BlockBuilder.build(
-            ledger: &ledger, commitment: StateCommitment(state: ledger.state), tip: tip, candidates: candidates, timestampMs: fixture.timeMs, registrarKey: fixture.registrar
+            ledger: &ledger, commitment: StateCommitment(state: ledger.state), tip: tip, candidates: candidates,
+            timestampMs: fixture.timeMs, registrarKey: fixture.registrar
         )
         let (block, outcomes) = (built.block, built.outcomes)
         let codes = outcomes.map { outcome -> String in

@@ -13,10 +13,14 @@ struct HeaderVersionTests {
     static func asVersion1(_ block: CommittedBlock, state: LedgerState, key: SigningKey) -> CommittedBlock {
         let h = block.header.header
         let header = BlockHeader(
-            version: 1, chainID: h.chainID, height: h.height, prevHash: h.prevHash, timestampMs: h.timestampMs, entryCount: h.entryCount,
-            entriesRoot: h.entriesRoot, logSize: h.logSize, logRoot: h.logRoot, stateDigest: state.digest, listsDigest: h.listsDigest
+            version: 1, chainID: h.chainID, height: h.height, prevHash: h.prevHash, timestampMs: h.timestampMs,
+            entryCount: h.entryCount,
+            entriesRoot: h.entriesRoot, logSize: h.logSize, logRoot: h.logRoot, stateDigest: state.digest,
+            listsDigest: h.listsDigest
         )
-        return CommittedBlock(header: SignedBlockHeader(signing: header, with: key), entries: block.entries, frontier: block.frontier, rejected: [])
+        return CommittedBlock(
+            header: SignedBlockHeader(signing: header, with: key), entries: block.entries, frontier: block.frontier,
+            rejected: [])
     }
 
     @Test func aVersionOneLogOpensContinuesAndReplays() async throws {
@@ -28,14 +32,17 @@ struct HeaderVersionTests {
         let (genesisBlock, genesisState) = BlockBuilder.genesisBlock(fixture.genesis, registrarKey: fixture.registrar)
         let v1Genesis = Self.asVersion1(genesisBlock, state: genesisState, key: fixture.registrar)
         #expect(v1Genesis.header.header.version == 1)
-        let store = try SQLiteStore.create(at: url, genesis: fixture.genesis, genesisBlock: v1Genesis, state: genesisState)
+        let store = try SQLiteStore.create(
+            at: url, genesis: fixture.genesis, genesisBlock: v1Genesis, state: genesisState)
         // Block 1, version 1: a party registered the old way.
         var ledger = Ledger(state: genesisState)
-        let entry = fixture.registrarEntry(.registerParty(PartyRegistration(kind: .person, name: "Old Holder", country: try Country("NO"))))
+        let entry = fixture.registrarEntry(
+            .registerParty(PartyRegistration(kind: .person, name: "Old Holder", country: try Country("NO"))))
         let (_, tip0) = try store.loadLedger()
         let built = BlockBuilder.build(
             ledger: &ledger, commitment: StateCommitment(state: genesisState), tip: tip0,
-            candidates: [Candidate(entry: entry, receivedAtMs: fixture.timeMs, signatureValid: true)], timestampMs: fixture.timeMs,
+            candidates: [Candidate(entry: entry, receivedAtMs: fixture.timeMs, signatureValid: true)],
+            timestampMs: fixture.timeMs,
             registrarKey: fixture.registrar
         )
         let v1Block = Self.asVersion1(try #require(built.block), state: ledger.state, key: fixture.registrar)
@@ -45,9 +52,15 @@ struct HeaderVersionTests {
 
         // The new release continues: its blocks are version 2.
         let later = fixture.timeMs + 1_000
-        let settlement = try Settlement(store: try SQLiteStore.open(at: url), registrarKey: fixture.registrar, clock: { later })
-        let outcome = try await settlement.submit(fixture.registrarEntry(.registerParty(PartyRegistration(kind: .person, name: "New Holder", country: try Country("SE")))))
-        guard case .settled(let receipt) = outcome else { Issue.record("\(outcome)"); return }
+        let settlement = try Settlement(
+            store: try SQLiteStore.open(at: url), registrarKey: fixture.registrar, clock: { later })
+        let outcome = try await settlement.submit(
+            fixture.registrarEntry(
+                .registerParty(PartyRegistration(kind: .person, name: "New Holder", country: try Country("SE")))))
+        guard case .settled(let receipt) = outcome else {
+            Issue.record("\(outcome)")
+            return
+        }
         let reopened = try SQLiteStore.open(at: url)
         let (state, tip2) = try reopened.loadLedger()
         #expect(tip2.header.header.version == 2 && tip2.header.header.height == receipt.height)

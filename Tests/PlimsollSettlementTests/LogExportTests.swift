@@ -27,19 +27,26 @@ struct LogExportTests {
             for wave in 0..<max(1, transfers / 100) {
                 var entries: [Entry] = []
                 for _ in 0..<100 {
-                    let from = Int(rng.next() % 5), to = (from + 1 + Int(rng.next() % 4)) % 5
+                    let from = Int(rng.next() % 5)
+                    let to = (from + 1 + Int(rng.next() % 4)) % 5
                     nonces[from] += 1
-                    entries.append(.transfer(Transfer(
-                        chainID: chainID, asset: IMOs.a, from: keys[from].publicKey, to: keys[to].publicKey,
-                        amount: 1 + rng.next() % 3, nonce: nonces[from], expiresAt: UInt64(Date().timeIntervalSince1970) + 600
-                    ).signed(by: keys[from])))
+                    entries.append(
+                        .transfer(
+                            Transfer(
+                                chainID: chainID, asset: IMOs.a, from: keys[from].publicKey, to: keys[to].publicKey,
+                                amount: 1 + rng.next() % 3, nonce: nonces[from],
+                                expiresAt: UInt64(Date().timeIntervalSince1970) + 600
+                            ).signed(by: keys[from])))
                 }
                 await withTaskGroup(of: Void.self) { group in
                     for entry in entries { group.addTask { _ = try? await settlement.submit(entry) } }
                 }
                 if wave % 3 == 1 {
-                    _ = try await settlement.submitRegistrar(.freeze(.keyUnits(keys[0].publicKey, asset: IMOs.a, units: 1), reason: "lien"))
-                    _ = try await settlement.submitRegistrar(.forcedTransfer(IMOs.a, from: keys[1].publicKey, to: keys[2].publicKey, units: 1, order: "ORD-\(wave)"))
+                    _ = try await settlement.submitRegistrar(
+                        .freeze(.keyUnits(keys[0].publicKey, asset: IMOs.a, units: 1), reason: "lien"))
+                    _ = try await settlement.submitRegistrar(
+                        .forcedTransfer(
+                            IMOs.a, from: keys[1].publicKey, to: keys[2].publicKey, units: 1, order: "ORD-\(wave)"))
                 }
             }
             live = await settlement.state
@@ -53,12 +60,18 @@ struct LogExportTests {
         }
 
         /// Writes a file from (possibly altered) blocks, with a correct trailer and checksum.
-        func write(_ blocks: [(SignedBlockHeader, [[UInt8]])], version: UInt16 = LogFileFormat.version, chain: Hash32? = nil) throws -> URL {
+        func write(
+            _ blocks: [(SignedBlockHeader, [[UInt8]])], version: UInt16 = LogFileFormat.version, chain: Hash32? = nil
+        ) throws -> URL {
             var bytes = LogFileFormat.preamble(chainID: chain ?? chainID)
-            if version != LogFileFormat.version { bytes[13] = UInt8(version >> 8); bytes[14] = UInt8(version & 0xff) }
+            if version != LogFileFormat.version {
+                bytes[13] = UInt8(version >> 8)
+                bytes[14] = UInt8(version & 0xff)
+            }
             for (header, entries) in blocks { bytes += LogFileFormat.block(header, entries: entries) }
             let last = blocks.last!.0.header
-            bytes += LogFileFormat.trailerBody(blockCount: UInt64(blocks.count), logSize: last.logSize, logRoot: last.logRoot)
+            bytes += LogFileFormat.trailerBody(
+                blockCount: UInt64(blocks.count), logSize: last.logSize, logRoot: last.logRoot)
             bytes += Hashing.sha256(bytes).bytes
             let url = registry.folder.appendingPathComponent("tampered-\(UUID().uuidString)")
             try Data(bytes).write(to: url)
@@ -69,7 +82,9 @@ struct LogExportTests {
     @Test(.tags(.slow), .timeLimit(.minutes(10))) func roundTripOfThousandsOfOperations() async throws {
         let exported = try await Exported(seed: 21, transfers: 3000)
         let report = try await LogVerification.verify(exported.file)
-        #expect(report.stateDigest == StateCommitment(state: exported.live).root, "version 2 headers carry the state commitment")
+        #expect(
+            report.stateDigest == StateCommitment(state: exported.live).root,
+            "version 2 headers carry the state commitment")
         #expect(report.logSize == UInt64(exported.blocks.reduce(0) { $0 + $1.1.count }))
         #expect(report.logSize > 2000, "thousands of operations settled")
         let table = try #require(report.capTables.first { $0.asset == IMOs.a })
@@ -98,7 +113,8 @@ struct LogExportTests {
             entry[entry.count - 5] ^= 0x40
             blocks[target].1[1] = entry
             url = try exported.write(blocks)
-            expected = "block \(height) entry \(blocks[target].0.header.logSize - UInt64(blocks[target].1.count) + 1): entry does not apply: BAD"
+            expected =
+                "block \(height) entry \(blocks[target].0.header.logSize - UInt64(blocks[target].1.count) + 1): entry does not apply: BAD"
         case "drop an entry":
             blocks[target].1.remove(at: 1)
             url = try exported.write(blocks.map { ($0.0, $0.1) }, version: 1)
@@ -140,7 +156,8 @@ struct LogExportTests {
             expected = "the log is signed by registrar"
         }
         do {
-            _ = try await LogVerification.verify(url, expectedRegistrarKey: expectedRegistrar, expectedChainID: expectedChain)
+            _ = try await LogVerification.verify(
+                url, expectedRegistrarKey: expectedRegistrar, expectedChainID: expectedChain)
             Issue.record("\(what): verified")
         } catch {
             #expect(error.description.contains(expected), "\(what): \(error.description)")

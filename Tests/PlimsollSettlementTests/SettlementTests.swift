@@ -15,7 +15,8 @@ struct SettlementTests {
         var rng = SplitMix64(seed: 99)
         let stranger = SigningKey.generate(using: &rng)
         do {
-            _ = try Settlement(store: try SQLiteStore.open(at: registry.url), registrarKey: stranger, clock: Settlement.wallClockMs)
+            _ = try Settlement(
+                store: try SQLiteStore.open(at: registry.url), registrarKey: stranger, clock: Settlement.wallClockMs)
             Issue.record("a foreign registrar key was accepted")
         } catch {
             #expect(error.code == .keyMismatch)
@@ -49,10 +50,16 @@ struct SettlementTests {
                 let signer = rng.next() % 13 == 0 ? keys[to] : keys[from]  // Some carry a wrong signature.
                 let transfer = Transfer(
                     chainID: chainID, asset: IMOs.a, from: keys[from].publicKey, to: keys[to].publicKey,
-                    amount: 1 + rng.next() % 6, nonce: max(1, nonces[from]), expiresAt: UInt64(Date().timeIntervalSince1970) + 600
+                    amount: 1 + rng.next() % 6, nonce: max(1, nonces[from]),
+                    expiresAt: UInt64(Date().timeIntervalSince1970) + 600
                 )
-                wave.append(.transfer(SignedTransfer(transfer: transfer, signature: signer.sign(hash: transfer.message))))
-                if signer.publicKey == keys[from].publicKey { honestIDs.insert(transfer.message) } else { forgedIDs.insert(transfer.message) }
+                wave.append(
+                    .transfer(SignedTransfer(transfer: transfer, signature: signer.sign(hash: transfer.message))))
+                if signer.publicKey == keys[from].publicKey {
+                    honestIDs.insert(transfer.message)
+                } else {
+                    forgedIDs.insert(transfer.message)
+                }
             }
             let outcomes = await withTaskGroup(of: Outcome?.self) { group in
                 for entry in wave { group.addTask { try? await settlement.submit(entry) } }
@@ -92,13 +99,16 @@ struct SettlementTests {
         for _ in 0..<60 {
             let size = 1 + rng.next() % tree.size
             let index = rng.next() % size
-            #expect(try store.inclusionProof(leafIndex: index, treeSize: size) == tree.inclusionProof(leafIndex: index, treeSize: size))
+            #expect(
+                try store.inclusionProof(leafIndex: index, treeSize: size)
+                    == tree.inclusionProof(leafIndex: index, treeSize: size))
             let first = 1 + rng.next() % size
             #expect(try store.consistencyProof(from: first, to: size) == tree.consistencyProof(from: first, to: size))
         }
         // Attributable rejections (valid signature, bound key) are audited; forged ones are only
         // counted, so anonymous input cannot grow the database.
-        var audited = 0, forged = 0
+        var audited = 0
+        var forged = 0
         for id in rejectedIDs where !settled.contains(where: { $0.id == id }) {
             if honestIDs.contains(id) && !forgedIDs.contains(id) {
                 #expect(try store.rejections(of: id).count >= 1, "seed \(seed): rejection audited")
@@ -124,7 +134,10 @@ struct SettlementTests {
             expiresAt: UInt64(Date().timeIntervalSince1970) + 60
         ).signed(by: keys[0])
         let outcome = try await settlement.submit(.transfer(overdraft))
-        guard case .rejected(_, let rejection) = outcome else { Issue.record("expected a rejection"); return }
+        guard case .rejected(_, let rejection) = outcome else {
+            Issue.record("expected a rejection")
+            return
+        }
         #expect(rejection.code == .insufficientUnits)
         #expect(await settlement.latestHeader.header.height == height)
         #expect(try SQLiteStore.open(at: registry.url).latestHeight() == height)
@@ -142,11 +155,16 @@ struct SettlementTests {
         try await queue.write { db in
             switch what {
             case "header":
-                try db.execute(sql: "UPDATE blocks SET header = substr(header, 1, 60) || X'FF' || substr(header, 62) WHERE height = (SELECT MAX(height) FROM blocks)")
+                try db.execute(
+                    sql:
+                        "UPDATE blocks SET header = substr(header, 1, 60) || X'FF' || substr(header, 62) WHERE height = (SELECT MAX(height) FROM blocks)"
+                )
             case "balance":
-                try db.execute(sql: "UPDATE balances SET units = units + 1 WHERE key = (SELECT key FROM balances LIMIT 1)")
+                try db.execute(
+                    sql: "UPDATE balances SET units = units + 1 WHERE key = (SELECT key FROM balances LIMIT 1)")
             default:
-                try db.execute(sql: "UPDATE blocks SET signature = zeroblob(64) WHERE height = (SELECT MAX(height) FROM blocks)")
+                try db.execute(
+                    sql: "UPDATE blocks SET signature = zeroblob(64) WHERE height = (SELECT MAX(height) FROM blocks)")
             }
         }
         try await queue.close()
@@ -156,7 +174,8 @@ struct SettlementTests {
             _ = try store.loadLedger()
         } catch {
             #expect(error.code == .corrupt)
-            #expect(error.message.contains("fails its check") || error.message.contains("state tables"), "\(error.message)")
+            #expect(
+                error.message.contains("fails its check") || error.message.contains("state tables"), "\(error.message)")
         }
     }
 }

@@ -17,19 +17,26 @@ import Testing
 struct SimulationTests {
     static let stepsPerSeed = 160
 
-    @Test(arguments: SplitMix64.seeds([1, 2, 3, 0xC0FFEE, 0x5EED, 77, 1_000_003, 0xDEADBEEF]))
+    @Test(arguments: SplitMix64.seeds([1, 2, 3, 0xC0FFEE, 0x5EED, 77, 1_000_003, 0xDEAD_BEEF]))
     func settlementSurvivesASeededWorld(seed: UInt64) async throws {
         var world = try await SettlementSimulation(seed: seed)
         for step in 0..<Self.stepsPerSeed {
             try await world.step()
             let problems = await world.check()
-            #expect(problems.isEmpty, "seed \(seed), step \(step): \(problems.joined(separator: "; ")). Replay: PLIMSOLL_SEED=\(seed) swift test --filter SimulationTests")
+            #expect(
+                problems.isEmpty,
+                "seed \(seed), step \(step): \(problems.joined(separator: "; ")). Replay: PLIMSOLL_SEED=\(seed) swift test --filter SimulationTests"
+            )
             if !problems.isEmpty { return }
         }
         #expect(world.settledTransfers > 20, "seed \(seed): the workload settles transfers (\(world.settledTransfers))")
         #expect(world.rejectedTransfers > 20, "seed \(seed): and refuses some (\(world.rejectedTransfers))")
         #expect(world.crashes + world.ioErrors > 0, "seed \(seed): faults were injected")
-        Self.pipelined.withLock { $0.blocks += world.pipelinedBlocks; $0.voided += world.voidedBlocks; $0.seeds += 1 }
+        Self.pipelined.withLock {
+            $0.blocks += world.pipelinedBlocks
+            $0.voided += world.voidedBlocks
+            $0.seeds += 1
+        }
     }
 
     static let pipelined = Mutex<(blocks: Int, voided: Int, seeds: Int)>((0, 0, 0))
@@ -37,7 +44,8 @@ struct SimulationTests {
     /// Over the fixed seeds, blocks were applied on top of undurable ones, and some of those were
     /// voided by a failed commit under them (the simulation's pipelined step reached its cases).
     @Test func theSeedsReachThePipelinedCases() async throws {
-        var blocks = 0, voided = 0
+        var blocks = 0
+        var voided = 0
         for seed in SplitMix64.seeds([1, 2, 3, 0xC0FFEE]) {
             var world = try await SettlementSimulation(seed: seed)
             for _ in 0..<Self.stepsPerSeed { try await world.step() }

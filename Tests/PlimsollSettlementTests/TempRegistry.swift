@@ -18,14 +18,17 @@ final class TempRegistry {
         registrar = SigningKey.generate(using: &rng)
         url = folder.appendingPathComponent(SQLiteStore.fileName)
         _ = try RegistryBootstrap.create(
-            at: url, name: name, registrarKey: registrar, createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
+            at: url, name: name, registrarKey: registrar, createdAtMs: Settlement.wallClockMs(),
+            maxValiditySeconds: 604_800
         )
     }
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
     func settlement(config: SettlementConfig = SettlementConfig()) throws -> Settlement {
-        try Settlement(store: try SQLiteStore.open(at: url), registrarKey: registrar, config: config, clock: Settlement.wallClockMs)
+        try Settlement(
+            store: try SQLiteStore.open(at: url), registrarKey: registrar, config: config, clock: Settlement.wallClockMs
+        )
     }
 }
 
@@ -33,7 +36,9 @@ enum Setup {
     static let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 365 * 86_400_000)]
 
     /// Registers `count` holders with keys and a 64-unit vessel issued evenly; returns the keys.
-    static func holders(_ settlement: Settlement, count: Int, seed: UInt64, units: UInt64 = 64) async throws -> [SigningKey] {
+    static func holders(
+        _ settlement: Settlement, count: Int, seed: UInt64, units: UInt64 = 64
+    ) async throws -> [SigningKey] {
         var rng = SplitMix64(seed: seed)
         let owner = try await party(settlement, "Owner", .organization)
         var keys: [SigningKey] = []
@@ -46,17 +51,23 @@ enum Setup {
         try await expectSettled(
             settlement.submitRegistrar(
                 .registerVessel(
-                    VesselRegistration(asset: IMOs.a, name: "Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1, roles: .init(owner: owner), units: units)
+                    VesselRegistration(
+                        asset: IMOs.a, name: "Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
+                        roles: .init(owner: owner), units: units)
                 )
             )
         )
-        for key in keys { try await expectSettled(settlement.submitRegistrar(.issue(IMOs.a, to: key.publicKey, units: units / UInt64(count)))) }
+        for key in keys {
+            try await expectSettled(
+                settlement.submitRegistrar(.issue(IMOs.a, to: key.publicKey, units: units / UInt64(count))))
+        }
         return keys
     }
 
     static func party(_ settlement: Settlement, _ name: String, _ kind: Party.Kind) async throws -> PartyID {
         try await expectSettled(
-            settlement.submitRegistrar(.registerParty(PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc)))
+            settlement.submitRegistrar(
+                .registerParty(PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc)))
         )
         return PartyID(await settlement.state.counters.nextPartyID - 1)
     }

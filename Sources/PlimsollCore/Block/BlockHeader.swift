@@ -26,8 +26,10 @@ public struct BlockHeader: Hashable, Sendable {
     public let listsDigest: Hash32
 
     public init(
-        version: UInt16 = BlockHeader.currentVersion, chainID: Hash32, height: Height, prevHash: Hash32, timestampMs: TimestampMs,
-        entryCount: UInt32, entriesRoot: Hash32, logSize: UInt64, logRoot: Hash32, stateDigest: Hash32, listsDigest: Hash32
+        version: UInt16 = BlockHeader.currentVersion, chainID: Hash32, height: Height, prevHash: Hash32,
+        timestampMs: TimestampMs,
+        entryCount: UInt32, entriesRoot: Hash32, logSize: UInt64, logRoot: Hash32, stateDigest: Hash32,
+        listsDigest: Hash32
     ) {
         precondition(Self.versions.contains(version))
         self.version = version
@@ -68,9 +70,12 @@ public struct BlockHeader: Hashable, Sendable {
         }
         var r = ByteReader(bytes)
         let version = try r.u16()
-        guard Self.versions.contains(version) else { throw CoreError(.malformed, "unknown block header version \(version)") }
+        guard Self.versions.contains(version) else {
+            throw CoreError(.malformed, "unknown block header version \(version)")
+        }
         self.init(
-            version: version, chainID: try r.hash(), height: try r.u64(), prevHash: try r.hash(), timestampMs: try r.u64(),
+            version: version, chainID: try r.hash(), height: try r.u64(), prevHash: try r.hash(),
+            timestampMs: try r.u64(),
             entryCount: try r.u32(), entriesRoot: try r.hash(), logSize: try r.u64(), logRoot: try r.hash(),
             stateDigest: try r.hash(), listsDigest: try r.hash()
         )

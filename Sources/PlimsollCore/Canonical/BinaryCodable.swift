@@ -96,7 +96,8 @@ extension ByteReader {
         do { return try Country(code) } catch { throw CoreError(.malformed, error.message) }
     }
 
-    public mutating func enumeration<E: RawRepresentable & CaseIterable>(_: E.Type) throws(CoreError) -> E where E.RawValue == String {
+    public mutating func enumeration<E: RawRepresentable & CaseIterable>(_: E.Type) throws(CoreError) -> E
+    where E.RawValue == String {
         let index = Int(try u8())
         let cases = Array(E.allCases)
         guard index < cases.count else { throw CoreError(.malformed, "unknown \(E.self) \(index)") }
@@ -105,7 +106,8 @@ extension ByteReader {
 }
 
 extension ByteWriter {
-    public mutating func enumeration<E: RawRepresentable & CaseIterable & Equatable>(_ value: E) where E.RawValue == String {
+    public mutating func enumeration<E: RawRepresentable & CaseIterable & Equatable>(_ value: E)
+    where E.RawValue == String {
         u8(UInt8(Array(E.allCases).firstIndex(of: value)!))
     }
 }

@@ -33,17 +33,20 @@ public struct Transfer: Hashable, Sendable {
         self.expiresAt = expiresAt
         message = Hashing.tagged(
             Tags.transfer,
-            Self.payload(chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt)
+            Self.payload(
+                chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt)
         )
     }
 
     /// The payload bytes, 131 long for an "IMO" + 7-digit asset.
     public var payload: [UInt8] {
-        Self.payload(chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt)
+        Self.payload(
+            chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt)
     }
 
     static func payload(
-        chainID: Hash32, asset: AssetID, from: XOnlyPublicKey, to: XOnlyPublicKey, amount: UInt64, nonce: UInt64, expiresAt: UInt64
+        chainID: Hash32, asset: AssetID, from: XOnlyPublicKey, to: XOnlyPublicKey, amount: UInt64, nonce: UInt64,
+        expiresAt: UInt64
     ) -> [UInt8] {
         let asset = Array(asset.text.utf8)
         precondition(asset.count == 10)
@@ -91,7 +94,9 @@ public struct SignedTransfer: Hashable, Sendable {
     public var signatureValid: Bool { transfer.from.verify(signature: signature, hash: transfer.message) }
 
     /// Identity is the transfer and its signature; the rest is derived from them.
-    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.transfer == rhs.transfer && lhs.signature == rhs.signature }
+    public static func == (lhs: Self, rhs: Self) -> Bool {
+        lhs.transfer == rhs.transfer && lhs.signature == rhs.signature
+    }
 
     public func hash(into hasher: inout Hasher) {
         hasher.combine(transfer.message)

@@ -40,7 +40,8 @@ extension RegistrarAction {
             )
             self = .registerVessel(
                 VesselRegistration(
-                    asset: asset, name: name, flag: flag, type: type, grossTonnage: tonnage, roles: roles, units: try r.u64()
+                    asset: asset, name: name, flag: flag, type: type, grossTonnage: tonnage, roles: roles,
+                    units: try r.u64()
                 )
             )
         case 0x06:
@@ -61,21 +62,29 @@ extension RegistrarAction {
         case 0x09:
             self = .unfreeze(try r.freezeTarget(), reason: try r.text())
         case 0x0a:
-            self = .forcedTransfer(try r.asset(), from: try r.key(), to: try r.key(), units: try r.u64(), order: try r.text())
+            self = .forcedTransfer(
+                try r.asset(), from: try r.key(), to: try r.key(), units: try r.u64(), order: try r.text())
         case 0x0b:
             self = .deregisterVessel(try r.asset(), reason: try r.text())
         case 0x0c:
             self = .setRules(
                 ComplianceRules(
                     maxHoldersPerVessel: try r.u32(),
-                    excludedCountries: try r.list(max: Limits.excludedCountriesMax) { r throws(CoreError) in try r.country() },
+                    excludedCountries: try r.list(max: Limits.excludedCountriesMax) { r throws(CoreError) in
+                        try r.country()
+                    },
                     minimumHolding: try r.u64(), kycRequired: try r.bool()
                 )
             )
         case 0x0d:
-            self = .recordScreening(try r.party(), try r.enumeration(ScreeningStatus.self), evidence: try r.text(max: Limits.evidenceBytesMax))
+            self = .recordScreening(
+                try r.party(), try r.enumeration(ScreeningStatus.self),
+                evidence: try r.text(max: Limits.evidenceBytesMax))
         case 0x0e:
-            self = .adoptList(ListAdoption(source: try r.text(max: 64), format: try r.text(max: 64), contentHash: try r.hash(), entityCount: try r.u64()))
+            self = .adoptList(
+                ListAdoption(
+                    source: try r.text(max: 64), format: try r.text(max: 64), contentHash: try r.hash(),
+                    entityCount: try r.u64()))
         default:
             throw CoreError(.malformed, "unknown entry kind 0x\(String(kind, radix: 16))")
         }

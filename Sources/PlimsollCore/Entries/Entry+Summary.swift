@@ -5,7 +5,8 @@ extension Entry {
     /// entry bytes, so a regulator reads an event without decoding it.
     public var summary: String {
         switch self {
-        case .genesis(let genesis): return "registry \"\(genesis.name)\" registrar \(genesis.registrarKey.hex.prefix(16))…"
+        case .genesis(let genesis):
+            return "registry \"\(genesis.name)\" registrar \(genesis.registrarKey.hex.prefix(16))…"
         case .transfer(let signed):
             let t = signed.transfer
             return "\(t.amount) × \(t.asset) \(t.from.hex.prefix(12))… → \(t.to.hex.prefix(12))… nonce \(t.nonce)"
@@ -13,9 +14,11 @@ extension Entry {
             switch entry.action {
             case .registerParty(let p): return "\(p.kind.rawValue) \"\(p.name)\" \(p.country)"
             case .bindKey(let key, let party): return "key \(key.hex.prefix(16))… → party \(party)"
-            case .declareOwnership(let d): return "party \(d.owner) owns \(d.shareBps) bps of party \(d.owned) (\(d.kind.rawValue))"
+            case .declareOwnership(let d):
+                return "party \(d.owner) owns \(d.shareBps) bps of party \(d.owned) (\(d.kind.rawValue))"
             case .endOwnership(let link): return "link \(link) ended"
-            case .registerVessel(let v): return "\(v.asset) \"\(v.name)\" flag \(v.flag) \(v.units) units owner party \(v.roles.owner)"
+            case .registerVessel(let v):
+                return "\(v.asset) \"\(v.name)\" flag \(v.flag) \(v.units) units owner party \(v.roles.owner)"
             case .amendVessel(let a): return "\(a.asset) amended"
             case .issue(let asset, let key, let units): return "\(units) × \(asset) → \(key.hex.prefix(12))…"
             case .freeze(let target, let reason): return "\(target.summary) frozen: \(reason)"
@@ -24,9 +27,13 @@ extension Entry {
                 return "\(units) × \(asset) \(from.hex.prefix(12))… → \(to.hex.prefix(12))… under order \(order)"
             case .deregisterVessel(let asset, let reason): return "\(asset) deregistered: \(reason)"
             case .setRules(let rules):
-                return "rules: max holders \(rules.maxHoldersPerVessel), min holding \(rules.minimumHolding), excluded \(rules.excludedCountries.map(\.code).joined(separator: ","))"
-            case .recordScreening(let party, let status, let evidence): return "party \(party) screening \(status.rawValue): \(evidence)"
-            case .adoptList(let list): return "list \(list.source) (\(list.format), \(list.entityCount) entries) content \(list.contentHash.hex.prefix(16))… adopted"
+                return
+                    "rules: max holders \(rules.maxHoldersPerVessel), min holding \(rules.minimumHolding), excluded \(rules.excludedCountries.map(\.code).joined(separator: ","))"
+            case .recordScreening(let party, let status, let evidence):
+                return "party \(party) screening \(status.rawValue): \(evidence)"
+            case .adoptList(let list):
+                return
+                    "list \(list.source) (\(list.format), \(list.entityCount) entries) content \(list.contentHash.hex.prefix(16))… adopted"
             }
         }
     }

@@ -34,7 +34,8 @@ public struct RegistrarEntry: Hashable, Sendable {
     }
 
     public func signatureValid(chainID: Hash32, registrarKey: XOnlyPublicKey) -> Bool {
-        registrarKey.verify(signature: signature, hash: Self.message(chainID: chainID, sequence: sequence, action: action))
+        registrarKey.verify(
+            signature: signature, hash: Self.message(chainID: chainID, sequence: sequence, action: action))
     }
 }
 

@@ -20,8 +20,11 @@ public struct HoldingProof: Sendable, Equatable {
 
     /// The proof for `key`'s holding of `asset` in `state`, whose commitment is `commitment`, as of
     /// `header` (which must carry that commitment's root).
-    public init(state: LedgerState, commitment: StateCommitment, header: SignedBlockHeader, asset: AssetID, key: KeyRef) {
-        precondition(header.header.version >= 2 && header.header.stateDigest == commitment.root, "the header carries this commitment")
+    public init(state: LedgerState, commitment: StateCommitment, header: SignedBlockHeader, asset: AssetID, key: KeyRef)
+    {
+        precondition(
+            header.header.version >= 2 && header.header.stateDigest == commitment.root,
+            "the header carries this commitment")
         let (_, proof) = commitment.proof(.holding(asset, key), in: state)
         self.init(header: header, asset: asset, key: key, units: state.balance(asset, key), proof: proof)
     }
@@ -42,9 +45,15 @@ public struct HoldingProof: Sendable, Equatable {
     public func verify(registrarKey: XOnlyPublicKey, chainID: Hash32) throws(CoreError) {
         let head = header.header
         guard head.chainID == chainID else { throw CoreError(.malformed, "the header belongs to another registry") }
-        guard header.signatureValid(registrarKey: registrarKey) else { throw CoreError(.malformed, "the header is not signed by the registrar") }
-        guard head.version >= 2 else { throw CoreError(.malformed, "a version \(head.version) header commits to no provable state") }
-        guard proof.key == StateRecord.holding(asset, key).treeKey else { throw CoreError(.malformed, "the proof is for another record") }
+        guard header.signatureValid(registrarKey: registrarKey) else {
+            throw CoreError(.malformed, "the header is not signed by the registrar")
+        }
+        guard head.version >= 2 else {
+            throw CoreError(.malformed, "a version \(head.version) header commits to no provable state")
+        }
+        guard proof.key == StateRecord.holding(asset, key).treeKey else {
+            throw CoreError(.malformed, "the proof is for another record")
+        }
         guard proof.root(value: Self.recordBytes(asset: asset, key: key, units: units)) == head.stateDigest else {
             throw CoreError(.malformed, "the proof does not reach the header's state_digest with \(units) units")
         }

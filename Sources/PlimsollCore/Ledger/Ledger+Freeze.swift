@@ -35,8 +35,12 @@ extension Ledger {
                 updateKey(key) { $0.setFrozenUnits(frozen - units, of: asset) }
             }
         case .vessel(let asset):
-            guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
-            guard record.vessel.status != .deregistered else { throw Rejection(.assetNotActive, "\(asset) is deregistered") }
+            guard let record = state.vessels[asset] else {
+                throw Rejection(.unknownAsset, "\(asset) is not registered")
+            }
+            guard record.vessel.status != .deregistered else {
+                throw Rejection(.assetNotActive, "\(asset) is deregistered")
+            }
             try checkToggle(record.vessel.status == .frozen, on: on, "\(asset)")
             updateVessel(asset) { $0.vessel.status = on ? .frozen : .active }
         }

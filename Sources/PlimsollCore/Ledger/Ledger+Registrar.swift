@@ -7,7 +7,9 @@ extension Ledger {
             throw Rejection(.badRegistrarSignature, "entry is not signed by this registry's registrar key")
         }
         guard entry.sequence > state.counters.registrarSequence else {
-            throw Rejection(.sequenceReused, "registrar sequence \(entry.sequence) is not above \(state.counters.registrarSequence)")
+            throw Rejection(
+                .sequenceReused, "registrar sequence \(entry.sequence) is not above \(state.counters.registrarSequence)"
+            )
         }
         let time = context.blockTimeMs
         let newParty = PartyID(state.counters.nextPartyID)
@@ -75,7 +77,8 @@ extension Ledger {
         for record in state.parties.values {
             let other = record.party
             if other.kind == p.kind && other.name == p.name && other.country == p.country && other.born == p.born {
-                throw Rejection(.duplicate, "party \(other.id) is already registered with the same name, country and date")
+                throw Rejection(
+                    .duplicate, "party \(other.id) is already registered with the same name, country and date")
             }
             if let shared = p.identifiers.first(where: other.identifiers.contains) {
                 throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(other.id)")
@@ -113,7 +116,8 @@ extension Ledger {
         }
         let held = active.filter { $0.kind == d.kind }.reduce(0) { $0 + Int($1.shareBps) }
         guard held + Int(d.shareBps) <= 10_000 else {
-            throw Rejection(.badShare, "\(d.kind.rawValue) in party \(d.owned) would total \(held + Int(d.shareBps)) bps")
+            throw Rejection(
+                .badShare, "\(d.kind.rawValue) in party \(d.owned) would total \(held + Int(d.shareBps)) bps")
         }
         let link = OwnershipLink(
             id: LinkID(state.counters.nextLinkID), owner: d.owner, owned: d.owned, shareBps: d.shareBps,
@@ -148,12 +152,18 @@ extension Ledger {
     }
 
     private mutating func amendVessel(_ a: VesselAmendment, at time: TimestampMs) throws(Rejection) {
-        guard let record = state.vessels[a.asset] else { throw Rejection(.unknownAsset, "\(a.asset) is not registered") }
-        guard record.vessel.status != .deregistered else { throw Rejection(.assetNotActive, "\(a.asset) is deregistered") }
+        guard let record = state.vessels[a.asset] else {
+            throw Rejection(.unknownAsset, "\(a.asset) is not registered")
+        }
+        guard record.vessel.status != .deregistered else {
+            throw Rejection(.assetNotActive, "\(a.asset) is deregistered")
+        }
         if let name = a.name { try Validate.text(name, "vessel name") }
         if let type = a.type { try Validate.text(type, "vessel type") }
         var parties = [a.owner].compactMap { $0 }
-        for change in [a.manager, a.operator, a.charterer] { if case .set(let party) = change { parties.append(party) } }
+        for change in [a.manager, a.operator, a.charterer] {
+            if case .set(let party) = change { parties.append(party) }
+        }
         for party in parties where state.parties[party] == nil { throw Rejection(.unknownParty, "no party \(party)") }
         updateVessel(a.asset) { record in
             var vessel = record.vessel
@@ -182,13 +192,16 @@ extension Ledger {
         }
     }
 
-    private mutating func issue(_ asset: AssetID, to key: KeyRef, units: UInt64, at time: TimestampMs) throws(Rejection) {
+    private mutating func issue(_ asset: AssetID, to key: KeyRef, units: UInt64, at time: TimestampMs) throws(Rejection)
+    {
         guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
         guard let keyRecord = state.keys[key], let party = state.parties[keyRecord.party] else {
             throw Rejection(.unknownKey, "key is not bound to a party")
         }
         guard units > 0 else { throw Rejection(.malformed, "units must be positive") }
-        guard record.vessel.status != .deregistered else { throw Rejection(.assetNotActive, "\(asset) is deregistered") }
+        guard record.vessel.status != .deregistered else {
+            throw Rejection(.assetNotActive, "\(asset) is deregistered")
+        }
         try checkNotFrozen(record.vessel, keyRecord, party, role: "receiver")
         try checkCompliance(party, at: time)
         guard units <= record.unissued else {
@@ -218,23 +231,30 @@ extension Ledger {
     private mutating func deregister(_ asset: AssetID, reason: String) throws(Rejection) {
         try Validate.text(reason, "reason")
         guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
-        guard record.vessel.status != .deregistered else { throw Rejection(.assetNotActive, "\(asset) is already deregistered") }
+        guard record.vessel.status != .deregistered else {
+            throw Rejection(.assetNotActive, "\(asset) is already deregistered")
+        }
         updateVessel(asset) { $0.vessel.status = .deregistered }
     }
 
     private mutating func setRules(_ rules: ComplianceRules) throws(Rejection) {
         guard rules.maxHoldersPerVessel >= 1, rules.excludedCountries.count <= Limits.excludedCountriesMax else {
-            throw Rejection(.malformed, "holder limit must be at least 1 and at most \(Limits.excludedCountriesMax) countries excluded")
+            throw Rejection(
+                .malformed,
+                "holder limit must be at least 1 and at most \(Limits.excludedCountriesMax) countries excluded")
         }
         updateCounters { $0.rules = rules }
     }
 
     private mutating func adoptList(_ adoption: ListAdoption) throws(Rejection) {
-        guard !adoption.source.isEmpty, adoption.source.utf8.count <= 64, !adoption.format.isEmpty, adoption.format.utf8.count <= 64 else {
+        guard !adoption.source.isEmpty, adoption.source.utf8.count <= 64, !adoption.format.isEmpty,
+            adoption.format.utf8.count <= 64
+        else {
             throw Rejection(.malformed, "list source and format must be 1 to 64 bytes")
         }
         if state.counters.lists.contains(adoption) {
-            throw Rejection(.duplicate, "list \(adoption.source) \(adoption.contentHash.hex.prefix(16)) is already in force")
+            throw Rejection(
+                .duplicate, "list \(adoption.source) \(adoption.contentHash.hex.prefix(16)) is already in force")
         }
         updateCounters { counters in
             counters.lists.removeAll { $0.source == adoption.source }
@@ -243,7 +263,9 @@ extension Ledger {
         }
     }
 
-    private mutating func recordScreening(_ party: PartyID, _ status: ScreeningStatus, _ evidence: String) throws(Rejection) {
+    private mutating func recordScreening(
+        _ party: PartyID, _ status: ScreeningStatus, _ evidence: String
+    ) throws(Rejection) {
         guard state.parties[party] != nil else { throw Rejection(.unknownParty, "no party \(party)") }
         guard evidence.utf8.count <= Limits.evidenceBytesMax else {
             throw Rejection(.malformed, "evidence exceeds \(Limits.evidenceBytesMax) bytes")

@@ -33,7 +33,8 @@ extension Ledger {
             throw Rejection(.expiryTooFar, "expires more than \(state.genesis.maxValiditySeconds) s after intake")
         }
         guard transfer.nonce > sender.lastNonce else {
-            throw Rejection(.nonceReused, "nonce \(transfer.nonce) is not above the last settled nonce \(sender.lastNonce)")
+            throw Rejection(
+                .nonceReused, "nonce \(transfer.nonce) is not above the last settled nonce \(sender.lastNonce)")
         }
         guard vessel.status != .deregistered else {
             throw Rejection(.assetNotActive, "\(transfer.asset) is deregistered")
@@ -68,10 +69,12 @@ extension Ledger {
             }
         }
         for record in parties where record.screening == .block {
-            throw Rejection(.sanctionsHit, "party \(record.party.id) is blocked by screening: \(record.screeningEvidence)")
+            throw Rejection(
+                .sanctionsHit, "party \(record.party.id) is blocked by screening: \(record.screeningEvidence)")
         }
         for record in parties where record.screening == .review {
-            throw Rejection(.screeningReview, "party \(record.party.id) is held for review: \(record.screeningEvidence)")
+            throw Rejection(
+                .screeningReview, "party \(record.party.id) is held for review: \(record.screeningEvidence)")
         }
         for record in parties where rules.excludedCountries.contains(record.party.country) {
             throw Rejection(.countryBlocked, "party \(record.party.id) is in excluded country \(record.party.country)")
@@ -85,14 +88,16 @@ extension Ledger {
         let receiverBefore = state.balance(asset, receiver)
         let holdersAfter = state.holderCount(asset) + (receiverBefore == 0 ? 1 : 0) - (senderAfter == 0 ? 1 : 0)
         guard holdersAfter <= Int(rules.maxHoldersPerVessel) else {
-            throw Rejection(.holderLimit, "\(asset) would have \(holdersAfter) holders, limit \(rules.maxHoldersPerVessel)")
+            throw Rejection(
+                .holderLimit, "\(asset) would have \(holdersAfter) holders, limit \(rules.maxHoldersPerVessel)")
         }
         let minimum = rules.minimumHolding
         if let senderAfter, senderAfter > 0, senderAfter < minimum {
             throw Rejection(.minHolding, "sender would keep \(senderAfter) units, minimum holding \(minimum)")
         }
         guard receiverBefore + amount >= minimum else {
-            throw Rejection(.minHolding, "receiver would hold \(receiverBefore + amount) units, minimum holding \(minimum)")
+            throw Rejection(
+                .minHolding, "receiver would hold \(receiverBefore + amount) units, minimum holding \(minimum)")
         }
     }
 }

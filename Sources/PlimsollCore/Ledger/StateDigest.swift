@@ -113,7 +113,8 @@ extension LedgerState {
         let link = links[id]!
         w.u64(id.raw)
         RegistrarAction.declareOwnership(
-            OwnershipDeclaration(owner: link.owner, owned: link.owned, shareBps: link.shareBps, kind: link.kind, evidence: link.evidence)
+            OwnershipDeclaration(
+                owner: link.owner, owned: link.owned, shareBps: link.shareBps, kind: link.kind, evidence: link.evidence)
         ).encodeBody(to: &w)
         w.u64(link.effectiveFromMs)
         w.optional(link.effectiveToMs) { $0.u64($1) }

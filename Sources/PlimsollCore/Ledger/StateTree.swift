@@ -50,13 +50,17 @@ public struct StateTree: Sendable, Equatable {
     public func updating(_ changes: [(key: Hash32, valueHash: Hash32?)]) -> StateTree {
         guard !changes.isEmpty else { return self }
         let sorted = changes.sorted { $0.key < $1.key }
-        for index in sorted.indices.dropFirst() { precondition(sorted[index - 1].key != sorted[index].key, "a key changes once") }
+        for index in sorted.indices.dropFirst() {
+            precondition(sorted[index - 1].key != sorted[index].key, "a key changes once")
+        }
         var tree = self
         tree.top = Self.update(top, depth: 0, sorted[...])
         return tree
     }
 
-    private static func update(_ node: Node, depth: Int, _ changes: ArraySlice<(key: Hash32, valueHash: Hash32?)>) -> Node {
+    private static func update(
+        _ node: Node, depth: Int, _ changes: ArraySlice<(key: Hash32, valueHash: Hash32?)>
+    ) -> Node {
         guard !changes.isEmpty else { return node }
         switch node {
         case .empty where changes.count == 1:
@@ -65,7 +69,8 @@ public struct StateTree: Sendable, Equatable {
             return leaf(changes.first!)
         case .empty, .leaf:
             // Split: push an existing leaf one level down beside the changes, then recurse.
-            var left: Node = .empty, right: Node = .empty
+            var left: Node = .empty
+            var right: Node = .empty
             if case .leaf(let key, _, _) = node {
                 if bit(key, depth) { right = node } else { left = node }
             }
@@ -80,7 +85,9 @@ public struct StateTree: Sendable, Equatable {
         return .leaf(key: change.key, valueHash: valueHash, hash: leafHash(key: change.key, valueHash: valueHash))
     }
 
-    private static func branch(_ left: Node, _ right: Node, depth: Int, _ changes: ArraySlice<(key: Hash32, valueHash: Hash32?)>) -> Node {
+    private static func branch(
+        _ left: Node, _ right: Node, depth: Int, _ changes: ArraySlice<(key: Hash32, valueHash: Hash32?)>
+    ) -> Node {
         precondition(depth < 256, "two distinct keys differ within 256 bits")
         let split = changes.firstIndex { bit($0.key, depth) } ?? changes.endIndex
         let newLeft = update(left, depth: depth + 1, changes[changes.startIndex..<split])
@@ -102,7 +109,9 @@ public struct StateTree: Sendable, Equatable {
             switch node {
             case .empty: return StateProof(key: key, siblings: siblings, terminal: .empty)
             case .leaf(let other, let valueHash, _):
-                return StateProof(key: key, siblings: siblings, terminal: other == key ? .found : .other(key: other, valueHash: valueHash))
+                return StateProof(
+                    key: key, siblings: siblings,
+                    terminal: other == key ? .found : .other(key: other, valueHash: valueHash))
             case .branch(let left, let right, _):
                 if Self.bit(key, depth) {
                     siblings.append(left.hash)
@@ -150,13 +159,15 @@ public struct StateProof: Sendable, Equatable, Codable {
         case (.empty, nil): current = .zero
         case (.other(let other, let valueHash), nil):
             // The other leaf must sit where the key's would: same bits along the path, another key.
-            guard other != key, (0..<siblings.count).allSatisfy({ StateTree.bit(other, $0) == StateTree.bit(key, $0) }) else { return nil }
+            guard other != key, (0..<siblings.count).allSatisfy({ StateTree.bit(other, $0) == StateTree.bit(key, $0) })
+            else { return nil }
             current = StateTree.leafHash(key: other, valueHash: valueHash)
         default: return nil
         }
         for depth in stride(from: siblings.count - 1, through: 0, by: -1) {
             let sibling = siblings[depth]
-            current = StateTree.bit(key, depth) ? StateTree.nodeHash(sibling, current) : StateTree.nodeHash(current, sibling)
+            current =
+                StateTree.bit(key, depth) ? StateTree.nodeHash(sibling, current) : StateTree.nodeHash(current, sibling)
         }
         return current
     }

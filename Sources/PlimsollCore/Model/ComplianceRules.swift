@@ -9,7 +9,8 @@ public struct ComplianceRules: Hashable, Sendable, Codable {
     /// Sender and receiver parties must hold a KYC claim not expired at settlement time.
     public var kycRequired: Bool
 
-    public static let `default` = ComplianceRules(maxHoldersPerVessel: 64, excludedCountries: [], minimumHolding: 0, kycRequired: true)
+    public static let `default` = ComplianceRules(
+        maxHoldersPerVessel: 64, excludedCountries: [], minimumHolding: 0, kycRequired: true)
 
     public init(maxHoldersPerVessel: UInt32, excludedCountries: [Country], minimumHolding: UInt64, kycRequired: Bool) {
         self.maxHoldersPerVessel = maxHoldersPerVessel

@@ -4,7 +4,8 @@ public struct Country: Hashable, Sendable, Comparable, Codable, CustomStringConv
 
     public init(_ text: String) throws(Rejection) {
         let upper = text.uppercased()
-        guard upper.utf8.count == 2, upper.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") }) else {
+        guard upper.utf8.count == 2, upper.utf8.allSatisfy({ $0 >= UInt8(ascii: "A") && $0 <= UInt8(ascii: "Z") })
+        else {
             throw Rejection(.badCountry, "country must be an ISO 3166-1 alpha-2 code, got \"\(text.prefix(8))\"")
         }
         code = upper

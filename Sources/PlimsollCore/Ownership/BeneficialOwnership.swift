@@ -57,10 +57,14 @@ public struct BeneficialOwnership: Sendable {
             truncated = truncated || walk.truncated
         }
         let name = { (id: PartyID) in parties[id]?.party.name ?? "party \(id)" }
-        self.owners = owners.map { Owner(party: $0.key, name: name($0.key), share: $0.value.share, paths: $0.value.paths) }
-            .sorted { ($0.share, $1.party) > ($1.share, $0.party) }
-        self.undeclared = gaps.filter { $0.value > 1e-12 }.map { Gap(party: $0.key, name: name($0.key), share: $0.value) }
-            .sorted { ($0.share, $1.party) > ($1.share, $0.party) }
+        self.owners = owners.map {
+            Owner(party: $0.key, name: name($0.key), share: $0.value.share, paths: $0.value.paths)
+        }
+        .sorted { ($0.share, $1.party) > ($1.share, $0.party) }
+        self.undeclared = gaps.filter { $0.value > 1e-12 }.map {
+            Gap(party: $0.key, name: name($0.key), share: $0.value)
+        }
+        .sorted { ($0.share, $1.party) > ($1.share, $0.party) }
         self.cycles = cycles
         self.truncated = truncated
     }

@@ -69,7 +69,9 @@ public struct OwnershipWalk: Sendable {
 
     /// Natural persons among the ancestors, largest share first.
     public func naturalPersons(isPerson: (PartyID) -> Bool) -> [(party: PartyID, ancestor: Ancestor)] {
-        ancestors.filter { isPerson($0.key) }.map { ($0.key, $0.value) }.sorted { ($0.ancestor.share, $1.party) > ($1.ancestor.share, $0.party) }
+        ancestors.filter { isPerson($0.key) }.map { ($0.key, $0.value) }.sorted {
+            ($0.ancestor.share, $1.party) > ($1.ancestor.share, $0.party)
+        }
     }
 }
 

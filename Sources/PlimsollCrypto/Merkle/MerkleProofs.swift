@@ -9,7 +9,9 @@ public enum MerkleProofs {
     public static func inclusion(
         leafIndex: UInt64, treeSize: UInt64, available: UInt64, _ subtree: PerfectSubtree
     ) throws -> [Hash32] {
-        guard treeSize <= available else { throw MerkleProofError(.sizeOutOfRange, "tree size \(treeSize) exceeds \(available)") }
+        guard treeSize <= available else {
+            throw MerkleProofError(.sizeOutOfRange, "tree size \(treeSize) exceeds \(available)")
+        }
         guard leafIndex < treeSize else {
             throw MerkleProofError(.indexOutOfRange, "leaf index \(leafIndex) is not below tree size \(treeSize)")
         }
@@ -20,8 +22,12 @@ public enum MerkleProofs {
 
     /// RFC 6962 2.1.2 PROOF(m, D[n]).
     /// - Throws: `sizeOutOfRange` unless `0 < size1 <= size2 <= available`, or the source's errors.
-    public static func consistency(from size1: UInt64, to size2: UInt64, available: UInt64, _ subtree: PerfectSubtree) throws -> [Hash32] {
-        guard size2 <= available else { throw MerkleProofError(.sizeOutOfRange, "tree size \(size2) exceeds \(available)") }
+    public static func consistency(
+        from size1: UInt64, to size2: UInt64, available: UInt64, _ subtree: PerfectSubtree
+    ) throws -> [Hash32] {
+        guard size2 <= available else {
+            throw MerkleProofError(.sizeOutOfRange, "tree size \(size2) exceeds \(available)")
+        }
         guard size1 <= size2 else { throw MerkleProofError(.sizeOutOfRange, "size1 \(size1) exceeds size2 \(size2)") }
         guard size1 > 0 else { throw MerkleProofError(.sizeOutOfRange, "no consistency proof from the empty tree") }
         var proof: [Hash32] = []
@@ -36,10 +42,14 @@ public enum MerkleProofs {
             return try subtree(count.trailingZeroBitCount, start / count)
         }
         let split = Merkle.largestPowerOfTwo(below: count)
-        return Merkle.nodeHash(try root(start: start, count: split, subtree), try root(start: start + split, count: count - split, subtree))
+        return Merkle.nodeHash(
+            try root(start: start, count: split, subtree), try root(start: start + split, count: count - split, subtree)
+        )
     }
 
-    private static func path(_ index: UInt64, start: UInt64, count: UInt64, _ subtree: PerfectSubtree, into proof: inout [Hash32]) throws {
+    private static func path(
+        _ index: UInt64, start: UInt64, count: UInt64, _ subtree: PerfectSubtree, into proof: inout [Hash32]
+    ) throws {
         guard count > 1 else { return }
         let split = Merkle.largestPowerOfTwo(below: count)
         if index < split {

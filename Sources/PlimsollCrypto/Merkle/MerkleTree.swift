@@ -51,7 +51,9 @@ public struct MerkleTree: Sendable {
     /// RFC 6962 2.1.1 PATH(m, D[n]): the inclusion proof of leaf `leafIndex` in the tree of size `treeSize`.
     /// - Throws: `indexOutOfRange` unless `leafIndex < treeSize`, `sizeOutOfRange` if `treeSize > size`.
     public func inclusionProof(leafIndex: UInt64, treeSize: UInt64) throws(MerkleProofError) -> [Hash32] {
-        do { return try MerkleProofs.inclusion(leafIndex: leafIndex, treeSize: treeSize, available: size, stored) } catch {
+        do {
+            return try MerkleProofs.inclusion(leafIndex: leafIndex, treeSize: treeSize, available: size, stored)
+        } catch {
             throw error as! MerkleProofError  // The in-memory source never throws anything else.
         }
     }

@@ -6,7 +6,8 @@ extension Merkle {
     public static func verifyInclusion(
         leafIndex: UInt64, treeSize: UInt64, leafHash: Hash32, proof: [Hash32], root: Hash32
     ) throws(MerkleProofError) {
-        let computed = try rootFromInclusionProof(leafIndex: leafIndex, treeSize: treeSize, leafHash: leafHash, proof: proof)
+        let computed = try rootFromInclusionProof(
+            leafIndex: leafIndex, treeSize: treeSize, leafHash: leafHash, proof: proof)
         guard computed == root else {
             throw MerkleProofError(.rootMismatch, "inclusion proof leads to \(computed.hex), not \(root.hex)")
         }

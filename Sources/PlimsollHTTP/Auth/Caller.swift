@@ -1,8 +1,8 @@
 import Foundation
+import HTTPTypes
 public import Hummingbird
 import PlimsollCore
 public import PlimsollCrypto
-import HTTPTypes
 import PlimsollStore
 
 /// Who is asking: nobody, a holder proven by a signature over the request, or a token's role.
@@ -36,13 +36,17 @@ enum Authentication {
             else { throw Problem.unauthorized }
             return role == .registrar ? .registrar : .regulator
         }
-        let key = request.headers[.plimsollKey], stamp = request.headers[.plimsollTimestamp], signature = request.headers[.plimsollSignature]
+        let key = request.headers[.plimsollKey]
+        let stamp = request.headers[.plimsollTimestamp]
+        let signature = request.headers[.plimsollSignature]
         if key == nil && stamp == nil && signature == nil { return .anonymous }
         guard let key, let stamp, let signature, let holder = try? XOnlyPublicKey(hex: key), let time = UInt64(stamp),
             let sig = try? SchnorrSignature(hex: signature)
         else { throw Problem.unauthorized }
         guard max(time, nowSeconds) - min(time, nowSeconds) <= replayWindowSeconds else { throw Problem.unauthorized }
-        let message = readMessage(chainID: store.genesis.chainID, timestamp: time, method: request.method.rawValue, target: request.uri.string)
+        let message = readMessage(
+            chainID: store.genesis.chainID, timestamp: time, method: request.method.rawValue, target: request.uri.string
+        )
         guard holder.verify(signature: sig, hash: message) else { throw Problem.unauthorized }
         return .holder(holder)
     }

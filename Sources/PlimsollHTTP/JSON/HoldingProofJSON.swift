@@ -15,7 +15,9 @@ public struct SignedHeaderJSON: Codable, Sendable {
     }
 
     public func parsed() throws -> SignedBlockHeader {
-        SignedBlockHeader(header: try BlockHeader(canonicalBytes: try Hex.decode(header)), signature: try SchnorrSignature(hex: signature))
+        SignedBlockHeader(
+            header: try BlockHeader(canonicalBytes: try Hex.decode(header)),
+            signature: try SchnorrSignature(hex: signature))
     }
 }
 
@@ -68,11 +70,15 @@ public struct HoldingProofJSON: Codable, Sendable {
         case "found": end = .found
         case "empty": end = .empty
         case "other":
-            guard let other_key, let other_value_hash else { throw CoreError(.malformed, "terminal other needs other_key and other_value_hash") }
+            guard let other_key, let other_value_hash else {
+                throw CoreError(.malformed, "terminal other needs other_key and other_value_hash")
+            }
             end = .other(key: try Hash32(hex: other_key), valueHash: try Hash32(hex: other_value_hash))
         default: throw CoreError(.malformed, "unknown terminal \(terminal)")
         }
-        let proof = StateProof(key: try Hash32(hex: record_key), siblings: try siblings.map { try Hash32(hex: $0) }, terminal: end)
-        return HoldingProof(header: signed, asset: try AssetID(vessel), key: try XOnlyPublicKey(hex: key), units: units, proof: proof)
+        let proof = StateProof(
+            key: try Hash32(hex: record_key), siblings: try siblings.map { try Hash32(hex: $0) }, terminal: end)
+        return HoldingProof(
+            header: signed, asset: try AssetID(vessel), key: try XOnlyPublicKey(hex: key), units: units, proof: proof)
     }
 }

@@ -1,4 +1,5 @@
 import Foundation
+
 /// A JSON value parsed strictly for the holder API: member order kept, duplicates refused,
 /// numbers kept as their text so "1.0", "1e3" and 2^53 can be told apart from integers.
 public indirect enum JSONValue: Sendable, Equatable {
@@ -11,7 +12,8 @@ public indirect enum JSONValue: Sendable, Equatable {
 
     public static func == (lhs: JSONValue, rhs: JSONValue) -> Bool {
         switch (lhs, rhs) {
-        case (.object(let a), .object(let b)): a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
+        case (.object(let a), .object(let b)):
+            a.count == b.count && zip(a, b).allSatisfy { $0.0 == $1.0 && $0.1 == $1.1 }
         case (.array(let a), .array(let b)): a == b
         case (.string(let a), .string(let b)): a == b
         case (.number(let a), .number(let b)): a == b
@@ -50,7 +52,8 @@ public struct StrictJSON {
     private init(bytes: [UInt8]) { self.bytes = bytes }
 
     static func pointer(_ path: [String]) -> String {
-        path.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }.joined()
+        path.map { "/" + $0.replacingOccurrences(of: "~", with: "~0").replacingOccurrences(of: "/", with: "~1") }
+            .joined()
     }
 
     private func fail(_ message: String) -> JSONParseError {
@@ -166,11 +169,15 @@ public struct StrictJSON {
                 case UInt8(ascii: "r"): out.append(0x0D)
                 case UInt8(ascii: "t"): out.append(0x09)
                 case UInt8(ascii: "u"):
-                    guard index + 4 < bytes.count, let code = UInt32(String(decoding: bytes[(index + 1)...(index + 4)], as: UTF8.self), radix: 16) else {
+                    guard index + 4 < bytes.count,
+                        let code = UInt32(String(decoding: bytes[(index + 1)...(index + 4)], as: UTF8.self), radix: 16)
+                    else {
                         throw fail("bad \\u escape")
                     }
                     index += 4
-                    guard let scalar = Unicode.Scalar(code) else { throw fail("\\u escape is not a scalar (surrogates are not accepted)") }
+                    guard let scalar = Unicode.Scalar(code) else {
+                        throw fail("\\u escape is not a scalar (surrogates are not accepted)")
+                    }
                     out.append(contentsOf: Array(String(Character(scalar)).utf8))
                 default: throw fail("bad escape")
                 }
@@ -188,7 +195,9 @@ public struct StrictJSON {
     private mutating func number() throws(JSONParseError) -> String {
         let start = index
         if bytes[index] == UInt8(ascii: "-") { index += 1 }
-        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else { throw fail("bad number") }
+        guard index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) else {
+            throw fail("bad number")
+        }
         if bytes[index] == UInt8(ascii: "0") {
             index += 1
         } else {
@@ -202,7 +211,9 @@ public struct StrictJSON {
         }
         if index < bytes.count, bytes[index] == UInt8(ascii: "e") || bytes[index] == UInt8(ascii: "E") {
             index += 1
-            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") { index += 1 }
+            if index < bytes.count, bytes[index] == UInt8(ascii: "+") || bytes[index] == UInt8(ascii: "-") {
+                index += 1
+            }
             let digits = index
             while index < bytes.count, (UInt8(ascii: "0")...UInt8(ascii: "9")).contains(bytes[index]) { index += 1 }
             guard index > digits else { throw fail("bad exponent") }

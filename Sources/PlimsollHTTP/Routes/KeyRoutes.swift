@@ -1,10 +1,10 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import PlimsollCore
 import PlimsollCrypto
-import PlimsollStore
 import PlimsollSettlement
+import PlimsollStore
 
 extension RegistryAPI {
     func addKeyRoutes(to router: Router<BasicRequestContext>) {
@@ -16,7 +16,8 @@ extension RegistryAPI {
                 let key: String, last_nonce: UInt64
                 var party: UInt64?
             }
-            return try JSONResponse.make(View(key: key.hex, last_nonce: record.lastNonce, party: caller.isRegulator ? record.party.raw : nil))
+            return try JSONResponse.make(
+                View(key: key.hex, last_nonce: record.lastNonce, party: caller.isRegulator ? record.party.raw : nil))
         }
         router.get("/v1/keys/{key}/balances") { request, context in
             let key = try Self.keyParameter(context)
@@ -32,7 +33,10 @@ extension RegistryAPI {
                 let key: String, height: UInt64, balances: [Line]
             }
             let height = try store.latestHeight()
-            return try JSONResponse.make(View(key: key.hex, height: height, balances: try store.balances(of: key).map { Line(asset: $0.asset.text, units: $0.units) }))
+            return try JSONResponse.make(
+                View(
+                    key: key.hex, height: height,
+                    balances: try store.balances(of: key).map { Line(asset: $0.asset.text, units: $0.units) }))
         }
     }
 
@@ -47,7 +51,9 @@ extension RegistryAPI {
             }
             guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
             guard let proof = await settlement.holdingProof(asset: asset, key: key) else {
-                throw Problem(.conflict, .noStateCommitment, "the latest block is a version 1 header, which commits to no provable state; the next block will")
+                throw Problem(
+                    .conflict, .noStateCommitment,
+                    "the latest block is a version 1 header, which commits to no provable state; the next block will")
             }
             return try JSONResponse.make(HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey))
         }

@@ -28,7 +28,8 @@ enum Parameter {
     /// An opaque page cursor: 16 hex digits of a height or leaf index within the stored range.
     static func cursor(_ text: (some StringProtocol)?) throws -> UInt64? {
         guard let text else { return nil }
-        guard text.utf8.count == 16, let value = UInt64(String(text), radix: 16), value <= Limits.storedIntegerMax else {
+        guard text.utf8.count == 16, let value = UInt64(String(text), radix: 16), value <= Limits.storedIntegerMax
+        else {
             throw Problem.malformed("cursor must be a next_cursor value from an earlier page", parameter: "cursor")
         }
         return value

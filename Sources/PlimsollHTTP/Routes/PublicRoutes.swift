@@ -1,15 +1,16 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 public import PlimsollCore
 import PlimsollCrypto
-import PlimsollStore
 import PlimsollSettlement
+import PlimsollStore
 
 /// DESIGN.md's block JSON: the signed header, canonical bytes and every field (the CLI's `log`
 /// prints the same form).
 public struct BlockJSON: Encodable, Sendable {
-    public let height: UInt64, hash: String, header: String, signature: String, version: UInt16, chain_id: String, prev_hash: String
+    public let height: UInt64, hash: String, header: String, signature: String, version: UInt16, chain_id: String,
+        prev_hash: String
     public let timestamp_ms: UInt64, entry_count: UInt32, entries_root: String, log_size: UInt64, log_root: String
     public let state_digest: String, lists_digest: String
 
@@ -39,24 +40,29 @@ extension RegistryAPI {
         // commits fail (disk full, I/O error); settlement retries and recovers by itself.
         router.get("/readyz") { _, _ in
             if await !settlement.readiness() {
-                var problem = Problem(.serviceUnavailable, .notReady, "the last commit failed; settlement retries (the server log says why)")
+                var problem = Problem(
+                    .serviceUnavailable, .notReady,
+                    "the last commit failed; settlement retries (the server log says why)")
                 problem.retryAfterSeconds = 1
                 throw problem
             }
             return try JSONResponse.make(["status": "ready"])
         }
         router.get("/openapi.json") { _, _ in
-            Response(status: .ok, headers: [.contentType: "application/json"], body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
+            Response(
+                status: .ok, headers: [.contentType: "application/json"],
+                body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         router.get("/v1/registry") { _, _ in
             struct View: Encodable {
                 let chain_id: String, name: String, registrar_key: String, height: UInt64, max_validity_s: UInt64
             }
             let genesis = store.genesis
-            return try JSONResponse.make(View(
-                chain_id: genesis.chainID.hex, name: genesis.name, registrar_key: genesis.registrarKey.hex,
-                height: try store.latestHeight(), max_validity_s: genesis.maxValiditySeconds
-            ))
+            return try JSONResponse.make(
+                View(
+                    chain_id: genesis.chainID.hex, name: genesis.name, registrar_key: genesis.registrarKey.hex,
+                    height: try store.latestHeight(), max_validity_s: genesis.maxValiditySeconds
+                ))
         }
         router.get("/v1/blocks/latest") { _, _ in
             guard let block = try store.block(at: try store.latestHeight()) else { throw Problem.notFound("block") }
@@ -72,7 +78,9 @@ extension RegistryAPI {
             let from = try Parameter.height(query.get("from"), name: "from")
             let to = try Parameter.height(query.get("to"), name: "to")
             guard from <= to else { throw Problem.malformed("from must not be above to", parameter: "from") }
-            guard let first = try store.block(at: from), let second = try store.block(at: to) else { throw Problem.notFound("block") }
+            guard let first = try store.block(at: from), let second = try store.block(at: to) else {
+                throw Problem.notFound("block")
+            }
             let proof = try store.consistencyProof(from: first.header.logSize, to: second.header.logSize)
             struct View: Encodable {
                 let from: BlockJSON, to: BlockJSON, proof: [String]
@@ -80,7 +88,9 @@ extension RegistryAPI {
             return try JSONResponse.make(View(from: BlockJSON(first), to: BlockJSON(second), proof: proof.map(\.hex)))
         }
         router.get("/metrics") { _, _ in
-            Response(status: .ok, headers: [.contentType: "text/plain; version=0.0.4"], body: .init(byteBuffer: ByteBuffer(string: await metrics.text(settlement))))
+            Response(
+                status: .ok, headers: [.contentType: "text/plain; version=0.0.4"],
+                body: .init(byteBuffer: ByteBuffer(string: await metrics.text(settlement))))
         }
     }
 }

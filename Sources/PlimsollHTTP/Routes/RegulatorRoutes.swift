@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollScreening
@@ -16,7 +16,8 @@ extension RegistryAPI {
             struct View: Encodable {
                 let height: UInt64, vessel: Vessel, unissued_units: UInt64
             }
-            return try JSONResponse.make(View(height: try store.latestHeight(), vessel: record.vessel, unissued_units: record.unissued))
+            return try JSONResponse.make(
+                View(height: try store.latestHeight(), vessel: record.vessel, unissued_units: record.unissued))
         }
         router.get("/v1/vessels/{imo}/cap-table") { request, context in
             try requireRegulator(request)
@@ -26,21 +27,27 @@ extension RegistryAPI {
             struct View: Encodable {
                 let vessel: String, height: UInt64, holders: [Holding]
             }
-            return try JSONResponse.make(View(vessel: asset.text, height: height, holders: try store.capTable(asset, at: height)))
+            return try JSONResponse.make(
+                View(vessel: asset.text, height: height, holders: try store.capTable(asset, at: height)))
         }
         router.get("/v1/vessels/{imo}/beneficial-owners") { request, context in
             try requireRegulator(request)
             let asset = try Self.assetParameter(context)
             let height = try heightParameter(request)
-            guard let report = try store.beneficialOwners(of: asset, at: height) else { throw Problem.notFound("vessel \(asset)") }
+            guard let report = try store.beneficialOwners(of: asset, at: height) else {
+                throw Problem.notFound("vessel \(asset)")
+            }
             struct View: Encodable {
-                let vessel: String, height: UInt64, owners: [BeneficialOwnership.Owner], undeclared: [BeneficialOwnership.Gap]
+                let vessel: String, height: UInt64, owners: [BeneficialOwnership.Owner],
+                    undeclared: [BeneficialOwnership.Gap]
                 let cycles: [[PartyID]], truncated: Bool
             }
-            return try JSONResponse.make(View(
-                vessel: asset.text, height: height, owners: report.owners, undeclared: report.undeclared, cycles: report.cycles,
-                truncated: report.truncated
-            ))
+            return try JSONResponse.make(
+                View(
+                    vessel: asset.text, height: height, owners: report.owners, undeclared: report.undeclared,
+                    cycles: report.cycles,
+                    truncated: report.truncated
+                ))
         }
         router.get("/v1/vessels/{imo}/history") { request, context in
             try requireRegulator(request)
@@ -65,18 +72,25 @@ extension RegistryAPI {
             }
             let page = Array(rows.prefix(limit))
             let next = rows.count > limit ? page.last.map { Self.cursor($0.height) } : nil
-            return try JSONResponse.make(View(height: try store.latestHeight(), holdings: page, next_cursor: next ?? nil))
+            return try JSONResponse.make(
+                View(height: try store.latestHeight(), holdings: page, next_cursor: next ?? nil))
         }
         router.get("/v1/parties/{id}/beneficial-owners") { request, context in
             try requireRegulator(request)
             let id = try Self.partyParameter(context)
             guard try store.party(id) != nil else { throw Problem.notFound("party \(id)") }
             let height = try heightParameter(request)
-            guard let report = try store.beneficialOwners(ofParty: id, at: height) else { throw Problem.notFound("block \(height)") }
-            struct View: Encodable {
-                let party: UInt64, height: UInt64, owners: [BeneficialOwnership.Owner], undeclared: [BeneficialOwnership.Gap], cycles: [[PartyID]]
+            guard let report = try store.beneficialOwners(ofParty: id, at: height) else {
+                throw Problem.notFound("block \(height)")
             }
-            return try JSONResponse.make(View(party: id.raw, height: height, owners: report.owners, undeclared: report.undeclared, cycles: report.cycles))
+            struct View: Encodable {
+                let party: UInt64, height: UInt64, owners: [BeneficialOwnership.Owner],
+                    undeclared: [BeneficialOwnership.Gap], cycles: [[PartyID]]
+            }
+            return try JSONResponse.make(
+                View(
+                    party: id.raw, height: height, owners: report.owners, undeclared: report.undeclared,
+                    cycles: report.cycles))
         }
         router.get("/v1/screening/decisions") { request, _ in
             try requireRegulator(request)
@@ -146,13 +160,17 @@ extension RegistryAPI {
         struct View: Encodable {
             let height: UInt64, events: [Event], next_cursor: String?
         }
-        return try JSONResponse.make(View(
-            height: height,
-            events: page.map { Event(
-                leaf_index: $0.leafIndex, height: $0.height, kind: $0.entry.kindName, entry: Hex.encode($0.entry.bytes),
-                summary: $0.entry.summary
-            ) },
-            next_cursor: remaining.count > limit ? page.last.map { cursor($0.leafIndex) } : nil
-        ))
+        return try JSONResponse.make(
+            View(
+                height: height,
+                events: page.map {
+                    Event(
+                        leaf_index: $0.leafIndex, height: $0.height, kind: $0.entry.kindName,
+                        entry: Hex.encode($0.entry.bytes),
+                        summary: $0.entry.summary
+                    )
+                },
+                next_cursor: remaining.count > limit ? page.last.map { cursor($0.leafIndex) } : nil
+            ))
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollScreening
@@ -29,35 +29,46 @@ extension RegistryAPI {
             guard case .object(let members) = try Self.parseJSON(try await Self.jsonBody(request)) else {
                 throw Problem.malformed("a screening query is a JSON object", pointer: "")
             }
-            var name: String?, kind: ListEntity.Kind?, imo: String?
+            var name: String?
+            var kind: ListEntity.Kind?
+            var imo: String?
             for (key, value) in members {
                 guard case .string(let text) = value, text.utf8.count <= Limits.screenQueryBytesMax else {
-                    throw Problem.malformed("must be a string of at most \(Limits.screenQueryBytesMax) bytes", pointer: "/\(key)")
+                    throw Problem.malformed(
+                        "must be a string of at most \(Limits.screenQueryBytesMax) bytes", pointer: "/\(key)")
                 }
                 switch key {
                 case "name": name = text
                 case "imo": imo = text
                 case "kind":
-                    guard let parsed = ListEntity.Kind(rawValue: text) else { throw Problem.malformed("person, organization, vessel or aircraft", pointer: "/kind") }
+                    guard let parsed = ListEntity.Kind(rawValue: text) else {
+                        throw Problem.malformed("person, organization, vessel or aircraft", pointer: "/kind")
+                    }
                     kind = parsed
                 default: throw Problem.malformed("unknown member", pointer: "/\(key)")
                 }
             }
             guard name != nil || imo != nil else { throw Problem.malformed("give name or imo", pointer: "/name") }
-            guard let folder, let screener = try await screeners.screener(folder: folder, state: await settlement.state) else {
+            guard let folder, let screener = try await screeners.screener(folder: folder, state: await settlement.state)
+            else {
                 throw Problem(.conflict, .noLists, "no sanctions list is adopted")
             }
-            var matches = name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) } ?? []
+            var matches =
+                name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) }
+                ?? []
             if let imo {
                 matches += screener.index.match(imo: imo).map { entity in
-                    NameMatch(entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName, matchedForm: "IMO \(imo)",
-                              score: 1, evidence: "IMO number is listed", programmes: entity.programmes)
+                    NameMatch(
+                        entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName,
+                        matchedForm: "IMO \(imo)",
+                        score: 1, evidence: "IMO number is listed", programmes: entity.programmes)
                 }
             }
             struct View: Encodable {
                 let lists_digest: String, matches: [NameMatch]
             }
-            return try JSONResponse.make(View(lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(Limits.screenMatchesMax))))
+            return try JSONResponse.make(
+                View(lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(Limits.screenMatchesMax))))
         }
     }
 }

@@ -1,6 +1,6 @@
 import Foundation
-import Hummingbird
 import HTTPTypes
+import Hummingbird
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollSettlement
@@ -35,14 +35,18 @@ extension RegistryAPI {
         router.post("/v1/transfers") { request, _ in
             let signed: SignedTransfer
             do {
-                signed = try TransferRequest.transfer(try Self.parseJSON(try await Self.jsonBody(request)), chainID: store.genesis.chainID)
+                signed = try TransferRequest.transfer(
+                    try Self.parseJSON(try await Self.jsonBody(request)), chainID: store.genesis.chainID)
             } catch let malformed as MalformedRequest {
                 throw Problem.malformed(malformed.detail, pointer: malformed.pointer)
             }
             let entry = Entry.transfer(signed)
             if try !Parameter.wait(request.uri.queryParameters.get("wait")) {
-                do { try await settlement.submitWithoutWaiting(entry) } catch let full as IntakeFull { throw Self.full(full) }
-                return try JSONResponse.make(ReceiptJSON(id: entry.id.hex, status: TransferStatus.pending), status: .accepted)
+                do { try await settlement.submitWithoutWaiting(entry) } catch let full as IntakeFull {
+                    throw Self.full(full)
+                }
+                return try JSONResponse.make(
+                    ReceiptJSON(id: entry.id.hex, status: TransferStatus.pending), status: .accepted)
             }
             let outcome: Outcome
             do { outcome = try await settlement.submit(entry) } catch let full as IntakeFull { throw Self.full(full) }
@@ -59,54 +63,73 @@ extension RegistryAPI {
         router.post("/v1/transfers/batch") { request, _ in
             let transfers: [SignedTransfer]
             do {
-                transfers = try TransferRequest.batch(try Self.parseJSON(try await Self.jsonBody(request)), chainID: store.genesis.chainID)
+                transfers = try TransferRequest.batch(
+                    try Self.parseJSON(try await Self.jsonBody(request)), chainID: store.genesis.chainID)
             } catch let malformed as MalformedRequest {
                 throw Problem.malformed(malformed.detail, pointer: malformed.pointer)
             }
             // All or nothing, in request order: a full intake refuses the whole batch (503).
             let outcomes: [Outcome]
-            do { outcomes = try await settlement.submitAll(transfers.map(Entry.transfer)) } catch let full as IntakeFull { throw Self.full(full) }
+            do { outcomes = try await settlement.submitAll(transfers.map(Entry.transfer)) } catch let full as IntakeFull
+            { throw Self.full(full) }
             struct View: Encodable { let results: [ReceiptJSON] }
-            return try JSONResponse.make(View(results: outcomes.map { outcome in
-                switch outcome {
-                case .settled(let receipt): Self.receipt(receipt)
-                case .rejected(let id, let rejection):
-                    ReceiptJSON(id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue, detail: PublicRejection.detail(rejection.code))
-                case .failed(let id, _):
-                    ReceiptJSON(id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue, detail: Self.notSettledDetail)
-                }
-            }))
+            return try JSONResponse.make(
+                View(
+                    results: outcomes.map { outcome in
+                        switch outcome {
+                        case .settled(let receipt): Self.receipt(receipt)
+                        case .rejected(let id, let rejection):
+                            ReceiptJSON(
+                                id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
+                                detail: PublicRejection.detail(rejection.code))
+                        case .failed(let id, _):
+                            ReceiptJSON(
+                                id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
+                                detail: Self.notSettledDetail)
+                        }
+                    }))
         }
         router.get("/v1/transfers/{id}") { request, context in
             guard let text = context.parameters.get("id"), let id = try? Hash32(hex: text) else {
                 throw Problem.malformed("id must be 64 hex digits", pointer: "")
             }
-            if let stored = try store.entry(id: id), case .transfer = stored.entry, let block = try store.block(at: stored.height) {
+            if let stored = try store.entry(id: id), case .transfer = stored.entry,
+                let block = try store.block(at: stored.height)
+            {
                 let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: block.header.logSize)
                 struct View: Encodable {
-                    let id: String, status: String, height: UInt64, leaf_index: UInt64, log_size: UInt64, leaf: String, proof: [String]
+                    let id: String, status: String, height: UInt64, leaf_index: UInt64, log_size: UInt64, leaf: String,
+                        proof: [String]
                 }
-                return try JSONResponse.make(View(
-                    id: id.hex, status: "settled", height: stored.height, leaf_index: stored.leafIndex, log_size: block.header.logSize,
-                    leaf: Hex.encode(stored.entry.bytes), proof: proof.map(\.hex)
-                ))
+                return try JSONResponse.make(
+                    View(
+                        id: id.hex, status: "settled", height: stored.height, leaf_index: stored.leafIndex,
+                        log_size: block.header.logSize,
+                        leaf: Hex.encode(stored.entry.bytes), proof: proof.map(\.hex)
+                    ))
             }
-            if await settlement.isPending(id) { return try JSONResponse.make(ReceiptJSON(id: id.hex, status: TransferStatus.pending)) }
+            if await settlement.isPending(id) {
+                return try JSONResponse.make(ReceiptJSON(id: id.hex, status: TransferStatus.pending))
+            }
             // Audited rejections (attributable ones only): the code for anyone who knows the id,
             // the evidence for regulators.
             if let last = try store.lastRejection(of: id), let code = ReasonCode(rawValue: last.code) {
                 let regulator = try caller(request).isRegulator
-                return try JSONResponse.make(ReceiptJSON(
-                    id: id.hex, status: TransferStatus.rejected, code: code.rawValue, detail: PublicRejection.detail(code),
-                    evidence: regulator ? last.message : nil
-                ))
+                return try JSONResponse.make(
+                    ReceiptJSON(
+                        id: id.hex, status: TransferStatus.rejected, code: code.rawValue,
+                        detail: PublicRejection.detail(code),
+                        evidence: regulator ? last.message : nil
+                    ))
             }
             throw Problem.notFound("transfer \(id.hex)")
         }
     }
 
     static func receipt(_ receipt: Receipt) -> ReceiptJSON {
-        ReceiptJSON(id: receipt.id.hex, status: TransferStatus.settled, height: receipt.height, leaf_index: receipt.leafIndex, log_size: receipt.logSize)
+        ReceiptJSON(
+            id: receipt.id.hex, status: TransferStatus.settled, height: receipt.height, leaf_index: receipt.leafIndex,
+            log_size: receipt.logSize)
     }
 
     static let notSettledDetail = "the block could not be made durable; nothing was kept: send the same transfer again"

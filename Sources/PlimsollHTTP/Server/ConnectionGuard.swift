@@ -1,9 +1,10 @@
 public import Hummingbird
 public import HummingbirdCore
 public import Logging
-public import NIOCore
 import NIOConcurrencyHelpers
+public import NIOCore
 public import NIOHTTPTypes
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -32,7 +33,9 @@ public struct ConnectionLimits: Sendable {
     /// `maxConnections`, lowered to the soft file limit minus the reserve when that is smaller.
     public var effectiveMaxConnections: Int {
         var limit = rlimit()
-        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else { return maxConnections }
+        guard getrlimit(Int32(RLIMIT_NOFILE.rawValue), &limit) == 0, limit.rlim_cur < rlim_t(Int32.max) else {
+            return maxConnections
+        }
         return max(1, min(maxConnections, Int(limit.rlim_cur) - Self.descriptorsReserved))
     }
 }
@@ -63,7 +66,11 @@ final class ConnectionRegistry: Sendable {
         (evicted, admitted) = entries.withLockedValue { entries in
             var victim: (any Channel)?
             if entries.count >= cap {
-                guard let oldest = entries.filter({ $0.value.idleSince != nil }).min(by: { $0.value.idleSince! < $1.value.idleSince! }) else {
+                guard
+                    let oldest = entries.filter({ $0.value.idleSince != nil }).min(by: {
+                        $0.value.idleSince! < $1.value.idleSince!
+                    })
+                else {
                     return (nil, false)
                 }
                 entries[oldest.key] = nil
@@ -73,11 +80,14 @@ final class ConnectionRegistry: Sendable {
             return (victim, true)
         }
         if let evicted {
-            logger.notice("connection cap \(cap) reached: closing the longest-idle connection from \(evicted.remoteAddress?.description ?? "?")")
+            logger.notice(
+                "connection cap \(cap) reached: closing the longest-idle connection from \(evicted.remoteAddress?.description ?? "?")"
+            )
             evicted.close(promise: nil)
         }
         if !admitted {
-            logger.warning("connection cap \(cap) reached and none is idle: refusing \(channel.remoteAddress?.description ?? "?")")
+            logger.warning(
+                "connection cap \(cap) reached and none is idle: refusing \(channel.remoteAddress?.description ?? "?")")
         }
         return admitted
     }
@@ -246,7 +256,8 @@ struct GuardedHTTP1Channel: HTTPChannelHandler {
 
     func setup(channel: any Channel, logger: Logger) -> EventLoopFuture<Value> {
         let clock = ConnectionClock(limits: limits, registry: registry, logger: logger)
-        let inner = HTTP1Channel(responder: responder, configuration: .init(additionalChannelHandlers: [RequestPartsWatcher(clock)]))
+        let inner = HTTP1Channel(
+            responder: responder, configuration: .init(additionalChannelHandlers: [RequestPartsWatcher(clock)]))
         do {
             try channel.pipeline.syncOperations.addHandler(RawBytesWatcher(clock), position: .first)
         } catch {
@@ -264,6 +275,8 @@ extension HTTPServerBuilder {
     /// HTTP/1.1 with Plimsoll's connection limits: head, body and idle timeouts and a cap.
     public static func guardedHTTP1(_ limits: ConnectionLimits, logger: Logger) -> HTTPServerBuilder {
         let registry = ConnectionRegistry(cap: limits.effectiveMaxConnections, logger: logger)
-        return HTTPServerBuilder { responder in GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry) }
+        return HTTPServerBuilder { responder in
+            GuardedHTTP1Channel(responder: responder, limits: limits, registry: registry)
+        }
     }
 }

@@ -25,7 +25,9 @@ public enum AdoptedLists {
         for adoption in state.counters.lists {
             let folder = listsFolder(registry).appendingPathComponent(adoption.contentHash.hex)
             guard let name = try? FileManager.default.contentsOfDirectory(atPath: folder.path).first else {
-                throw Missing(description: "adopted list \(adoption.source) \(adoption.contentHash.hex) is missing from \(folder.path)")
+                throw Missing(
+                    description:
+                        "adopted list \(adoption.source) \(adoption.contentHash.hex) is missing from \(folder.path)")
             }
             let (version, loaded) = try ListLoader.load(folder.appendingPathComponent(name))
             guard version.contentHash == adoption.contentHash else {
@@ -33,6 +35,7 @@ public enum AdoptedLists {
             }
             entities += loaded
         }
-        return Screener(index: MatchIndex(entities: entities), rules: try rules(registry), listsDigest: state.listsDigest)
+        return Screener(
+            index: MatchIndex(entities: entities), rules: try rules(registry), listsDigest: state.listsDigest)
     }
 }

@@ -39,7 +39,9 @@ struct CSVReader {
             } else {
                 switch byte {
                 case UInt8(ascii: "\""):
-                    guard field.isEmpty, !quotedField else { throw Failure(line: line, message: "stray quote inside a field") }
+                    guard field.isEmpty, !quotedField else {
+                        throw Failure(line: line, message: "stray quote inside a field")
+                    }
                     inQuotes = true
                     quotedField = true
                 case UInt8(ascii: ","):

@@ -4,7 +4,8 @@ public import Foundation
 public enum FTMParser {
     /// - Throws: `ListParseError` naming the line that is not a valid entity.
     public static func parse(file url: URL) throws(ListParseError) -> [ListEntity] {
-        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8) else {
+        guard let data = FileManager.default.contents(atPath: url.path), let text = String(data: data, encoding: .utf8)
+        else {
             throw ListParseError(file: url.lastPathComponent, location: "file", message: "cannot read as UTF-8")
         }
         var entities: [ListEntity] = []
@@ -14,7 +15,8 @@ public enum FTMParser {
             guard let object = try? JSONSerialization.jsonObject(with: Data(trimmed.utf8)) as? [String: Any],
                 let id = object["id"] as? String, let schema = object["schema"] as? String
             else {
-                throw ListParseError(file: url.lastPathComponent, location: "line \(offset + 1)", message: "not a FollowTheMoney entity")
+                throw ListParseError(
+                    file: url.lastPathComponent, location: "line \(offset + 1)", message: "not a FollowTheMoney entity")
             }
             let properties = object["properties"] as? [String: Any] ?? [:]
             func strings(_ key: String) -> [String] { properties[key] as? [String] ?? [] }
@@ -39,7 +41,8 @@ public enum FTMParser {
             )
         }
         guard !entities.isEmpty else {
-            throw ListParseError(file: url.lastPathComponent, location: "file", message: "incomplete: holds no screenable entity")
+            throw ListParseError(
+                file: url.lastPathComponent, location: "file", message: "incomplete: holds no screenable entity")
         }
         return entities
     }

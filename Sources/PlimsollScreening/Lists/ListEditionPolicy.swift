@@ -15,17 +15,24 @@ public enum ListEditionPolicy {
     /// - Throws: `Refusal` naming both entry counts when `version` shrinks too far and
     ///   `allowShrink` is false.
     /// - Returns: a notice to log when a shrink beyond the bound was allowed, else nil.
-    public static func check(_ version: ListVersion, adopted: [ListAdoption], allowShrink: Bool) throws(Refusal) -> String? {
-        guard let current = adopted.first(where: { $0.source == version.source }), current.contentHash != version.contentHash else {
+    public static func check(
+        _ version: ListVersion, adopted: [ListAdoption], allowShrink: Bool
+    ) throws(Refusal) -> String? {
+        guard let current = adopted.first(where: { $0.source == version.source }),
+            current.contentHash != version.contentHash
+        else {
             return nil
         }
         let newCount = UInt64(version.entityCount)
         // Shrinks by more than the bound: new < old * (100 - max) / 100, in integers.
         guard newCount * 100 < current.entityCount * (100 - Limits.listShrinkPercentMax) else { return nil }
-        let what = "\(version.source) shrinks from \(current.entityCount) to \(newCount) entries "
+        let what =
+            "\(version.source) shrinks from \(current.entityCount) to \(newCount) entries "
             + "(more than \(Limits.listShrinkPercentMax)% against the adopted edition \(current.contentHash.hex.prefix(16))…)"
         guard allowShrink else {
-            throw Refusal(description: "\(what); nothing adopted. If the source really removed them, load it again with --allow-shrink")
+            throw Refusal(
+                description:
+                    "\(what); nothing adopted. If the source really removed them, load it again with --allow-shrink")
         }
         return "allowed by --allow-shrink: \(what)"
     }

@@ -21,7 +21,8 @@ public struct ListEntity: Sendable, Hashable, Codable {
     public let imoNumbers: [String]
 
     public init(
-        source: String, reference: String, kind: Kind, names: [String], programmes: [String] = [], countries: [String] = [],
+        source: String, reference: String, kind: Kind, names: [String], programmes: [String] = [],
+        countries: [String] = [],
         dates: [String] = [], imoNumbers: [String] = []
     ) {
         self.id = "\(source):\(reference)"
@@ -70,13 +71,21 @@ public enum IMOText {
         let upper = Array(text.uppercased().utf8)
         var index = 0
         while index + 3 <= upper.count {
-            if upper[index] == UInt8(ascii: "I"), upper[index + 1] == UInt8(ascii: "M"), upper[index + 2] == UInt8(ascii: "O") {
+            if upper[index] == UInt8(ascii: "I"), upper[index + 1] == UInt8(ascii: "M"),
+                upper[index + 2] == UInt8(ascii: "O")
+            {
                 var cursor = index + 3
                 // Skip separators and a "NUMBER" word between "IMO" and the digits.
-                while cursor < upper.count, upper[cursor] == UInt8(ascii: " ") || upper[cursor] == UInt8(ascii: ":") || upper[cursor] == UInt8(ascii: ".") || upper[cursor] == UInt8(ascii: "#") || upper[cursor] == UInt8(ascii: "-") { cursor += 1 }
-                if cursor + 6 <= upper.count, String(decoding: upper[cursor..<(cursor + 6)], as: UTF8.self) == "NUMBER" {
+                while cursor < upper.count,
+                    upper[cursor] == UInt8(ascii: " ") || upper[cursor] == UInt8(ascii: ":")
+                        || upper[cursor] == UInt8(ascii: ".") || upper[cursor] == UInt8(ascii: "#")
+                        || upper[cursor] == UInt8(ascii: "-")
+                { cursor += 1 }
+                if cursor + 6 <= upper.count, String(decoding: upper[cursor..<(cursor + 6)], as: UTF8.self) == "NUMBER"
+                {
                     cursor += 6
-                    while cursor < upper.count, upper[cursor] == UInt8(ascii: " ") || upper[cursor] == UInt8(ascii: ":") { cursor += 1 }
+                    while cursor < upper.count, upper[cursor] == UInt8(ascii: " ") || upper[cursor] == UInt8(ascii: ":")
+                    { cursor += 1 }
                 }
                 var end = cursor
                 while end < upper.count, upper[end] >= UInt8(ascii: "0"), upper[end] <= UInt8(ascii: "9") { end += 1 }
@@ -97,7 +106,8 @@ public enum IMOText {
     public static func normalize(_ text: String) -> String? {
         let upper = text.uppercased().replacingOccurrences(of: "IMO", with: "")
         let digits = upper.filter(\.isNumber)
-        guard digits.count == 7, upper.allSatisfy({ $0.isNumber || $0 == " " || $0 == ":" || $0 == "." || $0 == "-" }) else { return nil }
+        guard digits.count == 7, upper.allSatisfy({ $0.isNumber || $0 == " " || $0 == ":" || $0 == "." || $0 == "-" })
+        else { return nil }
         return digits
     }
 }

@@ -41,13 +41,17 @@ public enum ListLoader {
         var hasher = SHA256Hasher()
         for file in files {
             guard let data = FileManager.default.contents(atPath: file.path), data.count <= fileBytesMax else {
-                throw ListParseError(file: file.lastPathComponent, location: "file", message: "unreadable or over \(fileBytesMax) bytes")
+                throw ListParseError(
+                    file: file.lastPathComponent, location: "file", message: "unreadable or over \(fileBytesMax) bytes")
             }
             hasher.update(Array(file.lastPathComponent.utf8) + [0])
             hasher.update(Array(data))
         }
         let source = entities.first?.source ?? format
-        return (ListVersion(source: source, format: format, contentHash: hasher.finalize(), entityCount: entities.count), entities)
+        return (
+            ListVersion(source: source, format: format, contentHash: hasher.finalize(), entityCount: entities.count),
+            entities
+        )
     }
 
     /// The lists digest of a set of versions (block headers carry it): SHA-256 over the sorted

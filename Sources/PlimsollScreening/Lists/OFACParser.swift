@@ -6,37 +6,50 @@ public enum OFACParser {
     /// Parses the files of one OFAC list folder.
     /// - Throws: `ListParseError` naming the file and line that broke.
     public static func parse(folder: URL, source: String = "ofac") throws(ListParseError) -> [ListEntity] {
-        let prefix = FileManager.default.fileExists(atPath: folder.appendingPathComponent("sdn.csv").path) ? "sdn" : "cons_prim"
+        let prefix =
+            FileManager.default.fileExists(atPath: folder.appendingPathComponent("sdn.csv").path) ? "sdn" : "cons_prim"
         let altName = prefix == "sdn" ? "alt.csv" : "cons_alt.csv"
         let addName = prefix == "sdn" ? "add.csv" : "cons_add.csv"
         let commentsName = prefix == "sdn" ? "sdn_comments.csv" : "cons_comments.csv"
         let primary = try records(folder, "\(prefix).csv", required: true)
         guard !primary.isEmpty else {
-            throw ListParseError(file: "\(prefix).csv", location: "file", message: "incomplete: holds no records (empty or truncated file)")
+            throw ListParseError(
+                file: "\(prefix).csv", location: "file",
+                message: "incomplete: holds no records (empty or truncated file)")
         }
         let alternates = try records(folder, altName, required: false)
         let addresses = try records(folder, addName, required: false)
         let comments = try records(folder, commentsName, required: false)
         var aliases: [String: [String]] = [:]
         for (line, fields) in alternates {
-            guard fields.count >= 4 else { throw ListParseError(file: altName, location: "line \(line)", message: "expected 5 fields, got \(fields.count)") }
+            guard fields.count >= 4 else {
+                throw ListParseError(
+                    file: altName, location: "line \(line)", message: "expected 5 fields, got \(fields.count)")
+            }
             if let name = value(fields[3]) { aliases[value(fields[0]) ?? "", default: []].append(name) }
         }
         var countries: [String: [String]] = [:]
         for (line, fields) in addresses {
-            guard fields.count >= 5 else { throw ListParseError(file: addName, location: "line \(line)", message: "expected 6 fields, got \(fields.count)") }
+            guard fields.count >= 5 else {
+                throw ListParseError(
+                    file: addName, location: "line \(line)", message: "expected 6 fields, got \(fields.count)")
+            }
             if let country = value(fields[4]) { countries[value(fields[0]) ?? "", default: []].append(country) }
         }
         var extraRemarks: [String: String] = [:]
-        for (_, fields) in comments where fields.count >= 2 { extraRemarks[value(fields[0]) ?? "", default: ""] += fields[1] }
+        for (_, fields) in comments where fields.count >= 2 {
+            extraRemarks[value(fields[0]) ?? "", default: ""] += fields[1]
+        }
         var entities: [ListEntity] = []
         entities.reserveCapacity(primary.count)
         for (line, fields) in primary {
             guard fields.count == 12 else {
-                throw ListParseError(file: "\(prefix).csv", location: "line \(line)", message: "expected 12 fields, got \(fields.count)")
+                throw ListParseError(
+                    file: "\(prefix).csv", location: "line \(line)", message: "expected 12 fields, got \(fields.count)")
             }
             guard let number = value(fields[0]), Int(number) != nil, let name = value(fields[1]) else {
-                throw ListParseError(file: "\(prefix).csv", location: "line \(line)", message: "missing ent_num or name")
+                throw ListParseError(
+                    file: "\(prefix).csv", location: "line \(line)", message: "missing ent_num or name")
             }
             let kind: ListEntity.Kind =
                 switch value(fields[2])?.lowercased() {
@@ -46,7 +59,9 @@ public enum OFACParser {
                 default: .organization
                 }
             let remarks = (value(fields[11]) ?? "") + (extraRemarks[number] ?? "")
-            let weakAliases = remarks.components(separatedBy: "a.k.a. '").dropFirst().compactMap { $0.components(separatedBy: "'").first }
+            let weakAliases = remarks.components(separatedBy: "a.k.a. '").dropFirst().compactMap {
+                $0.components(separatedBy: "'").first
+            }
             var flags = countries[number] ?? []
             if let flag = value(fields[9]) { flags.append(flag) }
             let dates = remarks.components(separatedBy: ";").compactMap { part -> String? in
@@ -55,7 +70,8 @@ public enum OFACParser {
             }
             entities.append(
                 ListEntity(
-                    source: source, reference: number, kind: kind, names: [name] + (aliases[number] ?? []) + weakAliases,
+                    source: source, reference: number, kind: kind,
+                    names: [name] + (aliases[number] ?? []) + weakAliases,
                     programmes: (value(fields[3]) ?? "").components(separatedBy: "] [").map {
                         $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
                     }.filter { !$0.isEmpty },
@@ -72,7 +88,9 @@ public enum OFACParser {
         return trimmed.isEmpty || trimmed == "-0-" ? nil : trimmed
     }
 
-    private static func records(_ folder: URL, _ name: String, required: Bool) throws(ListParseError) -> [(line: Int, fields: [String])] {
+    private static func records(
+        _ folder: URL, _ name: String, required: Bool
+    ) throws(ListParseError) -> [(line: Int, fields: [String])] {
         let url = folder.appendingPathComponent(name)
         guard let data = FileManager.default.contents(atPath: url.path) else {
             if required { throw ListParseError(file: name, location: "file", message: "missing in \(folder.path)") }

@@ -1,4 +1,5 @@
 public import Foundation
+
 #if canImport(FoundationXML)
 import FoundationXML
 #endif
@@ -19,22 +20,28 @@ public enum UNParser {
         let parser = XMLParser(data: data)
         parser.delegate = delegate
         guard parser.parse(), delegate.failure == nil else {
-            if let failure = delegate.failure { throw ListParseError(file: name, location: failure.0, message: failure.1) }
+            if let failure = delegate.failure {
+                throw ListParseError(file: name, location: failure.0, message: failure.1)
+            }
             throw ListParseError(
                 file: name, location: "line \(parser.lineNumber) column \(parser.columnNumber)",
                 message: "malformed XML: \(parser.parserError.map { "\($0)" } ?? "unknown error")"
             )
         }
-        guard delegate.sawRoot else { throw ListParseError(file: name, location: "root", message: "not a CONSOLIDATED_LIST document") }
+        guard delegate.sawRoot else {
+            throw ListParseError(file: name, location: "root", message: "not a CONSOLIDATED_LIST document")
+        }
         // A file cut short can still parse as far as it goes: only a closed root is a whole list.
         guard delegate.closedRoot else {
             throw ListParseError(
                 file: name, location: "line \(parser.lineNumber)",
-                message: "incomplete: CONSOLIDATED_LIST is never closed (file truncated?); \(delegate.entities.count) entries read"
+                message:
+                    "incomplete: CONSOLIDATED_LIST is never closed (file truncated?); \(delegate.entities.count) entries read"
             )
         }
         guard !delegate.entities.isEmpty else {
-            throw ListParseError(file: name, location: "root", message: "incomplete: the list holds no INDIVIDUAL or ENTITY")
+            throw ListParseError(
+                file: name, location: "root", message: "incomplete: the list holds no INDIVIDUAL or ENTITY")
         }
         return delegate.entities
     }
@@ -49,7 +56,10 @@ public enum UNParser {
         private var fields: [String: [String]] = [:]
         private var kind: ListEntity.Kind = .person
 
-        func parser(_ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?, attributes: [String: String] = [:]) {
+        func parser(
+            _ parser: XMLParser, didStartElement element: String, namespaceURI: String?, qualifiedName: String?,
+            attributes: [String: String] = [:]
+        ) {
             if element == "CONSOLIDATED_LIST" { sawRoot = true }
             if element == "INDIVIDUAL" || element == "ENTITY" {
                 fields = [:]
@@ -67,7 +77,9 @@ public enum UNParser {
             path.removeLast()
             let parent = path.last ?? ""
             if !value.isEmpty {
-                let key = element == "VALUE" || element == "ALIAS_NAME" || element == "COUNTRY" ? "\(parent)/\(element)" : element
+                let key =
+                    element == "VALUE" || element == "ALIAS_NAME" || element == "COUNTRY"
+                    ? "\(parent)/\(element)" : element
                 fields[key, default: []].append(value)
             }
             text = ""
@@ -90,7 +102,8 @@ public enum UNParser {
                     source: "un", reference: reference, kind: kind,
                     names: [nameParts.joined(separator: " ")] + aliases + (fields["NAME_ORIGINAL_SCRIPT"] ?? []),
                     programmes: fields["UN_LIST_TYPE"] ?? [],
-                    countries: (fields["NATIONALITY/VALUE"] ?? []) + (fields["INDIVIDUAL_ADDRESS/COUNTRY"] ?? []) + (fields["ENTITY_ADDRESS/COUNTRY"] ?? []),
+                    countries: (fields["NATIONALITY/VALUE"] ?? []) + (fields["INDIVIDUAL_ADDRESS/COUNTRY"] ?? [])
+                        + (fields["ENTITY_ADDRESS/COUNTRY"] ?? []),
                     dates: fields["DATE"] ?? fields["YEAR"] ?? [], imoNumbers: IMOText.numbers(in: comments)
                 )
             )

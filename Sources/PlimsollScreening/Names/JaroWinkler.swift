@@ -8,8 +8,9 @@ public enum JaroWinkler {
         // Flags live on the stack: this runs for every candidate of every screened name.
         return withUnsafeTemporaryAllocation(of: Bool.self, capacity: a.count + b.count) { flags in
             flags.initialize(repeating: false)
-            return jaroWinkler(a, b, window: window, aMatched: UnsafeMutableBufferPointer(rebasing: flags[..<a.count]),
-                               bMatched: UnsafeMutableBufferPointer(rebasing: flags[a.count...]))
+            return jaroWinkler(
+                a, b, window: window, aMatched: UnsafeMutableBufferPointer(rebasing: flags[..<a.count]),
+                bMatched: UnsafeMutableBufferPointer(rebasing: flags[a.count...]))
         }
     }
 
@@ -19,7 +20,8 @@ public enum JaroWinkler {
     ) -> Double {
         var matches = 0
         for i in a.indices {
-            let low = max(0, i - window), high = min(b.count - 1, i + window)
+            let low = max(0, i - window)
+            let high = min(b.count - 1, i + window)
             if low > high { continue }
             for j in low...high where !bMatched[j] && a[i] == b[j] {
                 aMatched[i] = true

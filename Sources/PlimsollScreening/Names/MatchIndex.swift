@@ -1,4 +1,5 @@
 import Foundation
+
 /// A name match with the evidence of why it matched.
 public struct NameMatch: Sendable, Codable, Equatable {
     public let entityID: String
@@ -110,9 +111,11 @@ public struct MatchIndex: Sendable {
             guard score >= threshold else { continue }
             if let existing = best[form.entity], existing.score >= score { continue }
             best[form.entity] = NameMatch(
-                entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName, matchedForm: form.text,
+                entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName,
+                matchedForm: form.text,
                 score: (score * 1000).rounded() / 1000,
-                evidence: "\"\(tokens.joined(separator: " "))\" ~ \"\(form.tokens.map { String(String.UnicodeScalarView($0)) }.joined(separator: " "))\": \(pairs)",
+                evidence:
+                    "\"\(tokens.joined(separator: " "))\" ~ \"\(form.tokens.map { String(String.UnicodeScalarView($0)) }.joined(separator: " "))\": \(pairs)",
                 programmes: entity.programmes
             )
         }
@@ -159,13 +162,17 @@ public struct MatchIndex: Sendable {
                 used.insert(bestIndex)
                 if token == form.tokens[bestIndex] { exactPairs += 1 }
                 total += w * bestScore
-                pairs.append("\(String(String.UnicodeScalarView(token)))=\(String(String.UnicodeScalarView(form.tokens[bestIndex]))) \(String(format: "%.2f", bestScore))")
+                pairs.append(
+                    "\(String(String.UnicodeScalarView(token)))=\(String(String.UnicodeScalarView(form.tokens[bestIndex]))) \(String(format: "%.2f", bestScore))"
+                )
             } else {
                 pairs.append("\(String(String.UnicodeScalarView(token)))=∅")
             }
         }
         let listedWeight = form.tokens.reduce(0.0) { $0 + Double($1.count) }
-        let unmatchedListed = form.tokens.enumerated().filter { !used.contains($0.offset) }.reduce(0.0) { $0 + Double($1.element.count) }
+        let unmatchedListed = form.tokens.enumerated().filter { !used.contains($0.offset) }.reduce(0.0) {
+            $0 + Double($1.element.count)
+        }
         var score: Double
         if query.count >= 2 {
             // Every query token found, but the listed name has more (a patronymic, a middle
@@ -185,7 +192,8 @@ public struct MatchIndex: Sendable {
             let together = JaroWinkler.similarity(joined, form.joined)
             if together > score {
                 score = together
-                how = "run-together \(String(String.UnicodeScalarView(joined)))=\(String(String.UnicodeScalarView(form.joined))) \(String(format: "%.2f", together))"
+                how =
+                    "run-together \(String(String.UnicodeScalarView(joined)))=\(String(String.UnicodeScalarView(form.joined))) \(String(format: "%.2f", together))"
             }
         }
         return (score, how)

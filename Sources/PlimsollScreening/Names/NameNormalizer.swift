@@ -10,11 +10,15 @@ public enum NameNormalizer {
     /// Words that say what kind of body or person a name is, not which one: always dropped.
     public static let stopWords: Set<String> = [
         // Legal forms.
-        "co", "company", "companies", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "llp", "lp", "plc",
-        "sa", "s", "a", "ag", "gmbh", "bv", "nv", "spa", "srl", "sarl", "jsc", "ojsc", "cjsc", "pjsc", "oao", "zao", "ooo", "pte",
-        "pvt", "bhd", "sdn", "fze", "fzco", "fzc", "dmcc", "kg", "as", "ab", "oy", "ltda", "cia", "de", "cv", "sas", "the", "and", "of",
+        "co", "company", "companies", "corp", "corporation", "inc", "incorporated", "ltd", "limited", "llc", "llp",
+        "lp", "plc",
+        "sa", "s", "a", "ag", "gmbh", "bv", "nv", "spa", "srl", "sarl", "jsc", "ojsc", "cjsc", "pjsc", "oao", "zao",
+        "ooo", "pte",
+        "pvt", "bhd", "sdn", "fze", "fzco", "fzc", "dmcc", "kg", "as", "ab", "oy", "ltda", "cia", "de", "cv", "sas",
+        "the", "and", "of",
         // Honorifics and titles.
-        "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "haji", "hajji", "mullah", "maulavi", "maulvi", "sheikh", "shaikh", "general",
+        "mr", "mrs", "ms", "miss", "dr", "prof", "sir", "haji", "hajji", "mullah", "maulavi", "maulvi", "sheikh",
+        "shaikh", "general",
     ]
 
     /// Lowercase Latin text with single spaces, no punctuation or diacritics.
@@ -47,7 +51,8 @@ public enum NameNormalizer {
     /// remain, so "Ocean Maritime Management" does not shrink to a lone "ocean" that any ocean
     /// company would match.
     public static let genericWords: Set<String> = [
-        "shipping", "shipmanagement", "ship", "ships", "management", "maritime", "marine", "navigation", "trading", "group",
+        "shipping", "shipmanagement", "ship", "ships", "management", "maritime", "marine", "navigation", "trading",
+        "group",
         "holding", "holdings", "international", "enterprise", "enterprises", "carriers", "lines",
     ]
 

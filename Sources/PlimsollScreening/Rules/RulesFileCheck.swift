@@ -9,13 +9,18 @@ enum RulesFileCheck {
         "": ["version", "name_match", "ownership", "vessels", "excluded_countries"],
         "name_match": ["block_score", "review_score"],
         "ownership": ["block_percent", "review_listed_minority"],
-        "vessels": ["block_listed_imo", "block_listed_roles", "review_flag_change_days", "review_name_change_days", "review_no_natural_person_owner"],
+        "vessels": [
+            "block_listed_imo", "block_listed_roles", "review_flag_change_days", "review_name_change_days",
+            "review_no_natural_person_owner",
+        ],
     ]
 
     static func check(_ yaml: String) throws(ScreeningRules.Invalid) {
         let root: Node
         do {
-            guard let node = try Yams.compose(yaml: yaml) else { throw ScreeningRules.Invalid(description: "rules file is empty") }
+            guard let node = try Yams.compose(yaml: yaml) else {
+                throw ScreeningRules.Invalid(description: "rules file is empty")
+            }
             root = node
         } catch let invalid as ScreeningRules.Invalid {
             throw invalid
@@ -45,7 +50,8 @@ enum RulesFileCheck {
         let place = section.isEmpty ? "at the top level" : "in \(section)"
         for (key, _) in mapping {
             guard let name = key.string, known.contains(name) else {
-                throw invalid(key, "unknown key '\(key.string ?? "?")' \(place) (known: \(known.joined(separator: ", ")))")
+                throw invalid(
+                    key, "unknown key '\(key.string ?? "?")' \(place) (known: \(known.joined(separator: ", ")))")
             }
         }
         for name in known where mapping[name] == nil {
@@ -59,7 +65,9 @@ enum RulesFileCheck {
         for component in path {
             if let mapping = node.mapping, let child = mapping[component] {
                 node = child
-            } else if let sequence = node.sequence, let index = Int(component.dropFirst("Index ".count)), sequence.indices.contains(index) {
+            } else if let sequence = node.sequence, let index = Int(component.dropFirst("Index ".count)),
+                sequence.indices.contains(index)
+            {
                 node = sequence[index]
             } else {
                 break
@@ -69,6 +77,7 @@ enum RulesFileCheck {
     }
 
     private static func invalid(_ node: Node, _ message: String) -> ScreeningRules.Invalid {
-        ScreeningRules.Invalid(description: node.mark.map { "rules file line \($0.line): \(message)" } ?? "rules file: \(message)")
+        ScreeningRules.Invalid(
+            description: node.mark.map { "rules file line \($0.line): \(message)" } ?? "rules file: \(message)")
     }
 }

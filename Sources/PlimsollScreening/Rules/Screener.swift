@@ -63,28 +63,42 @@ public struct Screener: Sendable {
         let kind: ListEntity.Kind = party.kind == .person ? .person : .organization
         var best: NameMatch?
         for name in [party.name] + party.aliases {
-            if let match = index.match(name: name, kind: kind, threshold: rules.nameMatch.reviewScore).first, match.score > (best?.score ?? 0) {
+            if let match = index.match(name: name, kind: kind, threshold: rules.nameMatch.reviewScore).first,
+                match.score > (best?.score ?? 0)
+            {
                 best = match
             }
         }
         if let best {
             let status: ScreeningStatus = best.score >= rules.nameMatch.blockScore ? .block : .review
-            evidence.append(Evidence(rule: "name_match", status: status, detail: "\(best.entityID) \"\(best.listedName)\" score \(best.score) (\(best.evidence))", match: best))
+            evidence.append(
+                Evidence(
+                    rule: "name_match", status: status,
+                    detail: "\(best.entityID) \"\(best.listedName)\" score \(best.score) (\(best.evidence))",
+                    match: best))
         }
         for identifier in party.identifiers where identifier.scheme.lowercased().contains("imo") {
             for entity in index.match(imo: identifier.value) {
-                evidence.append(Evidence(rule: "listed_imo_company", status: .block, detail: "IMO company number \(identifier.value) is listed as \(entity.id) \"\(entity.primaryName)\""))
+                evidence.append(
+                    Evidence(
+                        rule: "listed_imo_company", status: .block,
+                        detail:
+                            "IMO company number \(identifier.value) is listed as \(entity.id) \"\(entity.primaryName)\""
+                    ))
             }
         }
         if rules.excludedCountries.contains(party.country.code) {
-            evidence.append(Evidence(rule: "excluded_country", status: .block, detail: "country \(party.country.code) is excluded"))
+            evidence.append(
+                Evidence(rule: "excluded_country", status: .block, detail: "country \(party.country.code) is excluded"))
         }
         return evidence
     }
 
     /// Decisions for every party and vessel of `state` at `time`; each party's own names are
     /// matched once, then reused for everyone it owns.
-    public func screenAll(_ state: LedgerState, at time: TimestampMs) -> (parties: [PartyID: ScreeningDecision], vessels: [AssetID: ScreeningDecision]) {
+    public func screenAll(
+        _ state: LedgerState, at time: TimestampMs
+    ) -> (parties: [PartyID: ScreeningDecision], vessels: [AssetID: ScreeningDecision]) {
         var direct: [PartyID: [Evidence]] = [:]
         for (id, record) in state.parties { direct[id] = directEvidence(record.party) }
         var byOwned: [PartyID: [OwnershipLink]] = [:]
@@ -94,7 +108,9 @@ public struct Screener: Sendable {
             parties[id] = decide(party: id, direct: direct, byOwned: byOwned, state: state, at: time)
         }
         var vessels: [AssetID: ScreeningDecision] = [:]
-        for asset in state.vessels.keys { vessels[asset] = screen(vessel: asset, state: state, parties: parties, byOwned: byOwned, at: time) }
+        for asset in state.vessels.keys {
+            vessels[asset] = screen(vessel: asset, state: state, parties: parties, byOwned: byOwned, at: time)
+        }
         return (parties, vessels)
     }
 
@@ -103,7 +119,8 @@ public struct Screener: Sendable {
         var byOwned: [PartyID: [OwnershipLink]] = [:]
         for link in state.links.values { byOwned[link.owned, default: []].append(link) }
         var direct: [PartyID: [Evidence]] = [:]
-        let walk = OwnershipWalk(from: id, at: time, owners: { byOwned[$0] ?? [] }, isPerson: { state.parties[$0]?.party.kind == .person })
+        let walk = OwnershipWalk(
+            from: id, at: time, owners: { byOwned[$0] ?? [] }, isPerson: { state.parties[$0]?.party.kind == .person })
         for party in [id] + Array(walk.ancestors.keys) {
             if let record = state.parties[party] { direct[party] = directEvidence(record.party) }
         }
@@ -111,10 +128,12 @@ public struct Screener: Sendable {
     }
 
     private func decide(
-        party id: PartyID, direct: [PartyID: [Evidence]], byOwned: [PartyID: [OwnershipLink]], state: LedgerState, at time: TimestampMs
+        party id: PartyID, direct: [PartyID: [Evidence]], byOwned: [PartyID: [OwnershipLink]], state: LedgerState,
+        at time: TimestampMs
     ) -> ScreeningDecision {
         var evidence = direct[id] ?? []
-        let walk = OwnershipWalk(from: id, at: time, owners: { byOwned[$0] ?? [] }, isPerson: { state.parties[$0]?.party.kind == .person })
+        let walk = OwnershipWalk(
+            from: id, at: time, owners: { byOwned[$0] ?? [] }, isPerson: { state.parties[$0]?.party.kind == .person })
         var listedShare = 0.0
         var listedPaths: [Evidence] = []
         for (ancestor, info) in walk.ancestors.sorted(by: { $0.key < $1.key }) {
@@ -123,53 +142,84 @@ public struct Screener: Sendable {
             listedPaths.append(
                 Evidence(
                     rule: "ownership", status: .review,
-                    detail: "owner party \(ancestor) holds \(String(format: "%.2f", info.share * 100))% via \(info.paths.first.map { $0.map { "\($0)" }.joined(separator: "→") } ?? "") and is listed (\(hit.detail))",
+                    detail:
+                        "owner party \(ancestor) holds \(String(format: "%.2f", info.share * 100))% via \(info.paths.first.map { $0.map { "\($0)" }.joined(separator: "→") } ?? "") and is listed (\(hit.detail))",
                     path: info.paths.first
                 )
             )
         }
         if listedShare * 100 >= rules.ownership.blockPercent && !listedPaths.isEmpty {
-            evidence.append(Evidence(
-                rule: "ownership_50_percent", status: .block,
-                detail: String(format: "listed owners hold %.2f%% in total (threshold %.0f%%)", listedShare * 100, rules.ownership.blockPercent)
-            ))
+            evidence.append(
+                Evidence(
+                    rule: "ownership_50_percent", status: .block,
+                    detail: String(
+                        format: "listed owners hold %.2f%% in total (threshold %.0f%%)", listedShare * 100,
+                        rules.ownership.blockPercent)
+                ))
             evidence += listedPaths.map { Evidence(rule: $0.rule, status: .block, detail: $0.detail, path: $0.path) }
         } else if rules.ownership.reviewListedMinority {
             evidence += listedPaths
         }
         if walk.truncated {
-            evidence.append(Evidence(rule: "ownership_walk_bounded", status: .review, detail: "the ownership chain exceeds the walk's bounds"))
+            evidence.append(
+                Evidence(
+                    rule: "ownership_walk_bounded", status: .review,
+                    detail: "the ownership chain exceeds the walk's bounds"))
         }
         return decision("party \(id)", evidence)
     }
 
     private func screen(
-        vessel asset: AssetID, state: LedgerState, parties: [PartyID: ScreeningDecision], byOwned: [PartyID: [OwnershipLink]], at time: TimestampMs
+        vessel asset: AssetID, state: LedgerState, parties: [PartyID: ScreeningDecision],
+        byOwned: [PartyID: [OwnershipLink]], at time: TimestampMs
     ) -> ScreeningDecision {
         guard let vessel = state.vessels[asset]?.vessel else { return decision("vessel \(asset)", []) }
         var evidence: [Evidence] = []
         if rules.vessels.blockListedIMO {
             for entity in index.match(imo: asset.digits) {
-                evidence.append(Evidence(rule: "listed_vessel_imo", status: .block, detail: "IMO \(asset.digits) is listed as \(entity.id) \"\(entity.primaryName)\" (\(entity.programmes.joined(separator: ", ")))"))
+                evidence.append(
+                    Evidence(
+                        rule: "listed_vessel_imo", status: .block,
+                        detail:
+                            "IMO \(asset.digits) is listed as \(entity.id) \"\(entity.primaryName)\" (\(entity.programmes.joined(separator: ", ")))"
+                    ))
             }
         }
-        let roles: [(String, PartyID?)] = [("owner", vessel.roles.owner), ("manager", vessel.roles.manager), ("operator", vessel.roles.operator), ("charterer", vessel.roles.charterer)]
+        let roles: [(String, PartyID?)] = [
+            ("owner", vessel.roles.owner), ("manager", vessel.roles.manager), ("operator", vessel.roles.operator),
+            ("charterer", vessel.roles.charterer),
+        ]
         for (role, party) in roles {
             guard let party, let decision = parties[party], decision.status != .clear else { continue }
             let status: ScreeningStatus = decision.status == .block && rules.vessels.blockListedRoles ? .block : .review
-            evidence.append(Evidence(rule: "listed_\(role)", status: status, detail: "\(role) party \(party): \(decision.summary)"))
+            evidence.append(
+                Evidence(rule: "listed_\(role)", status: status, detail: "\(role) party \(party): \(decision.summary)"))
         }
         let dayMs: UInt64 = 86_400_000
-        if let change = vessel.flagHistory.last, time < change.atMs + UInt64(rules.vessels.reviewFlagChangeDays) * dayMs {
-            evidence.append(Evidence(rule: "recent_flag_change", status: .review, detail: "flag changed from \(change.from) to \(change.to)"))
+        if let change = vessel.flagHistory.last, time < change.atMs + UInt64(rules.vessels.reviewFlagChangeDays) * dayMs
+        {
+            evidence.append(
+                Evidence(
+                    rule: "recent_flag_change", status: .review,
+                    detail: "flag changed from \(change.from) to \(change.to)"))
         }
-        if let change = vessel.nameHistory.last, time < change.atMs + UInt64(rules.vessels.reviewNameChangeDays) * dayMs {
-            evidence.append(Evidence(rule: "recent_name_change", status: .review, detail: "renamed from \(change.from) to \(change.to)"))
+        if let change = vessel.nameHistory.last, time < change.atMs + UInt64(rules.vessels.reviewNameChangeDays) * dayMs
+        {
+            evidence.append(
+                Evidence(
+                    rule: "recent_name_change", status: .review, detail: "renamed from \(change.from) to \(change.to)"))
         }
-        if rules.vessels.reviewNoNaturalPersonOwner, let owner = state.parties[vessel.roles.owner], owner.party.kind == .organization {
-            let walk = OwnershipWalk(from: owner.party.id, at: time, owners: { byOwned[$0] ?? [] }, isPerson: { state.parties[$0]?.party.kind == .person })
+        if rules.vessels.reviewNoNaturalPersonOwner, let owner = state.parties[vessel.roles.owner],
+            owner.party.kind == .organization
+        {
+            let walk = OwnershipWalk(
+                from: owner.party.id, at: time, owners: { byOwned[$0] ?? [] },
+                isPerson: { state.parties[$0]?.party.kind == .person })
             if walk.naturalPersons(isPerson: { state.parties[$0]?.party.kind == .person }).isEmpty {
-                evidence.append(Evidence(rule: "no_natural_person_owner", status: .review, detail: "registered owner party \(owner.party.id) declares no natural-person beneficial owner"))
+                evidence.append(
+                    Evidence(
+                        rule: "no_natural_person_owner", status: .review,
+                        detail: "registered owner party \(owner.party.id) declares no natural-person beneficial owner"))
             }
         }
         return decision("vessel \(asset)", evidence)

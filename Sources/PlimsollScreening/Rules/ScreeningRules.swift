@@ -38,7 +38,9 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
     public static let `default` = ScreeningRules(
         version: 1, nameMatch: NameMatch(blockScore: 0.93, reviewScore: 0.86),
         ownership: Ownership(blockPercent: 50, reviewListedMinority: true),
-        vessels: Vessels(blockListedIMO: true, blockListedRoles: true, reviewFlagChangeDays: 365, reviewNameChangeDays: 365, reviewNoNaturalPersonOwner: true),
+        vessels: Vessels(
+            blockListedIMO: true, blockListedRoles: true, reviewFlagChangeDays: 365, reviewNameChangeDays: 365,
+            reviewNoNaturalPersonOwner: true),
         excludedCountries: ["KP"]
     )
 
@@ -56,11 +58,17 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
             throw Invalid(description: "rules file does not parse: \(error)")
         }
         guard rules.version == 1 else { throw Invalid(description: "unknown rules version \(rules.version)") }
-        guard (0...1).contains(rules.nameMatch.reviewScore), rules.nameMatch.reviewScore <= rules.nameMatch.blockScore, rules.nameMatch.blockScore <= 1 else {
+        guard (0...1).contains(rules.nameMatch.reviewScore), rules.nameMatch.reviewScore <= rules.nameMatch.blockScore,
+            rules.nameMatch.blockScore <= 1
+        else {
             throw Invalid(description: "name scores must satisfy 0 <= review_score <= block_score <= 1")
         }
-        guard (0...100).contains(rules.ownership.blockPercent) else { throw Invalid(description: "block_percent must be 0...100") }
-        guard rules.excludedCountries.allSatisfy({ $0.count == 2 }) else { throw Invalid(description: "excluded countries are ISO alpha-2 codes") }
+        guard (0...100).contains(rules.ownership.blockPercent) else {
+            throw Invalid(description: "block_percent must be 0...100")
+        }
+        guard rules.excludedCountries.allSatisfy({ $0.count == 2 }) else {
+            throw Invalid(description: "excluded countries are ISO alpha-2 codes")
+        }
         return rules
     }
 
@@ -68,7 +76,11 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
     private static func describe(_ error: DecodingError, _ yaml: String) -> String {
         let (path, what): ([any CodingKey], String) =
             switch error {
-            case .typeMismatch(let type, let context): (context.codingPath, "must be a \(type == Double.self ? "number" : type == Int.self ? "whole number" : type == Bool.self ? "true or false" : "\(type)")")
+            case .typeMismatch(let type, let context):
+                (
+                    context.codingPath,
+                    "must be a \(type == Double.self ? "number" : type == Int.self ? "whole number" : type == Bool.self ? "true or false" : "\(type)")"
+                )
             case .valueNotFound(_, let context): (context.codingPath, "has no value")
             case .keyNotFound(let key, let context): (context.codingPath + [key], "is missing")
             case .dataCorrupted(let context): (context.codingPath, "is not valid: \(context.debugDescription)")
