@@ -229,6 +229,22 @@ public actor Settlement {
         return try await submit(.registrar(entry))
     }
 
+    /// Signs registrar actions with the next registrar sequence numbers, in order, and submits
+    /// them all at once (`submitAll`): nothing comes between them, so they apply in this order.
+    /// - Throws: `IntakeFull` when they do not all fit; nothing was queued or signed.
+    public func submitRegistrarAll(_ actions: [RegistrarAction]) async throws(IntakeFull) -> [Outcome] {
+        guard actions.count <= config.intakeEntriesMax - min(queue.count, config.intakeEntriesMax) else {
+            throw IntakeFull(retryAfterSeconds: 1)
+        }
+        let entries = actions.map { action in
+            lastRegistrarSequence += 1
+            return Entry.registrar(
+                RegistrarEntry.signed(
+                    action, sequence: lastRegistrarSequence, chainID: ledger.state.chainID, by: registrarKey))
+        }
+        return try await submitAll(entries)
+    }
+
     /// Carries out the batcher's decision: a cut takes entries from intake, starts verifying
     /// them on all cores at once, and makes sure the runner is settling.
     private func perform(_ action: Batcher.Action) {

@@ -18,16 +18,5 @@ struct BenchRegistry {
         return BenchRegistry(settlement: try Settlement(store: store, registrarKey: key, clock: Settlement.wallClockMs))
     }
 
-    struct NotSettled: Error, CustomStringConvertible {
-        let description: String
-    }
-
-    /// Settles one registrar action; anything but a receipt is an error.
-    func settle(_ action: RegistrarAction) async throws -> Receipt {
-        let outcome = try await settlement.submitRegistrar(action)
-        guard case .settled(let receipt) = outcome else { throw NotSettled(description: "not settled: \(outcome)") }
-        return receipt
-    }
-
     var state: LedgerState { get async { await settlement.state } }
 }

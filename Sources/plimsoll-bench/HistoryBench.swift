@@ -160,28 +160,14 @@ struct HistoryBench: AsyncParsableCommand {
         return (seconds, Double(usage.ru_maxrss) / 1024)
     }
 
+    /// Holders of 100 units each, 64 to a vessel (`RegistrySeed`).
     static func setUp(_ settlement: Settlement, _ holders: [SigningKey], _ vessels: [AssetID]) async throws {
-        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        _ = try await settlement.submitRegistrar(
-            .registerParty(
-                PartyRegistration(kind: .organization, name: "Owner", country: try Country("PA"), kycClaims: kyc)))
-        try await SettleBench.concurrently(
-            holders.indices.map { index in
-                .registerParty(
-                    PartyRegistration(
-                        kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc))
-            }, settlement)
-        try await SettleBench.concurrently(
-            holders.enumerated().map { .bindKey($1.publicKey, to: PartyID(UInt64($0) + 2)) }, settlement)
-        try await SettleBench.concurrently(
-            vessels.map { vessel in
-                .registerVessel(
-                    VesselRegistration(
-                        asset: vessel, name: "Bench \(vessel.digits)", flag: try Country("PA"), type: "tanker",
-                        grossTonnage: 1, roles: .init(owner: PartyID(1)), units: 6400))
-            }, settlement)
-        try await SettleBench.concurrently(
-            holders.enumerated().map { .issue(vessels[$0 / 64], to: $1.publicKey, units: 100) }, settlement)
+        _ = try await RegistrySeed.seed(
+            settlement, holders: holders.enumerated().map { ("Holder \($0)", $1) },
+            vessels: vessels.map { ($0, 6400) },
+            issues: holders.indices.map { RegistrySeed.Issue(vessel: vessels[$0 / 64], holder: $0, units: 100) },
+            kycUntilMs: Settlement.wallClockMs() + 86_400_000
+        )
     }
 
     static func time(_ body: () throws -> Void) throws -> Double {

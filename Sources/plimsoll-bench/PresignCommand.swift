@@ -23,35 +23,15 @@ struct Presign: AsyncParsableCommand {
             var rng = SplitMix64(seed: 0xB0D1 &+ UInt64(index))
             return SigningKey.generate(using: &rng)
         }
-        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        _ = try await registry.settle(
-            .setRules(
-                ComplianceRules(
-                    maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
-        _ = try await registry.settle(
-            .registerParty(
-                PartyRegistration(kind: .organization, name: "Load Owner", country: try Country("PA"), kycClaims: kyc)))
-        let owner = PartyID(await registry.state.counters.nextPartyID - 1)
-        // Registered concurrently (one batch instead of thousands of blocks); ids are looked up by name.
-        try await Self.concurrently(
-            registry,
-            holders.indices.map { index in
-                .registerParty(
-                    PartyRegistration(
-                        kind: .person, name: "Load Holder \(index)", country: try Country("NO"), kycClaims: kyc))
-            })
-        let ids = Dictionary(
-            uniqueKeysWithValues: await registry.state.parties.values.map { ($0.party.name, $0.party.id) })
-        try await Self.concurrently(
-            registry, holders.enumerated().map { .bindKey($1.publicKey, to: ids["Load Holder \($0)"]!) })
         let asset = try AssetID("IMO9176187")
-        _ = try await registry.settle(
-            .registerVessel(
-                VesselRegistration(
-                    asset: asset, name: "Load Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
-                    roles: .init(owner: owner), units: UInt64(keys) * 100
-                )))
-        try await Self.concurrently(registry, holders.map { .issue(asset, to: $0.publicKey, units: 100) })
+        _ = try await RegistrySeed.seed(
+            registry.settlement, owner: "Load Owner", holders: holders.enumerated().map { ("Load Holder \($0)", $1) },
+            vessels: [(asset, UInt64(keys) * 100)],
+            issues: holders.indices.map { RegistrySeed.Issue(vessel: asset, holder: $0, units: 100) },
+            rules: ComplianceRules(
+                maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true),
+            kycUntilMs: Settlement.wallClockMs() + 86_400_000
+        )
         let chainID = await registry.state.chainID
         let expires = UInt64(Date().timeIntervalSince1970) + 6 * 86_400
         var text = ""
@@ -68,12 +48,5 @@ struct Presign: AsyncParsableCommand {
         }
         try Data(text.utf8).write(to: URL(fileURLWithPath: out))
         print("wrote \(count) bodies for \(keys) keys to \(out)")
-    }
-
-    static func concurrently(_ registry: BenchRegistry, _ actions: [RegistrarAction]) async throws {
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for action in actions { group.addTask { _ = try await registry.settle(action) } }
-            try await group.waitForAll()
-        }
     }
 }

@@ -173,31 +173,16 @@ struct SettleBench: AsyncParsableCommand {
     static let asset = try! AssetID("IMO9176187")
     static let idleAsset = try! AssetID("IMO9074729")
 
+    /// The sending holders, 100 units each of one vessel (`RegistrySeed`).
     static func setUp(_ settlement: Settlement, _ holders: [SigningKey]) async throws {
-        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        _ = try await settlement.submitRegistrar(
-            .setRules(
-                ComplianceRules(
-                    maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true)))
-        _ = try await settlement.submitRegistrar(
-            .registerParty(
-                PartyRegistration(kind: .organization, name: "Owner", country: try Country("PA"), kycClaims: kyc)))
-        try await concurrently(
-            holders.indices.map { index in
-                .registerParty(
-                    PartyRegistration(
-                        kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc))
-            }, settlement)
-        try await concurrently(
-            holders.enumerated().map { .bindKey($1.publicKey, to: PartyID(UInt64($0) + 2)) }, settlement)
-        _ = try await settlement.submitRegistrar(
-            .registerVessel(
-                VesselRegistration(
-                    asset: asset, name: "Bench", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
-                    roles: .init(owner: PartyID(1)),
-                    units: UInt64(holders.count) * 100
-                )))
-        try await concurrently(holders.map { .issue(asset, to: $0.publicKey, units: 100) }, settlement)
+        _ = try await RegistrySeed.seed(
+            settlement, holders: holders.enumerated().map { ("Holder \($0)", $1) },
+            vessels: [(asset, UInt64(holders.count) * 100)],
+            issues: holders.indices.map { RegistrySeed.Issue(vessel: asset, holder: $0, units: 100) },
+            rules: ComplianceRules(
+                maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true),
+            kycUntilMs: Settlement.wallClockMs() + 86_400_000
+        )
     }
 
     /// Idle holders: `idle` more keys, 64 to a party, each issued one unit of a second vessel.
@@ -259,19 +244,6 @@ struct SettleBench: AsyncParsableCommand {
             if let bad = outcomes.first(where: { if case .settled = $0 { false } else { true } }) {
                 throw ValidationError("growing the registry failed: \(bad)")
             }
-        }
-    }
-
-    static func concurrently(_ actions: [RegistrarAction], _ settlement: Settlement) async throws {
-        let outcomes = await withTaskGroup(of: Outcome?.self) { group in
-            for action in actions { group.addTask { try? await settlement.submitRegistrar(action) } }
-            var all: [Outcome?] = []
-            for await outcome in group { all.append(outcome) }
-            return all
-        }
-        let failed = outcomes.filter { if case .settled? = $0 { false } else { true } }
-        guard failed.isEmpty else {
-            throw ValidationError("setup failed: \(failed.first!.map { "\($0)" } ?? "intake full")")
         }
     }
 

@@ -88,31 +88,19 @@ struct Stress: AsyncParsableCommand {
         return FileHandle(forWritingAtPath: path)!
     }
 
+    /// The holders and the vessel's units, split evenly with the remainder to the last (`RegistrySeed`).
     static func setUp(_ registry: BenchRegistry, _ holders: [SigningKey]) async throws {
-        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 10 * 365 * 86_400_000)]
-        _ = try await registry.settle(
-            .registerParty(
-                PartyRegistration(kind: .organization, name: "Stress Owner", country: try Country("PA"), kycClaims: kyc)
-            ))
-        let owner = PartyID(await registry.state.counters.nextPartyID - 1)
-        for (index, key) in holders.enumerated() {
-            _ = try await registry.settle(
-                .registerParty(
-                    PartyRegistration(
-                        kind: .person, name: "Holder \(index)", country: try Country("NO"), kycClaims: kyc)))
-            _ = try await registry.settle(
-                .bindKey(key.publicKey, to: PartyID(await registry.state.counters.nextPartyID - 1)))
-        }
-        let vessel = VesselRegistration(
-            asset: asset, name: "Stress Test", flag: try Country("PA"), type: "bulk carrier", grossTonnage: 1,
-            roles: Vessel.Roles(owner: owner), units: units
-        )
-        _ = try await registry.settle(.registerVessel(vessel))
         let share = units / UInt64(holders.count)
-        for (index, key) in holders.enumerated() {
-            let amount = index == holders.count - 1 ? units - share * UInt64(holders.count - 1) : share
-            _ = try await registry.settle(.issue(asset, to: key.publicKey, units: amount))
-        }
+        _ = try await RegistrySeed.seed(
+            registry.settlement, owner: "Stress Owner", holders: holders.enumerated().map { ("Holder \($0)", $1) },
+            vessels: [(asset, units)],
+            issues: holders.indices.map { index in
+                RegistrySeed.Issue(
+                    vessel: asset, holder: index,
+                    units: index == holders.count - 1 ? units - share * UInt64(holders.count - 1) : share)
+            },
+            kycUntilMs: Settlement.wallClockMs() + 10 * 365 * 86_400_000
+        )
         print("setup \(holders.count) holders, \(units) units of \(asset)")
     }
 }

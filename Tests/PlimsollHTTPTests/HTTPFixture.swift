@@ -19,6 +19,9 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
     let registrar: SigningKey
     let alice: SigningKey
     let bob: SigningKey
+    /// The parties of Alice and Bob, as the seed read them from the registry (never assumed).
+    let aliceParty: PartyID
+    let bobParty: PartyID
     let regulatorToken: String
     let registrarToken: String
     let chainID: Hash32
@@ -36,25 +39,13 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
         )
         settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         chainID = store.genesis.chainID
-        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
-        for (name, kind) in [
-            ("Owner AS", Party.Kind.organization), ("Alice Example", .person), ("Bob Example", .person),
-        ] {
-            try Self.settled(
-                await settlement.submitRegistrar(
-                    .registerParty(
-                        PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc))))
-        }
-        try Self.settled(await settlement.submitRegistrar(.bindKey(alice.publicKey, to: PartyID(2))))
-        try Self.settled(await settlement.submitRegistrar(.bindKey(bob.publicKey, to: PartyID(3))))
-        try Self.settled(
-            await settlement.submitRegistrar(
-                .registerVessel(
-                    VesselRegistration(
-                        asset: IMOs.a, name: "HTTP Star", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
-                        roles: .init(owner: PartyID(1))
-                    ))))
-        try Self.settled(await settlement.submitRegistrar(.issue(IMOs.a, to: alice.publicKey, units: 40)))
+        let seed = try await RegistrySeed.seed(
+            settlement, owner: "Owner AS", holders: [("Alice Example", alice), ("Bob Example", bob)],
+            vessels: [(IMOs.a, 64)], issues: [RegistrySeed.Issue(vessel: IMOs.a, holder: 0, units: 40)],
+            kycUntilMs: Settlement.wallClockMs() + 86_400_000
+        )
+        aliceParty = seed.holders[0].party
+        bobParty = seed.holders[1].party
         regulatorToken = try store.grantToken(role: .regulator, label: "test regulator", nowMs: 1)
         registrarToken = try store.grantToken(role: .registrar, label: "test registrar", nowMs: 1)
         api = RegistryAPI(settlement: settlement, store: store, folder: folder)

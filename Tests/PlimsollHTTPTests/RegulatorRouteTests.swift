@@ -17,7 +17,7 @@ struct RegulatorRouteTests {
         let evidence = "ownership_50_percent: listed owners hold 60.00% in total; via 2→7→8"
         guard
             case .settled = try await f.settlement.submitRegistrar(
-                .recordScreening(PartyID(2), .block, evidence: evidence))
+                .recordScreening(f.aliceParty, .block, evidence: evidence))
         else {
             Issue.record("the screening decision did not settle")
             return
@@ -38,7 +38,7 @@ struct RegulatorRouteTests {
                 return
             }
             #expect(
-                party == PartyID(2) && status == .block && text == evidence,
+                party == f.aliceParty && status == .block && text == evidence,
                 "the summary says what the signed bytes say")
 
             let history = try await client.execute(uri: "/v1/vessels/IMO9176187/history", method: .get, headers: bearer)

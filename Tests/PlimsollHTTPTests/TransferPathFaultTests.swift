@@ -23,7 +23,7 @@ struct TransferPathFaultTests {
 
     @Test func refusalsNeverShowEvidenceToTheSubmitter() async throws {
         let f = try await HTTPFixture()
-        _ = try await f.settlement.submitRegistrar(.recordScreening(PartyID(3), .block, evidence: Self.evidence))
+        _ = try await f.settlement.submitRegistrar(.recordScreening(f.bobParty, .block, evidence: Self.evidence))
         try await f.app.test(.router) { client in
             let single = try await client.execute(
                 uri: "/v1/transfers", method: .post, headers: HTTPFixture.json,
@@ -241,9 +241,9 @@ struct NeutralRefusalTests {
         let f = try await HTTPFixture()
         switch expected {
         case "FROZEN":
-            _ = try await f.settlement.submitRegistrar(.freeze(.party(PartyID(3), asset: nil), reason: Self.secret))
+            _ = try await f.settlement.submitRegistrar(.freeze(.party(f.bobParty, asset: nil), reason: Self.secret))
         case "SANCTIONS_HIT":
-            _ = try await f.settlement.submitRegistrar(.recordScreening(PartyID(3), .block, evidence: Self.secret))
+            _ = try await f.settlement.submitRegistrar(.recordScreening(f.bobParty, .block, evidence: Self.secret))
         case "COUNTRY_BLOCKED":
             _ = try await f.settlement.submitRegistrar(
                 .setRules(

@@ -35,32 +35,18 @@ final class TempRegistry {
 enum Setup {
     static let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 365 * 86_400_000)]
 
-    /// Registers `count` holders with keys and a 64-unit vessel issued evenly; returns the keys.
+    /// Registers `count` holders with keys and a 64-unit vessel issued evenly (`RegistrySeed`);
+    /// returns the keys.
     static func holders(
         _ settlement: Settlement, count: Int, seed: UInt64, units: UInt64 = 64
     ) async throws -> [SigningKey] {
         var rng = SplitMix64(seed: seed)
-        let owner = try await party(settlement, "Owner", .organization)
-        var keys: [SigningKey] = []
-        for index in 0..<count {
-            let party = try await party(settlement, "Holder \(index)", .person)
-            let key = SigningKey.generate(using: &rng)
-            try await expectSettled(settlement.submitRegistrar(.bindKey(key.publicKey, to: party)))
-            keys.append(key)
-        }
-        try await expectSettled(
-            settlement.submitRegistrar(
-                .registerVessel(
-                    VesselRegistration(
-                        asset: IMOs.a, name: "Test", flag: try Country("PA"), type: "tanker", grossTonnage: 1,
-                        roles: .init(owner: owner), units: units)
-                )
-            )
+        let keys = (0..<count).map { _ in SigningKey.generate(using: &rng) }
+        _ = try await RegistrySeed.seed(
+            settlement, holders: keys.enumerated().map { ("Holder \($0)", $1) }, vessels: [(IMOs.a, units)],
+            issues: keys.indices.map { RegistrySeed.Issue(vessel: IMOs.a, holder: $0, units: units / UInt64(count)) },
+            kycUntilMs: Settlement.wallClockMs() + 365 * 86_400_000
         )
-        for key in keys {
-            try await expectSettled(
-                settlement.submitRegistrar(.issue(IMOs.a, to: key.publicKey, units: units / UInt64(count))))
-        }
         return keys
     }
 
