@@ -136,13 +136,14 @@ struct HistoryBench: AsyncParsableCommand {
     }
 
     /// Runs `plimsoll verify` (built beside this binary) on the log, in its own process: its wall
-    /// time, and its own peak RSS (the only child this process waits for).
+    /// time, and its own peak RSS. The peak is the child's `VmHWM`, read from /proc while it runs:
+    /// `getrusage(RUSAGE_CHILDREN)` would also count the pages the child shared with this (large)
+    /// process between fork and exec.
     static func verifyInItsOwnProcess(_ log: URL) throws -> (seconds: Double, peakRSSMiB: Double) {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
             "plimsoll")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw ValidationError(
-                "build plimsoll next to plimsoll-bench first: swift build -c release --product plimsoll")
+            throw ValidationError("build plimsoll next to plimsoll-bench first: swift build -c release --product plimsoll")
         }
         let process = Process()
         process.executableURL = binary
@@ -150,14 +151,23 @@ struct HistoryBench: AsyncParsableCommand {
         process.standardOutput = FileHandle.nullDevice
         let start = Date()
         try process.run()
-        process.waitUntilExit()
+        var peakKiB = 0
+        while process.isRunning {
+            if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
+                let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/exe"),
+                exe.hasSuffix("/plimsoll"),
+                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
+                let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+            {
+                peakKiB = max(peakKiB, kib)
+            }
+            usleep(10_000)
+        }
         let seconds = Date().timeIntervalSince(start)
         guard process.terminationStatus == 0 else {
             throw ValidationError("plimsoll verify failed (\(process.terminationStatus))")
         }
-        var usage = rusage()
-        getrusage(RUSAGE_CHILDREN.rawValue, &usage)
-        return (seconds, Double(usage.ru_maxrss) / 1024)
+        return (seconds, Double(peakKiB) / 1024)
     }
 
     /// Holders of 100 units each, 64 to a vessel (`RegistrySeed`).
