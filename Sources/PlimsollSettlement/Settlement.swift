@@ -7,8 +7,13 @@ public import PlimsollStore
 
 /// Bounds of settlement (DESIGN.md defaults).
 public struct SettlementConfig: Sendable {
-    /// A batch is cut at this many entries at most (a block holds at most `Limits.blockEntriesMax`).
-    public var batchEntriesMax = Limits.blockEntriesMax
+    /// A batch is cut at this many entries at most. Tied to `Limits.blockEntriesMax` (a batch must
+    /// fit in one block): a larger value is clamped to it, a value below 1 to 1, never a trap.
+    public var batchEntriesMax: Int {
+        get { batchEntries }
+        set { batchEntries = min(max(newValue, 1), Limits.blockEntriesMax) }
+    }
+    private var batchEntries = Limits.blockEntriesMax
     /// Entries waiting in intake; past this, `submit` answers `IntakeFull`.
     public var intakeEntriesMax = 250_000
 

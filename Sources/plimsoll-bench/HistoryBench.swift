@@ -143,7 +143,8 @@ struct HistoryBench: AsyncParsableCommand {
         let binary = URL(fileURLWithPath: CommandLine.arguments[0]).deletingLastPathComponent().appendingPathComponent(
             "plimsoll")
         guard FileManager.default.isExecutableFile(atPath: binary.path) else {
-            throw ValidationError("build plimsoll next to plimsoll-bench first: swift build -c release --product plimsoll")
+            throw ValidationError(
+                "build plimsoll next to plimsoll-bench first: swift build -c release --product plimsoll")
         }
         let process = Process()
         process.executableURL = binary
@@ -154,7 +155,8 @@ struct HistoryBench: AsyncParsableCommand {
         var peakKiB = 0
         while process.isRunning {
             if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-                let exe = try? FileManager.default.destinationOfSymbolicLink(atPath: "/proc/\(process.processIdentifier)/exe"),
+                let exe = try? FileManager.default.destinationOfSymbolicLink(
+                    atPath: "/proc/\(process.processIdentifier)/exe"),
                 exe.hasSuffix("/plimsoll"),
                 let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
                 let kib = Int(line.split(separator: " ").dropFirst().first ?? "")

@@ -22,6 +22,18 @@ struct BatcherTests {
         #expect(batcher.isIdle)
     }
 
+    /// The configured batch bound is tied to the block bound: too large or too small is clamped.
+    @Test func theBatchBoundIsClampedToABlock() {
+        var config = SettlementConfig()
+        #expect(config.batchEntriesMax == Limits.blockEntriesMax)
+        config.batchEntriesMax = Limits.blockEntriesMax * 4
+        #expect(config.batchEntriesMax == Limits.blockEntriesMax)
+        config.batchEntriesMax = 0
+        #expect(config.batchEntriesMax == 1)
+        config.batchEntriesMax = 100
+        #expect(config.batchEntriesMax == 100)
+    }
+
     @Test func aBatchNeverExceedsItsBound() {
         var batcher = Batcher(entriesMax: Limits.blockEntriesMax)
         #expect(batcher.arrived(20_000) == .cut(entries: Limits.blockEntriesMax))

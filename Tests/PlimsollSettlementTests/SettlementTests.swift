@@ -169,9 +169,9 @@ struct SettlementTests {
         }
         try await queue.close()
         let store = try SQLiteStore.open(at: registry.url)
-        #expect(throws: StoreError.self) { _ = try store.loadLedger() }
         do {
             _ = try store.loadLedger()
+            Issue.record("a damaged tip was loaded")
         } catch {
             #expect(error.code == .corrupt)
             #expect(
