@@ -105,7 +105,6 @@ public actor Settlement {
         store: any SettlementStore, registrarKey: SigningKey, config: SettlementConfig = SettlementConfig(),
         clock: @escaping @Sendable () -> TimestampMs, logger: Logger = Logger(label: "plimsoll.settlement")
     ) throws(StoreError) {
-        precondition(config.batchEntriesMax <= Limits.blockEntriesMax, "a batch must fit in one block")
         guard registrarKey.publicKey == store.genesis.registrarKey else {
             throw StoreError(.keyMismatch, "the registrar key file does not match this registry's registrar key")
         }
@@ -128,7 +127,9 @@ public actor Settlement {
     @Sendable public static func wallClockMs() -> TimestampMs { UInt64(Date().timeIntervalSince1970 * 1000) }
 
     /// The state after every block applied so far; while a block commits, it may be ahead of the
-    /// durable state by that block (and equals it whenever settlement is idle).
+    /// durable state by that block (and equals it whenever settlement is idle). After a failed
+    /// commit whose state could not be read back (`stale`: `readiness()` is false and retries the
+    /// read), it may still hold the voided blocks until the read succeeds.
     public var state: LedgerState { ledger.state }
     /// The last durable block's signed header.
     public var latestHeader: SignedBlockHeader { durableTip.header }
@@ -156,6 +157,8 @@ public actor Settlement {
     /// write, and one that succeeds clears the failure. A load balancer that stops sending traffic
     /// to a node that is not ready would otherwise never let a block prove it healthy again.
     public func readiness() async -> Bool {
+        if stale { rollBack() }
+        guard !stale else { return false }
         guard let failure = commitFailure else { return true }
         do {
             try await store.probeWrite()
@@ -429,7 +432,10 @@ public actor Settlement {
             let reason = "an earlier block of the same pipeline did not commit: \(error.description)"
             for later in void {
                 answer(later.batch, later.batch.pending.map { .failed(id: $0.candidate.entry.id, message: reason) })
-                if case .block = later.write { perform(batcher.committed()) }
+                if case .block = later.write {
+                    SettlementMetrics.voided()
+                    perform(batcher.committed())
+                }
             }
             perform(batcher.committed())
         case (.audit, let error?):
@@ -500,9 +506,13 @@ enum SettlementMetrics {
         Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "apply")]).record(duration: apply)
     }
 
+    /// A block applied on top of one whose commit failed, never written.
+    static func voided() { Counter(label: "plimsoll_blocks_voided_total").increment() }
+
     static func write(seconds: Double, failed: Bool, block: Bool) {
-        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "commit")]).recordNanoseconds(
-            Int64(seconds * 1e9))
+        // A block's commit and a rejection-only batch's audit write are timed apart.
+        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", block ? "commit" : "audit")])
+            .recordNanoseconds(Int64(seconds * 1e9))
         if failed {
             Counter(label: "plimsoll_commit_failures_total").increment()
         } else if block {

@@ -16,6 +16,7 @@ public final class MemoryStore: SettlementStore, Sendable {
         var state: LedgerState
         var rejections: [CommittedBlock.Rejected] = []
         var failNext = false
+        var failNextLoad = false
         var crashNext: Bool?  // nil: no crash planned; true/false: whether the write lands
         var crashed = false
         var writes = 0
@@ -38,17 +39,27 @@ public final class MemoryStore: SettlementStore, Sendable {
     }
 
     public func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {
-        let (state, last, crashed) = contents.withLock { ($0.state, $0.blocks.last!, $0.crashed) }
+        let (state, last, crashed, failLoad) = contents.withLock { contents in
+            defer { contents.failNextLoad = false }
+            return (contents.state, contents.blocks.last!, contents.crashed, contents.failNextLoad)
+        }
         guard !crashed else { throw StoreError(.io, "the store's process has crashed; restart it") }
+        guard !failLoad else { throw StoreError(.io, "simulated read error while loading the state") }
         return (state, StoreTip(header: last.header, frontier: last.frontier))
     }
 
     public func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
-        let hold = gate.withLock { gate in
-            defer { gate.holdNext = false }
-            return gate.holdNext
+        // Deciding to hold and parking happen under one lock, so a cancel or a release cannot
+        // slip between them and leave the commit parked for ever.
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let parked = gate.withLock { gate in
+                guard gate.holdNext else { return false }
+                gate.holdNext = false
+                gate.held = continuation
+                return true
+            }
+            if !parked { continuation.resume() }
         }
-        if hold { await withCheckedContinuation { continuation in gate.withLock { $0.held = continuation } } }
         try write { contents in
             precondition(
                 block.header.header.prevHash == contents.blocks.last!.header.header.hash,
@@ -91,6 +102,8 @@ public final class MemoryStore: SettlementStore, Sendable {
     }
 
     public func failNextCommit() { contents.withLock { $0.failNext = true } }
+    /// The next `loadLedger` throws an I/O error (a read that fails once, the store intact).
+    public func failNextLoad() { contents.withLock { $0.failNextLoad = true } }
     public func crashAtNextCommit(written: Bool) { contents.withLock { $0.crashNext = written } }
     public func restart() { contents.withLock { $0.crashed = false } }
 

@@ -166,6 +166,9 @@ public struct SettlementSimulation {
             }
         case 15:
             store.failNextCommit()
+            // Half the time the state cannot be read back after that failure either: settlement
+            // stays stale (not ready, every batch failed) until a read succeeds.
+            if rng.next() % 2 == 0 { store.failNextLoad() }
             ioErrors += 1
         case 16, 17:
             try await crashAndRestart()
@@ -211,7 +214,20 @@ public struct SettlementSimulation {
             guard await until(&spins) else { break }
         }
         let stacked = held ? await settlement.undurableBlocks == 2 : false
-        if stacked { pipelinedBlocks += 1 }
+        if stacked {
+            pipelinedBlocks += 1
+            // Two blocks are applied and neither is durable: a proof must still show the durable units.
+            let durable = store.state
+            let holder = pick(holders, &rng).publicKey
+            if let proof = await settlement.holdingProof(asset: Self.asset, key: holder) {
+                if proof.units != durable.balance(Self.asset, holder) {
+                    incidents.append("a holding proof over two undurable blocks names undurable units")
+                }
+                do { try proof.verify(registrarKey: registrar.publicKey, chainID: durable.chainID) } catch {
+                    incidents.append("a holding proof over two undurable blocks does not verify: \(error.message)")
+                }
+            }
+        }
         if held, failing { store.failNextCommit() }
         if stacked, failing { voidedBlocks += 1 }
         let voids = held && failing
@@ -258,6 +274,9 @@ public struct SettlementSimulation {
     public mutating func check() async -> [String] {
         var problems: [String] = incidents
         incidents = []
+        // A reader that must see the durable state asks readiness first: it reads the state back
+        // if an earlier read failed after a failed commit.
+        _ = await settlement.readiness()
         let live = await settlement.state
         let stored = store.state
         if live != stored { problems.append("the live state differs from the stored state") }
