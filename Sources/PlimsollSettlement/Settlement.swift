@@ -77,6 +77,10 @@ public actor Settlement {
     /// The balances changed by each applied but not yet durable block (oldest first), as they
     /// stood before it: the durable value of a holding is the first found here, else the ledger's.
     private var undurableBefore: [[BalanceKey: UInt64]] = []
+    /// The sanctions list versions in force at the last durable block: what `/v1/screen` answers
+    /// with, so a list adoption whose block is later voided is never used, and no reader holds a
+    /// reference to the whole state while blocks are applied.
+    public private(set) var durableLists: [ListAdoption]
     /// Applied batches waiting for their writes, oldest first; the first is being written when
     /// `writing`.
     private var writes: [Applied] = []
@@ -120,6 +124,7 @@ public actor Settlement {
         self.tip = tip
         self.durableTip = tip
         self.durableCommitment = commitment
+        self.durableLists = state.counters.lists
         self.lastRegistrarSequence = state.counters.registrarSequence
     }
 
@@ -410,8 +415,9 @@ public actor Settlement {
         SettlementMetrics.write(seconds: ended.seconds, failed: ended.error != nil, block: applied.result.block != nil)
         var outcomes = applied.result.outcomes
         switch (applied.write, ended.error) {
-        case (.block(let block, _), nil):
+        case (.block(let block, let changes), nil):
             durableTip = StoreTip(header: block.header, frontier: block.frontier)
+            if let counters = changes.counters { durableLists = counters.lists }
             durableCommitment = applied.result.commitment
             undurableBefore.removeFirst()
             stats.blocks += 1
@@ -472,6 +478,7 @@ public actor Settlement {
             tip = StoreTip(header: loaded.header, frontier: loaded.frontier)
             durableTip = tip
             durableCommitment = commitment
+            durableLists = state.counters.lists
             stale = false
         } catch {
             logger.error("cannot read the state back after a failed commit: \(error.description)")

@@ -279,6 +279,9 @@ public struct SettlementSimulation {
         _ = await settlement.readiness()
         let live = await settlement.state
         let stored = store.state
+        if await settlement.durableLists != stored.counters.lists {
+            problems.append("the lists /v1/screen would use are not the durable ones")
+        }
         if live != stored { problems.append("the live state differs from the stored state") }
         if live.unitsAccountedFor(Self.asset) != Self.units {
             problems.append("units not conserved: \(live.unitsAccountedFor(Self.asset))")

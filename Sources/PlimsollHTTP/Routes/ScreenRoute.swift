@@ -11,10 +11,10 @@ import PlimsollStore
 actor ScreenerCache {
     private var cached: (digest: Hash32, screener: Screener)?
 
-    func screener(folder: URL, state: LedgerState) throws -> Screener? {
-        let digest = state.listsDigest
+    func screener(folder: URL, lists: [ListAdoption]) throws -> Screener? {
+        let digest = LedgerState.listsDigest(lists.map(\.contentHash))
         if let cached, cached.digest == digest { return cached.screener }
-        guard let screener = try AdoptedLists.screener(folder, state: state) else { return nil }
+        guard let screener = try AdoptedLists.screener(folder, lists: lists) else { return nil }
         cached = (digest, screener)
         return screener
     }
@@ -49,7 +49,8 @@ extension RegistryAPI {
                 }
             }
             guard name != nil || imo != nil else { throw Problem.malformed("give name or imo", pointer: "/name") }
-            guard let folder, let screener = try await screeners.screener(folder: folder, state: await settlement.state)
+            guard let folder,
+                let screener = try await screeners.screener(folder: folder, lists: await settlement.durableLists)
             else {
                 throw Problem(.conflict, .noLists, "no sanctions list is adopted")
             }

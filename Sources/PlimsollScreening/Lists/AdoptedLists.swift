@@ -20,9 +20,14 @@ public enum AdoptedLists {
     /// A screener over the list versions in force in `state`, or nil when none is adopted.
     /// - Throws: `Missing` when an adopted list's files are gone or no longer hash to its content hash.
     public static func screener(_ registry: URL, state: LedgerState) throws -> Screener? {
-        guard !state.counters.lists.isEmpty else { return nil }
+        try screener(registry, lists: state.counters.lists)
+    }
+
+    /// The same over the list versions given (a reader that holds only the lists in force).
+    public static func screener(_ registry: URL, lists: [ListAdoption]) throws -> Screener? {
+        guard !lists.isEmpty else { return nil }
         var entities: [ListEntity] = []
-        for adoption in state.counters.lists {
+        for adoption in lists {
             let folder = listsFolder(registry).appendingPathComponent(adoption.contentHash.hex)
             guard let name = try? FileManager.default.contentsOfDirectory(atPath: folder.path).first else {
                 throw Missing(
@@ -36,6 +41,7 @@ public enum AdoptedLists {
             entities += loaded
         }
         return Screener(
-            index: MatchIndex(entities: entities), rules: try rules(registry), listsDigest: state.listsDigest)
+            index: MatchIndex(entities: entities), rules: try rules(registry),
+            listsDigest: LedgerState.listsDigest(lists.map(\.contentHash)))
     }
 }
