@@ -151,8 +151,8 @@ public actor Settlement {
         guard !stale, durableTip.header.header.version >= 2 else { return nil }
         let address = BalanceKey(asset: asset, key: key)
         let units = undurableBefore.lazy.compactMap { $0[address] }.first ?? ledger.state.balance(asset, key)
-        let proof = durableCommitment.tree.proof(for: StateRecord.holding(asset, key).treeKey)
-        return HoldingProof(header: durableTip.header, asset: asset, key: key, units: units, proof: proof)
+        return HoldingProof(
+            units: units, commitment: durableCommitment, header: durableTip.header, asset: asset, key: key)
     }
 
     /// Whether the last commit succeeded (the readiness a load balancer asks for).
@@ -194,9 +194,7 @@ public actor Settlement {
     /// - Throws: `IntakeFull` when the entries do not all fit; nothing was queued.
     public func submitAll(_ entries: [Entry]) async throws(IntakeFull) -> [Outcome] {
         guard !entries.isEmpty else { return [] }
-        guard entries.count <= config.intakeEntriesMax - min(queue.count, config.intakeEntriesMax) else {
-            throw IntakeFull(retryAfterSeconds: 1)
-        }
+        guard intakeHasRoom(for: entries.count) else { throw IntakeFull(retryAfterSeconds: 1) }
         let receivedAtMs = clock()
         return await withCheckedContinuation { continuation in
             let waiter = BatchWaiter(count: entries.count, continuation: continuation)
@@ -235,27 +233,28 @@ public actor Settlement {
 
     /// Signs a registrar action with the next registrar sequence number and submits it.
     public func submitRegistrar(_ action: RegistrarAction) async throws(IntakeFull) -> Outcome {
-        lastRegistrarSequence += 1
-        let entry = RegistrarEntry.signed(
-            action, sequence: lastRegistrarSequence, chainID: ledger.state.chainID, by: registrarKey
-        )
-        return try await submit(.registrar(entry))
+        try await submit(signedRegistrar(action))
     }
 
     /// Signs registrar actions with the next registrar sequence numbers, in order, and submits
     /// them all at once (`submitAll`): nothing comes between them, so they apply in this order.
     /// - Throws: `IntakeFull` when they do not all fit; nothing was queued or signed.
     public func submitRegistrarAll(_ actions: [RegistrarAction]) async throws(IntakeFull) -> [Outcome] {
-        guard actions.count <= config.intakeEntriesMax - min(queue.count, config.intakeEntriesMax) else {
-            throw IntakeFull(retryAfterSeconds: 1)
-        }
-        let entries = actions.map { action in
-            lastRegistrarSequence += 1
-            return Entry.registrar(
-                RegistrarEntry.signed(
-                    action, sequence: lastRegistrarSequence, chainID: ledger.state.chainID, by: registrarKey))
-        }
-        return try await submitAll(entries)
+        guard intakeHasRoom(for: actions.count) else { throw IntakeFull(retryAfterSeconds: 1) }
+        return try await submitAll(actions.map(signedRegistrar))
+    }
+
+    /// A registrar action signed with the next registrar sequence number.
+    private func signedRegistrar(_ action: RegistrarAction) -> Entry {
+        lastRegistrarSequence += 1
+        return .registrar(
+            RegistrarEntry.signed(
+                action, sequence: lastRegistrarSequence, chainID: ledger.state.chainID, by: registrarKey))
+    }
+
+    /// Whether `count` more entries fit in intake, all of them.
+    private func intakeHasRoom(for count: Int) -> Bool {
+        count <= config.intakeEntriesMax - min(queue.count, config.intakeEntriesMax)
     }
 
     /// Carries out the batcher's decision: a cut takes entries from intake, starts verifying
@@ -377,31 +376,22 @@ public actor Settlement {
             startWrite()
             resumeIdleWaiters()
         case .block(let block, let changes):
-            writing = true
-            Task.detached {
-                let ended = await Self.timed { () async throws(StoreError) in
-                    try await store.commit(block, changes: changes)
-                }
-                await self.ended(ended)
-            }
+            write { () async throws(StoreError) in try await store.commit(block, changes: changes) }
         case .audit(let rejected, let decidedAtMs):
-            writing = true
-            Task.detached {
-                let ended = await Self.timed { () async throws(StoreError) in
-                    try await store.recordRejections(rejected, decidedAtMs: decidedAtMs)
-                }
-                await self.ended(ended)
+            write { () async throws(StoreError) in try await store.recordRejections(rejected, decidedAtMs: decidedAtMs)
             }
         }
     }
 
-    private static func timed(
-        _ write: @Sendable () async throws(StoreError) -> Void
-    ) async -> (error: StoreError?, seconds: Double) {
-        let start = ContinuousClock.now
-        var failure: StoreError?
-        do { try await write() } catch { failure = error }
-        return (failure, (ContinuousClock.now - start).seconds)
+    /// Runs one store write off the actor, timed; its end comes back to `ended`.
+    private func write(_ body: @escaping @Sendable () async throws(StoreError) -> Void) {
+        writing = true
+        Task.detached {
+            let start = ContinuousClock.now
+            var failure: StoreError?
+            do throws(StoreError) { try await body() } catch { failure = error }
+            await self.ended((failure, (ContinuousClock.now - start).seconds))
+        }
     }
 
     /// The oldest queued write ended: answer its batch. A block that did not commit takes every
@@ -530,18 +520,22 @@ enum SettlementMetrics {
 
 /// Where settlement time goes, for benchmarks and metrics.
 public struct SettlementStats: Sendable {
-    public init(
-        admitted: Int = 0, batches: Int = 0, blocks: Int = 0, entries: Int = 0, verifySeconds: Double = 0,
-        applySeconds: Double = 0,
-        commitSeconds: Double = 0
-    ) {
-        self.admitted = admitted
-        self.batches = batches
-        self.blocks = blocks
-        self.entries = entries
-        self.verifySeconds = verifySeconds
-        self.applySeconds = applySeconds
-        self.commitSeconds = commitSeconds
+    public init() {}
+
+    /// What happened since `earlier` (a benchmark's window): every count and time less
+    /// `earlier`'s.
+    public func since(_ earlier: SettlementStats) -> SettlementStats {
+        var window = self
+        window.admitted -= earlier.admitted
+        window.batches -= earlier.batches
+        window.blocks -= earlier.blocks
+        window.entries -= earlier.entries
+        window.verifySeconds -= earlier.verifySeconds
+        window.applySeconds -= earlier.applySeconds
+        window.commitSeconds -= earlier.commitSeconds
+        window.unattributedRejections -= earlier.unattributedRejections
+        window.failedCommits -= earlier.failedCommits
+        return window
     }
 
     /// Entries taken into intake.

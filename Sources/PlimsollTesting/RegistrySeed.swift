@@ -87,9 +87,14 @@ public struct RegistrySeed: Sendable {
         for start in stride(from: 0, to: actions.count, by: chunk) {
             let outcomes = try await settlement.submitRegistrarAll(
                 Array(actions[start..<min(actions.count, start + chunk)]))
-            if let bad = outcomes.first(where: { if case .settled = $0 { false } else { true } }) {
-                throw NotSettled(description: "seeding \(what): \(bad)")
-            }
+            try requireSettled(outcomes, what)
+        }
+    }
+
+    /// Throws, naming the first, unless every outcome is a receipt.
+    public static func requireSettled(_ outcomes: [Outcome], _ what: String) throws {
+        if let bad = outcomes.first(where: { if case .settled = $0 { false } else { true } }) {
+            throw NotSettled(description: "seeding \(what): \(bad)")
         }
     }
 }

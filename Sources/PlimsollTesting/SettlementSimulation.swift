@@ -198,15 +198,7 @@ public struct SettlementSimulation {
         }
         let held = store.holdsACommit
         if !held { store.cancelHold() }
-        if held {
-            let durable = store.state
-            let holder = pick(holders, &rng).publicKey
-            if let proof = await settlement.holdingProof(asset: Self.asset, key: holder),
-                proof.units != durable.balance(Self.asset, holder)
-            {
-                incidents.append("a holding proof while a block commits names undurable units")
-            }
-        }
+        if held { await expectDurableProof("while a block commits") }
         let secondOutcomes = Task { try await settlement.submitAll(second) }
         while true {
             let taken = await settlement.stats.admitted >= admitted + entries.count
@@ -216,28 +208,34 @@ public struct SettlementSimulation {
         let stacked = held ? await settlement.undurableBlocks == 2 : false
         if stacked {
             pipelinedBlocks += 1
-            // Two blocks are applied and neither is durable: a proof must still show the durable units.
-            let durable = store.state
-            let holder = pick(holders, &rng).publicKey
-            if let proof = await settlement.holdingProof(asset: Self.asset, key: holder) {
-                if proof.units != durable.balance(Self.asset, holder) {
-                    incidents.append("a holding proof over two undurable blocks names undurable units")
-                }
-                do { try proof.verify(registrarKey: registrar.publicKey, chainID: durable.chainID) } catch {
-                    incidents.append("a holding proof over two undurable blocks does not verify: \(error.message)")
-                }
-            }
+            await expectDurableProof("over two undurable blocks")
         }
-        if held, failing { store.failNextCommit() }
-        if stacked, failing { voidedBlocks += 1 }
         let voids = held && failing
+        if voids {
+            store.failNextCommit()
+            ioErrors += 1
+        }
+        if stacked, failing { voidedBlocks += 1 }
         if held { store.releaseHeldCommit() }
         let outcomes = try await firstOutcomes.value + secondOutcomes.value
         if voids, outcomes.contains(where: { if case .settled = $0 { true } else { false } }) {
             incidents.append("an entry built on a block that failed to commit was acknowledged")
         }
-        if failing { ioErrors += held ? 1 : 0 }
         return outcomes
+    }
+
+    /// A holding proof asked while blocks are applied but not durable must show the durable
+    /// units (what a crash cannot take back) and verify against the durable tip.
+    private mutating func expectDurableProof(_ when: String) async {
+        let durable = store.state
+        let holder = pick(holders, &rng).publicKey
+        guard let proof = await settlement.holdingProof(asset: Self.asset, key: holder) else { return }
+        if proof.units != durable.balance(Self.asset, holder) {
+            incidents.append("a holding proof \(when) names undurable units")
+        }
+        do { try proof.verify(registrarKey: registrar.publicKey, chainID: durable.chainID) } catch {
+            incidents.append("a holding proof \(when) does not verify: \(error.message)")
+        }
     }
 
     /// One more spin of a bounded wait for the other tasks; false (and an incident) past the bound.

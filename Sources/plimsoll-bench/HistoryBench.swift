@@ -154,12 +154,11 @@ struct HistoryBench: AsyncParsableCommand {
         try process.run()
         var peakKiB = 0
         while process.isRunning {
-            if let status = try? String(contentsOfFile: "/proc/\(process.processIdentifier)/status", encoding: .utf8),
-                let exe = try? FileManager.default.destinationOfSymbolicLink(
-                    atPath: "/proc/\(process.processIdentifier)/exe"),
+            // Only once the child runs plimsoll itself: before exec it is a copy of this process.
+            if let exe = try? FileManager.default.destinationOfSymbolicLink(
+                atPath: "/proc/\(process.processIdentifier)/exe"),
                 exe.hasSuffix("/plimsoll"),
-                let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") }),
-                let kib = Int(line.split(separator: " ").dropFirst().first ?? "")
+                let kib = Measure.peakRSSKiB(of: "\(process.processIdentifier)")
             {
                 peakKiB = max(peakKiB, kib)
             }

@@ -1,5 +1,6 @@
 import Dispatch
 import Foundation
+import Synchronization
 
 /// Timing helpers: each figure is the median of several runs of a fixed amount of work.
 enum Measure {
@@ -24,18 +25,36 @@ enum Measure {
 
     /// Operations per second of `body(i)` over `count` items, spread over every core.
     static func parallelRate(count: Int, runs: Int = 3, _ body: @Sendable (Int) -> Void) -> Double {
+        median((0..<runs).map { _ in Double(count) / seconds { inParallel(count: count, body) } })
+    }
+
+    /// `transform(i)` for every i in 0..<count, computed over every core, in index order
+    /// (signing and key derivation for benchmark set-ups).
+    static func parallelMap<T: Sendable>(count: Int, _ transform: @Sendable (Int) -> T) -> [T] {
+        let results = Mutex<[T?]>(Array(repeating: nil, count: count))
+        inParallel(count: count) { index in
+            let value = transform(index)
+            results.withLock { $0[index] = value }
+        }
+        return results.withLock { $0.map { $0! } }
+    }
+
+    /// `body(i)` for every i in 0..<count, one contiguous chunk per core.
+    private static func inParallel(count: Int, _ body: @Sendable (Int) -> Void) {
         let workers = cores
         let chunk = (count + workers - 1) / workers
-        return median(
-            (0..<runs).map { _ in
-                Double(count)
-                    / seconds {
-                        DispatchQueue.concurrentPerform(iterations: workers) { worker in
-                            let start = worker * chunk
-                            for index in start..<min(count, start + chunk) { body(index) }
-                        }
-                    }
-            })
+        DispatchQueue.concurrentPerform(iterations: workers) { worker in
+            let start = worker * chunk
+            for index in start..<min(count, start + chunk) { body(index) }
+        }
+    }
+
+    /// Peak resident set size (`VmHWM`) of a process (`self` or a pid), in KiB; nil when unread.
+    static func peakRSSKiB(of process: String = "self") -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
+        else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
     }
 
     static func median(_ values: [Double]) -> Double {

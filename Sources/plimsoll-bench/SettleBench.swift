@@ -1,12 +1,10 @@
 import ArgumentParser
-import Dispatch
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollSettlement
 import PlimsollStore
 import PlimsollTesting
-import Synchronization
 
 /// `plimsoll-bench settle`: durable settlement of pre-signed transfers against the raw all-core
 /// BIP-340 verify rate, measured right before and right after the figure in the same run (their
@@ -104,11 +102,11 @@ struct SettleBench: AsyncParsableCommand {
         )
         let settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         let holders = (0..<keys).map { _ in SigningKey.generate(using: &rng) }
-        try await setUp(settlement, holders)
+        let owner = try await setUp(settlement, holders)
         var run = Run()
         if idle > 0 {
             run.setupSeconds = try await Measure.secondsAsync {
-                try await grow(settlement, idle: idle, registrar: registrar)
+                try await grow(settlement, idle: idle, owner: owner, registrar: registrar)
             }
         }
         let chainID = await settlement.state.chainID
@@ -137,14 +135,7 @@ struct SettleBench: AsyncParsableCommand {
         }
         run.seconds = Date().timeIntervalSince(start)
         run.after = rawVerifyRate(probe)
-        let stats = await settlement.stats
-        run.stats = SettlementStats(
-            admitted: stats.admitted - statsBefore.admitted, batches: stats.batches - statsBefore.batches,
-            blocks: stats.blocks - statsBefore.blocks,
-            verifySeconds: stats.verifySeconds - statsBefore.verifySeconds,
-            applySeconds: stats.applySeconds - statsBefore.applySeconds,
-            commitSeconds: stats.commitSeconds - statsBefore.commitSeconds
-        )
+        run.stats = await settlement.stats.since(statsBefore)
         run.rate = Double(run.settled) / run.seconds
         return run
     }
@@ -152,43 +143,36 @@ struct SettleBench: AsyncParsableCommand {
     /// Every sender sends one transfer per round to the next sender, rounds in nonce order;
     /// signed on every core.
     static func presign(_ holders: [SigningKey], rounds: Int, chainID: Hash32, expiry: UInt64) -> [Entry] {
-        let count = rounds * holders.count
-        let out = Mutex<[Entry?]>(Array(repeating: nil, count: count))
-        DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
-            var mine: [(Int, Entry)] = []
-            for slot in stride(from: worker, to: count, by: Measure.cores) {
-                let (round, index) = (slot / holders.count + 1, slot % holders.count)
-                let transfer = Transfer(
-                    chainID: chainID, asset: asset, from: holders[index].publicKey,
-                    to: holders[(index + 1) % holders.count].publicKey,
-                    amount: 1, nonce: UInt64(round), expiresAt: expiry
-                )
-                mine.append((slot, .transfer(transfer.signed(by: holders[index]))))
-            }
-            out.withLock { all in for (slot, entry) in mine { all[slot] = entry } }
+        Measure.parallelMap(count: rounds * holders.count) { slot in
+            let (round, index) = (slot / holders.count + 1, slot % holders.count)
+            let transfer = Transfer(
+                chainID: chainID, asset: asset, from: holders[index].publicKey,
+                to: holders[(index + 1) % holders.count].publicKey,
+                amount: 1, nonce: UInt64(round), expiresAt: expiry
+            )
+            return .transfer(transfer.signed(by: holders[index]))
         }
-        return out.withLock { $0.map { $0! } }
     }
 
     static let asset = try! AssetID("IMO9176187")
     static let idleAsset = try! AssetID("IMO9074729")
 
-    /// The sending holders, 100 units each of one vessel (`RegistrySeed`).
-    static func setUp(_ settlement: Settlement, _ holders: [SigningKey]) async throws {
-        _ = try await RegistrySeed.seed(
+    /// The sending holders, 100 units each of one vessel (`RegistrySeed`); returns the vessel's owner.
+    static func setUp(_ settlement: Settlement, _ holders: [SigningKey]) async throws -> PartyID {
+        try await RegistrySeed.seed(
             settlement, holders: holders.enumerated().map { ("Holder \($0)", $1) },
             vessels: [(asset, UInt64(holders.count) * 100)],
             issues: holders.indices.map { RegistrySeed.Issue(vessel: asset, holder: $0, units: 100) },
             rules: ComplianceRules(
                 maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true),
             kycUntilMs: Settlement.wallClockMs() + 86_400_000
-        )
+        ).owner
     }
 
     /// Idle holders: `idle` more keys, 64 to a party, each issued one unit of a second vessel.
     /// The registrar entries are signed on every core with the sequence numbers that follow the
     /// registry's, then settled in full blocks, in order.
-    static func grow(_ settlement: Settlement, idle: Int, registrar: SigningKey) async throws {
+    static func grow(_ settlement: Settlement, idle: Int, owner: PartyID, registrar: SigningKey) async throws {
         let state = await settlement.state
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 86_400_000)]
         let keysPerParty = 64
@@ -198,15 +182,7 @@ struct SettleBench: AsyncParsableCommand {
             var rng = SplitMix64(seed: 0x1D1E_0000 + UInt64(index))
             return rng.bytes(32)
         }
-        let keyRefs = Mutex<[KeyRef?]>(Array(repeating: nil, count: idle))
-        DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
-            var mine: [(Int, KeyRef)] = []
-            for index in stride(from: worker, to: idle, by: Measure.cores) {
-                mine.append((index, try! SigningKey(secret: secrets[index]).publicKey))
-            }
-            keyRefs.withLock { all in for (index, key) in mine { all[index] = key } }
-        }
-        let idleKeys = keyRefs.withLock { $0.map { $0! } }
+        let idleKeys = Measure.parallelMap(count: idle) { try! SigningKey(secret: secrets[$0]).publicKey }
         var growth: [RegistrarAction] = (0..<parties).map { index in
             .registerParty(
                 PartyRegistration(kind: .person, name: "Idle \(index)", country: try! Country("NO"), kycClaims: kyc))
@@ -215,7 +191,7 @@ struct SettleBench: AsyncParsableCommand {
             .registerVessel(
                 VesselRegistration(
                     asset: idleAsset, name: "Idle", flag: try Country("PA"), type: "bulk", grossTonnage: 1,
-                    roles: .init(owner: PartyID(1)),
+                    roles: .init(owner: owner),
                     units: UInt64(idle)
                 )))
         growth += idleKeys.enumerated().map { .bindKey($1, to: PartyID(firstParty + UInt64($0 / keysPerParty))) }
@@ -223,27 +199,13 @@ struct SettleBench: AsyncParsableCommand {
         let actions = growth
         let first = state.counters.registrarSequence + 1
         let chainID = state.chainID
-        let entries = Mutex<[Entry?]>(Array(repeating: nil, count: actions.count))
-        DispatchQueue.concurrentPerform(iterations: Measure.cores) { worker in
-            var mine: [(Int, Entry)] = []
-            for index in stride(from: worker, to: actions.count, by: Measure.cores) {
-                mine.append(
-                    (
-                        index,
-                        .registrar(
-                            RegistrarEntry.signed(
-                                actions[index], sequence: first + UInt64(index), chainID: chainID, by: registrar))
-                    ))
-            }
-            entries.withLock { all in for (index, entry) in mine { all[index] = entry } }
+        let signed: [Entry] = Measure.parallelMap(count: actions.count) { index in
+            .registrar(
+                RegistrarEntry.signed(actions[index], sequence: first + UInt64(index), chainID: chainID, by: registrar))
         }
-        let signed = entries.withLock { $0.map { $0! } }
         for start in stride(from: 0, to: signed.count, by: Limits.blockEntriesMax) {
-            let outcomes = try await settlement.submitAll(
-                Array(signed[start..<min(signed.count, start + Limits.blockEntriesMax)]))
-            if let bad = outcomes.first(where: { if case .settled = $0 { false } else { true } }) {
-                throw ValidationError("growing the registry failed: \(bad)")
-            }
+            let chunk = Array(signed[start..<min(signed.count, start + Limits.blockEntriesMax)])
+            try RegistrySeed.requireSettled(try await settlement.submitAll(chunk), "idle holders")
         }
     }
 
@@ -255,10 +217,5 @@ struct SettleBench: AsyncParsableCommand {
     }
 
     /// Peak resident set size of this process (VmHWM), in MiB.
-    static func peakRSSMiB() -> Int {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return -1 }
-        return (Int(line.split(separator: " ").dropFirst().first ?? "") ?? 0) / 1024
-    }
+    static func peakRSSMiB() -> Int { Measure.peakRSSKiB().map { $0 / 1024 } ?? -1 }
 }

@@ -53,13 +53,6 @@ final class HTTPFixture: @unchecked Sendable {  // Immutable after init.
 
     deinit { try? FileManager.default.removeItem(at: folder) }
 
-    struct SetupNotSettled: Error { let outcome: Outcome }
-
-    /// A setup step must settle: a fixture that silently failed would make every test built on it meaningless.
-    static func settled(_ outcome: Outcome) throws {
-        guard case .settled = outcome else { throw SetupNotSettled(outcome: outcome) }
-    }
-
     var app: some ApplicationProtocol { Application(router: api.router()) }
 
     func transferJSON(

@@ -33,8 +33,6 @@ final class TempRegistry {
 }
 
 enum Setup {
-    static let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: Settlement.wallClockMs() + 365 * 86_400_000)]
-
     /// Registers `count` holders with keys and a 64-unit vessel issued evenly (`RegistrySeed`);
     /// returns the keys.
     static func holders(
@@ -48,21 +46,5 @@ enum Setup {
             kycUntilMs: Settlement.wallClockMs() + 365 * 86_400_000
         )
         return keys
-    }
-
-    static func party(_ settlement: Settlement, _ name: String, _ kind: Party.Kind) async throws -> PartyID {
-        try await expectSettled(
-            settlement.submitRegistrar(
-                .registerParty(PartyRegistration(kind: kind, name: name, country: try Country("NO"), kycClaims: kyc)))
-        )
-        return PartyID(await settlement.state.counters.nextPartyID - 1)
-    }
-
-    struct NotSettled: Error { let outcome: Outcome }
-
-    @discardableResult
-    static func expectSettled(_ outcome: Outcome) throws -> Receipt {
-        guard case .settled(let receipt) = outcome else { throw NotSettled(outcome: outcome) }
-        return receipt
     }
 }

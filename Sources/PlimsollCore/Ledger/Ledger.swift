@@ -87,13 +87,7 @@ public struct Ledger: Sendable {
         let address = BalanceKey(asset: asset, key: key)
         let before = state.balance(asset, key)
         if dirty.balancesBefore[address] == nil { dirty.balancesBefore[address] = before }
-        state.heldUnits[asset, default: 0] += units
-        state.heldUnits[asset, default: 0] -= before
-        if units == 0 {
-            state.balances[asset]?[key] = nil
-        } else {
-            state.balances[asset, default: [:]][key] = units
-        }
+        state.setBalance(units, asset, key)
         dirty.balances[address] = currentLeafIndex
     }
 

@@ -43,11 +43,6 @@ public struct StateChanges: Sendable {
         vesselEvents = dirty.vesselEvents
         partyEvents = dirty.partyEvents
     }
-
-    /// How many records changed (a block's write cost follows it).
-    public var recordCount: Int {
-        (counters == nil ? 0 : 1) + parties.count + keys.count + vessels.count + links.count + balances.count
-    }
 }
 
 extension LedgerState {
@@ -60,11 +55,18 @@ extension LedgerState {
         for record in changes.keys { keys[record.key] = record }
         for record in changes.vessels { vessels[record.vessel.asset] = record }
         for link in changes.links { links[link.id] = link }
-        for change in changes.balances {
-            let (asset, key) = (change.address.asset, change.address.key)
-            heldUnits[asset, default: 0] -= balance(asset, key)
-            heldUnits[asset, default: 0] += change.units
-            balances[asset, default: [:]][key] = change.units == 0 ? nil : change.units
+        for change in changes.balances { setBalance(change.units, change.address.asset, change.address.key) }
+    }
+
+    /// Sets one balance (0 removes it) and keeps `heldUnits` in step: the one place both the
+    /// ledger's moves and a store's copy of the state change a balance.
+    mutating func setBalance(_ units: UInt64, _ asset: AssetID, _ key: KeyRef) {
+        heldUnits[asset, default: 0] -= balance(asset, key)
+        heldUnits[asset, default: 0] += units
+        if units == 0 {
+            balances[asset]?[key] = nil
+        } else {
+            balances[asset, default: [:]][key] = units
         }
     }
 }
