@@ -28,6 +28,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-log.git", from: "1.16.2"),
         .package(url: "https://github.com/apple/swift-nio.git", from: "2.101.2"),
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
+        .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
     ],
     targets: [
         .systemLibrary(
@@ -43,7 +44,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
-        .target(name: "PlimsollCore", dependencies: ["PlimsollCrypto"], swiftSettings: swiftSettings),
+        .target(
+            name: "PlimsollCore",
+            dependencies: ["PlimsollCrypto", .product(name: "BigInt", package: "BigInt")],
+            swiftSettings: swiftSettings
+        ),
         .target(
             name: "PlimsollScreening",
             dependencies: ["PlimsollCore", "PlimsollCrypto", .product(name: "Yams", package: "Yams")],

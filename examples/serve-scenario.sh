@@ -69,6 +69,9 @@ plimsoll party add --kind person --name "Elena Marquez" --country PA >/dev/null 
 echo "share register of Oceanic Bulk Carriers S.A." > "$work/oceanic-register.txt"
 plimsoll own declare --owner 2 --owned 1 --share-bps 10000 --evidence-file "$work/oceanic-register.txt" >/dev/null
 plimsoll party add --kind organization --name "Jui Zong Ship Management Co., Ltd." --country TW >/dev/null  # party 3
+plimsoll party add --kind person --name "Lin Mei-Hua" --country TW >/dev/null                        # party 4
+echo "share register of Jui Zong Ship Management" > "$work/manager-register.txt"
+plimsoll own declare --owner 4 --owned 3 --share-bps 10000 --evidence-file "$work/manager-register.txt" >/dev/null
 plimsoll vessel register --imo 9176187 --name "Plimsoll Star" --flag PA --type "bulk carrier" --gross-tonnage 40000 \
   --units 64 --owner 1 --manager 3 | sed 's/^/   /'
 oceanic=$(plimsoll key new --out "$work/oceanic.key" --bind 1 | head -1)
@@ -76,22 +79,22 @@ plimsoll issue --vessel IMO9176187 --to "$oceanic" --units 64 | sed 's/^/   /'
 check "screening of the vessel" "$(plimsoll screen --vessel IMO9176187 --json | jq -r .status)" clear
 
 step "An investor whose ownership runs through two shells to a UN-listed person is onboarded and screened"
-plimsoll party add --kind organization --name "Kestrel Maritime Holdings Ltd" --country HK >/dev/null  # party 4
-plimsoll party add --kind organization --name "Harbour Light Trading Ltd" --country SC >/dev/null      # party 5
-plimsoll party add --kind organization --name "Blue Anchor Ventures Inc." --country MH >/dev/null      # party 6
-plimsoll party add --kind person --name "Han Yu Ro" --country CN 2>&1 | sed 's/^/   /'              # party 7
+plimsoll party add --kind organization --name "Kestrel Maritime Holdings Ltd" --country HK >/dev/null  # party 5
+plimsoll party add --kind organization --name "Harbour Light Trading Ltd" --country SC >/dev/null      # party 6
+plimsoll party add --kind organization --name "Blue Anchor Ventures Inc." --country MH >/dev/null      # party 7
+plimsoll party add --kind person --name "Han Yu Ro" --country CN 2>&1 | sed 's/^/   /'              # party 8
 echo "register extract" > "$work/extract.txt"
-plimsoll own declare --owner 5 --owned 4 --share-bps 10000 --evidence-file "$work/extract.txt" >/dev/null
 plimsoll own declare --owner 6 --owned 5 --share-bps 10000 --evidence-file "$work/extract.txt" >/dev/null
-plimsoll own declare --owner 7 --owned 6 --share-bps 6000 --evidence-file "$work/extract.txt" 2>&1 | sed 's/^/   /'
-kestrel=$(plimsoll key new --out "$work/kestrel.key" --bind 4 | head -1)
-check "screening of Kestrel" "$(plimsoll screen --party 4 --json | jq -r .decision.status)" block
+plimsoll own declare --owner 7 --owned 6 --share-bps 10000 --evidence-file "$work/extract.txt" >/dev/null
+plimsoll own declare --owner 8 --owned 7 --share-bps 6000 --evidence-file "$work/extract.txt" 2>&1 | sed 's/^/   /'
+kestrel=$(plimsoll key new --out "$work/kestrel.key" --bind 5 | head -1)
+check "screening of Kestrel" "$(plimsoll screen --party 5 --json | jq -r .decision.status)" block
 
 step "A clean buyer is onboarded; the regulator gets an API token"
-plimsoll party add --kind organization --name "Fjord Shipping Invest AS" --country NO >/dev/null  # party 8
-plimsoll party add --kind person --name "Ingrid Solberg" --country NO >/dev/null                 # party 9
-plimsoll own declare --owner 9 --owned 8 --share-bps 10000 --evidence-file "$work/extract.txt" >/dev/null
-fjord=$(plimsoll key new --out "$work/fjord.key" --bind 8 | head -1)
+plimsoll party add --kind organization --name "Fjord Shipping Invest AS" --country NO >/dev/null  # party 9
+plimsoll party add --kind person --name "Ingrid Solberg" --country NO >/dev/null                 # party 10
+plimsoll own declare --owner 10 --owned 9 --share-bps 10000 --evidence-file "$work/extract.txt" >/dev/null
+fjord=$(plimsoll key new --out "$work/fjord.key" --bind 9 | head -1)
 token=$(plimsoll token grant --role regulator)
 
 step "The registry serves holders and regulators over HTTP"
@@ -105,10 +108,10 @@ offer=$(plimsoll sign-transfer --key "$work/oceanic.key" --chain-id "$chain" --t
 check "HTTP status" "$(post "$offer")" 422
 check "reason code" "$(jq -r .code "$work/answer.json")" FROZEN
 show "detail: $(jq -r .detail "$work/answer.json")"
-jq -r .detail "$work/answer.json" | grep -q "4→5→6→7" && fail "the submitter must not read the ownership path"
+jq -r .detail "$work/answer.json" | grep -q "5→6→7→8" && fail "the submitter must not read the ownership path"
 refused=$(jq -r .id "$work/answer.json")
 show "evidence (regulator): $(regulator "/v1/transfers/$refused" | jq -r .evidence)"
-regulator "/v1/transfers/$refused" | jq -r .evidence | grep -q "via 4→5→6→7" || fail "the audit should name the ownership path"
+regulator "/v1/transfers/$refused" | jq -r .evidence | grep -q "via 5→6→7→8" || fail "the audit should name the ownership path"
 
 step "The clean buyer settles"
 before=$(curl -fs "$api/v1/blocks/latest" | jq -r .height)
@@ -137,10 +140,10 @@ step "The regulator looks through the holders and reads the evidence"
 check "the vessel's natural persons" \
   "$(regulator /v1/vessels/IMO9176187/beneficial-owners | jq -r '.owners | map("\(.name) \(.share * 100)%") | join(", ")')" \
   "Elena Marquez 75%, Ingrid Solberg 25%"
-check "Fjord's natural person" "$(regulator /v1/parties/8/beneficial-owners | jq -r '.owners | map(.name) | join(",")')" "Ingrid Solberg"
-check "Kestrel's recorded screening" "$(regulator /v1/parties/4 | jq -r .screening)" block
-show "evidence: $(regulator /v1/parties/4 | jq -r .screeningEvidence)"
-check "screening decision entries logged for Kestrel" "$(regulator '/v1/screening/decisions?party=4' | jq -r '.events | length')" 1
+check "Fjord's natural person" "$(regulator /v1/parties/9/beneficial-owners | jq -r '.owners | map(.name) | join(",")')" "Ingrid Solberg"
+check "Kestrel's recorded screening" "$(regulator /v1/parties/5 | jq -r .screening)" block
+show "evidence: $(regulator /v1/parties/5 | jq -r .screeningEvidence)"
+check "screening decision entries logged for Kestrel (review while its owners were undeclared, then block)" "$(regulator '/v1/screening/decisions?party=5' | jq -r '.events | length')" 2
 plimsoll owners --vessel IMO9176187 | sed 's/^/   /'
 
 step "The regulator exports the log while the server runs and verifies it offline"

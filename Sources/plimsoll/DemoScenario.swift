@@ -53,6 +53,9 @@ final class DemoScenario {
         try await own(elena, owns: 10_000, of: oceanic)
         let manager = try await party(
             .organization, "Jui Zong Ship Management Co., Ltd.", "TW", role: "ship manager / ISM company")
+        // Every organization must resolve to natural persons (the opacity rule), the manager too.
+        let managerOwner = try await party(.person, "Lin Mei-Hua", "TW")
+        try await own(managerOwner, owns: 10_000, of: manager)
         narrator.command(
             "plimsoll vessel register --imo 9176187 --name \"Plimsoll Star\" --flag PA --units 64 --owner 1 --manager 3"
         )

@@ -138,7 +138,15 @@ struct CLIEdgeTests {
 
     /// Each row: a rules file, and what the error must say (with the line).
     static let badRules: [(String, String)] = [
-        ("version: 2\nname_match: {}\n", "line 1: unknown rules version 2"),
+        ("version: 3\nname_match: {}\n", "line 1: unknown rules version 3"),
+        (
+            Self.rules.replacingOccurrences(of: "version: 1", with: "version: 2"),
+            "missing key 'control' at the top level"
+        ),
+        (
+            Self.rules.replacingOccurrences(of: "  block_percent: 50\n", with: "  block_percent: 50.005\n"),
+            "ownership.block_percent has at most two decimals"
+        ),
         (
             Self.rules.replacingOccurrences(
                 of: "  block_percent: 50\n", with: "  block_percent: 50\n  blok_percent: 40\n"),

@@ -10,20 +10,20 @@ struct DemoTests {
         let out = result.stdout
         let expected = [
             // The investor behind two shells is refused, with the path to the UN-listed person.
-            "rejected FROZEN: receiver party 4 is frozen, blocked by screening: ownership_50_percent",
-            "evidence path: Kestrel Maritime Holdings Ltd (4) ← owned by Harbour Light Trading Ltd (5) ← owned by Blue Anchor Ventures Inc. (6) ← owned by Han Yu Ro (7)",
+            "rejected FROZEN: receiver party 5 is frozen, blocked by screening: ownership_50_percent",
+            "evidence path: Kestrel Maritime Holdings Ltd (5) ← owned by Harbour Light Trading Ltd (6) ← owned by Blue Anchor Ventures Inc. (7) ← owned by Han Yu Ro (8)",
             "un:KPi.005 \"HAN YU-RO\"",
             // The clean buyer settles and the cap table changes.
             "Oceanic → Fjord 16 units, nonce 1 (the refused offer consumed nothing): settled",
             "party 1  48 units  Oceanic Bulk Carriers S.A.",
-            "party 8  16 units  Fjord Shipping Invest AS",
+            "party 9  16 units  Fjord Shipping Invest AS",
             // The list update names the manager and freezes the vessel.
             "screening recorded party 3 block: name_match: ofac:26931 \"JUI ZONG SHIP MANAGEMENT CO LTD\"",
             "screening froze vessel IMO9176187",
             "Oceanic → Fjord 4 more units: FROZEN (IMO9176187 is frozen)",
             // The regulator's view and the offline verification.
             " 75.00%  party 2 Elena Marquez",
-            " 25.00%  party 9 Ingrid Solberg",
+            " 25.00%  party 10 Ingrid Solberg",
             "equals the signed header's: true",
             "cap table recomputed from the file equals the registry's: true",
             "a copy with one bit flipped in the middle is refused: verification failed",

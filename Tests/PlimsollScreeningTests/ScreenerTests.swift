@@ -79,7 +79,11 @@ struct ScreenerTests {
         let b = f.party("Beta Marine Ltd", country: "PA", kind: .organization)
         try f.apply(.declareOwnership(.init(owner: a, owned: b, shareBps: 5000, kind: .shareholding, evidence: .zero)))
         try f.apply(.declareOwnership(.init(owner: b, owned: a, shareBps: 5000, kind: .shareholding, evidence: .zero)))
-        #expect(decision(f, party: a).status == .clear)
+        let verdict = decision(f, party: a)
+        #expect(
+            rules(verdict, .review) == ["opaque_ownership"], "two companies owning half of each other resolve to no one"
+        )
+        #expect(verdict.status == .review)
     }
 
     @Test func nameRuleBlocksReviewsAndClears() {
@@ -116,7 +120,9 @@ struct ScreenerTests {
         let vessel = { (asset: AssetID) in Self.screener.screen(vessel: asset, state: f.state, at: f.timeMs) }
         #expect(rules(vessel(listedIMO), .block).contains("listed_vessel_imo"))
         #expect(rules(vessel(IMOs.a), .block).isEmpty)
-        #expect(rules(vessel(IMOs.a), .review) == ["no_natural_person_owner"])
+        #expect(
+            rules(vessel(IMOs.a), .review) == ["no_natural_person_owner", "listed_owner"],
+            "an owner that resolves to no person is itself under review")
         try f.apply(
             .declareOwnership(
                 .init(owner: person, owned: owner, shareBps: 10_000, kind: .shareholding, evidence: .zero)))

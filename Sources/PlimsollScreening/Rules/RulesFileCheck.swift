@@ -5,8 +5,11 @@ import Yams
 /// default), a missing key, a version this build does not read, or a value of the wrong type.
 enum RulesFileCheck {
     /// Keys of each section; every key is required (a rules file states every rule it applies).
+    /// Version 1 files lack the sections version 2 added; they read with their defaults.
     static let sections: [String: [String]] = [
-        "": ["version", "name_match", "ownership", "vessels", "excluded_countries"],
+        "": ["version", "name_match", "ownership", "vessels", "control", "opacity", "excluded_countries"],
+        "control": ["block_percent", "review_listed_minority"],
+        "opacity": ["review_unresolved_percent", "exempt_identifier_schemes"],
         "name_match": ["block_score", "review_score"],
         "ownership": ["block_percent", "review_listed_minority"],
         "vessels": [
@@ -29,13 +32,16 @@ enum RulesFileCheck {
         }
         guard let top = root.mapping else { throw invalid(root, "the rules file must be a mapping of sections") }
         // The version first: a file for another version is refused for that reason, not for its keys.
+        var optional: Set<String> = []
         if let version = top["version"] {
-            guard version.int == 1 else {
-                throw invalid(version, "unknown rules version \(version.string ?? "?"); this build reads version 1")
+            guard let number = version.int, (1...ScreeningRules.versionCurrent).contains(number) else {
+                throw invalid(
+                    version, "unknown rules version \(version.string ?? "?"); this build reads versions 1 and 2")
             }
+            if number == 1 { optional = ["control", "opacity"] }
         }
-        try keys(top, section: "", at: root)
-        for section in ["name_match", "ownership", "vessels"] {
+        try keys(top, section: "", at: root, optional: optional)
+        for section in ["name_match", "ownership", "vessels", "control", "opacity"] {
             guard let node = top[section] else { continue }
             guard let mapping = node.mapping else { throw invalid(node, "\(section) must be a mapping") }
             try keys(mapping, section: section, at: node)
@@ -43,9 +49,14 @@ enum RulesFileCheck {
         if let countries = top["excluded_countries"], countries.sequence == nil {
             throw invalid(countries, "excluded_countries must be a list such as [KP, IR]")
         }
+        if let schemes = top["opacity"]?.mapping?["exempt_identifier_schemes"], schemes.sequence == nil {
+            throw invalid(schemes, "exempt_identifier_schemes must be a list such as [stock-exchange-listing, state]")
+        }
     }
 
-    private static func keys(_ mapping: Node.Mapping, section: String, at node: Node) throws(ScreeningRules.Invalid) {
+    private static func keys(
+        _ mapping: Node.Mapping, section: String, at node: Node, optional: Set<String> = []
+    ) throws(ScreeningRules.Invalid) {
         let known = sections[section]!
         let place = section.isEmpty ? "at the top level" : "in \(section)"
         for (key, _) in mapping {
@@ -54,7 +65,7 @@ enum RulesFileCheck {
                     key, "unknown key '\(key.string ?? "?")' \(place) (known: \(known.joined(separator: ", ")))")
             }
         }
-        for name in known where mapping[name] == nil {
+        for name in known where mapping[name] == nil && !optional.contains(name) {
             throw invalid(node, "missing key '\(name)' \(place)")
         }
     }

@@ -8,8 +8,22 @@ public struct Evidence: Sendable, Codable, Equatable {
     public let status: ScreeningStatus
     public let detail: String
     public var match: NameMatch?
-    /// For ownership: the path from the screened party up to the listed owner.
+    /// For ownership: the largest path from the screened party up to the listed owner.
     public var path: [PartyID]?
+    /// For ownership: every path kept, largest share first.
+    public var paths: [[PartyID]]?
+    /// For ownership: the listed owner's exact share ("11/20").
+    public var share: String?
+
+    public init(
+        rule: String, status: ScreeningStatus, detail: String, match: NameMatch? = nil, path: [PartyID]? = nil
+    ) {
+        self.rule = rule
+        self.status = status
+        self.detail = detail
+        self.match = match
+        self.path = path
+    }
 }
 
 /// A decision with its evidence and the list version it used (DESIGN.md: Screening).
@@ -119,9 +133,7 @@ public struct Screener: Sendable {
         var byOwned: [PartyID: [OwnershipLink]] = [:]
         for link in state.links.values { byOwned[link.owned, default: []].append(link) }
         var direct: [PartyID: [Evidence]] = [:]
-        let walk = OwnershipWalk(
-            from: id, at: time, owners: { byOwned[$0] ?? [] }, isPerson: { state.parties[$0]?.party.kind == .person })
-        for party in [id] + Array(walk.ancestors.keys) {
+        for party in Self.reachable(from: id, at: time, byOwned: byOwned) {
             if let record = state.parties[party] { direct[party] = directEvidence(record.party) }
         }
         return decide(party: id, direct: direct, byOwned: byOwned, state: state, at: time)
@@ -131,41 +143,8 @@ public struct Screener: Sendable {
         party id: PartyID, direct: [PartyID: [Evidence]], byOwned: [PartyID: [OwnershipLink]], state: LedgerState,
         at time: TimestampMs
     ) -> ScreeningDecision {
-        var evidence = direct[id] ?? []
-        let walk = OwnershipWalk(
-            from: id, at: time, owners: { byOwned[$0] ?? [] }, isPerson: { state.parties[$0]?.party.kind == .person })
-        var listedShare = 0.0
-        var listedPaths: [Evidence] = []
-        for (ancestor, info) in walk.ancestors.sorted(by: { $0.key < $1.key }) {
-            guard let hit = (direct[ancestor] ?? []).first(where: { $0.status == .block }) else { continue }
-            listedShare += info.share
-            listedPaths.append(
-                Evidence(
-                    rule: "ownership", status: .review,
-                    detail:
-                        "owner party \(ancestor) holds \(String(format: "%.2f", info.share * 100))% via \(info.paths.first.map { $0.map { "\($0)" }.joined(separator: "→") } ?? "") and is listed (\(hit.detail))",
-                    path: info.paths.first
-                )
-            )
-        }
-        if listedShare * 100 >= rules.ownership.blockPercent && !listedPaths.isEmpty {
-            evidence.append(
-                Evidence(
-                    rule: "ownership_50_percent", status: .block,
-                    detail: String(
-                        format: "listed owners hold %.2f%% in total (threshold %.0f%%)", listedShare * 100,
-                        rules.ownership.blockPercent)
-                ))
-            evidence += listedPaths.map { Evidence(rule: $0.rule, status: .block, detail: $0.detail, path: $0.path) }
-        } else if rules.ownership.reviewListedMinority {
-            evidence += listedPaths
-        }
-        if walk.truncated {
-            evidence.append(
-                Evidence(
-                    rule: "ownership_walk_bounded", status: .review,
-                    detail: "the ownership chain exceeds the walk's bounds"))
-        }
+        let evidence =
+            (direct[id] ?? []) + ownershipEvidence(of: id, direct: direct, byOwned: byOwned, state: state, at: time)
         return decision("party \(id)", evidence)
     }
 
@@ -212,10 +191,10 @@ public struct Screener: Sendable {
         if rules.vessels.reviewNoNaturalPersonOwner, let owner = state.parties[vessel.roles.owner],
             owner.party.kind == .organization
         {
-            let walk = OwnershipWalk(
+            let look = LookThrough(
                 from: owner.party.id, at: time, owners: { byOwned[$0] ?? [] },
-                isPerson: { state.parties[$0]?.party.kind == .person })
-            if walk.naturalPersons(isPerson: { state.parties[$0]?.party.kind == .person }).isEmpty {
+                isTerminal: { state.parties[$0]?.party.kind == .person })
+            if look.reached.isEmpty {
                 evidence.append(
                     Evidence(
                         rule: "no_natural_person_owner", status: .review,

@@ -1,4 +1,5 @@
 public import Foundation
+import PlimsollCore
 import Yams
 
 /// The screening rules, as data (a YAML file; `examples/rules.yaml` documents every field).
@@ -18,6 +19,29 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         public var reviewListedMinority: Bool
     }
 
+    /// Designation by control (the EU and UK rules), apart from ownership: votes and control
+    /// conferred by "control", "voting" and shareholding links.
+    public struct Control: Sendable, Codable, Equatable {
+        /// Listed parties, and parties they control, holding at least this share of a party's
+        /// votes or control together block it. Control passes up a chain: a party is controlled
+        /// when its controllers hold at least this share.
+        public var blockPercent: Double
+        /// A listed controller below `blockPercent`, through a control or voting link, holds the
+        /// party for review.
+        public var reviewListedMinority: Bool
+    }
+
+    /// Opacity: an organization must resolve to natural persons.
+    public struct Opacity: Sendable, Codable, Equatable {
+        /// An organization of which at least this share resolves to no natural person (owners
+        /// undeclared, a closed cycle of companies, beyond the look-through's bounds) is held for
+        /// review: an owner of that size could hide there.
+        public var reviewUnresolvedPercent: Double
+        /// Organizations carrying an identifier of one of these schemes resolve by themselves (a
+        /// company listed on a stock exchange, a state or state body).
+        public var exemptIdentifierSchemes: [String]
+    }
+
     public struct Vessels: Sendable, Codable, Equatable {
         public var blockListedIMO: Bool
         /// Block a vessel whose owner, manager / ISM company, operator or charterer is blocked.
@@ -32,17 +56,29 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
     public var nameMatch: NameMatch
     public var ownership: Ownership
     public var vessels: Vessels
+    public var control: Control
+    public var opacity: Opacity
     /// Parties in these countries (ISO alpha-2) are blocked.
     public var excludedCountries: [String]
 
     public static let `default` = ScreeningRules(
-        version: 1, nameMatch: NameMatch(blockScore: 0.93, reviewScore: 0.86),
+        version: 2, nameMatch: NameMatch(blockScore: 0.93, reviewScore: 0.86),
         ownership: Ownership(blockPercent: 50, reviewListedMinority: true),
         vessels: Vessels(
             blockListedIMO: true, blockListedRoles: true, reviewFlagChangeDays: 365, reviewNameChangeDays: 365,
             reviewNoNaturalPersonOwner: true),
+        control: Control(blockPercent: 50, reviewListedMinority: true),
+        opacity: Opacity(reviewUnresolvedPercent: 25, exemptIdentifierSchemes: ["stock-exchange-listing", "state"]),
         excludedCountries: ["KP"]
     )
+
+    /// The rules version this build writes; it reads version 1 too, with the defaults of the
+    /// sections version 2 added (`control`, `opacity`).
+    public static let versionCurrent = 2
+
+    /// A percentage of a rules file as an exact threshold in basis points; the check at parse
+    /// time makes sure no rounding happens here.
+    public static func basisPoints(_ percent: Double) -> Int { Int((percent * 100).rounded()) }
 
     public struct Invalid: Error, CustomStringConvertible {
         public let description: String
@@ -57,14 +93,27 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         } catch {
             throw Invalid(description: "rules file does not parse: \(error)")
         }
-        guard rules.version == 1 else { throw Invalid(description: "unknown rules version \(rules.version)") }
+        guard (1...versionCurrent).contains(rules.version) else {
+            throw Invalid(description: "unknown rules version \(rules.version)")
+        }
         guard (0...1).contains(rules.nameMatch.reviewScore), rules.nameMatch.reviewScore <= rules.nameMatch.blockScore,
             rules.nameMatch.blockScore <= 1
         else {
             throw Invalid(description: "name scores must satisfy 0 <= review_score <= block_score <= 1")
         }
-        guard (0...100).contains(rules.ownership.blockPercent) else {
-            throw Invalid(description: "block_percent must be 0...100")
+        for (name, percent) in [
+            ("ownership.block_percent", rules.ownership.blockPercent),
+            ("control.block_percent", rules.control.blockPercent),
+            ("opacity.review_unresolved_percent", rules.opacity.reviewUnresolvedPercent),
+        ] {
+            guard (0...100).contains(percent) else { throw Invalid(description: "\(name) must be 0...100") }
+            guard abs(percent * 100 - Double(basisPoints(percent))) < 1e-6 else {
+                throw Invalid(description: "\(name) has at most two decimals (a whole number of basis points)")
+            }
+        }
+        guard rules.opacity.exemptIdentifierSchemes.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Limits.textBytesMax })
+        else {
+            throw Invalid(description: "opacity.exempt_identifier_schemes are non-empty identifier schemes")
         }
         guard rules.excludedCountries.allSatisfy({ $0.count == 2 }) else {
             throw Invalid(description: "excluded countries are ISO alpha-2 codes")
@@ -92,9 +141,48 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
     }
 
     enum CodingKeys: String, CodingKey {
-        case version, ownership, vessels
+        case version, ownership, vessels, control, opacity
         case nameMatch = "name_match"
         case excludedCountries = "excluded_countries"
+    }
+
+    public init(
+        version: Int, nameMatch: NameMatch, ownership: Ownership, vessels: Vessels, control: Control,
+        opacity: Opacity, excludedCountries: [String]
+    ) {
+        self.version = version
+        self.nameMatch = nameMatch
+        self.ownership = ownership
+        self.vessels = vessels
+        self.control = control
+        self.opacity = opacity
+        self.excludedCountries = excludedCountries
+    }
+
+    /// A version-1 file has no `control` or `opacity` section: it gets their defaults.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        version = try c.decode(Int.self, forKey: .version)
+        nameMatch = try c.decode(NameMatch.self, forKey: .nameMatch)
+        ownership = try c.decode(Ownership.self, forKey: .ownership)
+        vessels = try c.decode(Vessels.self, forKey: .vessels)
+        excludedCountries = try c.decode([String].self, forKey: .excludedCountries)
+        control = try c.decodeIfPresent(Control.self, forKey: .control) ?? Self.default.control
+        opacity = try c.decodeIfPresent(Opacity.self, forKey: .opacity) ?? Self.default.opacity
+    }
+}
+
+extension ScreeningRules.Control {
+    enum CodingKeys: String, CodingKey {
+        case blockPercent = "block_percent"
+        case reviewListedMinority = "review_listed_minority"
+    }
+}
+
+extension ScreeningRules.Opacity {
+    enum CodingKeys: String, CodingKey {
+        case reviewUnresolvedPercent = "review_unresolved_percent"
+        case exemptIdentifierSchemes = "exempt_identifier_schemes"
     }
 }
 
