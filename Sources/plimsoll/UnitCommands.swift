@@ -74,14 +74,27 @@ struct ForceTransfer: AsyncParsableCommand {
     @Option(parsing: .unconditional, help: "Units.", transform: { try Edge.whole($0, "--units", Edge.units) })
     var units: UInt64
     @Option(help: "Order reference, kept in the log.") var order: String
+    @Option(
+        help:
+            "Licence or order reference that explicitly allows a receiver blocked by screening or frozen, kept in the log as its own field."
+    )
+    var licence: String?
 
-    func validate() throws { try Edge.text(order, "--order") }
+    func validate() throws {
+        try Edge.text(order, "--order")
+        if let licence { try Edge.text(licence, "--licence") }
+    }
 
     func run() async throws {
         let registry = try OpenRegistry.open(options)
-        let receipt = try await registry.settle(
-            .forcedTransfer(vessel.asset, from: from.key, to: to.key, units: units, order: order)
-        )
+        let action: RegistrarAction =
+            if let licence {
+                .forcedTransferLicensed(
+                    vessel.asset, from: from.key, to: to.key, units: units, order: order, licence: licence)
+            } else {
+                .forcedTransfer(vessel.asset, from: from.key, to: to.key, units: units, order: order)
+            }
+        let receipt = try await registry.settle(action)
         Output.emit(options.json, receipt.view, text: receipt.line)
     }
 }

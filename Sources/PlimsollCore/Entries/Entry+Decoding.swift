@@ -64,6 +64,10 @@ extension RegistrarAction {
         case 0x0a:
             self = .forcedTransfer(
                 try r.asset(), from: try r.key(), to: try r.key(), units: try r.u64(), order: try r.text())
+        case 0x0f:
+            self = .forcedTransferLicensed(
+                try r.asset(), from: try r.key(), to: try r.key(), units: try r.u64(), order: try r.text(),
+                licence: try r.text())
         case 0x0b:
             self = .deregisterVessel(try r.asset(), reason: try r.text())
         case 0x0c:

@@ -12,6 +12,9 @@ public enum RegistrarAction: Hashable, Sendable {
     case freeze(FreezeTarget, reason: String)
     case unfreeze(FreezeTarget, reason: String)
     case forcedTransfer(AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String)
+    /// A forced transfer whose order or licence explicitly allows a blocked or frozen receiver,
+    /// named in its own logged field (a plain forced transfer to such a receiver is refused).
+    case forcedTransferLicensed(AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String, licence: String)
     case deregisterVessel(AssetID, reason: String)
     case setRules(ComplianceRules)
     case recordScreening(PartyID, ScreeningStatus, evidence: String)
@@ -34,6 +37,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .setRules: 0x0c
         case .recordScreening: 0x0d
         case .adoptList: 0x0e
+        case .forcedTransferLicensed: 0x0f
         }
     }
 
@@ -54,6 +58,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .setRules: "rules"
         case .recordScreening: "screening"
         case .adoptList: "list-adopted"
+        case .forcedTransferLicensed: "force-transfer-licensed"
         }
     }
 }

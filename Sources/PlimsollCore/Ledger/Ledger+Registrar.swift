@@ -24,7 +24,9 @@ extension Ledger {
         case .freeze(let target, let reason): try freeze(target, reason: reason, on: true)
         case .unfreeze(let target, let reason): try freeze(target, reason: reason, on: false)
         case .forcedTransfer(let asset, let from, let to, let units, let order):
-            try forcedTransfer(asset, from: from, to: to, units: units, order: order)
+            try forcedTransfer(asset, from: from, to: to, units: units, order: order, licence: nil)
+        case .forcedTransferLicensed(let asset, let from, let to, let units, let order, let licence):
+            try forcedTransfer(asset, from: from, to: to, units: units, order: order, licence: licence)
         case .deregisterVessel(let asset, let reason): try deregister(asset, reason: reason)
         case .setRules(let rules): try setRules(rules)
         case .recordScreening(let party, let status, let evidence): try recordScreening(party, status, evidence)
@@ -54,7 +56,8 @@ extension Ledger {
             case .keyUnits(let key, let asset, _): return ([asset], owner(of: key))
             case .vessel(let asset): return ([asset], [])
             }
-        case .forcedTransfer(let asset, let from, let to, _, _): return ([asset], owner(of: from) + owner(of: to))
+        case .forcedTransfer(let asset, let from, let to, _, _), .forcedTransferLicensed(let asset, let from, let to, _, _, _):
+            return ([asset], owner(of: from) + owner(of: to))
         case .deregisterVessel(let asset, _): return ([asset], [])
         case .setRules: return ([], [])
         case .recordScreening(let party, _, _): return ([], [party])
@@ -211,17 +214,38 @@ extension Ledger {
         move(units, of: asset, from: nil, to: key)
     }
 
+    /// A forced transfer under a court or authority order. It overrides the sender's freezes and
+    /// the compliance rules, but never silently feeds a sanctioned party: a receiver that is
+    /// blocked by screening or frozen needs an order or licence that says so (`licence`).
     private mutating func forcedTransfer(
-        _ asset: AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String
+        _ asset: AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String, licence: String?
     ) throws(Rejection) {
-        try Validate.text(order, "order reference")
-        guard state.vessels[asset] != nil else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
-        guard let sender = state.keys[from], state.keys[to] != nil else {
+        try Validate.reference(order, "order reference")
+        if let licence { try Validate.reference(licence, "licence") }
+        guard let vessel = state.vessels[asset]?.vessel else {
+            throw Rejection(.unknownAsset, "\(asset) is not registered")
+        }
+        guard vessel.status != .deregistered else {
+            throw Rejection(.assetNotActive, "\(asset) is deregistered: its units cannot move, even under an order")
+        }
+        guard let sender = state.keys[from], let receiver = state.keys[to] else {
             throw Rejection(.unknownKey, "sender or receiver key is not bound to a party")
         }
         guard units > 0, from != to else { throw Rejection(.malformed, "units must be positive and keys must differ") }
         let held = state.balance(asset, from)
         guard units <= held else { throw Rejection(.insufficientUnits, "key holds \(held) units, not \(units)") }
+        if licence == nil, let party = state.parties[receiver.party] {
+            if party.screening == .block {
+                throw Rejection(
+                    .sanctionsHit,
+                    "receiver party \(party.party.id) is blocked by screening; a forced transfer to it needs a licence that says so"
+                )
+            }
+            if party.isFrozen(for: asset) || receiver.isFrozen(for: asset) {
+                throw Rejection(
+                    .frozen, "receiver party \(party.party.id) or its key is frozen; a forced transfer to it needs a licence")
+            }
+        }
         // An order overrides freezes and compliance rules; frozen units still cannot exceed what is left.
         move(units, of: asset, from: from, to: to)
         let frozen = sender.frozenUnits(of: asset)
@@ -287,6 +311,12 @@ enum Validate {
         guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw Rejection(.malformed, "\(field) contains a control character")
         }
+    }
+
+    /// An order or licence reference: text as above, and not blank (spaces are no reference).
+    static func reference(_ value: String, _ field: String) throws(Rejection) {
+        try text(value, field)
+        guard value.contains(where: { !$0.isWhitespace }) else { throw Rejection(.malformed, "\(field) is blank") }
     }
 
     /// "YYYY-MM-DD" with a plausible month and day.
