@@ -42,7 +42,17 @@ enum ScreeningFiles {
             }
         }
         for (asset, decision) in vessels.sorted(by: { $0.key < $1.key }) {
-            guard let vessel = state.vessels[asset]?.vessel else { continue }
+            guard let record = state.vessels[asset] else { continue }
+            let vessel = record.vessel
+            // A vessel's decision is logged like a party's: review holds its transfers until the
+            // registrar decides (`screen --vessel --decide`), and a registrar's decision stands
+            // until screening finds a block.
+            let manual = record.screeningEvidence.hasPrefix(Screen.decisionPrefix) && decision.status != .block
+            if decision.status != record.screening && !manual && vessel.status != .deregistered {
+                _ = try await registry.settle(
+                    .recordVesselScreening(asset, decision.status, evidence: decision.summary))
+                report.recorded.append("vessel \(asset) \(decision.status.rawValue): \(decision.summary)")
+            }
             if decision.status == .block && vessel.status == .active {
                 _ = try await registry.settle(.freeze(.vessel(asset), reason: decision.freezeReason))
                 report.frozen.append("vessel \(asset)")
@@ -179,15 +189,16 @@ struct Screen: AsyncParsableCommand {
     @Option(help: "An IMO number (vessel or company), any common form.") var imo: String?
     @Option(help: "Explain this party's decision.") var party: PartyArgument?
     @Option(help: "Explain this vessel's decision.") var vessel: AssetArgument?
-    @Option(help: "With --party: record a registrar decision (clear, review or block).") var decide: ScreeningStatus?
+    @Option(help: "With --party or --vessel: record a registrar decision (clear, review or block).")
+    var decide: ScreeningStatus?
     @Option(help: "With --decide: the reason, kept in the log.") var reason: String?
 
     func validate() throws {
         guard [name != nil || imo != nil, party != nil, vessel != nil].filter({ $0 }).count == 1 else {
             throw ValidationError("give --name/--imo, --party or --vessel")
         }
-        if decide != nil && (party == nil || reason == nil) {
-            throw ValidationError("--decide needs --party and --reason")
+        if decide != nil && ((party == nil && vessel == nil) || reason == nil) {
+            throw ValidationError("--decide needs --party or --vessel, and --reason")
         }
         if let name, name.utf8.count > Limits.screenQueryBytesMax {
             throw ValidationError("--name is at most \(Limits.screenQueryBytesMax) bytes")
@@ -199,6 +210,11 @@ struct Screen: AsyncParsableCommand {
     func run() async throws {
         if let party, let decide, let reason {
             try await options.settleAndPrint(.recordScreening(party.id, decide, evidence: Self.decisionPrefix + reason))
+            return
+        }
+        if let vessel, let decide, let reason {
+            try await options.settleAndPrint(
+                .recordVesselScreening(vessel.asset, decide, evidence: Self.decisionPrefix + reason))
             return
         }
         let store = try ReadOnly.store(options)
@@ -229,8 +245,9 @@ struct Screen: AsyncParsableCommand {
         if let vessel {
             guard state.vessels[vessel.asset] != nil else { throw CLIError("\(vessel.asset) is not registered") }
             let decision = screener.screen(vessel: vessel.asset, state: state, at: now)
+            let recorded = state.vessels[vessel.asset]!.screening.rawValue
             let lines =
-                ["vessel \(vessel.asset): \(decision.status.rawValue)"]
+                ["vessel \(vessel.asset): \(decision.status.rawValue) (recorded: \(recorded))"]
                 + decision.evidence.map { "  [\($0.status.rawValue)] \($0.rule): \($0.detail)" }
             Output.emit(options.json, decision, text: lines.joined(separator: "\n"))
             return

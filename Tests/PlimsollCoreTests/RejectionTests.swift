@@ -93,6 +93,18 @@ struct RejectionTests {
             try w.fixture.apply(.recordScreening(w.bob.party, .review, evidence: "possible alias match"))
             try w.fixture.apply(w.send())
         },
+        Row(name: "vessel held for review by screening", code: .screeningReview) { w throws(Rejection) in
+            try w.fixture.apply(.recordVesselScreening(w.asset, .review, evidence: "flag changed 3 times"))
+            try w.fixture.apply(w.send())
+        },
+        Row(name: "vessel blocked by screening", code: .sanctionsHit) { w throws(Rejection) in
+            try w.fixture.apply(.recordVesselScreening(w.asset, .block, evidence: "listed IMO"))
+            try w.fixture.apply(w.send())
+        },
+        Row(name: "issuance of a vessel held for review", code: .screeningReview) { w throws(Rejection) in
+            try w.fixture.apply(.recordVesselScreening(w.asset, .review, evidence: "listed vessel name"))
+            try w.fixture.apply(.issue(w.asset, to: w.bob.key.publicKey, units: 1))
+        },
         Row(name: "receiver in excluded country", code: .countryBlocked) { w throws(Rejection) in
             try w.fixture.apply(
                 .setRules(

@@ -84,6 +84,10 @@ extension RegistrarAction {
             self = .recordScreening(
                 try r.party(), try r.enumeration(ScreeningStatus.self),
                 evidence: try r.text(max: Limits.evidenceBytesMax))
+        case 0x11:
+            self = .recordVesselScreening(
+                try r.asset(), try r.enumeration(ScreeningStatus.self),
+                evidence: try r.text(max: Limits.evidenceBytesMax))
         case 0x0e:
             self = .adoptList(
                 ListAdoption(

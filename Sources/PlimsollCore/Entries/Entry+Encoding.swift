@@ -139,6 +139,10 @@ extension RegistrarAction {
             w.text(evidence)
         case .adoptList(let adoption):
             w.listAdoption(adoption)
+        case .recordVesselScreening(let asset, let status, let evidence):
+            w.asset(asset)
+            w.enumeration(status)
+            w.text(evidence)
         }
     }
 }

@@ -32,6 +32,8 @@ extension Entry {
             case .setRules(let rules):
                 return
                     "rules: max holders \(rules.maxHoldersPerVessel), min holding \(rules.minimumHolding), excluded \(rules.excludedCountries.map(\.code).joined(separator: ","))"
+            case .recordVesselScreening(let asset, let status, let evidence):
+                return "\(asset) screening \(status.rawValue): \(evidence)"
             case .recordScreening(let party, let status, let evidence):
                 return "party \(party) screening \(status.rawValue): \(evidence)"
             case .adoptList(let list):

@@ -19,6 +19,8 @@ public enum RegistrarAction: Hashable, Sendable {
     case setRules(ComplianceRules)
     case recordScreening(PartyID, ScreeningStatus, evidence: String)
     case adoptList(ListAdoption)
+    /// A vessel's screening decision: `review` holds its transfers until the registrar decides.
+    case recordVesselScreening(AssetID, ScreeningStatus, evidence: String)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -38,6 +40,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .recordScreening: 0x0d
         case .adoptList: 0x0e
         case .forcedTransferLicensed: 0x0f
+        case .recordVesselScreening: 0x11
         }
     }
 
@@ -59,6 +62,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .recordScreening: "screening"
         case .adoptList: "list-adopted"
         case .forcedTransferLicensed: "force-transfer-licensed"
+        case .recordVesselScreening: "vessel-screening"
         }
     }
 }

@@ -31,6 +31,8 @@ extension Ledger {
         case .setRules(let rules): try setRules(rules)
         case .recordScreening(let party, let status, let evidence): try recordScreening(party, status, evidence)
         case .adoptList(let adoption): try adoptList(adoption)
+        case .recordVesselScreening(let asset, let status, let evidence):
+            try recordVesselScreening(asset, status, evidence)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
         let (assets, parties) = subjects(of: entry.action, newParty: newParty)
@@ -56,12 +58,14 @@ extension Ledger {
             case .keyUnits(let key, let asset, _): return ([asset], owner(of: key))
             case .vessel(let asset): return ([asset], [])
             }
-        case .forcedTransfer(let asset, let from, let to, _, _), .forcedTransferLicensed(let asset, let from, let to, _, _, _):
+        case .forcedTransfer(let asset, let from, let to, _, _),
+            .forcedTransferLicensed(let asset, let from, let to, _, _, _):
             return ([asset], owner(of: from) + owner(of: to))
         case .deregisterVessel(let asset, _): return ([asset], [])
         case .setRules: return ([], [])
         case .recordScreening(let party, _, _): return ([], [party])
         case .adoptList: return ([], [])
+        case .recordVesselScreening(let asset, _, _): return ([asset], [])
         }
     }
 
@@ -207,6 +211,7 @@ extension Ledger {
         }
         try checkNotFrozen(record.vessel, keyRecord, party, role: "receiver")
         try checkCompliance(party, at: time)
+        try checkVesselScreening(record)
         guard units <= record.unissued else {
             throw Rejection(.insufficientUnits, "\(asset) has \(record.unissued) units left to issue, not \(units)")
         }
@@ -243,7 +248,8 @@ extension Ledger {
             }
             if party.isFrozen(for: asset) || receiver.isFrozen(for: asset) {
                 throw Rejection(
-                    .frozen, "receiver party \(party.party.id) or its key is frozen; a forced transfer to it needs a licence")
+                    .frozen,
+                    "receiver party \(party.party.id) or its key is frozen; a forced transfer to it needs a licence")
             }
         }
         // An order overrides freezes and compliance rules; frozen units still cannot exceed what is left.
@@ -284,6 +290,19 @@ extension Ledger {
             counters.lists.removeAll { $0.source == adoption.source }
             counters.lists.append(adoption)
             counters.lists.sort { $0.source < $1.source }
+        }
+    }
+
+    private mutating func recordVesselScreening(
+        _ asset: AssetID, _ status: ScreeningStatus, _ evidence: String
+    ) throws(Rejection) {
+        guard state.vessels[asset] != nil else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard evidence.utf8.count <= Limits.evidenceBytesMax else {
+            throw Rejection(.malformed, "evidence exceeds \(Limits.evidenceBytesMax) bytes")
+        }
+        updateVessel(asset) { record in
+            record.screening = status
+            record.screeningEvidence = evidence
         }
     }
 

@@ -42,6 +42,7 @@ extension Ledger {
         try checkNotFrozen(vessel, sender, senderParty, role: "sender")
         try checkNotFrozen(vessel, receiver, receiverParty, role: "receiver")
         try checkCompliance(senderParty, receiverParty, at: context.blockTimeMs)
+        try checkVesselScreening(state.vessels[transfer.asset]!)
         let spendable = state.balance(transfer.asset, transfer.from) - sender.frozenUnits(of: transfer.asset)
         guard transfer.amount <= spendable else {
             throw Rejection(.insufficientUnits, "sender can spend \(spendable) units, not \(transfer.amount)")
@@ -78,6 +79,19 @@ extension Ledger {
         }
         for record in parties where rules.excludedCountries.contains(record.party.country) {
             throw Rejection(.countryBlocked, "party \(record.party.id) is in excluded country \(record.party.country)")
+        }
+    }
+
+    /// A vessel blocked or held for review by screening moves no units until the registrar decides.
+    func checkVesselScreening(_ record: VesselRecord) throws(Rejection) {
+        switch record.screening {
+        case .clear: return
+        case .block:
+            throw Rejection(
+                .sanctionsHit, "\(record.vessel.asset) is blocked by screening: \(record.screeningEvidence)")
+        case .review:
+            throw Rejection(
+                .screeningReview, "\(record.vessel.asset) is held for review: \(record.screeningEvidence)")
         }
     }
 

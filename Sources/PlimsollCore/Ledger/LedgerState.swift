@@ -67,6 +67,23 @@ public struct KeyRecord: Hashable, Sendable, Codable {
 public struct VesselRecord: Hashable, Sendable, Codable {
     public var vessel: Vessel
     public var unissued: UInt64
+    /// The recorded screening decision (`0x11` entries); `review` and `block` hold transfers.
+    public var screening: ScreeningStatus = .clear
+    public var screeningEvidence: String = ""
+
+    public init(vessel: Vessel, unissued: UInt64) {
+        self.vessel = vessel
+        self.unissued = unissued
+    }
+
+    /// Records stored before vessel screening was recorded read as clear.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        vessel = try c.decode(Vessel.self, forKey: .vessel)
+        unissued = try c.decode(UInt64.self, forKey: .unissued)
+        screening = try c.decodeIfPresent(ScreeningStatus.self, forKey: .screening) ?? .clear
+        screeningEvidence = try c.decodeIfPresent(String.self, forKey: .screeningEvidence) ?? ""
+    }
 }
 
 /// A (asset, key) pair: the address of one balance.

@@ -107,6 +107,12 @@ extension LedgerState {
             }
         }
         w.u64(record.unissued)
+        // Only a recorded vessel decision other than clear adds bytes, so the records (and
+        // commitments) of logs written before vessel decisions existed stay as they were.
+        if record.screening != .clear {
+            w.enumeration(record.screening)
+            w.text(record.screeningEvidence)
+        }
     }
 
     func writeLinkRecord(_ id: LinkID, to w: inout ByteWriter) {

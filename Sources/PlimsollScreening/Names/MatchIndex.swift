@@ -42,6 +42,7 @@ public struct MatchIndex: Sendable {
     private var forms: [Form] = []
     private var byBlock: [String: [Int]] = [:]
     private var byIMO: [String: [Int]] = [:]
+    private var byID: [String: Int] = [:]
     /// Two tokens pair only this similar or more ("bulk" and "blu" do not; "muhammad" and
     /// "mohammed" do).
     static let tokenPairMin = 0.86
@@ -62,6 +63,7 @@ public struct MatchIndex: Sendable {
     public init(entities: [ListEntity]) {
         self.entities = entities
         for (index, entity) in entities.enumerated() {
+            byID[entity.id] = index
             for imo in entity.imoNumbers { byIMO[imo, default: []].append(index) }
             for name in Set(entity.names) {
                 let tokens = NameNormalizer.tokens(name)
@@ -123,6 +125,9 @@ public struct MatchIndex: Sendable {
     }
 
     /// Listed entities carrying this IMO number (a vessel's, or a company's).
+    /// The listed entity with this id ("ofac:9702"), if adopted.
+    public func entity(_ id: String) -> ListEntity? { byID[id].map { entities[$0] } }
+
     public func match(imo: String) -> [ListEntity] {
         guard let digits = IMOText.normalize(imo) else { return [] }
         return (byIMO[digits] ?? []).map { entities[$0] }

@@ -14,7 +14,7 @@ enum RulesFileCheck {
         "ownership": ["block_percent", "review_listed_minority"],
         "vessels": [
             "block_listed_imo", "block_listed_roles", "review_flag_change_days", "review_name_change_days",
-            "review_no_natural_person_owner",
+            "review_no_natural_person_owner", "review_listed_vessel_name",
         ],
     ]
 
@@ -33,18 +33,22 @@ enum RulesFileCheck {
         guard let top = root.mapping else { throw invalid(root, "the rules file must be a mapping of sections") }
         // The version first: a file for another version is refused for that reason, not for its keys.
         var optional: Set<String> = []
+        var optionalInVessels: Set<String> = []
         if let version = top["version"] {
             guard let number = version.int, (1...ScreeningRules.versionCurrent).contains(number) else {
                 throw invalid(
                     version, "unknown rules version \(version.string ?? "?"); this build reads versions 1 and 2")
             }
-            if number == 1 { optional = ["control", "opacity"] }
+            if number == 1 {
+                optional = ["control", "opacity"]
+                optionalInVessels = ["review_listed_vessel_name"]
+            }
         }
         try keys(top, section: "", at: root, optional: optional)
         for section in ["name_match", "ownership", "vessels", "control", "opacity"] {
             guard let node = top[section] else { continue }
             guard let mapping = node.mapping else { throw invalid(node, "\(section) must be a mapping") }
-            try keys(mapping, section: section, at: node)
+            try keys(mapping, section: section, at: node, optional: section == "vessels" ? optionalInVessels : [])
         }
         if let countries = top["excluded_countries"], countries.sequence == nil {
             throw invalid(countries, "excluded_countries must be a list such as [KP, IR]")

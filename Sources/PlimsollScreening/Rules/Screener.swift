@@ -174,20 +174,8 @@ public struct Screener: Sendable {
             evidence.append(
                 Evidence(rule: "listed_\(role)", status: status, detail: "\(role) party \(party): \(decision.summary)"))
         }
-        let dayMs: UInt64 = 86_400_000
-        if let change = vessel.flagHistory.last, time < change.atMs + UInt64(rules.vessels.reviewFlagChangeDays) * dayMs
-        {
-            evidence.append(
-                Evidence(
-                    rule: "recent_flag_change", status: .review,
-                    detail: "flag changed from \(change.from) to \(change.to)"))
-        }
-        if let change = vessel.nameHistory.last, time < change.atMs + UInt64(rules.vessels.reviewNameChangeDays) * dayMs
-        {
-            evidence.append(
-                Evidence(
-                    rule: "recent_name_change", status: .review, detail: "renamed from \(change.from) to \(change.to)"))
-        }
+        evidence += recentChanges(vessel, at: time)
+        evidence += listedVesselNames(vessel)
         if rules.vessels.reviewNoNaturalPersonOwner, let owner = state.parties[vessel.roles.owner],
             owner.party.kind == .organization
         {
@@ -202,6 +190,67 @@ public struct Screener: Sendable {
             }
         }
         return decision("vessel \(asset)", evidence)
+    }
+
+    /// Every flag and name change within the rules' windows, each named (a vessel that hops
+    /// flags shows every hop, not only the last).
+    private func recentChanges(_ vessel: Vessel, at time: TimestampMs) -> [Evidence] {
+        let dayMs: UInt64 = 86_400_000
+        var evidence: [Evidence] = []
+        let flags = vessel.flagHistory.filter { time < $0.atMs + UInt64(rules.vessels.reviewFlagChangeDays) * dayMs }
+        if !flags.isEmpty {
+            let changes = flags.map { "from \($0.from) to \($0.to) on \(Self.date($0.atMs))" }
+            evidence.append(
+                Evidence(
+                    rule: "recent_flag_change", status: .review,
+                    detail: "flag changed \(flags.count) time(s) within \(rules.vessels.reviewFlagChangeDays) days: "
+                        + changes.joined(separator: ", ")))
+        }
+        let names = vessel.nameHistory.filter { time < $0.atMs + UInt64(rules.vessels.reviewNameChangeDays) * dayMs }
+        if !names.isEmpty {
+            let changes = names.map { "from \($0.from) to \($0.to) on \(Self.date($0.atMs))" }
+            evidence.append(
+                Evidence(
+                    rule: "recent_name_change", status: .review,
+                    detail: "renamed \(names.count) time(s) within \(rules.vessels.reviewNameChangeDays) days: "
+                        + changes.joined(separator: ", ")))
+        }
+        return evidence
+    }
+
+    /// The vessel's name and former names against the lists' vessels: a listed vessel under
+    /// another IMO number (or none) is held for review, since vessels are relisted under new
+    /// names and numbers are sometimes missing from the lists. A listed IMO number is its own rule.
+    private func listedVesselNames(_ vessel: Vessel) -> [Evidence] {
+        guard rules.vessels.reviewListedVesselName else { return [] }
+        var evidence: [Evidence] = []
+        var seen: Set<String> = []
+        let names = [(vessel.name, "name")] + vessel.nameHistory.reversed().map { ($0.from, "former name") }
+        for (name, role) in names {
+            for match in index.match(name: name, kind: .vessel, threshold: rules.nameMatch.reviewScore).prefix(3)
+            where !seen.contains(match.entityID) {
+                let listedIMOs = index.entity(match.entityID)?.imoNumbers ?? []
+                guard !listedIMOs.contains(vessel.asset.digits) else { continue }
+                seen.insert(match.entityID)
+                let imoText =
+                    listedIMOs.isEmpty
+                    ? "listed without an IMO number" : "listed as IMO \(listedIMOs.joined(separator: ", "))"
+                var item = Evidence(
+                    rule: "listed_vessel_name", status: .review,
+                    detail:
+                        "\(role) \"\(name)\" matches listed vessel \(match.entityID) \"\(match.listedName)\" score \(match.score), \(imoText), not \(vessel.asset.digits)",
+                    match: match)
+                item.path = nil
+                evidence.append(item)
+            }
+        }
+        return evidence
+    }
+
+    static func date(_ ms: TimestampMs) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
     }
 
     /// Screens a vessel of `state` (its roles screened on the way).

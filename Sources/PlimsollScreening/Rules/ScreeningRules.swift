@@ -50,6 +50,31 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         public var reviewNameChangeDays: Int
         /// Review a vessel whose registered owner declares no natural-person beneficial owner.
         public var reviewNoNaturalPersonOwner: Bool
+        /// Review a vessel whose name or a former name matches a listed vessel with another IMO
+        /// number (version 2; a version-1 file gets true).
+        public var reviewListedVesselName: Bool
+
+        public init(
+            blockListedIMO: Bool, blockListedRoles: Bool, reviewFlagChangeDays: Int, reviewNameChangeDays: Int,
+            reviewNoNaturalPersonOwner: Bool, reviewListedVesselName: Bool
+        ) {
+            self.blockListedIMO = blockListedIMO
+            self.blockListedRoles = blockListedRoles
+            self.reviewFlagChangeDays = reviewFlagChangeDays
+            self.reviewNameChangeDays = reviewNameChangeDays
+            self.reviewNoNaturalPersonOwner = reviewNoNaturalPersonOwner
+            self.reviewListedVesselName = reviewListedVesselName
+        }
+
+        public init(from decoder: any Decoder) throws {
+            let c = try decoder.container(keyedBy: CodingKeys.self)
+            blockListedIMO = try c.decode(Bool.self, forKey: .blockListedIMO)
+            blockListedRoles = try c.decode(Bool.self, forKey: .blockListedRoles)
+            reviewFlagChangeDays = try c.decode(Int.self, forKey: .reviewFlagChangeDays)
+            reviewNameChangeDays = try c.decode(Int.self, forKey: .reviewNameChangeDays)
+            reviewNoNaturalPersonOwner = try c.decode(Bool.self, forKey: .reviewNoNaturalPersonOwner)
+            reviewListedVesselName = try c.decodeIfPresent(Bool.self, forKey: .reviewListedVesselName) ?? true
+        }
     }
 
     public var version: Int
@@ -66,7 +91,7 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         ownership: Ownership(blockPercent: 50, reviewListedMinority: true),
         vessels: Vessels(
             blockListedIMO: true, blockListedRoles: true, reviewFlagChangeDays: 365, reviewNameChangeDays: 365,
-            reviewNoNaturalPersonOwner: true),
+            reviewNoNaturalPersonOwner: true, reviewListedVesselName: true),
         control: Control(blockPercent: 50, reviewListedMinority: true),
         opacity: Opacity(reviewUnresolvedPercent: 25, exemptIdentifierSchemes: ["stock-exchange-listing", "state"]),
         excludedCountries: ["KP"]
@@ -207,5 +232,6 @@ extension ScreeningRules.Vessels {
         case reviewFlagChangeDays = "review_flag_change_days"
         case reviewNameChangeDays = "review_name_change_days"
         case reviewNoNaturalPersonOwner = "review_no_natural_person_owner"
+        case reviewListedVesselName = "review_listed_vessel_name"
     }
 }
