@@ -13,7 +13,7 @@ struct History: AsyncParsableCommand {
     @OptionGroup var options: RegistryOptions
     @Option(help: "Key, 64 hex.") var key: KeyArgument?
     @Option(help: "Party id.") var party: PartyArgument?
-    @Option(help: "Vessel.") var vessel: AssetArgument?
+    @Option(help: "Vessel.", transform: AssetArgument.parse) var vessel: AssetArgument?
     @Option(
         help: "Only holdings changes below this height (paging).",
         transform: { try Edge.whole($0, "--before", Edge.heights) })
@@ -74,7 +74,7 @@ struct Owners: AsyncParsableCommand {
     )
 
     @OptionGroup var options: RegistryOptions
-    @Option(help: "Vessel.") var vessel: AssetArgument
+    @Option(help: "Vessel.", transform: AssetArgument.parse) var vessel: AssetArgument
     @OptionGroup var when: HeightOrTime
 
     func run() async throws {

@@ -40,5 +40,10 @@ enum KeyFile {
 /// A CLI failure: printed as one line on stderr with a non-zero exit (STYLE.md: Errors).
 struct CLIError: Error, CustomStringConvertible {
     let description: String
-    init(_ description: String) { self.description = description }
+    /// The stable reason code, when the error carries one (a refusal's code, BAD_IMO, ...).
+    let code: String?
+    init(_ description: String, code: String? = nil) {
+        self.description = description
+        self.code = code
+    }
 }

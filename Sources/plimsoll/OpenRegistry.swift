@@ -44,8 +44,9 @@ struct OpenRegistry {
     static func receipt(_ outcome: Outcome) throws -> Receipt {
         switch outcome {
         case .settled(let receipt): return receipt
-        case .rejected(_, let rejection): throw CLIError("rejected \(rejection.code.rawValue): \(rejection.message)")
-        case .failed(_, let message): throw CLIError("not settled: \(message)")
+        case .rejected(_, let rejection):
+            throw CLIError("rejected \(rejection.code.rawValue): \(rejection.message)", code: rejection.code.rawValue)
+        case .failed(_, let message): throw CLIError("not settled: \(message)", code: "NOT_SETTLED")
         }
     }
 

@@ -13,6 +13,27 @@ enum Output {
     }
 }
 
+/// A registrar command's answer with what the re-screen after it found, for `--json`: the
+/// command's own fields, then `screening` (what the re-screen recorded, froze or holds for
+/// review; null when no list is adopted) and `screening_status` (the subject's recorded status).
+struct Screened<View: Encodable>: Encodable {
+    let view: View
+    let screening: ScreeningFiles.SyncReport?
+    let status: String?
+
+    enum Key: String, CodingKey {
+        case screening
+        case screeningStatus = "screening_status"
+    }
+
+    func encode(to encoder: any Encoder) throws {
+        try view.encode(to: encoder)
+        var container = encoder.container(keyedBy: Key.self)
+        try container.encode(screening, forKey: .screening)
+        try container.encodeIfPresent(status, forKey: .screeningStatus)
+    }
+}
+
 /// A receipt as the CLI prints it.
 struct ReceiptView: Encodable {
     let id: String

@@ -16,10 +16,38 @@ struct KeyArgument: ExpressibleByArgument {
 
 struct AssetArgument: ExpressibleByArgument {
     let asset: AssetID
-    /// IMO0000000 passes the check-digit rule (a weighted sum of zeros) but names no ship.
+
     init?(argument: String) {
-        guard let asset = try? AssetID(argument, prefixOptional: true), asset.text != "IMO0000000" else { return nil }
-        self.asset = asset
+        guard let parsed = try? Self.parse(argument) else { return nil }
+        self = parsed
+    }
+
+    private init(asset: AssetID) { self.asset = asset }
+
+    /// An IMO number in any common form: `IMO9176187`, `9176187`, `IMO 9176187`, `imo9176187`,
+    /// `IMO-9176187`, `IMO No. 9176187`, `IMO number 9176187`. The error names BAD_IMO and says
+    /// which rule failed (seven digits, or the check digit).
+    static func parse(_ argument: String) throws -> AssetArgument {
+        var rest = Substring(argument.trimmingCharacters(in: .whitespaces).uppercased())
+        if rest.hasPrefix("IMO") {
+            rest = rest.dropFirst(3)
+            let separators: Set<Character> = [" ", "-", ":", ".", "#"]
+            rest = rest.drop { separators.contains($0) }
+            for word in ["NUMBER", "NO"] where rest.hasPrefix(word) {
+                rest = rest.dropFirst(word.count).drop { separators.contains($0) }
+                break
+            }
+        }
+        let asset: AssetID
+        do { asset = try AssetID(imoNumber: rest) } catch {
+            throw CLIError(
+                "\(error.code.rawValue): \(error.message) (\"\(argument.prefix(40))\")", code: error.code.rawValue)
+        }
+        // IMO0000000 passes the check-digit rule (a weighted sum of zeros) but names no ship.
+        guard asset.text != "IMO0000000" else {
+            throw CLIError("BAD_IMO: IMO 0000000 names no ship", code: "BAD_IMO")
+        }
+        return AssetArgument(asset: asset)
     }
 }
 

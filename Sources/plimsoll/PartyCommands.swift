@@ -53,13 +53,18 @@ struct PartyCommand: AsyncParsableCommand {
                 kycClaims: claims
             )
             let receipt = try await registry.settle(.registerParty(registration))
-            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
+            let screening = try await ScreeningFiles.syncIfAdopted(registry)
+            try await ScreeningFiles.report(screening)
             let id = await registry.state.counters.nextPartyID - 1
+            let status = await registry.state.parties[PartyID(id)]?.screening.rawValue
             struct View: Encodable {
                 let party: UInt64
                 let receipt: ReceiptView
             }
-            Output.emit(options.json, View(party: id, receipt: receipt.view), text: "party \(id)\n\(receipt.line)")
+            Output.emit(
+                options.json,
+                Screened(view: View(party: id, receipt: receipt.view), screening: screening, status: status),
+                text: "party \(id)\n\(receipt.line)")
         }
     }
 }

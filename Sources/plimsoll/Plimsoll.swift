@@ -1,4 +1,6 @@
 import ArgumentParser
+import Foundation
+import PlimsollCrypto
 
 #if canImport(Glibc)
 import Glibc
@@ -29,6 +31,49 @@ struct Plimsoll: AsyncParsableCommand {
     /// for its owner alone: files 0600 and folders 0700, whatever the shell's umask.
     static func main() async {
         umask(0o077)
-        await main(nil)
+        let arguments = Array(CommandLine.arguments.dropFirst())
+        guard arguments.contains("--json") else {
+            await main(nil)
+            return
+        }
+        // With --json a script gets a JSON error object on stdout, with a stable code, and a
+        // non-zero exit status: never text it would have to scrape from stderr.
+        do {
+            var command = try parseAsRoot(arguments)
+            if var command = command as? any AsyncParsableCommand {
+                try await command.run()
+            } else {
+                try command.run()
+            }
+        } catch {
+            let status = exitCode(for: error)
+            guard status != .success else { exit(withError: error) }  // --help and other clean exits
+            let message = fullMessage(for: error)
+            let view = JSONError(error: .init(code: JSONError.code(for: error, message, status), message: message))
+            Output.emit(true, view, text: "")
+            Foundation.exit(status.rawValue)
+        }
+    }
+}
+
+/// The error object `--json` prints: `{"error":{"code":"FROZEN","message":"..."}}`.
+struct JSONError: Encodable {
+    struct Body: Encodable {
+        let code: String
+        let message: String
+    }
+
+    let error: Body
+
+    /// The error's own code (a refusal's, a store's, BAD_IMO); USAGE for a command line the
+    /// parser refused without one; ERROR otherwise.
+    static func code(for error: any Error, _ message: String, _ status: ExitCode) -> String {
+        if let error = error as? CLIError, let code = error.code { return code }
+        if let error = error as? any CodedError { return error.code.rawValue }
+        // A value refused by a transform keeps its code in the parser's message ("...: BAD_IMO: ...").
+        if let range = message.range(of: #"\b[A-Z][A-Z_]{2,}(?=: )"#, options: .regularExpression) {
+            return String(message[range])
+        }
+        return status == .validationFailure ? "USAGE" : "ERROR"
     }
 }

@@ -92,7 +92,7 @@ extension ProofCommand {
 
         @OptionGroup var options: RegistryOptions
         @Option(help: "Key, 64 hex.") var key: KeyArgument
-        @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
+        @Option(help: "Vessel, e.g. IMO9176187.", transform: AssetArgument.parse) var vessel: AssetArgument
 
         func run() async throws {
             let store = try ReadOnly.store(options)

@@ -30,7 +30,7 @@ struct CapTable: AsyncParsableCommand {
         commandName: "cap-table", abstract: "Holders of a vessel, now or at a height.")
 
     @OptionGroup var options: RegistryOptions
-    @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
+    @Option(help: "Vessel, e.g. IMO9176187.", transform: AssetArgument.parse) var vessel: AssetArgument
     @OptionGroup var when: HeightOrTime
 
     func run() async throws {

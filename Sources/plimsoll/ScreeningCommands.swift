@@ -188,7 +188,7 @@ struct Screen: AsyncParsableCommand {
     @Option(help: "person, organization, vessel or aircraft.") var kind: ListEntity.Kind?
     @Option(help: "An IMO number (vessel or company), any common form.") var imo: String?
     @Option(help: "Explain this party's decision.") var party: PartyArgument?
-    @Option(help: "Explain this vessel's decision.") var vessel: AssetArgument?
+    @Option(help: "Explain this vessel's decision.", transform: AssetArgument.parse) var vessel: AssetArgument?
     @Option(help: "With --party or --vessel: record a registrar decision (clear, review or block).")
     var decide: ScreeningStatus?
     @Option(help: "With --decide: the reason, kept in the log.") var reason: String?

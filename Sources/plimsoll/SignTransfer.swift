@@ -15,7 +15,7 @@ struct SignTransfer: AsyncParsableCommand {
     @Option(help: "Sender's key file.") var key: String
     @Option(help: "The registry's chain_id, 64 hex (GET /v1/registry).") var chainId: Hash32Argument
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
-    @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
+    @Option(help: "Vessel, e.g. IMO9176187.", transform: AssetArgument.parse) var vessel: AssetArgument
     @Option(
         parsing: .unconditional, help: "Units to move.",
         transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64

@@ -7,7 +7,7 @@ struct Issue: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Issue units of a vessel to a holder key.")
 
     @OptionGroup var options: RegistryOptions
-    @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
+    @Option(help: "Vessel, e.g. IMO9176187.", transform: AssetArgument.parse) var vessel: AssetArgument
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
     @Option(parsing: .unconditional, help: "Units to issue.", transform: { try Edge.whole($0, "--units", Edge.units) })
     var units: UInt64
@@ -25,7 +25,7 @@ struct TransferCommand: AsyncParsableCommand {
     @OptionGroup var options: RegistryOptions
     @Option(help: "Sender's key file.") var key: String
     @Option(help: "Receiving key, 64 hex.") var to: KeyArgument
-    @Option(help: "Vessel, e.g. IMO9176187.") var vessel: AssetArgument
+    @Option(help: "Vessel, e.g. IMO9176187.", transform: AssetArgument.parse) var vessel: AssetArgument
     @Option(
         parsing: .unconditional, help: "Units to move.",
         transform: { try Edge.whole($0, "--amount", Edge.jsonIntegers) }) var amount: UInt64
@@ -68,7 +68,7 @@ struct ForceTransfer: AsyncParsableCommand {
     )
 
     @OptionGroup var options: RegistryOptions
-    @Option(help: "Vessel.") var vessel: AssetArgument
+    @Option(help: "Vessel.", transform: AssetArgument.parse) var vessel: AssetArgument
     @Option(help: "Key to take units from.") var from: KeyArgument
     @Option(help: "Key to give units to.") var to: KeyArgument
     @Option(parsing: .unconditional, help: "Units.", transform: { try Edge.whole($0, "--units", Edge.units) })
@@ -103,8 +103,9 @@ struct ForceTransfer: AsyncParsableCommand {
 struct FreezeOptions: ParsableArguments {
     @Option(help: "Party id.") var party: PartyArgument?
     @Option(help: "Key, 64 hex.") var key: KeyArgument?
-    @Option(help: "Vessel (alone: the whole vessel).") var vessel: AssetArgument?
-    @Option(help: "Limit a party or key freeze to this vessel.") var asset: AssetArgument?
+    @Option(help: "Vessel (alone: the whole vessel).", transform: AssetArgument.parse) var vessel: AssetArgument?
+    @Option(help: "Limit a party or key freeze to this vessel.", transform: AssetArgument.parse) var asset:
+        AssetArgument?
     @Option(
         parsing: .unconditional, help: "With --key and --asset: only this many units.",
         transform: { try Edge.whole($0, "--units", Edge.units) })

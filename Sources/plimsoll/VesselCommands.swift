@@ -11,7 +11,9 @@ struct VesselCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Register a vessel and fix its number of units.")
 
         @OptionGroup var options: RegistryOptions
-        @Option(help: "IMO number, 7 digits with a valid check digit (IMO prefix optional).") var imo: AssetArgument
+        @Option(
+            help: "IMO number, 7 digits with a valid check digit (IMO prefix optional).", transform: AssetArgument.parse
+        ) var imo: AssetArgument
         @Option(help: "Vessel name.") var name: String
         @Option(help: "Flag state, ISO 3166-1 alpha-2.") var flag: CountryArgument
         @Option(help: "Ship type.") var type: String = "general cargo"
@@ -39,8 +41,12 @@ struct VesselCommand: AsyncParsableCommand {
                 units: units
             )
             let receipt = try await registry.settle(.registerVessel(registration))
-            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
-            Output.emit(options.json, receipt.view, text: "vessel \(imo.asset) \(units) units\n\(receipt.line)")
+            let screening = try await ScreeningFiles.syncIfAdopted(registry)
+            try await ScreeningFiles.report(screening)
+            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
+            Output.emit(
+                options.json, Screened(view: receipt.view, screening: screening, status: status),
+                text: "vessel \(imo.asset) \(units) units\n\(receipt.line)")
         }
     }
 
@@ -49,7 +55,7 @@ struct VesselCommand: AsyncParsableCommand {
             abstract: "Amend a vessel (name and flag changes are kept in its history).")
 
         @OptionGroup var options: RegistryOptions
-        @Option(help: "IMO number.") var imo: AssetArgument
+        @Option(help: "IMO number.", transform: AssetArgument.parse) var imo: AssetArgument
         @Option(help: "New name.") var name: String?
         @Option(help: "New flag.") var flag: CountryArgument?
         @Option(help: "New ship type.") var type: String?
@@ -76,8 +82,11 @@ struct VesselCommand: AsyncParsableCommand {
             amendment.operator = `operator`?.change
             amendment.charterer = charterer?.change
             let receipt = try await registry.settle(.amendVessel(amendment))
-            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
-            Output.emit(options.json, receipt.view, text: receipt.line)
+            let screening = try await ScreeningFiles.syncIfAdopted(registry)
+            try await ScreeningFiles.report(screening)
+            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
+            Output.emit(
+                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
         }
     }
 
@@ -85,7 +94,7 @@ struct VesselCommand: AsyncParsableCommand {
         static let configuration = CommandConfiguration(abstract: "Deregister a vessel; its units can no longer move.")
 
         @OptionGroup var options: RegistryOptions
-        @Option(help: "IMO number.") var imo: AssetArgument
+        @Option(help: "IMO number.", transform: AssetArgument.parse) var imo: AssetArgument
         @Option(help: "Reason, kept in the log.") var reason: String
 
         func validate() throws { try Edge.text(reason, "--reason") }
@@ -126,13 +135,18 @@ struct OwnCommand: AsyncParsableCommand {
                 owner: owner.id, owned: owned.id, shareBps: shareBps, kind: kind, evidence: digest.hash
             )
             let receipt = try await registry.settle(.declareOwnership(declaration))
-            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
+            let screening = try await ScreeningFiles.syncIfAdopted(registry)
+            try await ScreeningFiles.report(screening)
             let link = await registry.state.counters.nextLinkID - 1
+            let status = await registry.state.parties[owned.id]?.screening.rawValue
             struct View: Encodable {
                 let link: UInt64
                 let receipt: ReceiptView
             }
-            Output.emit(options.json, View(link: link, receipt: receipt.view), text: "link \(link)\n\(receipt.line)")
+            Output.emit(
+                options.json,
+                Screened(view: View(link: link, receipt: receipt.view), screening: screening, status: status),
+                text: "link \(link)\n\(receipt.line)")
         }
     }
 
@@ -144,9 +158,14 @@ struct OwnCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
+            let owned = await registry.state.links[LinkID(link)]?.owned
             let receipt = try await registry.settle(.endOwnership(LinkID(link)))
-            try await ScreeningFiles.report(try await ScreeningFiles.syncIfAdopted(registry))
-            Output.emit(options.json, receipt.view, text: receipt.line)
+            let screening = try await ScreeningFiles.syncIfAdopted(registry)
+            try await ScreeningFiles.report(screening)
+            let state = await registry.state
+            let status = owned.flatMap { state.parties[$0]?.screening.rawValue }
+            Output.emit(
+                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
         }
     }
 }

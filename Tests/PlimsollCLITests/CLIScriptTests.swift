@@ -1,0 +1,101 @@
+import Foundation
+import Testing
+
+/// The command line for scripts: with `--json` every answer and every error is JSON with a
+/// stable code, IMO numbers are read in their common forms, screening results are in the JSON,
+/// and binding a key to a party that cannot trade says so.
+struct CLIScriptTests {
+    typealias Registry = CLIEdgeTests.Registry
+
+    static func json(_ text: String) throws -> [String: Any] {
+        try #require(JSONSerialization.jsonObject(with: Data(text.utf8)) as? [String: Any], "not JSON: \(text)")
+    }
+
+    static func error(_ result: CLI.Result) throws -> (code: String, message: String) {
+        #expect(result.status != 0)
+        let body = try #require(try json(result.stdout)["error"] as? [String: Any], "\(result.stdout)")
+        return (body["code"] as? String ?? "", body["message"] as? String ?? "")
+    }
+
+    @Test func refusalsAndErrorsAreJSONWithTheirCode() throws {
+        let r = try Registry()
+        let refused = try r.run(["issue", "--vessel", "IMO9176187", "--to", r.key, "--units", "65", "--json"])
+        let refusal = try Self.error(refused)
+        #expect(refusal.code == "INSUFFICIENT_UNITS", "\(refusal)")
+        let usage = try Self.error(try r.run(["party", "add", "--kind", "person", "--json"]))
+        #expect(usage.code == "USAGE", "\(usage)")
+        let unknown = try Self.error(try r.run(["key", "bind", "--key", r.key, "--party", "99", "--json"]))
+        #expect(unknown.code == "UNKNOWN_PARTY", "\(unknown)")
+        // Without --json the same refusal stays one line of text on stderr.
+        let text = try r.run(["issue", "--vessel", "IMO9176187", "--to", r.key, "--units", "65"])
+        #expect(text.status != 0 && text.stdout.isEmpty && text.stderr.contains("INSUFFICIENT_UNITS"))
+    }
+
+    @Test func imoNumbersInTheirCommonFormsAndTheCheckDigitNamed() throws {
+        let r = try Registry()
+        let registered = try r.run([
+            "vessel", "register", "--imo", "IMO 9512226", "--name", "Form Star", "--flag", "NO", "--owner", "1",
+        ])
+        #expect(registered.status == 0, "\(registered.stderr)")
+        for (index, form) in ["imo9512226", "IMO-9512226", "IMO No. 9512226", "IMO number 9512226"].enumerated() {
+            let result = try r.run(["vessel", "amend", "--imo", form, "--name", "Form \(index)"])
+            #expect(result.status == 0, "\(form): \(result.stderr)")
+        }
+        let bad = try r.run(["vessel", "register", "--imo", "9512227", "--name", "Bad", "--flag", "NO", "--owner", "1"])
+        #expect(bad.status != 0)
+        #expect(bad.stderr.contains("BAD_IMO") && bad.stderr.contains("check digit"), "\(bad.stderr)")
+        let badJSON = try Self.error(
+            try r.run([
+                "vessel", "register", "--imo", "IMO 9512227", "--name", "Bad", "--flag", "NO", "--owner", "1", "--json",
+            ]))
+        #expect(badJSON.code == "BAD_IMO" && badJSON.message.contains("check digit"), "\(badJSON)")
+        let short = try r.run(["cap-table", "--vessel", "IMO 951222"])
+        #expect(short.stderr.contains("BAD_IMO") && short.stderr.contains("7 digits"), "\(short.stderr)")
+    }
+
+    @Test func screeningResultsAreInTheJSON() throws {
+        let r = try Registry()
+        #expect(try r.run(["lists", "load", ScreeningCLITests.lists + "/ofac_sdn_sample"]).status == 0)
+        let opaque = try Self.json(
+            try r.run([
+                "party", "add", "--kind", "organization", "--name", "Nobody Behind Ltd", "--country", "PA", "--json",
+            ])
+            .stdout)
+        #expect(opaque["screening_status"] as? String == "review")
+        let recorded = try #require((opaque["screening"] as? [String: Any])?["recorded"] as? [String])
+        #expect(recorded.contains { $0.contains("opaque_ownership") }, "\(recorded)")
+        #expect(opaque["party"] as? Int != nil && opaque["receipt"] != nil)
+        let person = try Self.json(
+            try r.run(["party", "add", "--kind", "person", "--name", "Ingrid Solberg", "--country", "NO", "--json"])
+                .stdout)
+        let personID = try #require(person["party"] as? Int)
+        let organizationID = try #require(opaque["party"] as? Int)
+        let declared = try Self.json(
+            try r.run([
+                "own", "declare", "--owner", "\(personID)", "--owned", "\(organizationID)", "--share-bps", "10000",
+                "--evidence", String(repeating: "ab", count: 32), "--json",
+            ]).stdout)
+        #expect(declared["screening_status"] as? String == "clear", "\(declared)")
+        let vessel = try Self.json(
+            try r.run([
+                "vessel", "register", "--imo", "9512226", "--name", "Script Star", "--flag", "NO", "--owner",
+                "\(organizationID)", "--json",
+            ]).stdout)
+        #expect(vessel["screening_status"] as? String == "clear" && vessel["height"] as? Int != nil, "\(vessel)")
+    }
+
+    @Test func bindingAKeyToAFrozenPartySaysSo() throws {
+        let r = try Registry()
+        #expect(try r.run(["freeze", "--party", "1", "--reason", "court order"]).status == 0)
+        let made = try r.run([
+            "key", "new", "--out", r.folder.appendingPathComponent("frozen.key").path, "--bind", "1", "--json",
+        ])
+        #expect(made.status == 0)
+        #expect(made.stderr.contains("warning: party 1 is frozen"), "\(made.stderr)")
+        #expect((try Self.json(made.stdout)["warning"] as? String)?.contains("frozen") == true)
+        let clean = try r.run([
+            "key", "new", "--out", r.folder.appendingPathComponent("other.key").path, "--json",
+        ])
+        #expect(!clean.stderr.contains("warning"))
+    }
+}
