@@ -29,10 +29,16 @@ struct History: AsyncParsableCommand {
         let leaf_index: UInt64, height: UInt64, kind: String, summary: String
     }
 
+    struct ChangeView: Encodable {
+        let at_ms: UInt64, field: String, from: String, to: String
+    }
+
     struct View: Encodable {
         let height: UInt64
         let holdings: [HoldingChange]
         let events: [EventView]
+        /// A vessel's name and flag changes, or a party's amended particulars, oldest first.
+        let changes: [ChangeView]
     }
 
     func run() async throws {
@@ -40,16 +46,23 @@ struct History: AsyncParsableCommand {
         let height = try store.latestHeight()
         let holdings: [HoldingChange]
         let events: [StoredEntry]
+        var changes: [ChangeView] = []
         if let key {
             holdings = try store.keyHistory(key.key, beforeHeight: before)
             events = []
         } else if let party {
-            guard try store.party(party.id) != nil else { throw CLIError("no party \(party.id)") }
+            guard let record = try store.party(party.id) else { throw CLIError("no party \(party.id)") }
+            changes = record.history.map { ChangeView(at_ms: $0.atMs, field: $0.field, from: $0.from, to: $0.to) }
             holdings = try store.partyHoldingHistory(party.id, beforeHeight: before)
             events = try store.partyEvents(party.id)
         } else {
             let asset = vessel!.asset
-            guard try store.vessel(asset) != nil else { throw CLIError("\(asset) is not registered") }
+            guard let record = try store.vessel(asset) else { throw CLIError("\(asset) is not registered") }
+            let vessel = record.vessel
+            changes =
+                (vessel.nameHistory.map { ChangeView(at_ms: $0.atMs, field: "name", from: $0.from, to: $0.to) }
+                + vessel.flagHistory.map { ChangeView(at_ms: $0.atMs, field: "flag", from: $0.from, to: $0.to) })
+                .sorted { $0.at_ms < $1.at_ms }
             holdings = []
             events = try store.vesselEvents(asset)
         }
@@ -57,13 +70,22 @@ struct History: AsyncParsableCommand {
             EventView(leaf_index: $0.leafIndex, height: $0.height, kind: $0.entry.kindName, summary: $0.entry.summary)
         }
         var lines = ["history at height \(height)"]
+        lines += changes.map { "  change \(Self.date($0.at_ms)) \($0.field): \($0.from) → \($0.to)" }
         lines += eventViews.map { "  event  height \($0.height) #\($0.leaf_index) \($0.kind): \($0.summary)" }
         lines += holdings.map {
             "  holding height \($0.height) #\($0.leafIndex) \($0.asset) \($0.key.hex.prefix(16))… now \($0.units) units"
         }
         Output.emit(
-            options.json, View(height: height, holdings: holdings, events: eventViews),
+            options.json, View(height: height, holdings: holdings, events: eventViews, changes: changes),
             text: lines.joined(separator: "\n"))
+    }
+}
+
+extension History {
+    static func date(_ ms: UInt64) -> String {
+        let formatter = ISO8601DateFormatter()
+        formatter.formatOptions = [.withFullDate, .withTime, .withColonSeparatorInTime, .withDashSeparatorInDate]
+        return formatter.string(from: Date(timeIntervalSince1970: Double(ms) / 1000))
     }
 }
 

@@ -4,8 +4,95 @@ import PlimsollCore
 
 struct PartyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "party", abstract: "Register parties.", subcommands: [Add.self]
+        commandName: "party", abstract: "Register and amend parties.",
+        subcommands: [Add.self, Amend.self, RenewKYC.self]
     )
+
+    /// `SCHEME:VALUE` texts as identifiers.
+    static func identifiers(_ texts: [String]) -> [Party.Identifier] {
+        texts.map { text in
+            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            return Party.Identifier(scheme: parts[0], value: parts.count > 1 ? parts[1] : "")
+        }
+    }
+
+    /// Settles an amendment, re-screens, and prints the receipt with the screening result.
+    static func settleAmendment(_ amendment: PartyAmendment, _ options: RegistryOptions) async throws {
+        let registry = try OpenRegistry.open(options)
+        let receipt = try await registry.settle(.amendParty(amendment))
+        let screening = try await ScreeningFiles.syncIfAdopted(registry)
+        try await ScreeningFiles.report(screening)
+        let status = await registry.state.parties[amendment.party]?.screening.rawValue
+        Output.emit(
+            options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+    }
+
+    struct Amend: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Amend a party's particulars; the previous values stay in its history, and it is screened again."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Party id.") var party: PartyArgument
+        @Option(help: "New full legal name.") var name: String?
+        @Option(help: "New ISO 3166-1 alpha-2 country.") var country: CountryArgument?
+        @Option(help: "Replace the aliases with these (repeatable).") var alias: [String] = []
+        @Flag(help: "Remove every alias.") var clearAliases = false
+        @Option(help: "New birth or incorporation date, YYYY-MM-DD.") var born: String?
+        @Option(help: "Replace the identifiers with these, SCHEME:VALUE (repeatable).") var identifier: [String] = []
+
+        func validate() throws {
+            try Edge.text(name, "--name")
+            for text in alias { try Edge.text(text, "--alias") }
+            for text in identifier {
+                try Edge.text(text, "--identifier")
+                guard text.contains(":") else { throw ValidationError("identifier must be SCHEME:VALUE") }
+            }
+            try Edge.text(born, "--born", max: 10)
+            guard !(clearAliases && !alias.isEmpty) else {
+                throw ValidationError("--clear-aliases or --alias, not both")
+            }
+            guard name != nil || country != nil || !alias.isEmpty || clearAliases || born != nil || !identifier.isEmpty
+            else {
+                throw ValidationError(
+                    "give at least one of --name, --country, --alias, --clear-aliases, --born, --identifier")
+            }
+        }
+
+        func run() async throws {
+            var amendment = PartyAmendment(party: party.id)
+            amendment.name = name
+            amendment.country = country?.country
+            amendment.aliases = clearAliases ? [] : alias.isEmpty ? nil : alias
+            amendment.born = born
+            amendment.identifiers = identifier.isEmpty ? nil : PartyCommand.identifiers(identifier)
+            try await PartyCommand.settleAmendment(amendment, options)
+        }
+    }
+
+    struct RenewKYC: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "kyc-renew",
+            abstract: "Renew a party's KYC claim: replaces the claim of the same issuer (kept in the history)."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Party id.") var party: PartyArgument
+        @Option(help: "Days the renewed claim is valid, from now.") var days: UInt64 = 365
+        @Option(help: "Who vouches for the party.") var issuer = "registrar"
+
+        func validate() throws {
+            guard (1...3650).contains(days) else { throw ValidationError("--days is 1 to 3650") }
+            try Edge.text(issuer, "--issuer")
+        }
+
+        func run() async throws {
+            var amendment = PartyAmendment(party: party.id)
+            let expires = UInt64(Date().timeIntervalSince1970 * 1000) + days * 86_400_000
+            amendment.kycClaim = Party.KYCClaim(issuer: issuer, expiresAtMs: expires)
+            try await PartyCommand.settleAmendment(amendment, options)
+        }
+    }
 
     struct Add: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
@@ -39,10 +126,7 @@ struct PartyCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
-            let identifiers = identifier.map { text in
-                let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
-                return Party.Identifier(scheme: parts[0], value: parts.count > 1 ? parts[1] : "")
-            }
+            let identifiers = PartyCommand.identifiers(identifier)
             let now = Date().timeIntervalSince1970
             let claims =
                 kycDays == 0

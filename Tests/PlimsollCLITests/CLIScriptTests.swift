@@ -98,4 +98,45 @@ struct CLIScriptTests {
         ])
         #expect(!clean.stderr.contains("warning"))
     }
+
+    @Test func partiesAreAmendedAndRenewedWithHistoryAndVesselsShowTheirs() throws {
+        let r = try Registry()
+        let amended = try Self.json(
+            try r.run(["party", "amend", "--party", "1", "--name", "Owner Holding AS", "--country", "DK", "--json"])
+                .stdout)
+        #expect(amended["height"] as? Int != nil, "\(amended)")
+        #expect(try r.run(["party", "kyc-renew", "--party", "1", "--days", "30"]).status == 0)
+        let history = try Self.json(try r.run(["history", "--party", "1", "--json"]).stdout)
+        let changes = try #require(history["changes"] as? [[String: Any]])
+        #expect(changes.map { $0["field"] as? String } == ["name", "country", "kyc"])
+        #expect(
+            changes.first?["from"] as? String == "Owner AS" && changes.first?["to"] as? String == "Owner Holding AS")
+        let text = try r.run(["history", "--party", "1"])
+        #expect(text.stdout.contains("name: Owner AS → Owner Holding AS"), "\(text.stdout)")
+        #expect(text.stdout.contains("party 1 amended: name Owner Holding AS, country DK"), "\(text.stdout)")
+        #expect(try r.run(["party", "amend", "--party", "1"]).status != 0, "an amendment needs a field")
+        #expect(
+            try r.run(["vessel", "amend", "--imo", "9176187", "--flag", "PA", "--name", "Edge Star II"]).status == 0)
+        let vessel = try r.run(["history", "--vessel", "IMO9176187"])
+        #expect(vessel.stdout.contains("flag: NO → PA") && vessel.stdout.contains("name: Edge Star → Edge Star II"))
+        #expect(vessel.stdout.contains("amended: name Edge Star II, flag PA"), "\(vessel.stdout)")
+    }
+
+    @Test func anAmendedNameIsScreenedAgain() throws {
+        let r = try Registry()
+        #expect(try r.run(["lists", "load", ScreeningCLITests.lists + "/ofac_sdn_sample"]).status == 0)
+        let person = try Self.json(
+            try r.run(["party", "add", "--kind", "person", "--name", "Ingrid Solberg", "--country", "NO", "--json"])
+                .stdout)
+        let id = try #require(person["party"] as? Int)
+        #expect(person["screening_status"] as? String == "clear")
+        let sample = try String(
+            contentsOfFile: ScreeningCLITests.lists + "/ofac_sdn_sample/sdn.csv", encoding: .utf8)
+        // The first individual of the sample, renamed to: the re-screen after the amendment blocks.
+        let line = try #require(sample.split(separator: "\n").first { $0.contains("\"individual\"") })
+        let listed = String(line.split(separator: "\"")[1])
+        let amended = try Self.json(
+            try r.run(["party", "amend", "--party", "\(id)", "--name", listed, "--json"]).stdout)
+        #expect(amended["screening_status"] as? String == "block", "\(listed): \(amended)")
+    }
 }

@@ -84,6 +84,23 @@ extension RegistrarAction {
             self = .recordScreening(
                 try r.party(), try r.enumeration(ScreeningStatus.self),
                 evidence: try r.text(max: Limits.evidenceBytesMax))
+        case 0x12:
+            var amendment = PartyAmendment(party: try r.party())
+            amendment.name = try r.optional { r throws(CoreError) in try r.text() }
+            amendment.aliases = try r.optional { r throws(CoreError) in
+                try r.list(max: Limits.aliasesMax) { r throws(CoreError) in try r.text() }
+            }
+            amendment.country = try r.optional { r throws(CoreError) in try r.country() }
+            amendment.born = try r.optional { r throws(CoreError) in try r.text(max: 10) }
+            amendment.identifiers = try r.optional { r throws(CoreError) in
+                try r.list(max: Limits.identifiersMax) { r throws(CoreError) in
+                    Party.Identifier(scheme: try r.text(), value: try r.text())
+                }
+            }
+            amendment.kycClaim = try r.optional { r throws(CoreError) in
+                Party.KYCClaim(issuer: try r.text(), expiresAtMs: try r.u64())
+            }
+            self = .amendParty(amendment)
         case 0x11:
             self = .recordVesselScreening(
                 try r.asset(), try r.enumeration(ScreeningStatus.self),

@@ -139,6 +139,22 @@ extension RegistrarAction {
             w.text(evidence)
         case .adoptList(let adoption):
             w.listAdoption(adoption)
+        case .amendParty(let a):
+            w.party(a.party)
+            w.optional(a.name) { $0.text($1) }
+            w.optional(a.aliases) { w, aliases in w.list(aliases) { $0.text($1) } }
+            w.optional(a.country) { $0.text($1.code) }
+            w.optional(a.born) { $0.text($1) }
+            w.optional(a.identifiers) { w, identifiers in
+                w.list(identifiers) { w, id in
+                    w.text(id.scheme)
+                    w.text(id.value)
+                }
+            }
+            w.optional(a.kycClaim) { w, claim in
+                w.text(claim.issuer)
+                w.u64(claim.expiresAtMs)
+            }
         case .recordVesselScreening(let asset, let status, let evidence):
             w.asset(asset)
             w.enumeration(status)

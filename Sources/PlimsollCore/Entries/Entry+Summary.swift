@@ -19,7 +19,26 @@ extension Entry {
             case .endOwnership(let link): return "link \(link) ended"
             case .registerVessel(let v):
                 return "\(v.asset) \"\(v.name)\" flag \(v.flag) \(v.units) units owner party \(v.roles.owner)"
-            case .amendVessel(let a): return "\(a.asset) amended"
+            case .amendVessel(let a):
+                var changed: [String] = []
+                if let name = a.name { changed.append("name \(name)") }
+                if let flag = a.flag { changed.append("flag \(flag)") }
+                if a.type != nil { changed.append("type") }
+                if a.grossTonnage != nil { changed.append("gross tonnage") }
+                if let owner = a.owner { changed.append("owner party \(owner)") }
+                if a.manager != nil { changed.append("manager") }
+                if a.operator != nil { changed.append("operator") }
+                if a.charterer != nil { changed.append("charterer") }
+                return "\(a.asset) amended: " + (changed.isEmpty ? "nothing" : changed.joined(separator: ", "))
+            case .amendParty(let a):
+                var changed: [String] = []
+                if let name = a.name { changed.append("name \(name)") }
+                if a.aliases != nil { changed.append("aliases") }
+                if let country = a.country { changed.append("country \(country)") }
+                if let born = a.born { changed.append("born \(born)") }
+                if a.identifiers != nil { changed.append("identifiers") }
+                if let claim = a.kycClaim { changed.append("KYC by \(claim.issuer) until \(claim.expiresAtMs) ms") }
+                return "party \(a.party) amended: " + changed.joined(separator: ", ")
             case .issue(let asset, let key, let units): return "\(units) × \(asset) → \(key.hex.prefix(12))…"
             case .freeze(let target, let reason): return "\(target.summary) frozen: \(reason)"
             case .unfreeze(let target, let reason): return "\(target.summary) unfrozen: \(reason)"

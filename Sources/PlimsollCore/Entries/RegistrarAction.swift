@@ -21,6 +21,9 @@ public enum RegistrarAction: Hashable, Sendable {
     case adoptList(ListAdoption)
     /// A vessel's screening decision: `review` holds its transfers until the registrar decides.
     case recordVesselScreening(AssetID, ScreeningStatus, evidence: String)
+    /// New particulars of a party (name, aliases, country, date, identifiers) and a renewed KYC
+    /// claim; the previous values stay in the party's history.
+    case amendParty(PartyAmendment)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -41,6 +44,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .adoptList: 0x0e
         case .forcedTransferLicensed: 0x0f
         case .recordVesselScreening: 0x11
+        case .amendParty: 0x12
         }
     }
 
@@ -63,7 +67,27 @@ public enum RegistrarAction: Hashable, Sendable {
         case .adoptList: "list-adopted"
         case .forcedTransferLicensed: "force-transfer-licensed"
         case .recordVesselScreening: "vessel-screening"
+        case .amendParty: "party-amend"
         }
+    }
+}
+
+/// Changed particulars of a party; a nil field is left as it is. `kycClaim` replaces the claim of
+/// the same issuer, or adds one (a renewal).
+public struct PartyAmendment: Hashable, Sendable, Codable {
+    public var party: PartyID
+    public var name: String?
+    public var aliases: [String]?
+    public var country: Country?
+    public var born: String?
+    public var identifiers: [Party.Identifier]?
+    public var kycClaim: Party.KYCClaim?
+
+    public init(party: PartyID) { self.party = party }
+
+    /// True when nothing would change.
+    public var isEmpty: Bool {
+        name == nil && aliases == nil && country == nil && born == nil && identifiers == nil && kycClaim == nil
     }
 }
 

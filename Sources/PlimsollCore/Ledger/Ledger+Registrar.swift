@@ -33,6 +33,7 @@ extension Ledger {
         case .adoptList(let adoption): try adoptList(adoption)
         case .recordVesselScreening(let asset, let status, let evidence):
             try recordVesselScreening(asset, status, evidence)
+        case .amendParty(let amendment): try amendParty(amendment, at: time)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
         let (assets, parties) = subjects(of: entry.action, newParty: newParty)
@@ -66,6 +67,7 @@ extension Ledger {
         case .recordScreening(let party, _, _): return ([], [party])
         case .adoptList: return ([], [])
         case .recordVesselScreening(let asset, _, _): return ([asset], [])
+        case .amendParty(let a): return ([], [a.party])
         }
     }
 
@@ -98,6 +100,82 @@ extension Ledger {
         )
         insertParty(PartyRecord(party: party))
         updateCounters { $0.nextPartyID += 1 }
+    }
+
+    /// New particulars or a renewed KYC claim. Checked like a registration (texts, bounds, dates,
+    /// no identifier or name-country-date shared with another party); each changed field goes
+    /// into the party's history. Screening runs again after it, like after any registrar entry.
+    private mutating func amendParty(_ a: PartyAmendment, at time: TimestampMs) throws(Rejection) {
+        guard let record = state.parties[a.party] else { throw Rejection(.unknownParty, "no party \(a.party)") }
+        guard !a.isEmpty else { throw Rejection(.malformed, "the amendment changes nothing") }
+        var party = record.party
+        if let name = a.name { try Validate.text(name, "party name") }
+        if let aliases = a.aliases {
+            guard aliases.count <= Limits.aliasesMax else { throw Rejection(.malformed, "too many aliases") }
+            for alias in aliases { try Validate.text(alias, "alias") }
+        }
+        if let identifiers = a.identifiers {
+            guard identifiers.count <= Limits.identifiersMax else {
+                throw Rejection(.malformed, "too many identifiers")
+            }
+            for id in identifiers {
+                try Validate.text(id.scheme, "identifier scheme")
+                try Validate.text(id.value, "identifier value")
+            }
+        }
+        if let born = a.born { try Validate.date(born) }
+        var changes: [PartyRecord.ParticularsChange] = []
+        func change(_ field: String, _ from: String, _ to: String) {
+            if from != to { changes.append(.init(atMs: time, field: field, from: from, to: to)) }
+        }
+        let list = { (items: [String]) in items.joined(separator: "; ") }
+        let ids = { (items: [Party.Identifier]) in list(items.map { "\($0.scheme):\($0.value)" }) }
+        if let name = a.name {
+            change("name", party.name, name)
+            party.name = name
+        }
+        if let aliases = a.aliases {
+            change("aliases", list(party.aliases), list(aliases))
+            party.aliases = aliases
+        }
+        if let country = a.country {
+            change("country", party.country.code, country.code)
+            party.country = country
+        }
+        if let born = a.born {
+            change("born", party.born ?? "", born)
+            party.born = born
+        }
+        if let identifiers = a.identifiers {
+            change("identifiers", ids(party.identifiers), ids(identifiers))
+            party.identifiers = identifiers
+        }
+        if let claim = a.kycClaim {
+            try Validate.text(claim.issuer, "KYC issuer")
+            guard claim.expiresAtMs > time else { throw Rejection(.malformed, "the KYC claim has already expired") }
+            let previous = party.kycClaims.first { $0.issuer == claim.issuer }
+            party.kycClaims.removeAll { $0.issuer == claim.issuer }
+            guard party.kycClaims.count < Limits.kycClaimsMax else {
+                throw Rejection(.malformed, "at most \(Limits.kycClaimsMax) KYC claims")
+            }
+            party.kycClaims.append(claim)
+            change(
+                "kyc", previous.map { "\($0.issuer) until \($0.expiresAtMs)" } ?? "",
+                "\(claim.issuer) until \(claim.expiresAtMs)")
+        }
+        for other in state.parties.values where other.party.id != party.id {
+            let o = other.party
+            if o.kind == party.kind && o.name == party.name && o.country == party.country && o.born == party.born {
+                throw Rejection(.duplicate, "party \(o.id) is already registered with the same name, country and date")
+            }
+            if let shared = party.identifiers.first(where: o.identifiers.contains) {
+                throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(o.id)")
+            }
+        }
+        updateParty(a.party) { record in
+            record.party = party
+            record.history = Array((record.history + changes).suffix(Limits.partyHistoryMax))
+        }
     }
 
     private mutating func bindKey(_ key: KeyRef, to party: PartyID) throws(Rejection) {

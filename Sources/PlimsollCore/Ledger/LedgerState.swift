@@ -10,6 +10,24 @@ public struct PartyRecord: Hashable, Sendable, Codable {
     public var frozenAssets: [AssetID]
     /// Keys bound to the party, sorted.
     public var keys: [KeyRef]
+    /// Amended particulars, oldest first, the latest `Limits.partyHistoryMax` (the log keeps all).
+    public var history: [ParticularsChange] = []
+
+    /// One amended field: what it was and what it became, at the block's time.
+    public struct ParticularsChange: Hashable, Sendable, Codable {
+        public let atMs: TimestampMs
+        /// "name", "aliases", "country", "born", "identifiers" or "kyc".
+        public let field: String
+        public let from: String
+        public let to: String
+
+        public init(atMs: TimestampMs, field: String, from: String, to: String) {
+            self.atMs = atMs
+            self.field = field
+            self.from = from
+            self.to = to
+        }
+    }
 
     public init(party: Party) {
         self.party = party
@@ -18,6 +36,18 @@ public struct PartyRecord: Hashable, Sendable, Codable {
         frozen = false
         frozenAssets = []
         keys = []
+    }
+
+    /// Records stored before party amendments existed have no history.
+    public init(from decoder: any Decoder) throws {
+        let c = try decoder.container(keyedBy: CodingKeys.self)
+        party = try c.decode(Party.self, forKey: .party)
+        screening = try c.decode(ScreeningStatus.self, forKey: .screening)
+        screeningEvidence = try c.decode(String.self, forKey: .screeningEvidence)
+        frozen = try c.decode(Bool.self, forKey: .frozen)
+        frozenAssets = try c.decode([AssetID].self, forKey: .frozenAssets)
+        keys = try c.decode([KeyRef].self, forKey: .keys)
+        history = try c.decodeIfPresent([ParticularsChange].self, forKey: .history) ?? []
     }
 
     public func isFrozen(for asset: AssetID) -> Bool { frozen || frozenAssets.contains(asset) }

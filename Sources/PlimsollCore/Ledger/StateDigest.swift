@@ -73,6 +73,15 @@ extension LedgerState {
         w.bool(record.frozen)
         w.list(record.frozenAssets) { $0.asset($1) }
         w.list(record.keys) { $0.key($1) }
+        // Only a party with amendments adds bytes: records of older logs stay as they were.
+        if !record.history.isEmpty {
+            w.list(record.history) { w, change in
+                w.u64(change.atMs)
+                w.text(change.field)
+                w.text(change.from)
+                w.text(change.to)
+            }
+        }
     }
 
     func writeKeyRecord(_ key: KeyRef, to w: inout ByteWriter) {

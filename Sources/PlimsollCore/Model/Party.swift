@@ -26,12 +26,12 @@ public struct Party: Hashable, Sendable, Codable {
 
     public let id: PartyID
     public let kind: Kind
-    public let name: String
-    public let aliases: [String]
-    public let country: Country
+    public var name: String
+    public var aliases: [String]
+    public var country: Country
     /// Birth or incorporation date, "YYYY-MM-DD", when known.
-    public let born: String?
-    public let identifiers: [Identifier]
+    public var born: String?
+    public var identifiers: [Identifier]
     public var kycClaims: [KYCClaim]
 
     public init(
