@@ -171,10 +171,12 @@ enum OpenAPIDocument {
         )
         let holding = object(["key", "units"], [("key", hex64), ("party", id), ("units", id)])
         let owner = object(
-            ["party", "name", "share", "paths"],
+            ["party", "name", "share", "exact", "percent", "paths"],
             [
                 ("party", id), ("name", ##"{"type":"string"}"##),
                 ("share", ##"{"type":"number","minimum":0,"maximum":1}"##),
+                ("exact", ##"{"type":"string","pattern":"^[0-9]+(/[0-9]+)?$"}"##),
+                ("percent", ##"{"type":"string"}"##),
                 ("paths", ##"{"type":"array","items":{"type":"array","items":{"type":"integer"}}}"##),
             ]
         )
@@ -259,8 +261,12 @@ enum OpenAPIDocument {
             (
                 "Vessel",
                 object(
-                    ["height", "vessel", "unissued_units"],
-                    [("height", count), ("vessel", ##"{"type":"object"}"##), ("unissued_units", count)])
+                    ["height", "vessel", "unissued_units", "screening", "screening_evidence"],
+                    [
+                        ("height", count), ("vessel", ##"{"type":"object"}"##), ("unissued_units", count),
+                        ("screening", ##"{"enum":["clear","review","block"]}"##),
+                        ("screening_evidence", ##"{"type":"string"}"##),
+                    ])
             ),
             (
                 "CapTable",

@@ -177,4 +177,47 @@ struct OwnershipRuleTests {
         let loose = Self.screener { $0.opacity.reviewUnresolvedPercent = 100 }
         #expect(decision(f, opaque, loose).status == .clear, "the threshold is data")
     }
+
+    /// Economic owners declared above 100% (a shareholding and a nominee holding of the same
+    /// shares) are scaled pro rata, and the inconsistency is held for review.
+    @Test func overDeclaredOwnershipIsReviewed() throws {
+        var f = LedgerFixture(seed: 28)
+        let first = f.party("Ingrid Solberg", country: "NO")
+        let second = f.party("Ola Nordmann", country: "NO")
+        let company = f.party("Doubly Owned AS", country: "NO", kind: .organization)
+        try link(&f, first, company, 10_000)
+        #expect(decision(f, company).status == .clear, "100% declared: consistent")
+        try link(&f, second, company, 5000, .nominee)
+        let verdict = decision(f, company)
+        #expect(rules(verdict, .review) == ["over_declared_ownership"])
+        #expect(verdict.evidence.first?.detail.contains("party \(company)") == true)
+    }
+
+    /// A graph above the look-through's bound is held for review, never walked without end.
+    @Test func anOwnershipGraphBeyondTheBoundIsReviewed() throws {
+        var f = LedgerFixture(seed: 29)
+        let person = f.party("Ingrid Solberg", country: "NO")
+        var below = f.party("Layer 0 AS", country: "NO", kind: .organization)
+        let start = below
+        for layer in 1...(LookThrough.nodesMax + 4) {
+            let above = f.party("Layer \(layer) AS", country: "NO", kind: .organization)
+            try link(&f, above, below, 10_000)
+            below = above
+        }
+        try link(&f, person, below, 10_000)
+        let verdict = decision(f, start)
+        #expect(rules(verdict, .review).contains("ownership_walk_bounded"))
+        // Not firing: a chain of 40 layers resolves to the person.
+        var g = LedgerFixture(seed: 30)
+        let owner = g.party("Ingrid Solberg", country: "NO")
+        var bottom = g.party("Layer 0 AS", country: "NO", kind: .organization)
+        let first = bottom
+        for layer in 1...40 {
+            let above = g.party("Layer \(layer) AS", country: "NO", kind: .organization)
+            try link(&g, above, bottom, 10_000)
+            bottom = above
+        }
+        try link(&g, owner, bottom, 10_000)
+        #expect(decision(g, first).status == .clear)
+    }
 }

@@ -15,9 +15,12 @@ extension RegistryAPI {
             guard let record = try store.vessel(asset) else { throw Problem.notFound("vessel \(asset)") }
             struct View: Encodable {
                 let height: UInt64, vessel: Vessel, unissued_units: UInt64
+                let screening: String, screening_evidence: String
             }
             return try JSONResponse.make(
-                View(height: try store.latestHeight(), vessel: record.vessel, unissued_units: record.unissued))
+                View(
+                    height: try store.latestHeight(), vessel: record.vessel, unissued_units: record.unissued,
+                    screening: record.screening.rawValue, screening_evidence: record.screeningEvidence))
         }
         router.get("/v1/vessels/{imo}/cap-table") { request, context in
             try requireRegulator(request)
