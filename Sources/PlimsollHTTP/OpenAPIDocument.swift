@@ -40,6 +40,7 @@ enum OpenAPIDocument {
             "Natural persons behind every holder of a vessel at ?height= or ?at=", "regulator", "VesselOwners"
         ),
         ("get", "/v1/vessels/{imo}/history", "Registrar events about a vessel", "regulator", "Events"),
+        ("get", "/v1/vessels/{imo}/screening", "Screening decisions recorded for a vessel", "regulator", "Events"),
         ("get", "/v1/parties/{id}", "A party", "regulator", "Object"),
         ("get", "/v1/parties/{id}/history", "Every change of a party's holdings", "regulator", "PartyHistory"),
         (
@@ -123,7 +124,8 @@ enum OpenAPIDocument {
         case (_, "/v1/vessels/{imo}/cap-table"), (_, "/v1/vessels/{imo}/beneficial-owners"),
             (_, "/v1/parties/{id}/beneficial-owners"):
             return at
-        case (_, "/v1/vessels/{imo}/history"), (_, "/v1/parties/{id}/history"): return page
+        case (_, "/v1/vessels/{imo}/history"), (_, "/v1/vessels/{imo}/screening"), (_, "/v1/parties/{id}/history"):
+            return page
         case (_, "/v1/screening/decisions"): return [("party", true, partyID)] + page
         default: return []
         }

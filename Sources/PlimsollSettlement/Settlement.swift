@@ -233,7 +233,21 @@ public actor Settlement {
 
     /// Signs a registrar action with the next registrar sequence number and submits it.
     public func submitRegistrar(_ action: RegistrarAction) async throws(IntakeFull) -> Outcome {
-        try await submit(signedRegistrar(action))
+        if let refusal = refusedAtIntake(action) { return refusal }
+        return try await submit(signedRegistrar(action))
+    }
+
+    /// Kinds this version no longer writes, though logs that hold them replay as they were: a
+    /// `0x0a` forced transfer skips the checks of `0x0f` (order reference, deregistered vessel,
+    /// licence for a blocked or frozen receiver). Refused before it takes a sequence number.
+    private func refusedAtIntake(_ action: RegistrarAction) -> Outcome? {
+        guard case .forcedTransfer = action else { return nil }
+        let unsent = RegistrarEntry.signed(
+            action, sequence: lastRegistrarSequence + 1, chainID: ledger.state.chainID, by: registrarKey)
+        return .rejected(
+            id: Entry.registrar(unsent).id,
+            Rejection(
+                .malformed, "a forced transfer is written as 0x0f (order, optional licence); 0x0a is for replay only"))
     }
 
     /// Signs registrar actions with the next registrar sequence numbers, in order, and submits
@@ -241,6 +255,9 @@ public actor Settlement {
     /// - Throws: `IntakeFull` when they do not all fit; nothing was queued or signed.
     public func submitRegistrarAll(_ actions: [RegistrarAction]) async throws(IntakeFull) -> [Outcome] {
         guard intakeHasRoom(for: actions.count) else { throw IntakeFull(retryAfterSeconds: 1) }
+        if let refusal = actions.lazy.compactMap(refusedAtIntake).first {
+            return actions.map { _ in refusal }
+        }
         return try await submitAll(actions.map(signedRegistrar))
     }
 

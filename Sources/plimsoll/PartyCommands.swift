@@ -11,8 +11,16 @@ struct PartyCommand: AsyncParsableCommand {
     /// `SCHEME:VALUE` texts as identifiers.
     static func identifiers(_ texts: [String]) -> [Party.Identifier] {
         texts.map { text in
-            let parts = text.split(separator: ":", maxSplits: 1).map(String.init)
+            let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false).map(String.init)
             return Party.Identifier(scheme: parts[0], value: parts.count > 1 ? parts[1] : "")
+        }
+    }
+
+    /// `SCHEME:VALUE` with both parts present.
+    static func checkIdentifier(_ text: String) throws {
+        let parts = text.split(separator: ":", maxSplits: 1, omittingEmptySubsequences: false)
+        guard parts.count == 2, !parts[0].isEmpty, !parts[1].isEmpty else {
+            throw ValidationError("identifier must be SCHEME:VALUE with both parts, got \"\(text.prefix(40))\"")
         }
     }
 
@@ -46,7 +54,7 @@ struct PartyCommand: AsyncParsableCommand {
             for text in alias { try Edge.text(text, "--alias") }
             for text in identifier {
                 try Edge.text(text, "--identifier")
-                guard text.contains(":") else { throw ValidationError("identifier must be SCHEME:VALUE") }
+                try PartyCommand.checkIdentifier(text)
             }
             try Edge.text(born, "--born", max: 10)
             guard !(clearAliases && !alias.isEmpty) else {
@@ -120,7 +128,7 @@ struct PartyCommand: AsyncParsableCommand {
             guard identifier.count <= Limits.identifiersMax else {
                 throw ValidationError("at most \(Limits.identifiersMax) identifiers")
             }
-            for id in identifier where !id.contains(":") { throw ValidationError("identifier must be SCHEME:VALUE") }
+            for id in identifier { try PartyCommand.checkIdentifier(id) }
             guard kycDays <= 3650 else { throw ValidationError("--kyc-days is at most 3650") }
         }
 

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlimsollCore
 import PlimsollCrypto
 
 #if canImport(Glibc)
@@ -47,7 +48,9 @@ struct Plimsoll: AsyncParsableCommand {
             }
         } catch {
             let status = exitCode(for: error)
-            guard status != .success else { exit(withError: error) }  // --help and other clean exits
+            // --help and other clean exits, and a command that already printed its JSON answer
+            // and exits with a status of its own (`check`), end as they would without --json.
+            guard status != .success, !(error is ExitCode) else { exit(withError: error) }
             let message = fullMessage(for: error)
             let view = JSONError(error: .init(code: JSONError.code(for: error, message, status), message: message))
             Output.emit(true, view, text: "")
@@ -71,8 +74,10 @@ struct JSONError: Encodable {
         if let error = error as? CLIError, let code = error.code { return code }
         if let error = error as? any CodedError { return error.code.rawValue }
         // A value refused by a transform keeps its code in the parser's message ("...: BAD_IMO: ...").
-        if let range = message.range(of: #"\b[A-Z][A-Z_]{2,}(?=: )"#, options: .regularExpression) {
-            return String(message[range])
+        var rest = Substring(message)
+        while let range = rest.range(of: #"\b[A-Z][A-Z_]{2,}(?=: )"#, options: .regularExpression) {
+            if ReasonCode(rawValue: String(rest[range])) != nil { return String(rest[range]) }
+            rest = rest[range.upperBound...]
         }
         return status == .validationFailure ? "USAGE" : "ERROR"
     }

@@ -87,13 +87,8 @@ struct ForceTransfer: AsyncParsableCommand {
 
     func run() async throws {
         let registry = try OpenRegistry.open(options)
-        let action: RegistrarAction =
-            if let licence {
-                .forcedTransferLicensed(
-                    vessel.asset, from: from.key, to: to.key, units: units, order: order, licence: licence)
-            } else {
-                .forcedTransfer(vessel.asset, from: from.key, to: to.key, units: units, order: order)
-            }
+        let action = RegistrarAction.forcedTransferOrder(
+            vessel.asset, from: from.key, to: to.key, units: units, order: order, licence: licence)
         let receipt = try await registry.settle(action)
         Output.emit(options.json, receipt.view, text: receipt.line)
     }

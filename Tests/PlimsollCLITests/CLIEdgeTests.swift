@@ -143,10 +143,7 @@ struct CLIEdgeTests {
             Self.rules.replacingOccurrences(of: "version: 1", with: "version: 2"),
             "missing key 'control' at the top level"
         ),
-        (
-            Self.rules.replacingOccurrences(of: "  block_percent: 50\n", with: "  block_percent: 50.005\n"),
-            "ownership.block_percent has at most two decimals"
-        ),
+
         (
             Self.rules.replacingOccurrences(
                 of: "  block_percent: 50\n", with: "  block_percent: 50\n  blok_percent: 40\n"),

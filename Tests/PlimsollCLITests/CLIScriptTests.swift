@@ -115,6 +115,8 @@ struct CLIScriptTests {
         #expect(text.stdout.contains("name: Owner AS → Owner Holding AS"), "\(text.stdout)")
         #expect(text.stdout.contains("party 1 amended: name Owner Holding AS, country DK"), "\(text.stdout)")
         #expect(try r.run(["party", "amend", "--party", "1"]).status != 0, "an amendment needs a field")
+        let colon = try r.run(["party", "amend", "--party", "1", "--identifier", ":"])
+        #expect(colon.status != 0 && colon.stderr.contains("SCHEME:VALUE"), "\(colon.stderr)")
         #expect(
             try r.run(["vessel", "amend", "--imo", "9176187", "--flag", "PA", "--name", "Edge Star II"]).status == 0)
         let vessel = try r.run(["history", "--vessel", "IMO9176187"])

@@ -24,11 +24,12 @@ struct ForcedTransferTests {
         }
 
         func force(order: String = "HC-2026-117", licence: String? = nil) -> RegistrarAction {
-            if let licence {
-                return .forcedTransferLicensed(
-                    IMOs.a, from: seller.publicKey, to: buyer.publicKey, units: 8, order: order, licence: licence)
-            }
-            return .forcedTransfer(IMOs.a, from: seller.publicKey, to: buyer.publicKey, units: 8, order: order)
+            .forcedTransferOrder(
+                IMOs.a, from: seller.publicKey, to: buyer.publicKey, units: 8, order: order, licence: licence)
+        }
+
+        func legacy(order: String = "HC-2026-117") -> RegistrarAction {
+            .forcedTransfer(IMOs.a, from: seller.publicKey, to: buyer.publicKey, units: 8, order: order)
         }
 
         /// Applies `action` and expects `code`, with the state left exactly as it was.
@@ -87,13 +88,27 @@ struct ForcedTransferTests {
         let decoded = try Entry(bytes: bytes)
         #expect(decoded == licensed)
         guard case .registrar(let entry) = decoded,
-            case .forcedTransferLicensed(_, _, _, _, let order, let licence) = entry.action
+            case .forcedTransferOrder(_, _, _, _, let order, let licence) = entry.action
         else {
             Issue.record("decoded as another kind")
             return
         }
         #expect(order == "HC-2026-117" && licence == "OFSI INT/2026/7")
         let plain = fixture.registrarEntry(w.force())
-        #expect(plain.bytes[0] == 0x0a, "a plain forced transfer keeps its kind and bytes")
+        #expect(plain.bytes[0] == 0x0f && plain.bytes.count < bytes.count, "without a licence, the field is absent")
+        let legacy = fixture.registrarEntry(w.legacy())
+        #expect(legacy.bytes[0] == 0x0a, "the legacy kind keeps its bytes")
+    }
+
+    /// Logs written before 0x0f hold 0x0a entries; they must replay exactly as they applied then,
+    /// checks of 0x0f included (the intake refuses new 0x0a entries: `SettlementTests`).
+    @Test func legacyForcedTransfersReplayAsTheyApplied() throws {
+        var w = World()
+        try w.fixture.apply(.recordScreening(w.buyerParty, .block, evidence: "UN list match"))
+        try w.fixture.apply(w.legacy(order: "   "))
+        #expect(w.fixture.state.balance(IMOs.a, w.buyer.publicKey) == 8)
+        try w.fixture.apply(.deregisterVessel(IMOs.a, reason: "scrapped"))
+        try w.fixture.apply(w.legacy())
+        #expect(w.fixture.state.balance(IMOs.a, w.buyer.publicKey) == 16)
     }
 }

@@ -84,6 +84,13 @@ struct OwnershipTests {
         #expect(look.accountedFor == .one)
     }
 
+    @Test func aZeroShareIsNoWayOutOfACycle() {
+        // 1 and 2 own each other entirely; person 9 holds 0 bps of 2: still a closed cycle.
+        let look = Graph([(2, 1, 10000), (1, 2, 10000), (9, 2, 0)], persons: [9]).look(1)
+        #expect(look.closed == [PartyID(1): .one])
+        #expect(look.reached.isEmpty)
+    }
+
     @Test func longChainsResolveAndHugeOnesAreBounded() {
         let chain = (1..<200).map { (UInt64($0 + 1), UInt64($0), UInt16(10000)) }
         let look = Graph(chain, persons: []).look(1)

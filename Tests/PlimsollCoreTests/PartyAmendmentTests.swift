@@ -78,6 +78,9 @@ struct PartyAmendmentTests {
         var expired = PartyAmendment(party: first)
         expired.kycClaim = Party.KYCClaim(issuer: "registrar", expiresAtMs: f.timeMs - 1)
         cases.append((expired, .malformed, "a claim that has expired"))
+        var same = PartyAmendment(party: first)
+        same.name = "First Shipping AS"
+        cases.append((same, .malformed, "every field equal to the party's"))
         var badDate = PartyAmendment(party: first)
         badDate.born = "2020-13-01"
         cases.append((badDate, .malformed, "a date with month 13"))

@@ -100,11 +100,39 @@ struct OpenAPIDocumentTests {
                 checked += 1
             }
         }
-        #expect(checked == 22, "every JSON operation was checked")
+        #expect(checked == 23, "every JSON operation was checked")
         let registry = try #require(schemas["Registry"] as? [String: Any])
         #expect(
             Set(registry["required"] as? [String] ?? []) == [
                 "chain_id", "name", "registrar_key", "height", "max_validity_s",
             ])
+    }
+}
+
+extension RegulatorRouteTests {
+    @Test func aVesselsScreeningDecisionsAreListedAndItsRecordCarriesThem() async throws {
+        let f = try await HTTPFixture()
+        let evidence = "recent_flag_change: flag changed 3 time(s) within 365 days"
+        guard
+            case .settled = try await f.settlement.submitRegistrar(
+                .recordVesselScreening(try AssetID("IMO9176187"), .review, evidence: evidence))
+        else {
+            Issue.record("the vessel decision did not settle")
+            return
+        }
+        let bearer: HTTPFields = [.authorization: "Bearer \(f.regulatorToken)"]
+        try await f.app.test(.router) { client in
+            let decisions = try await client.execute(
+                uri: "/v1/vessels/IMO9176187/screening", method: .get, headers: bearer)
+            #expect(decisions.status == .ok, "\(decisions.text)")
+            let events = try #require(decisions.json["events"] as? [[String: Any]])
+            #expect(events.map { $0["summary"] as? String } == ["IMO9176187 screening review: \(evidence)"])
+            let vessel = try await client.execute(uri: "/v1/vessels/IMO9176187", method: .get, headers: bearer)
+            #expect(vessel.json["screening"] as? String == "review")
+            #expect(vessel.json["screening_evidence"] as? String == evidence)
+            let unknown = try await client.execute(
+                uri: "/v1/vessels/IMO9512226/screening", method: .get, headers: bearer)
+            #expect(unknown.status == .notFound)
+        }
     }
 }

@@ -41,7 +41,8 @@ struct OwnershipRuleTests {
         try link(&f, a, b, 10_000)
         let verdict = decision(f, a)
         #expect(verdict.status == .block)
-        #expect(rules(verdict, .block) == ["ownership_50_percent", "ownership"])
+        // B, owned entirely by A, is blocked in turn and holds 70% of A's votes: control agrees.
+        #expect(rules(verdict, .block) == ["ownership_50_percent", "ownership", "control"])
         let owner = try #require(verdict.evidence.first { $0.rule == "ownership" })
         #expect(owner.share == "1", "100%, not the 30% of the simple path")
         #expect(owner.detail.contains("holds 100% (exactly 1)"), "\(owner.detail)")
@@ -219,5 +220,70 @@ struct OwnershipRuleTests {
         }
         try link(&g, owner, bottom, 10_000)
         #expect(decision(g, first).status == .clear)
+    }
+
+    /// OFAC FAQ 401: an entity blocked by the 50 percent rule is a blocked person for what it
+    /// owns. Listed X owns 50% of A; A owns 60% of B: B is blocked (not 30%).
+    @Test func anEntityBlockedByTheRuleCountsInFullForWhatItOwns() throws {
+        var f = LedgerFixture(seed: 31)
+        let listed = f.party("YUN HO-JIN", country: "CN")
+        let clean = f.party("Ingrid Solberg", country: "NO")
+        let a = f.party("Alpha Holding Ltd", country: "PA", kind: .organization)
+        let b = f.party("Beta Shipping Ltd", country: "PA", kind: .organization)
+        try link(&f, listed, a, 5000)
+        try link(&f, clean, a, 5000)
+        try link(&f, a, b, 6000)
+        try link(&f, clean, b, 4000)
+        #expect(decision(f, a).status == .block)
+        for screener in [Self.screener()] {
+            let verdict = decision(f, b, screener)
+            #expect(verdict.status == .block)
+            let owner = try #require(verdict.evidence.first { $0.rule == "ownership" })
+            #expect(owner.share == "3/5" && owner.path == [b, a, listed], "\(owner.detail)")
+            #expect(owner.detail.contains("is blocked by the 50 percent rule itself"))
+        }
+        let all = Self.screener().screenAll(f.state, at: f.timeMs).parties
+        #expect(all[b]?.status == .block, "the registry-wide re-screen agrees with the single screen")
+    }
+
+    /// A control chain through a cycle: X is controlled by A (60%), A by listed L (60%) and X
+    /// (10%); the target holds votes of A (30%) and X (30%). Both A and X are controlled, so the
+    /// target is, with 60%: the fixed point does not keep an answer found while a loop was cut.
+    @Test func controlThroughACycleIsFoundWhateverTheOrder() throws {
+        var f = LedgerFixture(seed: 32)
+        let a = f.party("Alpha Control Ltd", country: "PA", kind: .organization)
+        let x = f.party("Xeno Control Ltd", country: "PA", kind: .organization)
+        let listed = f.party("YUN HO-JIN", country: "CN")
+        let target = f.party("Target Shipping SA", country: "PA", kind: .organization)
+        let clean = f.party("Ingrid Solberg", country: "NO")
+        try link(&f, listed, a, 6000, .voting)
+        try link(&f, x, a, 1000, .voting)
+        try link(&f, a, x, 6000, .voting)
+        try link(&f, a, target, 3000, .voting)
+        try link(&f, x, target, 3000, .voting)
+        try link(&f, clean, target, 10_000)
+        let verdict = decision(f, target)
+        #expect(rules(verdict, .block).contains("control"), "\(verdict.evidence.map(\.detail))")
+        #expect(Self.screener().screenAll(f.state, at: f.timeMs).parties[target]?.status == .block)
+    }
+
+    /// An exempt (exchange-listed) company ends the opacity rule's look-through only: a listed
+    /// owner above it still counts for the 50 percent rule.
+    @Test func anExemptCompanyDoesNotHideAListedOwner() throws {
+        var f = LedgerFixture(seed: 33)
+        let listed = f.party("YUN HO-JIN", country: "CN")
+        try f.apply(
+            .registerParty(
+                PartyRegistration(
+                    kind: .organization, name: "Listed Parent PLC", country: try Country("GB"),
+                    identifiers: [Party.Identifier(scheme: "stock-exchange-listing", value: "XLON:LPP")],
+                    kycClaims: [Party.KYCClaim(issuer: "registrar", expiresAtMs: f.timeMs + LedgerFixture.yearMs)])))
+        let parent = PartyID(f.state.counters.nextPartyID - 1)
+        let holder = f.party("Parent Shipping Ltd", country: "GB", kind: .organization)
+        try link(&f, listed, parent, 3000)
+        try link(&f, parent, holder, 10_000)
+        let verdict = decision(f, holder)
+        #expect(rules(verdict, .review) == ["ownership"], "30% listed through the exempt parent: review")
+        #expect(verdict.evidence.first { $0.rule == "ownership" }?.share == "3/10")
     }
 }

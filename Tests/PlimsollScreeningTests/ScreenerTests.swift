@@ -157,6 +157,15 @@ struct ScreenerTests {
             "examples/rules.yaml")
         let text = try String(contentsOf: url, encoding: .utf8)
         #expect(try ScreeningRules.parse(yaml: text) == .default)
+        // Version 2 percentages are whole basis points: a third decimal is refused, not rounded.
+        let refined = String(text.replacingOccurrences(of: "block_percent: 50\n", with: "block_percent: 50.005\n"))
+        #expect(refined != text)
+        do {
+            _ = try ScreeningRules.parse(yaml: refined)
+            Issue.record("a version-2 percentage with three decimals must be refused")
+        } catch {
+            #expect("\(error)".contains("has at most two decimals"), "\(error)")
+        }
     }
 
     @Test func rulesFileParsesAndRefusesNonsense() throws {
@@ -175,5 +184,8 @@ struct ScreenerTests {
                 yaml: yaml.replacingOccurrences(of: "block_score: 0.95", with: "block_score: 0.5"))
         }
         #expect(throws: (any Error).self) { _ = try ScreeningRules.parse(yaml: "version: 2") }
+        let fine = try ScreeningRules.parse(
+            yaml: yaml.replacingOccurrences(of: "block_percent: 50", with: "block_percent: 33.333"))
+        #expect(ScreeningRules.basisPoints(fine.ownership.blockPercent) == 3333, "version 1 rounds to basis points")
     }
 }

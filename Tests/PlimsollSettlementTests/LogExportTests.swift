@@ -45,8 +45,16 @@ struct LogExportTests {
                     _ = try await settlement.submitRegistrar(
                         .freeze(.keyUnits(keys[0].publicKey, asset: IMOs.a, units: 1), reason: "lien"))
                     _ = try await settlement.submitRegistrar(
+                        .forcedTransferOrder(
+                            IMOs.a, from: keys[1].publicKey, to: keys[2].publicKey, units: 1, order: "ORD-\(wave)",
+                            licence: wave % 2 == 0 ? "LIC-\(wave)" : nil))
+                    // A 0x0a forced transfer replays from old logs but is refused at intake.
+                    let legacy = try await settlement.submitRegistrar(
                         .forcedTransfer(
                             IMOs.a, from: keys[1].publicKey, to: keys[2].publicKey, units: 1, order: "ORD-\(wave)"))
+                    guard case .rejected(_, let refusal) = legacy, refusal.code == .malformed else {
+                        throw SetupError("a new 0x0a forced transfer must be refused at intake: \(legacy)")
+                    }
                 }
             }
             live = await settlement.state
@@ -193,4 +201,9 @@ struct LogExportTests {
             try? FileManager.default.removeItem(at: url)
         }
     }
+}
+
+struct SetupError: Error, CustomStringConvertible {
+    let description: String
+    init(_ description: String) { self.description = description }
 }

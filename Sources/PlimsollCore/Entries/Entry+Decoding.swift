@@ -65,9 +65,9 @@ extension RegistrarAction {
             self = .forcedTransfer(
                 try r.asset(), from: try r.key(), to: try r.key(), units: try r.u64(), order: try r.text())
         case 0x0f:
-            self = .forcedTransferLicensed(
+            self = .forcedTransferOrder(
                 try r.asset(), from: try r.key(), to: try r.key(), units: try r.u64(), order: try r.text(),
-                licence: try r.text())
+                licence: try r.optional { r throws(CoreError) in try r.text() })
         case 0x0b:
             self = .deregisterVessel(try r.asset(), reason: try r.text())
         case 0x0c:

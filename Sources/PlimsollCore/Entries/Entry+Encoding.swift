@@ -118,13 +118,13 @@ extension RegistrarAction {
             w.key(to)
             w.u64(units)
             w.text(order)
-        case .forcedTransferLicensed(let asset, let from, let to, let units, let order, let licence):
+        case .forcedTransferOrder(let asset, let from, let to, let units, let order, let licence):
             w.asset(asset)
             w.key(from)
             w.key(to)
             w.u64(units)
             w.text(order)
-            w.text(licence)
+            w.optional(licence) { $0.text($1) }
         case .deregisterVessel(let asset, let reason):
             w.asset(asset)
             w.text(reason)

@@ -44,9 +44,10 @@ extension Entry {
             case .unfreeze(let target, let reason): return "\(target.summary) unfrozen: \(reason)"
             case .forcedTransfer(let asset, let from, let to, let units, let order):
                 return "\(units) × \(asset) \(from.hex.prefix(12))… → \(to.hex.prefix(12))… under order \(order)"
-            case .forcedTransferLicensed(let asset, let from, let to, let units, let order, let licence):
+            case .forcedTransferOrder(let asset, let from, let to, let units, let order, let licence):
                 return
-                    "\(units) × \(asset) \(from.hex.prefix(12))… → \(to.hex.prefix(12))… under order \(order), licence \(licence)"
+                    "\(units) × \(asset) \(from.hex.prefix(12))… → \(to.hex.prefix(12))… under order \(order)"
+                    + (licence.map { ", licence \($0)" } ?? "")
             case .deregisterVessel(let asset, let reason): return "\(asset) deregistered: \(reason)"
             case .setRules(let rules):
                 return

@@ -11,10 +11,13 @@ public enum RegistrarAction: Hashable, Sendable {
     case issue(AssetID, to: KeyRef, units: UInt64)
     case freeze(FreezeTarget, reason: String)
     case unfreeze(FreezeTarget, reason: String)
+    /// A forced transfer as earlier versions wrote it (`0x0a`): applied as then when a log is
+    /// replayed, refused at intake (`Settlement.submitRegistrar`); new ones are `forcedTransferOrder`.
     case forcedTransfer(AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String)
-    /// A forced transfer whose order or licence explicitly allows a blocked or frozen receiver,
-    /// named in its own logged field (a plain forced transfer to such a receiver is refused).
-    case forcedTransferLicensed(AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String, licence: String)
+    /// A forced transfer under a court or authority order (`0x0f`): a non-blank order reference,
+    /// never a deregistered vessel, and a receiver blocked by screening or frozen only with a
+    /// `licence` (the licence or order clause that explicitly allows it, logged as its own field).
+    case forcedTransferOrder(AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String, licence: String?)
     case deregisterVessel(AssetID, reason: String)
     case setRules(ComplianceRules)
     case recordScreening(PartyID, ScreeningStatus, evidence: String)
@@ -42,7 +45,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .setRules: 0x0c
         case .recordScreening: 0x0d
         case .adoptList: 0x0e
-        case .forcedTransferLicensed: 0x0f
+        case .forcedTransferOrder: 0x0f
         case .recordVesselScreening: 0x11
         case .amendParty: 0x12
         }
@@ -65,7 +68,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .setRules: "rules"
         case .recordScreening: "screening"
         case .adoptList: "list-adopted"
-        case .forcedTransferLicensed: "force-transfer-licensed"
+        case .forcedTransferOrder: "force-transfer-order"
         case .recordVesselScreening: "vessel-screening"
         case .amendParty: "party-amend"
         }

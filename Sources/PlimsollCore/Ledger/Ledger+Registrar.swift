@@ -24,8 +24,8 @@ extension Ledger {
         case .freeze(let target, let reason): try freeze(target, reason: reason, on: true)
         case .unfreeze(let target, let reason): try freeze(target, reason: reason, on: false)
         case .forcedTransfer(let asset, let from, let to, let units, let order):
-            try forcedTransfer(asset, from: from, to: to, units: units, order: order, licence: nil)
-        case .forcedTransferLicensed(let asset, let from, let to, let units, let order, let licence):
+            try legacyForcedTransfer(asset, from: from, to: to, units: units, order: order)
+        case .forcedTransferOrder(let asset, let from, let to, let units, let order, let licence):
             try forcedTransfer(asset, from: from, to: to, units: units, order: order, licence: licence)
         case .deregisterVessel(let asset, let reason): try deregister(asset, reason: reason)
         case .setRules(let rules): try setRules(rules)
@@ -60,7 +60,7 @@ extension Ledger {
             case .vessel(let asset): return ([asset], [])
             }
         case .forcedTransfer(let asset, let from, let to, _, _),
-            .forcedTransferLicensed(let asset, let from, let to, _, _, _):
+            .forcedTransferOrder(let asset, let from, let to, _, _, _):
             return ([asset], owner(of: from) + owner(of: to))
         case .deregisterVessel(let asset, _): return ([asset], [])
         case .setRules: return ([], [])
@@ -125,8 +125,13 @@ extension Ledger {
         }
         if let born = a.born { try Validate.date(born) }
         var changes: [PartyRecord.ParticularsChange] = []
+        // A history line keeps at most a text's bound of each value (aliases and identifiers
+        // are lists): the record stays small, and the log keeps the amendment whole.
+        func bounded(_ text: String) -> String {
+            text.utf8.count <= Limits.textBytesMax ? text : String(text.prefix(Limits.textBytesMax / 4)) + "…"
+        }
         func change(_ field: String, _ from: String, _ to: String) {
-            if from != to { changes.append(.init(atMs: time, field: field, from: from, to: to)) }
+            if from != to { changes.append(.init(atMs: time, field: field, from: bounded(from), to: bounded(to))) }
         }
         let list = { (items: [String]) in items.joined(separator: "; ") }
         let ids = { (items: [Party.Identifier]) in list(items.map { "\($0.scheme):\($0.value)" }) }
@@ -162,6 +167,9 @@ extension Ledger {
             change(
                 "kyc", previous.map { "\($0.issuer) until \($0.expiresAtMs)" } ?? "",
                 "\(claim.issuer) until \(claim.expiresAtMs)")
+        }
+        guard party != record.party else {
+            throw Rejection(.malformed, "the amendment changes nothing: every field given equals the party's")
         }
         for other in state.parties.values where other.party.id != party.id {
             let o = other.party
@@ -297,6 +305,31 @@ extension Ledger {
         move(units, of: asset, from: nil, to: key)
     }
 
+    /// A `0x0a` forced transfer, exactly as earlier versions applied it, so their logs replay.
+    private mutating func legacyForcedTransfer(
+        _ asset: AssetID, from: KeyRef, to: KeyRef, units: UInt64, order: String
+    ) throws(Rejection) {
+        try Validate.text(order, "order reference")
+        guard state.vessels[asset] != nil else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard let sender = state.keys[from], state.keys[to] != nil else {
+            throw Rejection(.unknownKey, "sender or receiver key is not bound to a party")
+        }
+        try move(asset, from: from, sender: sender, to: to, units: units)
+    }
+
+    /// Moves forced units: an order overrides freezes and compliance rules; frozen units still
+    /// cannot exceed what is left.
+    private mutating func move(
+        _ asset: AssetID, from: KeyRef, sender: KeyRecord, to: KeyRef, units: UInt64
+    ) throws(Rejection) {
+        guard units > 0, from != to else { throw Rejection(.malformed, "units must be positive and keys must differ") }
+        let held = state.balance(asset, from)
+        guard units <= held else { throw Rejection(.insufficientUnits, "key holds \(held) units, not \(units)") }
+        move(units, of: asset, from: from, to: to)
+        let frozen = sender.frozenUnits(of: asset)
+        if frozen > held - units { updateKey(from) { $0.setFrozenUnits(held - units, of: asset) } }
+    }
+
     /// A forced transfer under a court or authority order. It overrides the sender's freezes and
     /// the compliance rules, but never silently feeds a sanctioned party: a receiver that is
     /// blocked by screening or frozen needs an order or licence that says so (`licence`).
@@ -314,9 +347,6 @@ extension Ledger {
         guard let sender = state.keys[from], let receiver = state.keys[to] else {
             throw Rejection(.unknownKey, "sender or receiver key is not bound to a party")
         }
-        guard units > 0, from != to else { throw Rejection(.malformed, "units must be positive and keys must differ") }
-        let held = state.balance(asset, from)
-        guard units <= held else { throw Rejection(.insufficientUnits, "key holds \(held) units, not \(units)") }
         if licence == nil, let party = state.parties[receiver.party] {
             if party.screening == .block {
                 throw Rejection(
@@ -330,10 +360,7 @@ extension Ledger {
                     "receiver party \(party.party.id) or its key is frozen; a forced transfer to it needs a licence")
             }
         }
-        // An order overrides freezes and compliance rules; frozen units still cannot exceed what is left.
-        move(units, of: asset, from: from, to: to)
-        let frozen = sender.frozenUnits(of: asset)
-        if frozen > held - units { updateKey(from) { $0.setFrozenUnits(held - units, of: asset) } }
+        try move(asset, from: from, sender: sender, to: to, units: units)
     }
 
     private mutating func deregister(_ asset: AssetID, reason: String) throws(Rejection) {

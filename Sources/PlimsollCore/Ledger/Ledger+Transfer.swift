@@ -17,9 +17,10 @@ extension Ledger {
         guard context.signatureValid, transfer.chainID == state.chainID else {
             throw Rejection(.badSignature, "signature does not verify for this registry")
         }
-        guard let vessel = state.vessels[transfer.asset]?.vessel else {
+        guard let vesselRecord = state.vessels[transfer.asset] else {
             throw Rejection(.unknownAsset, "\(transfer.asset) is not registered")
         }
+        let vessel = vesselRecord.vessel
         guard let sender = state.keys[transfer.from], let receiver = state.keys[transfer.to],
             let senderParty = state.parties[sender.party], let receiverParty = state.parties[receiver.party]
         else {
@@ -42,7 +43,7 @@ extension Ledger {
         try checkNotFrozen(vessel, sender, senderParty, role: "sender")
         try checkNotFrozen(vessel, receiver, receiverParty, role: "receiver")
         try checkCompliance(senderParty, receiverParty, at: context.blockTimeMs)
-        try checkVesselScreening(state.vessels[transfer.asset]!)
+        try checkVesselScreening(vesselRecord)
         let spendable = state.balance(transfer.asset, transfer.from) - sender.frozenUnits(of: transfer.asset)
         guard transfer.amount <= spendable else {
             throw Rejection(.insufficientUnits, "sender can spend \(spendable) units, not \(transfer.amount)")

@@ -116,9 +116,9 @@ extension LedgerState {
             }
         }
         w.u64(record.unissued)
-        // Only a recorded vessel decision other than clear adds bytes, so the records (and
-        // commitments) of logs written before vessel decisions existed stay as they were.
-        if record.screening != .clear {
+        // Only a recorded vessel decision adds bytes, so the records (and commitments) of logs
+        // written before vessel decisions existed stay as they were.
+        if record.screening != .clear || !record.screeningEvidence.isEmpty {
             w.enumeration(record.screening)
             w.text(record.screeningEvidence)
         }

@@ -110,7 +110,7 @@ public struct LookThrough: Sendable {
             solve(order.filter(open.contains), nodes: nodes, open: open)
         }
         listPaths(nodes: nodes)
-        assert(accountedFor == .one, "a look-through must account for the whole start party")
+        precondition(accountedFor == .one, "a look-through must account for the whole start party")
     }
 
     /// The sum of every outcome; exactly one by construction.
@@ -123,7 +123,10 @@ public struct LookThrough: Sendable {
         into party: PartyID, at time: TimestampMs, owners: (PartyID) -> [OwnershipLink]
     ) -> (edges: [Edge], remainder: Rational, overDeclared: Bool) {
         var bps: [PartyID: Int] = [:]
-        for link in owners(party) where link.isEffective(at: time) && economicKinds.contains(link.kind) {
+        // A 0 bps link carries nothing: as an edge it would count as a way out of a cycle that
+        // passes no share, and leave the cycle's system without a unique solution.
+        for link in owners(party)
+        where link.isEffective(at: time) && economicKinds.contains(link.kind) && link.shareBps > 0 {
             bps[link.owner, default: 0] += Int(link.shareBps)
         }
         let total = bps.values.reduce(0, +)
@@ -191,6 +194,7 @@ public struct LookThrough: Sendable {
         }
         reached = reached.filter { !$0.value.isZero }
         undeclared = undeclared.filter { !$0.value.isZero }
+        closed = closed.filter { !$0.value.isZero }
     }
 
     /// The share passing through each member of a group: the solution of
@@ -249,6 +253,13 @@ public struct LookThrough: Sendable {
                 let next = share * edge.share
                 path.append(edge.owner)
                 if case .terminal = nodes[edge.owner] {
+                    // Each path kept costs a step, so the listing's memory is bounded too.
+                    steps += 1
+                    guard steps <= Self.pathStepsMax else {
+                        this.pathsIncomplete = true
+                        path.removeLast()
+                        return
+                    }
                     found[edge.owner, default: []].append(Path(parties: path, share: next))
                 } else {
                     visit(edge.owner, next, &this)

@@ -58,6 +58,16 @@ extension RegistryAPI {
             guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
             return try Self.eventsPage(try store.vesselEvents(asset), request, height: try store.latestHeight())
         }
+        router.get("/v1/vessels/{imo}/screening") { request, context in
+            try requireRegulator(request)
+            let asset = try Self.assetParameter(context)
+            guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
+            let events = try store.vesselEvents(asset).filter {
+                if case .registrar(let entry) = $0.entry, case .recordVesselScreening = entry.action { return true }
+                return false
+            }
+            return try Self.eventsPage(events, request, height: try store.latestHeight())
+        }
         router.get("/v1/parties/{id}") { request, context in
             try requireRegulator(request)
             let id = try Self.partyParameter(context)

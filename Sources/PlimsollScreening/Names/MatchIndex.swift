@@ -124,10 +124,10 @@ public struct MatchIndex: Sendable {
         return best.values.sorted { ($0.score, $1.entityID) > ($1.score, $0.entityID) }
     }
 
-    /// Listed entities carrying this IMO number (a vessel's, or a company's).
     /// The listed entity with this id ("ofac:9702"), if adopted.
     public func entity(_ id: String) -> ListEntity? { byID[id].map { entities[$0] } }
 
+    /// Listed entities carrying this IMO number (vessel or company), in any common form.
     public func match(imo: String) -> [ListEntity] {
         guard let digits = IMOText.normalize(imo) else { return [] }
         return (byIMO[digits] ?? []).map { entities[$0] }

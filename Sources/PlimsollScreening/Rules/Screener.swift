@@ -115,15 +115,15 @@ public struct Screener: Sendable {
     ) -> (parties: [PartyID: ScreeningDecision], vessels: [AssetID: ScreeningDecision]) {
         var direct: [PartyID: [Evidence]] = [:]
         for (id, record) in state.parties { direct[id] = directEvidence(record.party) }
-        var byOwned: [PartyID: [OwnershipLink]] = [:]
-        for link in state.links.values { byOwned[link.owned, default: []].append(link) }
+        let context = context(direct: direct, candidates: Set(state.parties.keys), state: state, at: time)
         var parties: [PartyID: ScreeningDecision] = [:]
         for id in state.parties.keys {
-            parties[id] = decide(party: id, direct: direct, byOwned: byOwned, state: state, at: time)
+            parties[id] = decide(party: id, direct: direct, context: context, state: state, at: time)
         }
         var vessels: [AssetID: ScreeningDecision] = [:]
         for asset in state.vessels.keys {
-            vessels[asset] = screen(vessel: asset, state: state, parties: parties, byOwned: byOwned, at: time)
+            vessels[asset] = screen(
+                vessel: asset, state: state, parties: parties, byOwned: context.byOwned, at: time)
         }
         return (parties, vessels)
     }
@@ -132,19 +132,21 @@ public struct Screener: Sendable {
     public func screen(party id: PartyID, state: LedgerState, at time: TimestampMs) -> ScreeningDecision {
         var byOwned: [PartyID: [OwnershipLink]] = [:]
         for link in state.links.values { byOwned[link.owned, default: []].append(link) }
+        let (above, truncated) = Self.reachable(from: id, at: time, byOwned: byOwned)
         var direct: [PartyID: [Evidence]] = [:]
-        for party in Self.reachable(from: id, at: time, byOwned: byOwned) {
+        for party in above {
             if let record = state.parties[party] { direct[party] = directEvidence(record.party) }
         }
-        return decide(party: id, direct: direct, byOwned: byOwned, state: state, at: time)
+        let context = context(direct: direct, candidates: above, state: state, at: time, truncated: truncated)
+        return decide(party: id, direct: direct, context: context, state: state, at: time)
     }
 
     private func decide(
-        party id: PartyID, direct: [PartyID: [Evidence]], byOwned: [PartyID: [OwnershipLink]], state: LedgerState,
+        party id: PartyID, direct: [PartyID: [Evidence]], context: OwnershipContext, state: LedgerState,
         at time: TimestampMs
     ) -> ScreeningDecision {
         let evidence =
-            (direct[id] ?? []) + ownershipEvidence(of: id, direct: direct, byOwned: byOwned, state: state, at: time)
+            (direct[id] ?? []) + ownershipEvidence(of: id, direct: direct, context: context, state: state, at: time)
         return decision("party \(id)", evidence)
     }
 

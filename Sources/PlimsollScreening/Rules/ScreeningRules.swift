@@ -132,7 +132,8 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
             ("opacity.review_unresolved_percent", rules.opacity.reviewUnresolvedPercent),
         ] {
             guard (0...100).contains(percent) else { throw Invalid(description: "\(name) must be 0...100") }
-            guard abs(percent * 100 - Double(basisPoints(percent))) < 1e-6 else {
+            // Version 1 allowed any decimals: its percentages are rounded to basis points.
+            guard rules.version == 1 || abs(percent * 100 - Double(basisPoints(percent))) < 1e-6 else {
                 throw Invalid(description: "\(name) has at most two decimals (a whole number of basis points)")
             }
         }
