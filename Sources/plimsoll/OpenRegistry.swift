@@ -50,6 +50,15 @@ struct OpenRegistry {
         }
     }
 
+    /// Settles a registrar action, then re-screens every party and vessel (when lists are
+    /// adopted) and logs what changed: what registrar commands that touch screening inputs do.
+    func settleAndScreen(_ action: RegistrarAction) async throws -> (Receipt, ScreeningFiles.SyncReport?) {
+        let receipt = try await settle(action)
+        let screening = try await ScreeningFiles.syncIfAdopted(self)
+        try await ScreeningFiles.report(screening)
+        return (receipt, screening)
+    }
+
     var state: LedgerState { get async { await settlement.state } }
 }
 

@@ -27,9 +27,7 @@ struct PartyCommand: AsyncParsableCommand {
     /// Settles an amendment, re-screens, and prints the receipt with the screening result.
     static func settleAmendment(_ amendment: PartyAmendment, _ options: RegistryOptions) async throws {
         let registry = try OpenRegistry.open(options)
-        let receipt = try await registry.settle(.amendParty(amendment))
-        let screening = try await ScreeningFiles.syncIfAdopted(registry)
-        try await ScreeningFiles.report(screening)
+        let (receipt, screening) = try await registry.settleAndScreen(.amendParty(amendment))
         let status = await registry.state.parties[amendment.party]?.screening.rawValue
         Output.emit(
             options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
@@ -144,9 +142,7 @@ struct PartyCommand: AsyncParsableCommand {
                 kind: kind, name: name, aliases: alias, country: country.country, born: born, identifiers: identifiers,
                 kycClaims: claims
             )
-            let receipt = try await registry.settle(.registerParty(registration))
-            let screening = try await ScreeningFiles.syncIfAdopted(registry)
-            try await ScreeningFiles.report(screening)
+            let (receipt, screening) = try await registry.settleAndScreen(.registerParty(registration))
             let id = await registry.state.counters.nextPartyID - 1
             let status = await registry.state.parties[PartyID(id)]?.screening.rawValue
             struct View: Encodable {

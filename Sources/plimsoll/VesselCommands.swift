@@ -40,9 +40,7 @@ struct VesselCommand: AsyncParsableCommand {
                 asset: imo.asset, name: name, flag: flag.country, type: type, grossTonnage: grossTonnage, roles: roles,
                 units: units
             )
-            let receipt = try await registry.settle(.registerVessel(registration))
-            let screening = try await ScreeningFiles.syncIfAdopted(registry)
-            try await ScreeningFiles.report(screening)
+            let (receipt, screening) = try await registry.settleAndScreen(.registerVessel(registration))
             let status = await registry.state.vessels[imo.asset]?.screening.rawValue
             Output.emit(
                 options.json, Screened(view: receipt.view, screening: screening, status: status),
@@ -81,9 +79,7 @@ struct VesselCommand: AsyncParsableCommand {
             amendment.manager = manager?.change
             amendment.operator = `operator`?.change
             amendment.charterer = charterer?.change
-            let receipt = try await registry.settle(.amendVessel(amendment))
-            let screening = try await ScreeningFiles.syncIfAdopted(registry)
-            try await ScreeningFiles.report(screening)
+            let (receipt, screening) = try await registry.settleAndScreen(.amendVessel(amendment))
             let status = await registry.state.vessels[imo.asset]?.screening.rawValue
             Output.emit(
                 options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
@@ -134,9 +130,7 @@ struct OwnCommand: AsyncParsableCommand {
             let declaration = OwnershipDeclaration(
                 owner: owner.id, owned: owned.id, shareBps: shareBps, kind: kind, evidence: digest.hash
             )
-            let receipt = try await registry.settle(.declareOwnership(declaration))
-            let screening = try await ScreeningFiles.syncIfAdopted(registry)
-            try await ScreeningFiles.report(screening)
+            let (receipt, screening) = try await registry.settleAndScreen(.declareOwnership(declaration))
             let link = await registry.state.counters.nextLinkID - 1
             let status = await registry.state.parties[owned.id]?.screening.rawValue
             struct View: Encodable {
@@ -159,9 +153,7 @@ struct OwnCommand: AsyncParsableCommand {
         func run() async throws {
             let registry = try OpenRegistry.open(options)
             let owned = await registry.state.links[LinkID(link)]?.owned
-            let receipt = try await registry.settle(.endOwnership(LinkID(link)))
-            let screening = try await ScreeningFiles.syncIfAdopted(registry)
-            try await ScreeningFiles.report(screening)
+            let (receipt, screening) = try await registry.settleAndScreen(.endOwnership(LinkID(link)))
             let state = await registry.state
             let status = owned.flatMap { state.parties[$0]?.screening.rawValue }
             Output.emit(

@@ -197,27 +197,22 @@ public struct Screener: Sendable {
     /// Every flag and name change within the rules' windows, each named (a vessel that hops
     /// flags shows every hop, not only the last).
     private func recentChanges(_ vessel: Vessel, at time: TimestampMs) -> [Evidence] {
-        let dayMs: UInt64 = 86_400_000
-        var evidence: [Evidence] = []
-        let flags = vessel.flagHistory.filter { time < $0.atMs + UInt64(rules.vessels.reviewFlagChangeDays) * dayMs }
-        if !flags.isEmpty {
-            let changes = flags.map { "from \($0.from) to \($0.to) on \(Self.date($0.atMs))" }
-            evidence.append(
-                Evidence(
-                    rule: "recent_flag_change", status: .review,
-                    detail: "flag changed \(flags.count) time(s) within \(rules.vessels.reviewFlagChangeDays) days: "
-                        + changes.joined(separator: ", ")))
+        func recent(_ history: [Vessel.Change], days: Int, rule: String, what: String) -> Evidence? {
+            let changes = history.filter { time < $0.atMs + UInt64(days) * 86_400_000 }
+            guard !changes.isEmpty else { return nil }
+            return Evidence(
+                rule: rule, status: .review,
+                detail: "\(what) \(changes.count) time(s) within \(days) days: "
+                    + changes.map { "from \($0.from) to \($0.to) on \(Self.date($0.atMs))" }.joined(separator: ", "))
         }
-        let names = vessel.nameHistory.filter { time < $0.atMs + UInt64(rules.vessels.reviewNameChangeDays) * dayMs }
-        if !names.isEmpty {
-            let changes = names.map { "from \($0.from) to \($0.to) on \(Self.date($0.atMs))" }
-            evidence.append(
-                Evidence(
-                    rule: "recent_name_change", status: .review,
-                    detail: "renamed \(names.count) time(s) within \(rules.vessels.reviewNameChangeDays) days: "
-                        + changes.joined(separator: ", ")))
-        }
-        return evidence
+        return [
+            recent(
+                vessel.flagHistory, days: rules.vessels.reviewFlagChangeDays, rule: "recent_flag_change",
+                what: "flag changed"),
+            recent(
+                vessel.nameHistory, days: rules.vessels.reviewNameChangeDays, rule: "recent_name_change",
+                what: "renamed"),
+        ].compactMap { $0 }
     }
 
     /// The vessel's name and former names against the lists' vessels: a listed vessel under
