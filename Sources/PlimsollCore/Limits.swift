@@ -10,6 +10,8 @@ public enum Limits {
     /// Amounts, nonces and expiry times are JSON-safe integers, 1 ... 2^53 - 1.
     public static let jsonIntegerMax: UInt64 = (1 << 53) - 1
     public static let excludedCountriesMax = 64
+    /// Mortgages in force on one vessel.
+    public static let mortgagesPerVesselMax = 64
     /// Amended particulars a party's record keeps (the latest; the log keeps every amendment).
     public static let partyHistoryMax = 64
     /// Depth bound of any ownership walk.

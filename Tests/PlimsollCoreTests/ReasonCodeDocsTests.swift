@@ -14,7 +14,7 @@ struct ReasonCodeDocsTests {
             text.split(separator: "\n").filter { $0.hasPrefix("| `") }.compactMap { line in
                 line.split(separator: "`").dropFirst().first.map(String.init)
             })
-        #expect(ReasonCode.allCases.count == 28)
+        #expect(ReasonCode.allCases.count == 30)
         for code in ReasonCode.allCases {
             #expect(rows.contains(code.rawValue), "Docs/domain.md has no row for \(code.rawValue)")
         }

@@ -105,6 +105,17 @@ struct RejectionTests {
             try w.fixture.apply(.recordVesselScreening(w.asset, .review, evidence: "listed vessel name"))
             try w.fixture.apply(.issue(w.asset, to: w.bob.key.publicKey, units: 1))
         },
+        Row(name: "mortgaged units without the mortgagee's consent", code: .mortgaged) { w throws(Rejection) in
+            try w.fixture.apply(
+                .registerMortgage(
+                    MortgageRegistration(
+                        asset: w.asset, key: w.alice.key.publicKey, units: 8, mortgagee: w.owner, amount: "1000000",
+                        currency: "EUR")))
+            try w.fixture.apply(w.send(3))
+        },
+        Row(name: "discharging a mortgage not in force", code: .unknownMortgage) { w throws(Rejection) in
+            try w.fixture.apply(.dischargeMortgage(w.asset, number: 1))
+        },
         Row(name: "receiver in excluded country", code: .countryBlocked) { w throws(Rejection) in
             try w.fixture.apply(
                 .setRules(

@@ -105,4 +105,20 @@ struct VesselScreeningTests {
         try f.apply(.recordVesselScreening(IMOs.a, .review, evidence: "x"))
         #expect(StateCommitment(state: f.state).root != before)
     }
+
+    /// Issue 19: mortgagees are screened like owners.
+    @Test func aListedMortgageeBlocksTheVessel() throws {
+        var f = try Self.world(IMOs.a, name: "Nordic Aurora")
+        let (_, holder) = f.holder("Holder")
+        try f.apply(.issue(IMOs.a, to: holder.publicKey, units: 10))
+        let lender = f.party("Ocean Maritime Management Company Limited", country: "KP", kind: .organization)
+        #expect(Self.screener.screen(vessel: IMOs.a, state: f.state, at: f.timeMs).status == .clear)
+        try f.apply(
+            .registerMortgage(
+                MortgageRegistration(
+                    asset: IMOs.a, key: holder.publicKey, units: 4, mortgagee: lender, amount: "5000000",
+                    currency: "USD")))
+        let decision = Self.screener.screen(vessel: IMOs.a, state: f.state, at: f.timeMs)
+        #expect(rules(decision, .block) == ["listed_mortgagee"])
+    }
 }

@@ -1,3 +1,5 @@
+import PlimsollCrypto
+
 extension RegistrarAction {
     init(kind: UInt8, reading r: inout ByteReader) throws(CoreError) {
         switch kind {
@@ -84,6 +86,20 @@ extension RegistrarAction {
             self = .recordScreening(
                 try r.party(), try r.enumeration(ScreeningStatus.self),
                 evidence: try r.text(max: Limits.evidenceBytesMax))
+        case 0x13:
+            self = .registerMortgage(
+                MortgageRegistration(
+                    asset: try r.asset(), key: try r.key(), units: try r.u64(), mortgagee: try r.party(),
+                    amount: try r.text(max: 64), currency: try r.text(max: 3)))
+        case 0x14:
+            self = .transferMortgage(try r.asset(), number: try r.u64(), to: try r.party())
+        case 0x15:
+            self = .dischargeMortgage(try r.asset(), number: try r.u64())
+        case 0x16:
+            self = .consentToRelease(
+                MortgageConsent(
+                    asset: try r.asset(), number: try r.u64(), to: try r.key(), units: try r.u64(),
+                    mortgageeKey: try r.key(), signature: SchnorrSignature(checkedBytes: try r.raw(64))))
         case 0x12:
             var amendment = PartyAmendment(party: try r.party())
             amendment.name = try r.optional { r throws(CoreError) in try r.text() }

@@ -139,6 +139,27 @@ extension RegistrarAction {
             w.text(evidence)
         case .adoptList(let adoption):
             w.listAdoption(adoption)
+        case .registerMortgage(let m):
+            w.asset(m.asset)
+            w.key(m.key)
+            w.u64(m.units)
+            w.party(m.mortgagee)
+            w.text(m.amount)
+            w.text(m.currency)
+        case .transferMortgage(let asset, let number, let to):
+            w.asset(asset)
+            w.u64(number)
+            w.party(to)
+        case .dischargeMortgage(let asset, let number):
+            w.asset(asset)
+            w.u64(number)
+        case .consentToRelease(let c):
+            w.asset(c.asset)
+            w.u64(c.number)
+            w.key(c.to)
+            w.u64(c.units)
+            w.key(c.mortgageeKey)
+            w.raw(c.signature.bytes)
         case .amendParty(let a):
             w.party(a.party)
             w.optional(a.name) { $0.text($1) }

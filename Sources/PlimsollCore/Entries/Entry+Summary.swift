@@ -30,6 +30,15 @@ extension Entry {
                 if a.operator != nil { changed.append("operator") }
                 if a.charterer != nil { changed.append("charterer") }
                 return "\(a.asset) amended: " + (changed.isEmpty ? "nothing" : changed.joined(separator: ", "))
+            case .registerMortgage(let m):
+                return
+                    "\(m.asset) mortgage of \(m.units) units of \(m.key.hex.prefix(12))… to party \(m.mortgagee) for \(m.amount) \(m.currency)"
+            case .transferMortgage(let asset, let number, let to):
+                return "\(asset) mortgage \(number) transferred to party \(to)"
+            case .dischargeMortgage(let asset, let number): return "\(asset) mortgage \(number) discharged"
+            case .consentToRelease(let c):
+                return
+                    "\(c.asset) mortgage \(c.number): mortgagee consents to release \(c.units) units to \(c.to.hex.prefix(12))…"
             case .amendParty(let a):
                 var changed: [String] = []
                 if let name = a.name { changed.append("name \(name)") }

@@ -27,6 +27,12 @@ public enum RegistrarAction: Hashable, Sendable {
     /// New particulars of a party (name, aliases, country, date, identifiers) and a renewed KYC
     /// claim; the previous values stay in the party's history.
     case amendParty(PartyAmendment)
+    /// Mortgages over units: register (numbered per vessel, ranked by that number), move to
+    /// another mortgagee, discharge, and the mortgagee's signed consent to release units.
+    case registerMortgage(MortgageRegistration)
+    case transferMortgage(AssetID, number: UInt64, to: PartyID)
+    case dischargeMortgage(AssetID, number: UInt64)
+    case consentToRelease(MortgageConsent)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -48,6 +54,10 @@ public enum RegistrarAction: Hashable, Sendable {
         case .forcedTransferOrder: 0x0f
         case .recordVesselScreening: 0x11
         case .amendParty: 0x12
+        case .registerMortgage: 0x13
+        case .transferMortgage: 0x14
+        case .dischargeMortgage: 0x15
+        case .consentToRelease: 0x16
         }
     }
 
@@ -71,6 +81,10 @@ public enum RegistrarAction: Hashable, Sendable {
         case .forcedTransferOrder: "force-transfer-order"
         case .recordVesselScreening: "vessel-screening"
         case .amendParty: "party-amend"
+        case .registerMortgage: "mortgage-register"
+        case .transferMortgage: "mortgage-transfer"
+        case .dischargeMortgage: "mortgage-discharge"
+        case .consentToRelease: "mortgage-consent"
         }
     }
 }

@@ -34,6 +34,10 @@ extension Ledger {
         case .recordVesselScreening(let asset, let status, let evidence):
             try recordVesselScreening(asset, status, evidence)
         case .amendParty(let amendment): try amendParty(amendment, at: time)
+        case .registerMortgage(let m): try registerMortgage(m, at: time)
+        case .transferMortgage(let asset, let number, let to): try transferMortgage(asset, number: number, to: to)
+        case .dischargeMortgage(let asset, let number): try dischargeMortgage(asset, number: number)
+        case .consentToRelease(let consent): try consentToRelease(consent)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
         let (assets, parties) = subjects(of: entry.action, newParty: newParty)
@@ -68,6 +72,12 @@ extension Ledger {
         case .adoptList: return ([], [])
         case .recordVesselScreening(let asset, _, _): return ([asset], [])
         case .amendParty(let a): return ([], [a.party])
+        case .registerMortgage(let m): return ([m.asset], owner(of: m.key) + [m.mortgagee])
+        case .transferMortgage(let asset, let number, let to):
+            let from = state.vessels[asset]?.mortgages.first { $0.number == number }?.mortgagee
+            return ([asset], (from.map { [$0] } ?? []) + [to])
+        case .dischargeMortgage(let asset, _): return ([asset], [])
+        case .consentToRelease(let c): return ([c.asset], owner(of: c.mortgageeKey))
         }
     }
 
@@ -328,6 +338,8 @@ extension Ledger {
         move(units, of: asset, from: from, to: to)
         let frozen = sender.frozenUnits(of: asset)
         if frozen > held - units { updateKey(from) { $0.setFrozenUnits(held - units, of: asset) } }
+        // A forced sale under an order releases the mortgaged units it moved.
+        releaseMortgages(asset, from: from, to: to, leftAfter: held - units)
     }
 
     /// A forced transfer under a court or authority order. It overrides the sender's freezes and

@@ -6,6 +6,9 @@ extension Ledger {
         try checkTransfer(signed, context)
         let transfer = signed.transfer
         move(transfer.amount, of: transfer.asset, from: transfer.from, to: transfer.to)
+        releaseMortgages(
+            transfer.asset, from: transfer.from, to: transfer.to,
+            leftAfter: state.balance(transfer.asset, transfer.from))
         updateKey(transfer.from) { $0.lastNonce = transfer.nonce }
     }
 
@@ -48,6 +51,8 @@ extension Ledger {
         guard transfer.amount <= spendable else {
             throw Rejection(.insufficientUnits, "sender can spend \(spendable) units, not \(transfer.amount)")
         }
+        try checkMortgages(
+            vesselRecord, from: transfer.from, to: transfer.to, amount: transfer.amount, spendable: spendable)
         try checkHolding(transfer.asset, from: transfer.from, to: transfer.to, amount: transfer.amount)
     }
 

@@ -100,6 +100,9 @@ public struct VesselRecord: Hashable, Sendable, Codable {
     /// The recorded screening decision (`0x11` entries); `review` and `block` hold transfers.
     public var screening: ScreeningStatus = .clear
     public var screeningEvidence: String = ""
+    /// Mortgages in force, by number (= priority), and the next number to give.
+    public var mortgages: [Mortgage] = []
+    public var nextMortgageNumber: UInt64 = 1
 
     public init(vessel: Vessel, unissued: UInt64) {
         self.vessel = vessel
@@ -113,6 +116,8 @@ public struct VesselRecord: Hashable, Sendable, Codable {
         unissued = try c.decode(UInt64.self, forKey: .unissued)
         screening = try c.decodeIfPresent(ScreeningStatus.self, forKey: .screening) ?? .clear
         screeningEvidence = try c.decodeIfPresent(String.self, forKey: .screeningEvidence) ?? ""
+        mortgages = try c.decodeIfPresent([Mortgage].self, forKey: .mortgages) ?? []
+        nextMortgageNumber = try c.decodeIfPresent(UInt64.self, forKey: .nextMortgageNumber) ?? 1
     }
 }
 

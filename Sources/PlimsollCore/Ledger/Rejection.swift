@@ -32,6 +32,9 @@ public enum ReasonCode: String, Sendable, Codable, CaseIterable {
     case notFrozen = "NOT_FROZEN"
     case alreadyFrozen = "ALREADY_FROZEN"
     case alreadyEnded = "ALREADY_ENDED"
+    // Appended (codes are never reordered); MORTGAGED runs after INSUFFICIENT_UNITS.
+    case mortgaged = "MORTGAGED"
+    case unknownMortgage = "UNKNOWN_MORTGAGE"
 }
 
 /// A refused entry: a stable code for machines and a message for people (STYLE.md: Errors).

@@ -118,9 +118,26 @@ extension LedgerState {
         w.u64(record.unissued)
         // Only a recorded vessel decision adds bytes, so the records (and commitments) of logs
         // written before vessel decisions existed stay as they were.
-        if record.screening != .clear || !record.screeningEvidence.isEmpty {
+        if record.screening != .clear || !record.screeningEvidence.isEmpty || record.nextMortgageNumber > 1 {
             w.enumeration(record.screening)
             w.text(record.screeningEvidence)
+        }
+        // Likewise mortgages: only a vessel that ever had one adds them.
+        if record.nextMortgageNumber > 1 {
+            w.u64(record.nextMortgageNumber)
+            w.list(record.mortgages) { w, m in
+                w.u64(m.number)
+                w.key(m.key)
+                w.u64(m.units)
+                w.party(m.mortgagee)
+                w.text(m.amount)
+                w.text(m.currency)
+                w.u64(m.registeredAtMs)
+                w.optional(m.consent) { w, consent in
+                    w.key(consent.to)
+                    w.u64(consent.units)
+                }
+            }
         }
     }
 

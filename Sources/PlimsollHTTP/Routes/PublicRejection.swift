@@ -19,13 +19,15 @@ enum PublicRejection {
         case .assetNotActive: "the vessel is not active on the register"
         case .frozen: "a vessel, party or key of this transfer is frozen"
         case .kycExpired: "a party of this transfer has no valid KYC claim"
-        case .sanctionsHit: "screening blocks a party of this transfer"
-        case .screeningReview: "a party of this transfer is held for screening review"
+        case .sanctionsHit: "screening blocks a party or the vessel of this transfer"
+        case .screeningReview: "a party or the vessel of this transfer is held for screening review"
         case .countryBlocked: "a party of this transfer is in a country the registry excludes"
         case .insufficientUnits: "the sender does not hold enough free units"
         case .holderLimit: "the vessel would exceed its holder limit"
         case .minHolding: "a holding would fall below the vessel's minimum"
-        case .malformed, .duplicate, .badIMO, .unknownParty, .unknownLink, .badShare, .badCountry,
+        case .mortgaged: "the units are mortgaged and the mortgagee has not consented to this transfer"
+        case .unknownMortgage,
+            .malformed, .duplicate, .badIMO, .unknownParty, .unknownLink, .badShare, .badCountry,
             .badRegistrarSignature, .sequenceReused, .keyAlreadyBound, .notFrozen, .alreadyFrozen, .alreadyEnded:
             "the entry was refused"
         }

@@ -166,10 +166,13 @@ public struct Screener: Sendable {
                     ))
             }
         }
-        let roles: [(String, PartyID?)] = [
-            ("owner", vessel.roles.owner), ("manager", vessel.roles.manager), ("operator", vessel.roles.operator),
-            ("charterer", vessel.roles.charterer),
-        ]
+        // Mortgagees are screened like owners: a lender can be the hidden controller.
+        let mortgagees = (state.vessels[asset]?.mortgages ?? []).map { ("mortgagee", Optional($0.mortgagee)) }
+        let roles: [(String, PartyID?)] =
+            [
+                ("owner", vessel.roles.owner), ("manager", vessel.roles.manager), ("operator", vessel.roles.operator),
+                ("charterer", vessel.roles.charterer),
+            ] + mortgagees
         for (role, party) in roles {
             guard let party, let decision = parties[party], decision.status != .clear else { continue }
             let status: ScreeningStatus = decision.status == .block && rules.vessels.blockListedRoles ? .block : .review
@@ -253,8 +256,10 @@ public struct Screener: Sendable {
     /// Screens a vessel of `state` (its roles screened on the way).
     public func screen(vessel asset: AssetID, state: LedgerState, at time: TimestampMs) -> ScreeningDecision {
         var parties: [PartyID: ScreeningDecision] = [:]
-        if let roles = state.vessels[asset]?.vessel.roles {
-            for party in roles.all { parties[party] = screen(party: party, state: state, at: time) }
+        if let record = state.vessels[asset] {
+            for party in record.vessel.roles.all + record.mortgages.map(\.mortgagee) {
+                parties[party] = screen(party: party, state: state, at: time)
+            }
         }
         var byOwned: [PartyID: [OwnershipLink]] = [:]
         for link in state.links.values { byOwned[link.owned, default: []].append(link) }

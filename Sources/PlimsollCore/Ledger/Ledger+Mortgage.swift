@@ -1,0 +1,146 @@
+import PlimsollCrypto
+
+/// Mortgages over units (DESIGN.md grows here with the ship's register): registered, ranked by
+/// number, moved to another mortgagee, discharged; mortgaged units leave the mortgagor's key
+/// only with the mortgagee's signed consent, or under a forced sale.
+extension Ledger {
+    mutating func registerMortgage(_ m: MortgageRegistration, at time: TimestampMs) throws(Rejection) {
+        guard let record = state.vessels[m.asset] else {
+            throw Rejection(.unknownAsset, "\(m.asset) is not registered")
+        }
+        guard record.vessel.status != .deregistered else {
+            throw Rejection(.assetNotActive, "\(m.asset) is deregistered")
+        }
+        guard state.keys[m.key] != nil else { throw Rejection(.unknownKey, "the mortgagor's key is not bound") }
+        try checkMortgagee(m.mortgagee)
+        try Validate.reference(m.amount, "amount")
+        guard m.amount.utf8.count <= 64 else { throw Rejection(.malformed, "amount is at most 64 bytes") }
+        guard m.currency.utf8.count == 3, m.currency.allSatisfy({ $0.isASCII && $0.isUppercase }) else {
+            throw Rejection(
+                .malformed, "currency must be three capital letters (ISO 4217), got \"\(m.currency.prefix(8))\"")
+        }
+        guard m.units > 0 else { throw Rejection(.malformed, "a mortgage covers at least one unit") }
+        guard record.mortgages.count < Limits.mortgagesPerVesselMax else {
+            throw Rejection(.malformed, "\(m.asset) has \(Limits.mortgagesPerVesselMax) mortgages in force")
+        }
+        let free = state.balance(m.asset, m.key) - min(state.balance(m.asset, m.key), record.mortgages.units(of: m.key))
+        guard m.units <= free else {
+            throw Rejection(.insufficientUnits, "the key holds \(free) units not yet mortgaged, not \(m.units)")
+        }
+        updateVessel(m.asset) { record in
+            record.mortgages.append(
+                Mortgage(
+                    number: record.nextMortgageNumber, key: m.key, units: m.units, mortgagee: m.mortgagee,
+                    amount: m.amount, currency: m.currency, registeredAtMs: time))
+            record.nextMortgageNumber += 1
+        }
+    }
+
+    mutating func transferMortgage(_ asset: AssetID, number: UInt64, to mortgagee: PartyID) throws(Rejection) {
+        let index = try mortgageIndex(asset, number)
+        try checkMortgagee(mortgagee)
+        guard state.vessels[asset]!.mortgages[index].mortgagee != mortgagee else {
+            throw Rejection(.duplicate, "mortgage \(number) of \(asset) is already held by party \(mortgagee)")
+        }
+        updateVessel(asset) { record in
+            record.mortgages[index].mortgagee = mortgagee
+            record.mortgages[index].consent = nil
+        }
+    }
+
+    mutating func dischargeMortgage(_ asset: AssetID, number: UInt64) throws(Rejection) {
+        let index = try mortgageIndex(asset, number)
+        updateVessel(asset) { $0.mortgages.remove(at: index) }
+    }
+
+    /// Records the mortgagee's consent, checked against the mortgagee's own key: the signature
+    /// must verify and the key must be bound to the mortgagee.
+    mutating func consentToRelease(_ c: MortgageConsent) throws(Rejection) {
+        let index = try mortgageIndex(c.asset, c.number)
+        let mortgage = state.vessels[c.asset]!.mortgages[index]
+        guard state.keys[c.mortgageeKey]?.party == mortgage.mortgagee else {
+            throw Rejection(
+                .unknownKey, "the consenting key is not bound to the mortgagee, party \(mortgage.mortgagee)")
+        }
+        guard state.keys[c.to] != nil else { throw Rejection(.unknownKey, "the receiving key is not bound") }
+        guard c.units > 0, c.units <= mortgage.units, c.to != mortgage.key else {
+            throw Rejection(.malformed, "consent covers 1 to \(mortgage.units) units, to another key")
+        }
+        let message = MortgageConsent.message(
+            chainID: state.chainID, asset: c.asset, number: c.number, to: c.to, units: c.units)
+        guard c.mortgageeKey.verify(signature: c.signature, hash: message) else {
+            throw Rejection(.badSignature, "the mortgagee's consent signature does not verify")
+        }
+        updateVessel(c.asset) { $0.mortgages[index].consent = Mortgage.Consent(to: c.to, units: c.units) }
+    }
+
+    /// A transfer may spend units beyond the unmortgaged ones only as far as mortgagees
+    /// consented to release them to this receiver; checked after `INSUFFICIENT_UNITS`.
+    func checkMortgages(
+        _ record: VesselRecord, from: KeyRef, to: KeyRef, amount: UInt64, spendable: UInt64
+    )
+        throws(Rejection)
+    {
+        let mortgaged = record.mortgages.units(of: from)
+        guard mortgaged > 0 else { return }
+        let free = spendable - min(spendable, mortgaged)
+        guard amount > free else { return }
+        let consented = record.mortgages.filter { $0.key == from && $0.consent?.to == to }
+            .reduce(0) { $0 + ($1.consent?.units ?? 0) }
+        guard amount - free <= consented else {
+            let holders = Set(record.mortgages.filter { $0.key == from }.map(\.mortgagee)).sorted().map {
+                "party \($0)"
+            }
+            throw Rejection(
+                .mortgaged,
+                "\(mortgaged) of the sender's units of \(record.vessel.asset) are mortgaged (to \(holders.joined(separator: ", "))); moving \(amount - free) of them needs the mortgagee's consent"
+            )
+        }
+    }
+
+    /// After a move of `amount` units out of `from`: the mortgaged units it took are released,
+    /// from consents to `to` first (most junior mortgage first), then, for a forced sale, from the
+    /// most junior mortgages; emptied mortgages are discharged.
+    mutating func releaseMortgages(_ asset: AssetID, from: KeyRef, to: KeyRef, leftAfter: UInt64) {
+        guard let record = state.vessels[asset], record.mortgages.contains(where: { $0.key == from }) else { return }
+        var excess = record.mortgages.units(of: from) - min(record.mortgages.units(of: from), leftAfter)
+        guard excess > 0 else { return }
+        updateVessel(asset) { record in
+            for index in record.mortgages.indices.reversed() where excess > 0 && record.mortgages[index].key == from {
+                guard let consent = record.mortgages[index].consent, consent.to == to else { continue }
+                let released = min(excess, consent.units, record.mortgages[index].units)
+                record.mortgages[index].units -= released
+                record.mortgages[index].consent?.units -= released
+                excess -= released
+            }
+            for index in record.mortgages.indices.reversed() where excess > 0 && record.mortgages[index].key == from {
+                let released = min(excess, record.mortgages[index].units)
+                record.mortgages[index].units -= released
+                excess -= released
+            }
+            for index in record.mortgages.indices where record.mortgages[index].consent?.units == 0 {
+                record.mortgages[index].consent = nil
+            }
+            record.mortgages.removeAll { $0.units == 0 }
+        }
+    }
+
+    private func mortgageIndex(_ asset: AssetID, _ number: UInt64) throws(Rejection) -> Int {
+        guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard let index = record.mortgages.firstIndex(where: { $0.number == number }) else {
+            throw Rejection(.unknownMortgage, "\(asset) has no mortgage \(number) in force")
+        }
+        return index
+    }
+
+    /// Mortgagees are screened like owners: a blocked or reviewed party cannot hold a mortgage.
+    private func checkMortgagee(_ party: PartyID) throws(Rejection) {
+        guard let record = state.parties[party] else { throw Rejection(.unknownParty, "no party \(party)") }
+        switch record.screening {
+        case .block: throw Rejection(.sanctionsHit, "mortgagee party \(party) is blocked by screening")
+        case .review: throw Rejection(.screeningReview, "mortgagee party \(party) is held for review")
+        case .clear: break
+        }
+        guard !record.frozen else { throw Rejection(.frozen, "mortgagee party \(party) is frozen") }
+    }
+}
