@@ -36,6 +36,7 @@ final class DemoScenario {
         try await investorIsRefused(kestrel, seller: oceanic.key, buyer: kestrelKey)
         let (fjord, heightBeforeSale) = try await cleanBuyerSettles(seller: oceanic.key)
         try capTables(before: heightBeforeSale)
+        try await mortgageOverUnits(owner: oceanic, buyer: fjord)
         try await listUpdateFreezesTheVessel(manager: manager, seller: oceanic.key, buyer: fjord)
         try regulatorView()
         try await exportAndVerify()
@@ -151,6 +152,51 @@ final class DemoScenario {
         let now = try Reports.capTable(registry.store, asset, at: try registry.store.latestHeight())
         now.lines.forEach(narrator.say)
         guard now.view.holders.reduce(0, { $0 + $1.units }) == 64 else { throw CLIError("units are not conserved") }
+    }
+
+    private func mortgageOverUnits(owner: (party: PartyID, key: SigningKey), buyer: SigningKey) async throws {
+        narrator.step(
+            "Oceanic mortgages its 48 units to a bank: mortgaged units cannot be sold without the bank's signed consent"
+        )
+        let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: now + 365 * 86_400_000)]
+        let bank = PartyID(await registry.state.counters.nextPartyID)
+        try await registrar(
+            .registerParty(
+                PartyRegistration(
+                    kind: .organization, name: "Nordic Ship Finance ASA", country: try Country("NO"),
+                    identifiers: [Party.Identifier(scheme: "stock-exchange-listing", value: "XOSL:NSF")],
+                    kycClaims: kyc)),
+            "party \(bank): organization \"Nordic Ship Finance ASA\" (NO), listed on the Oslo exchange")
+        let bankKey = try await newKey(for: bank, "the bank")
+        narrator.command(
+            "plimsoll mortgage register --vessel \(asset) --key <oceanic key> --units 48 --mortgagee \(bank) --amount 9600000.00 --currency USD"
+        )
+        try await registrar(
+            .registerMortgage(
+                MortgageRegistration(
+                    asset: asset, key: owner.key.publicKey, units: 48, mortgagee: bank, amount: "9600000.00",
+                    currency: "USD")),
+            "mortgage 1 of \(asset): 48 units of Oceanic's key to party \(bank), USD 9600000.00, first priority")
+        let sale = transfer(owner.key, buyer, 4, nonce: 2)
+        let refused = try await expectRejected(.transfer(sale), .mortgaged)
+        narrator.say(
+            "Oceanic → Fjord 4 units without the bank's consent: \(refused.code.rawValue) (\(refused.message))")
+        narrator.command(
+            "plimsoll mortgage consent --vessel \(asset) --number 1 --to <fjord key> --units 4 --mortgagee-key bank.key"
+        )
+        let message = MortgageConsent.message(
+            chainID: registry.store.genesis.chainID, asset: asset, number: 1, to: buyer.publicKey, units: 4)
+        try await registrar(
+            .consentToRelease(
+                MortgageConsent(
+                    asset: asset, number: 1, to: buyer.publicKey, units: 4, mortgageeKey: bankKey.publicKey,
+                    signature: bankKey.sign(hash: message))),
+            "the bank's consent to release 4 units to Fjord, signed with its own key")
+        narrator.command("plimsoll mortgage discharge --vessel \(asset) --number 1")
+        try await registrar(.dischargeMortgage(asset, number: 1), "mortgage 1 discharged: the loan is repaid")
+        guard await registry.state.vessels[asset]?.mortgages.isEmpty == true else {
+            throw CLIError("the mortgage should be discharged")
+        }
     }
 
     private func listUpdateFreezesTheVessel(manager: PartyID, seller: SigningKey, buyer: SigningKey) async throws {

@@ -20,7 +20,9 @@ struct Plimsoll: AsyncParsableCommand {
             """,
         subcommands: [
             Init.self, PartyCommand.self, KeyCommand.self, VesselCommand.self, OwnCommand.self, Issue.self,
-            TransferCommand.self, SignTransfer.self, Freeze.self, Unfreeze.self, ForceTransfer.self, Rules.self,
+            TransferCommand.self, SignTransfer.self, Freeze.self, Unfreeze.self, ForceTransfer.self,
+            MortgageCommand.self,
+            Rules.self,
             Log.self, Balance.self,
             CapTable.self, History.self, Owners.self, Export.self, Verify.self, Backup.self, ProofCommand.self,
             VerifyProof.self,

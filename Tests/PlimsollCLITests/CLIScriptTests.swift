@@ -141,4 +141,36 @@ struct CLIScriptTests {
             try r.run(["party", "amend", "--party", "\(id)", "--name", listed, "--json"]).stdout)
         #expect(amended["screening_status"] as? String == "block", "\(listed): \(amended)")
     }
+
+    /// Issue 19: mortgages from the command line, the consent signed with the mortgagee's key file.
+    @Test func aMortgageIsRegisteredConsentedAndDischarged() throws {
+        let r = try Registry()
+        #expect(try r.run(["issue", "--vessel", "IMO9176187", "--to", r.key, "--units", "10"]).status == 0)
+        #expect(
+            try r.run(["party", "add", "--kind", "person", "--name", "Banker Example", "--country", "NO"]).status == 0)
+        let bankKeyFile = r.folder.appendingPathComponent("bank.key").path
+        let bankKey = String(try r.run(["key", "new", "--out", bankKeyFile, "--bind", "2"]).stdout.prefix(64))
+        let registered = try Self.json(
+            try r.run([
+                "mortgage", "register", "--vessel", "IMO 9176187", "--key", r.key, "--units", "10", "--mortgagee", "2",
+                "--amount", "1000000.00", "--currency", "usd", "--json",
+            ]).stdout)
+        #expect(registered["mortgage"] as? Int == 1, "\(registered)")
+        let ownerKeyFile = r.folder.appendingPathComponent("owner.key").path
+        let sale = ["transfer", "--key", ownerKeyFile, "--to", bankKey, "--vessel", "IMO9176187", "--amount", "2"]
+        let refused = try Self.error(try r.run(sale + ["--json"]))
+        #expect(refused.code == "MORTGAGED", "\(refused)")
+        #expect(
+            try r.run([
+                "mortgage", "consent", "--vessel", "IMO9176187", "--number", "1", "--to", bankKey, "--units", "2",
+                "--mortgagee-key", bankKeyFile,
+            ]).status == 0)
+        #expect(try r.run(sale).status == 0, "with the consent, the sale settles")
+        let listed = try r.run(["mortgage", "list", "--vessel", "IMO9176187"])
+        #expect(listed.stdout.contains("1  8 units"), "\(listed.stdout)")
+        #expect(try r.run(["mortgage", "discharge", "--vessel", "IMO9176187", "--number", "1"]).status == 0)
+        let gone = try Self.error(
+            try r.run(["mortgage", "discharge", "--vessel", "IMO9176187", "--number", "1", "--json"]))
+        #expect(gone.code == "UNKNOWN_MORTGAGE")
+    }
 }

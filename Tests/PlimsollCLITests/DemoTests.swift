@@ -20,6 +20,8 @@ struct DemoTests {
             // The list update names the manager and freezes the vessel.
             "screening recorded party 3 block: name_match: ofac:26931 \"JUI ZONG SHIP MANAGEMENT CO LTD\"",
             "screening froze vessel IMO9176187",
+            "Oceanic → Fjord 4 units without the bank's consent: MORTGAGED",
+            "mortgage 1 discharged: the loan is repaid",
             "Oceanic → Fjord 4 more units: FROZEN (IMO9176187 is frozen)",
             // The regulator's view and the offline verification.
             " 75.00%  party 2 Elena Marquez",
