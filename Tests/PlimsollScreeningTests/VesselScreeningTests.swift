@@ -121,4 +121,28 @@ struct VesselScreeningTests {
         let decision = Self.screener.screen(vessel: IMOs.a, state: f.state, at: f.timeMs)
         #expect(rules(decision, .block) == ["listed_mortgagee"])
     }
+
+    /// Issue 19: flag hopping, more than N changes of flag or name within M months, as data.
+    @Test func flagHoppingFiresAboveItsCountWithinItsWindow() throws {
+        var f = try Self.world(IMOs.a, name: "Nordic Aurora")
+        func hop(_ flag: String) throws {
+            var amend = VesselAmendment(asset: IMOs.a)
+            amend.flag = try Country(flag)
+            try f.apply(.amendVessel(amend))
+            f.timeMs += 30 * 86_400_000
+        }
+        let hopping = { (screener: Screener) in
+            self.rules(screener.screen(vessel: IMOs.a, state: f.state, at: f.timeMs), .review).contains("flag_hopping")
+        }
+        try hop("KM")
+        try hop("TG")
+        #expect(!hopping(Self.screener), "two changes: not more than 2")
+        try hop("CM")
+        #expect(hopping(Self.screener), "three changes within 12 months")
+        var lenient = ScreeningRules.default
+        lenient.vessels.flagHoppingChanges = 5
+        #expect(!hopping(Screener(index: SanctionsData.index, rules: lenient, listsDigest: Hashing.sha256([1]))))
+        f.timeMs += 13 * 30 * 86_400_000
+        #expect(!hopping(Self.screener), "the changes are older than the window")
+    }
 }

@@ -14,7 +14,8 @@ enum RulesFileCheck {
         "ownership": ["block_percent", "review_listed_minority"],
         "vessels": [
             "block_listed_imo", "block_listed_roles", "review_flag_change_days", "review_name_change_days",
-            "review_no_natural_person_owner", "review_listed_vessel_name",
+            "review_no_natural_person_owner", "review_listed_vessel_name", "flag_hopping_changes",
+            "flag_hopping_months",
         ],
     ]
 
@@ -41,7 +42,7 @@ enum RulesFileCheck {
             }
             if number == 1 {
                 optional = ["control", "opacity"]
-                optionalInVessels = ["review_listed_vessel_name"]
+                optionalInVessels = ["review_listed_vessel_name", "flag_hopping_changes", "flag_hopping_months"]
             }
         }
         try keys(top, section: "", at: root, optional: optional)

@@ -208,7 +208,17 @@ public struct Screener: Sendable {
                 detail: "\(what) \(changes.count) time(s) within \(days) days: "
                     + changes.map { "from \($0.from) to \($0.to) on \(Self.date($0.atMs))" }.joined(separator: ", "))
         }
+        let window = UInt64(rules.vessels.flagHoppingMonths) * 30 * 86_400_000
+        let hops = (vessel.flagHistory + vessel.nameHistory).filter { time < $0.atMs + window }
+        let hopping =
+            hops.count > rules.vessels.flagHoppingChanges
+            ? Evidence(
+                rule: "flag_hopping", status: .review,
+                detail:
+                    "\(hops.count) changes of flag or name within \(rules.vessels.flagHoppingMonths) months (more than \(rules.vessels.flagHoppingChanges))"
+            ) : nil
         return [
+            hopping,
             recent(
                 vessel.flagHistory, days: rules.vessels.reviewFlagChangeDays, rule: "recent_flag_change",
                 what: "flag changed"),

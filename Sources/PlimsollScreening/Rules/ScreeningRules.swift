@@ -53,11 +53,19 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         /// Review a vessel whose name or a former name matches a listed vessel with another IMO
         /// number (version 2; a version-1 file gets true).
         public var reviewListedVesselName: Bool
+        /// Flag hopping: review a vessel that changed flag or name more than `flagHoppingChanges`
+        /// times within `flagHoppingMonths` months (30 days each) (version 2; a version-1 file
+        /// gets 2 within 12).
+        public var flagHoppingChanges: Int
+        public var flagHoppingMonths: Int
 
         public init(
             blockListedIMO: Bool, blockListedRoles: Bool, reviewFlagChangeDays: Int, reviewNameChangeDays: Int,
-            reviewNoNaturalPersonOwner: Bool, reviewListedVesselName: Bool
+            reviewNoNaturalPersonOwner: Bool, reviewListedVesselName: Bool, flagHoppingChanges: Int = 2,
+            flagHoppingMonths: Int = 12
         ) {
+            self.flagHoppingChanges = flagHoppingChanges
+            self.flagHoppingMonths = flagHoppingMonths
             self.blockListedIMO = blockListedIMO
             self.blockListedRoles = blockListedRoles
             self.reviewFlagChangeDays = reviewFlagChangeDays
@@ -74,6 +82,8 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
             reviewNameChangeDays = try c.decode(Int.self, forKey: .reviewNameChangeDays)
             reviewNoNaturalPersonOwner = try c.decode(Bool.self, forKey: .reviewNoNaturalPersonOwner)
             reviewListedVesselName = try c.decodeIfPresent(Bool.self, forKey: .reviewListedVesselName) ?? true
+            flagHoppingChanges = try c.decodeIfPresent(Int.self, forKey: .flagHoppingChanges) ?? 2
+            flagHoppingMonths = try c.decodeIfPresent(Int.self, forKey: .flagHoppingMonths) ?? 12
         }
     }
 
@@ -140,6 +150,9 @@ public struct ScreeningRules: Sendable, Codable, Equatable {
         guard rules.opacity.exemptIdentifierSchemes.allSatisfy({ !$0.isEmpty && $0.utf8.count <= Limits.textBytesMax })
         else {
             throw Invalid(description: "opacity.exempt_identifier_schemes are non-empty identifier schemes")
+        }
+        guard rules.vessels.flagHoppingChanges >= 0, (1...120).contains(rules.vessels.flagHoppingMonths) else {
+            throw Invalid(description: "vessels.flag_hopping_changes must be 0 or more and flag_hopping_months 1...120")
         }
         guard rules.excludedCountries.allSatisfy({ $0.count == 2 }) else {
             throw Invalid(description: "excluded countries are ISO alpha-2 codes")
@@ -234,5 +247,7 @@ extension ScreeningRules.Vessels {
         case reviewNameChangeDays = "review_name_change_days"
         case reviewNoNaturalPersonOwner = "review_no_natural_person_owner"
         case reviewListedVesselName = "review_listed_vessel_name"
+        case flagHoppingChanges = "flag_hopping_changes"
+        case flagHoppingMonths = "flag_hopping_months"
     }
 }
