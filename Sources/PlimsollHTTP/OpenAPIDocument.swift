@@ -41,6 +41,11 @@ enum OpenAPIDocument {
         ),
         ("get", "/v1/vessels/{imo}/history", "Registrar events about a vessel", "regulator", "Events"),
         ("get", "/v1/vessels/{imo}/screening", "Screening decisions recorded for a vessel", "regulator", "Events"),
+        (
+            "get", "/v1/vessels/{imo}/synopsis",
+            "A vessel's continuous synopsis record: names, flags, owners, managers, operators, charterers, mortgages, status",
+            "regulator", "Synopsis"
+        ),
         ("get", "/v1/parties/{id}", "A party", "regulator", "Object"),
         ("get", "/v1/parties/{id}/history", "Every change of a party's holdings", "regulator", "PartyHistory"),
         (
@@ -296,6 +301,18 @@ enum OpenAPIDocument {
                     [
                         ("height", count), ("holdings", ##"{"type":"array","items":{"type":"object"}}"##),
                         ("next_cursor", ##"{"type":"string"}"##),
+                    ])
+            ),
+            (
+                "Synopsis",
+                object(
+                    ["height", "synopsis"],
+                    [
+                        ("height", count),
+                        (
+                            "synopsis",
+                            ##"{"type":"object","required":["asset","names","flags","owners","managers","operators","charterers","mortgages","status"]}"##
+                        ),
                     ])
             ),
             (

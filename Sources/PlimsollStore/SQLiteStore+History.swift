@@ -72,6 +72,43 @@ extension SQLiteStore {
             [asset.text, min(limit, Self.historyRowsMax)])
     }
 
+    /// A vessel's continuous synopsis record from its registrar entries, parties named as they
+    /// are now. Nil for an unknown vessel.
+    public func synopsis(of asset: AssetID) throws -> Synopsis? {
+        guard try vessel(asset) != nil else { return nil }
+        var times: [Height: TimestampMs] = [:]
+        var events: [Synopsis.Event] = []
+        for stored in try vesselEvents(asset) {
+            guard case .registrar(let entry) = stored.entry else { continue }
+            if times[stored.height] == nil {
+                times[stored.height] = try block(at: stored.height)?.header.timestampMs ?? 0
+            }
+            events.append(Synopsis.Event(height: stored.height, timeMs: times[stored.height]!, action: entry.action))
+        }
+        var names: [PartyID: String] = [:]
+        for event in events {
+            for party in Self.parties(in: event.action) where names[party] == nil {
+                names[party] = try self.party(party).map { "party \(party) \($0.party.name)" } ?? "party \(party)"
+            }
+        }
+        return Synopsis(asset: asset, events: events, name: { names[$0] ?? "party \($0)" })
+    }
+
+    private static func parties(in action: RegistrarAction) -> [PartyID] {
+        switch action {
+        case .registerVessel(let v): return v.roles.all
+        case .amendVessel(let a):
+            var parties = a.owner.map { [$0] } ?? []
+            for change in [a.manager, a.operator, a.charterer] {
+                if case .set(let party) = change { parties.append(party) }
+            }
+            return parties
+        case .registerMortgage(let m): return [m.mortgagee]
+        case .transferMortgage(_, _, let to): return [to]
+        default: return []
+        }
+    }
+
     /// Registrar entries about a party (registration, keys, ownership links, freezes, screening), oldest first.
     public func partyEvents(_ party: PartyID, limit: Int = historyRowsMax) throws -> [StoredEntry] {
         try events(

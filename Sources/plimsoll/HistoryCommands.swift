@@ -89,6 +89,39 @@ extension History {
     }
 }
 
+struct SynopsisCommand: AsyncParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "synopsis",
+        abstract:
+            "A vessel's continuous synopsis record: every name, flag, owner, manager, operator, charterer, mortgage and status, with the heights and dates they held."
+    )
+
+    @OptionGroup var options: RegistryOptions
+    @Option(help: "Vessel.", transform: AssetArgument.parse) var vessel: AssetArgument
+
+    func run() async throws {
+        let store = try ReadOnly.store(options)
+        guard let synopsis = try store.synopsis(of: vessel.asset) else {
+            throw CLIError("\(vessel.asset) is not registered", code: "UNKNOWN_ASSET")
+        }
+        var lines = ["continuous synopsis record of \(vessel.asset)"]
+        for (title, periods) in [
+            ("name", synopsis.names), ("flag", synopsis.flags), ("registered owner", synopsis.owners),
+            ("manager (ISM company)", synopsis.managers), ("operator", synopsis.operators),
+            ("bareboat charterer", synopsis.charterers), ("mortgages", synopsis.mortgages), ("status", synopsis.status),
+        ] {
+            lines.append("  \(title):" + (periods.isEmpty ? " none" : ""))
+            for period in periods {
+                let until = period.toHeight.map { "height \($0) (\(History.date(period.toMs ?? 0)))" } ?? "now"
+                lines.append(
+                    "    \(period.value)  from height \(period.fromHeight) (\(History.date(period.fromMs))) until \(until)"
+                )
+            }
+        }
+        Output.emit(options.json, synopsis, text: lines.joined(separator: "\n"))
+    }
+}
+
 struct Owners: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         abstract:

@@ -24,7 +24,8 @@ struct Plimsoll: AsyncParsableCommand {
             MortgageCommand.self,
             Rules.self,
             Log.self, Balance.self,
-            CapTable.self, History.self, Owners.self, Export.self, Verify.self, Backup.self, ProofCommand.self,
+            CapTable.self, History.self, SynopsisCommand.self, Owners.self, Export.self, Verify.self, Backup.self,
+            ProofCommand.self,
             VerifyProof.self,
             ListsCommand.self, Screen.self, Serve.self, TokenCommand.self, Demo.self, Check.self,
         ]

@@ -100,7 +100,7 @@ struct OpenAPIDocumentTests {
                 checked += 1
             }
         }
-        #expect(checked == 23, "every JSON operation was checked")
+        #expect(checked == 24, "every JSON operation was checked")
         let registry = try #require(schemas["Registry"] as? [String: Any])
         #expect(
             Set(registry["required"] as? [String] ?? []) == [
@@ -133,6 +133,14 @@ extension RegulatorRouteTests {
             let unknown = try await client.execute(
                 uri: "/v1/vessels/IMO9512226/screening", method: .get, headers: bearer)
             #expect(unknown.status == .notFound)
+            let synopsis = try await client.execute(
+                uri: "/v1/vessels/IMO9176187/synopsis", method: .get, headers: bearer)
+            #expect(synopsis.status == .ok, "\(synopsis.text)")
+            let record = try #require(synopsis.json["synopsis"] as? [String: Any])
+            #expect((record["names"] as? [[String: Any]])?.isEmpty == false)
+            #expect((record["status"] as? [[String: Any]])?.first?["value"] as? String == "active")
+            let anonymous = try await client.execute(uri: "/v1/vessels/IMO9176187/synopsis", method: .get)
+            #expect(anonymous.status == .unauthorized, "a regulator route")
         }
     }
 }

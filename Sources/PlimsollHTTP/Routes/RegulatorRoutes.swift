@@ -58,6 +58,16 @@ extension RegistryAPI {
             guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
             return try Self.eventsPage(try store.vesselEvents(asset), request, height: try store.latestHeight())
         }
+        router.get("/v1/vessels/{imo}/synopsis") { request, context in
+            try requireRegulator(request)
+            let asset = try Self.assetParameter(context)
+            guard let synopsis = try store.synopsis(of: asset) else { throw Problem.notFound("vessel \(asset)") }
+            struct View: Encodable {
+                let height: UInt64
+                let synopsis: Synopsis
+            }
+            return try JSONResponse.make(View(height: try store.latestHeight(), synopsis: synopsis))
+        }
         router.get("/v1/vessels/{imo}/screening") { request, context in
             try requireRegulator(request)
             let asset = try Self.assetParameter(context)
