@@ -4,7 +4,7 @@ import PlimsollCore
 struct VesselCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vessel", abstract: "Register and amend vessels.",
-        subcommands: [Register.self, Amend.self, Deregister.self]
+        subcommands: [Register.self, Amend.self, Deregister.self, Reopen.self]
     )
 
     struct Register: AsyncParsableCommand {
@@ -97,6 +97,27 @@ struct VesselCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.settleAndPrint(.deregisterVessel(imo.asset, reason: reason))
+        }
+    }
+
+    struct Reopen: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Reopen a vessel closed on the register: the same record comes back, history included (an IMO number is never registered again)."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "IMO number.", transform: AssetArgument.parse) var imo: AssetArgument
+        @Option(help: "Reason, kept in the log.") var reason: String
+
+        func validate() throws { try Edge.text(reason, "--reason") }
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            let (receipt, screening) = try await registry.settleAndScreen(.reopenVessel(imo.asset, reason: reason))
+            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
+            Output.emit(
+                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
         }
     }
 }

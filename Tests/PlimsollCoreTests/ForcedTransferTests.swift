@@ -5,7 +5,8 @@ import Testing
 
 /// Forced transfers under an order: they override freezes and compliance rules, but a blank
 /// reference is no reference, a deregistered vessel's units never move, and a blocked or frozen
-/// receiver needs a licence that says so, logged in its own field.
+/// receiver needs a licence that says so, logged in its own field. Also the register's other end
+/// of a vessel's life: closure and reopening.
 struct ForcedTransferTests {
     struct World {
         var fixture = LedgerFixture(seed: 41)
@@ -110,5 +111,24 @@ struct ForcedTransferTests {
         try w.fixture.apply(.deregisterVessel(IMOs.a, reason: "scrapped"))
         try w.fixture.apply(w.legacy())
         #expect(w.fixture.state.balance(IMOs.a, w.buyer.publicKey) == 16)
+    }
+
+    /// Issue 19: a closed vessel's IMO number is never registered again; it is reopened.
+    @Test func aClosedVesselIsReopenedNeverRegisteredAgain() throws {
+        var w = World()
+        try w.fixture.apply(.deregisterVessel(IMOs.a, reason: "sold foreign, deletion certificate DC-2026-42"))
+        let again = RegistrarAction.registerVessel(
+            VesselRegistration(
+                asset: IMOs.a, name: "New Name", flag: try Country("PA"), type: "bulk carrier", grossTonnage: 1,
+                roles: Vessel.Roles(owner: w.buyerParty), units: 64))
+        w.expectRefused(again, .duplicate, "an IMO number closed on the register")
+        w.expectRefused(.reopenVessel(IMOs.a, reason: " "), .malformed, "a blank reason")
+        try w.fixture.apply(.reopenVessel(IMOs.a, reason: "re-registered after repurchase"))
+        #expect(w.fixture.state.vessels[IMOs.a]?.vessel.status == .active)
+        #expect(w.fixture.state.balance(IMOs.a, w.seller.publicKey) == 64, "the same record, holdings included")
+        w.expectRefused(.reopenVessel(IMOs.a, reason: "again"), .malformed, "an open vessel")
+        let entry = w.fixture.registrarEntry(.reopenVessel(IMOs.a, reason: "x"))
+        #expect(entry.bytes[0] == 0x17)
+        #expect(try Entry(bytes: entry.bytes) == entry)
     }
 }

@@ -86,6 +86,8 @@ extension RegistrarAction {
             self = .recordScreening(
                 try r.party(), try r.enumeration(ScreeningStatus.self),
                 evidence: try r.text(max: Limits.evidenceBytesMax))
+        case 0x17:
+            self = .reopenVessel(try r.asset(), reason: try r.text())
         case 0x13:
             self = .registerMortgage(
                 MortgageRegistration(

@@ -150,6 +150,9 @@ extension RegistrarAction {
             w.asset(asset)
             w.u64(number)
             w.party(to)
+        case .reopenVessel(let asset, let reason):
+            w.asset(asset)
+            w.text(reason)
         case .dischargeMortgage(let asset, let number):
             w.asset(asset)
             w.u64(number)

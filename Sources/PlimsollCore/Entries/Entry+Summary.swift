@@ -36,6 +36,7 @@ extension Entry {
             case .transferMortgage(let asset, let number, let to):
                 return "\(asset) mortgage \(number) transferred to party \(to)"
             case .dischargeMortgage(let asset, let number): return "\(asset) mortgage \(number) discharged"
+            case .reopenVessel(let asset, let reason): return "\(asset) reopened on the register: \(reason)"
             case .consentToRelease(let c):
                 return
                     "\(c.asset) mortgage \(c.number): mortgagee consents to release \(c.units) units to \(c.to.hex.prefix(12))…"

@@ -33,6 +33,9 @@ public enum RegistrarAction: Hashable, Sendable {
     case transferMortgage(AssetID, number: UInt64, to: PartyID)
     case dischargeMortgage(AssetID, number: UInt64)
     case consentToRelease(MortgageConsent)
+    /// Reopens a vessel closed on the register (deregistered): its IMO number is never
+    /// registered again as a new vessel, it comes back as the same record, history included.
+    case reopenVessel(AssetID, reason: String)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -58,6 +61,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .transferMortgage: 0x14
         case .dischargeMortgage: 0x15
         case .consentToRelease: 0x16
+        case .reopenVessel: 0x17
         }
     }
 
@@ -85,6 +89,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .transferMortgage: "mortgage-transfer"
         case .dischargeMortgage: "mortgage-discharge"
         case .consentToRelease: "mortgage-consent"
+        case .reopenVessel: "vessel-reopen"
         }
     }
 }

@@ -38,6 +38,7 @@ extension Ledger {
         case .transferMortgage(let asset, let number, let to): try transferMortgage(asset, number: number, to: to)
         case .dischargeMortgage(let asset, let number): try dischargeMortgage(asset, number: number)
         case .consentToRelease(let consent): try consentToRelease(consent)
+        case .reopenVessel(let asset, let reason): try reopen(asset, reason: reason)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
         let (assets, parties) = subjects(of: entry.action, newParty: newParty)
@@ -78,6 +79,7 @@ extension Ledger {
             return ([asset], (from.map { [$0] } ?? []) + [to])
         case .dischargeMortgage(let asset, _): return ([asset], [])
         case .consentToRelease(let c): return ([c.asset], owner(of: c.mortgageeKey))
+        case .reopenVessel(let asset, _): return ([asset], [])
         }
     }
 
@@ -238,7 +240,15 @@ extension Ledger {
     }
 
     private mutating func registerVessel(_ v: VesselRegistration, at time: TimestampMs) throws(Rejection) {
-        guard state.vessels[v.asset] == nil else { throw Rejection(.duplicate, "\(v.asset) is already registered") }
+        if let existing = state.vessels[v.asset] {
+            guard existing.vessel.status != .deregistered else {
+                throw Rejection(
+                    .duplicate,
+                    "\(v.asset) was closed on the register; an IMO number is never registered again as a new vessel: reopen it"
+                )
+            }
+            throw Rejection(.duplicate, "\(v.asset) is already registered")
+        }
         try Validate.text(v.name, "vessel name")
         try Validate.text(v.type, "vessel type")
         guard v.units > 0, v.units <= Limits.vesselUnitsMax else {
@@ -373,6 +383,15 @@ extension Ledger {
             }
         }
         try move(asset, from: from, sender: sender, to: to, units: units)
+    }
+
+    private mutating func reopen(_ asset: AssetID, reason: String) throws(Rejection) {
+        try Validate.reference(reason, "reason")
+        guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard record.vessel.status == .deregistered else {
+            throw Rejection(.malformed, "\(asset) is \(record.vessel.status.rawValue), not closed: nothing to reopen")
+        }
+        updateVessel(asset) { $0.vessel.status = .active }
     }
 
     private mutating func deregister(_ asset: AssetID, reason: String) throws(Rejection) {

@@ -78,6 +78,7 @@ public struct Synopsis: Sendable, Encodable, Equatable {
             case .freeze(.vessel(let frozen), _) where frozen == asset: Self.change(&status, to: "frozen", at)
             case .unfreeze(.vessel(let frozen), _) where frozen == asset: Self.change(&status, to: "active", at)
             case .deregisterVessel(let closed, _) where closed == asset: Self.change(&status, to: "deregistered", at)
+            case .reopenVessel(let reopened, _) where reopened == asset: Self.change(&status, to: "active", at)
             case .registerMortgage(let m) where m.asset == asset:
                 registeredMortgages += 1
                 let number = registeredMortgages
