@@ -22,11 +22,20 @@ struct ProofJSON: Codable {
     let proof: [String]
 }
 
+/// A lender's proof (`plimsoll proof mortgage`): the mortgage's registration entry in the log
+/// and the mortgagor's holding in the state, both against one signed header, checkable offline.
+struct MortgageProofJSON: Codable {
+    let type: String
+    let number: UInt64
+    let inclusion: ProofJSON
+    let holding: HoldingProofJSON
+}
+
 struct ProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proof",
         abstract: "Print proofs against signed headers: RFC 6962 inclusion and consistency, and holdings.",
-        subcommands: [Inclusion.self, Consistency.self, Holding.self]
+        subcommands: [Inclusion.self, Consistency.self, Holding.self, MortgageProof.self]
     )
 
     struct Inclusion: AsyncParsableCommand {
@@ -110,6 +119,55 @@ extension ProofCommand {
     }
 }
 
+extension ProofCommand {
+    struct MortgageProof: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "mortgage",
+            abstract:
+                "Prove a mortgage for its lender: its registration entry in the log and the mortgagor's holding, against the latest signed header."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Vessel.", transform: AssetArgument.parse) var vessel: AssetArgument
+        @Option(
+            parsing: .unconditional, help: "Mortgage number.", transform: { try Edge.whole($0, "--number", Edge.ids) })
+        var number: UInt64
+
+        func run() async throws {
+            let store = try ReadOnly.store(options)
+            let (state, tip) = try store.loadLedger()
+            guard tip.header.header.version >= 2 else {
+                throw CLIError("the latest block is a version 1 header, which commits to no provable state")
+            }
+            // Mortgages are numbered per vessel in registration order: the n-th registration.
+            let registrations = try store.vesselEvents(vessel.asset).filter {
+                if case .registrar(let entry) = $0.entry, case .registerMortgage(let m) = entry.action {
+                    return m.asset == vessel.asset
+                }
+                return false
+            }
+            guard number >= 1, number <= UInt64(registrations.count),
+                case .registrar(let entry) = registrations[Int(number) - 1].entry,
+                case .registerMortgage(let registration) = entry.action
+            else { throw CLIError("\(vessel.asset) has no mortgage \(number)", code: "UNKNOWN_MORTGAGE") }
+            let stored = registrations[Int(number) - 1]
+            let head = tip.header
+            let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: head.header.logSize)
+            let inclusion = ProofJSON(
+                type: "inclusion", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
+                entry_id: stored.entry.id.hex, leaf_index: stored.leafIndex, leaf: Hex.encode(stored.entry.bytes),
+                tree_size: head.header.logSize, head: SignedHeaderJSON(head), proof: proof.map(\.hex))
+            let commitment = tip.commitment ?? StateCommitment(state: state)
+            let holding = HoldingProof(
+                state: state, commitment: commitment, header: head, asset: vessel.asset, key: registration.key)
+            let document = MortgageProofJSON(
+                type: "mortgage", number: number, inclusion: inclusion,
+                holding: HoldingProofJSON(holding, registrarKey: store.genesis.registrarKey))
+            Output.emit(true, document, text: "")
+        }
+    }
+}
+
 struct VerifyProof: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "verify-proof", abstract: "Check a proof printed by plimsoll proof, offline."
@@ -124,7 +182,14 @@ struct VerifyProof: AsyncParsableCommand {
             file == "-" ? FileHandle.standardInput.readDataToEndOfFile() : FileManager.default.contents(atPath: file)
         guard let data else { throw CLIError("cannot read \(file)") }
         if let holding = try? JSONDecoder().decode(HoldingProofJSON.self, from: data), holding.type == "holding" {
-            try verifyHolding(holding)
+            let proof = try verifyHolding(holding)
+            print(
+                "ok: key \(proof.key.hex) holds \(proof.units) units of \(proof.asset) in the state signed at height \(proof.header.header.height)"
+            )
+            return
+        }
+        if let mortgage = try? JSONDecoder().decode(MortgageProofJSON.self, from: data), mortgage.type == "mortgage" {
+            try verifyMortgage(mortgage)
             return
         }
         let document: ProofJSON
@@ -149,20 +214,7 @@ struct VerifyProof: AsyncParsableCommand {
         }
         switch document.type {
         case "inclusion":
-            let head = try checked(document.head)
-            guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize
-            else {
-                throw CLIError("the proof's tree size is not the header's log size")
-            }
-            let leaf = try Hex.decode(leafHex)
-            if let id = document.entry_id, let entry = try? Entry(bytes: leaf), entry.id.hex != id {
-                throw CLIError("the leaf is not entry \(id)")
-            }
-            do {
-                try Merkle.verifyInclusion(
-                    leafIndex: index, treeSize: head.logSize, leafHash: Merkle.leafHash(leaf), proof: proof,
-                    root: head.logRoot)
-            } catch { throw CLIError("inclusion proof fails: \(error)") }
+            let (head, index, _) = try verifyInclusion(document)
             print("ok: entry at leaf \(index) is in the log of size \(head.logSize) signed at height \(head.height)")
         case "consistency":
             let first = try checked(document.from)
@@ -180,7 +232,57 @@ struct VerifyProof: AsyncParsableCommand {
         }
     }
 
-    private func verifyHolding(_ document: HoldingProofJSON) throws {
+    /// Checks an inclusion proof; returns its header, the leaf index and the leaf's bytes.
+    private func verifyInclusion(_ document: ProofJSON) throws -> (BlockHeader, UInt64, [UInt8]) {
+        let embedded = try XOnlyPublicKey(hex: document.registrar_key)
+        if let pinned = registrarKey?.key, pinned != embedded {
+            throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
+        }
+        let chainID = try Hash32(hex: document.chain_id)
+        let proof = try document.proof.map { try Hash32(hex: $0) }
+        guard let signed = try document.head?.parsed() else { throw CLIError("the proof lacks a signed header") }
+        guard signed.header.chainID == chainID else {
+            throw CLIError("header \(signed.header.height) is for another chain")
+        }
+        guard signed.signatureValid(registrarKey: embedded) else {
+            throw CLIError("header \(signed.header.height) is not signed by the registrar")
+        }
+        let head = signed.header
+        guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize else {
+            throw CLIError("the proof's tree size is not the header's log size")
+        }
+        let leaf = try Hex.decode(leafHex)
+        if let id = document.entry_id, let entry = try? Entry(bytes: leaf), entry.id.hex != id {
+            throw CLIError("the leaf is not entry \(id)")
+        }
+        do {
+            try Merkle.verifyInclusion(
+                leafIndex: index, treeSize: head.logSize, leafHash: Merkle.leafHash(leaf), proof: proof,
+                root: head.logRoot)
+        } catch { throw CLIError("inclusion proof fails: \(error)") }
+        return (head, index, leaf)
+    }
+
+    /// A lender's proof: both parts verify, against the same signed header, and the included
+    /// entry registers a mortgage over units of the very key and vessel the holding proves.
+    private func verifyMortgage(_ document: MortgageProofJSON) throws {
+        let (head, index, leaf) = try verifyInclusion(document.inclusion)
+        let holding = try verifyHolding(document.holding)
+        guard holding.header.header.hash == head.hash else {
+            throw CLIError("the entry and the holding are proven against different headers")
+        }
+        guard case .registrar(let entry) = try Entry(bytes: leaf), case .registerMortgage(let m) = entry.action else {
+            throw CLIError("the included entry does not register a mortgage")
+        }
+        guard m.asset == holding.asset, m.key == holding.key else {
+            throw CLIError("the mortgage covers \(m.asset) of \(m.key.hex), not the proven holding")
+        }
+        print(
+            "ok: mortgage \(document.number) of \(m.asset) (\(m.units) units of \(m.key.hex) to party \(m.mortgagee), \(m.amount) \(m.currency)) is entry \(index) of the log signed at height \(head.height), and the key holds \(holding.units) units there"
+        )
+    }
+
+    private func verifyHolding(_ document: HoldingProofJSON) throws -> HoldingProof {
         let embedded = try XOnlyPublicKey(hex: document.registrar_key)
         if let pinned = registrarKey?.key, pinned != embedded {
             throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
@@ -196,8 +298,6 @@ struct VerifyProof: AsyncParsableCommand {
         do { try proof.verify(registrarKey: embedded, chainID: chainID) } catch {
             throw CLIError("holding proof fails: \(error.message)")
         }
-        print(
-            "ok: key \(proof.key.hex) holds \(proof.units) units of \(proof.asset) in the state signed at height \(proof.header.header.height)"
-        )
+        return proof
     }
 }

@@ -168,6 +168,22 @@ struct CLIScriptTests {
         #expect(try r.run(sale).status == 0, "with the consent, the sale settles")
         let listed = try r.run(["mortgage", "list", "--vessel", "IMO9176187"])
         #expect(listed.stdout.contains("1  8 units"), "\(listed.stdout)")
+        // The lender's proof: the registration entry and the mortgagor's holding, checked offline.
+        let proof = try r.run(["proof", "mortgage", "--vessel", "IMO9176187", "--number", "1"])
+        #expect(proof.status == 0, "\(proof.stderr)")
+        let proofFile = r.folder.appendingPathComponent("mortgage-proof.json")
+        try Data(proof.stdout.utf8).write(to: proofFile)
+        let checked = try CLI.run("verify-proof", proofFile.path)
+        #expect(
+            checked.status == 0 && checked.stdout.contains("mortgage 1 of IMO9176187"),
+            "\(checked.stdout)\(checked.stderr)")
+        #expect(checked.stdout.contains("the key holds 8 units"), "\(checked.stdout)")
+        var document = try Self.json(proof.stdout)
+        var holding = try #require(document["holding"] as? [String: Any])
+        holding["units"] = 10
+        document["holding"] = holding
+        try JSONSerialization.data(withJSONObject: document).write(to: proofFile)
+        #expect(try CLI.run("verify-proof", proofFile.path).status != 0, "a tampered holding is refused")
         #expect(try r.run(["mortgage", "discharge", "--vessel", "IMO9176187", "--number", "1"]).status == 0)
         #expect(try r.run(["vessel", "amend", "--imo", "9176187", "--flag", "PA"]).status == 0)
         let synopsis = try Self.json(try r.run(["synopsis", "--vessel", "IMO9176187", "--json"]).stdout)
