@@ -105,6 +105,7 @@ extension SQLiteStore {
             return parties
         case .registerMortgage(let m): return [m.mortgagee]
         case .transferMortgage(_, _, let to): return [to]
+        case .registerBareboatCharter(let c): return [c.charterer]
         default: return []
         }
     }

@@ -1,10 +1,11 @@
 import ArgumentParser
+import Foundation
 import PlimsollCore
 
 struct VesselCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "vessel", abstract: "Register and amend vessels.",
-        subcommands: [Register.self, Amend.self, Deregister.self, Reopen.self]
+        subcommands: [Register.self, Amend.self, Deregister.self, Reopen.self, Charter.self, CharterEnd.self]
     )
 
     struct Register: AsyncParsableCommand {
@@ -97,6 +98,64 @@ struct VesselCommand: AsyncParsableCommand {
 
         func run() async throws {
             try await options.settleAndPrint(.deregisterVessel(imo.asset, reason: reason))
+        }
+    }
+
+    struct Charter: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract:
+                "Register a bareboat charter: the charterer (screened like an owner) takes the vessel for a period under another flag."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "IMO number.", transform: AssetArgument.parse) var imo: AssetArgument
+        @Option(help: "The charterer's party id.") var charterer: PartyArgument
+        @Option(help: "First day, YYYY-MM-DD (UTC).") var from: String
+        @Option(help: "Last day, YYYY-MM-DD (UTC); the charter ends at its end.") var to: String
+        @Option(help: "The bareboat register's flag, ISO 3166-1 alpha-2.") var bareboatFlag: CountryArgument
+
+        static func day(_ text: String, _ option: String) throws -> UInt64 {
+            let formatter = ISO8601DateFormatter()
+            formatter.formatOptions = [.withFullDate]
+            guard text.utf8.count == 10, let date = formatter.date(from: text), date.timeIntervalSince1970 >= 0 else {
+                throw ValidationError("\(option) must be a date YYYY-MM-DD")
+            }
+            return UInt64(date.timeIntervalSince1970) * 1000
+        }
+
+        func validate() throws {
+            guard try Self.day(from, "--from") <= Self.day(to, "--to") else {
+                throw ValidationError("--to must not be before --from")
+            }
+        }
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            guard let flag = await registry.state.vessels[imo.asset]?.vessel.flag else {
+                throw CLIError("\(imo.asset) is not registered", code: "UNKNOWN_ASSET")
+            }
+            let charter = BareboatCharter(
+                asset: imo.asset, charterer: charterer.id, fromMs: try Self.day(from, "--from"),
+                toMs: try Self.day(to, "--to") + 86_400_000, underlyingFlag: flag, bareboatFlag: bareboatFlag.country)
+            let (receipt, screening) = try await registry.settleAndScreen(.registerBareboatCharter(charter))
+            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
+            Output.emit(
+                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+        }
+    }
+
+    struct CharterEnd: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "charter-end", abstract: "End a vessel's registered bareboat charter.")
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "IMO number.", transform: AssetArgument.parse) var imo: AssetArgument
+
+        func run() async throws {
+            let registry = try OpenRegistry.open(options)
+            let (receipt, screening) = try await registry.settleAndScreen(.endBareboatCharter(imo.asset))
+            Output.emit(
+                options.json, Screened(view: receipt.view, screening: screening, status: nil), text: receipt.line)
         }
     }
 

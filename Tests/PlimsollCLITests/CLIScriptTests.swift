@@ -186,10 +186,22 @@ struct CLIScriptTests {
         #expect(try CLI.run("verify-proof", proofFile.path).status != 0, "a tampered holding is refused")
         #expect(try r.run(["mortgage", "discharge", "--vessel", "IMO9176187", "--number", "1"]).status == 0)
         #expect(try r.run(["vessel", "amend", "--imo", "9176187", "--flag", "PA"]).status == 0)
+        #expect(
+            try r.run(["party", "add", "--kind", "person", "--name", "Charter Person", "--country", "LR"]).status == 0)
+        let chartered = try r.run([
+            "vessel", "charter", "--imo", "9176187", "--charterer", "3", "--from", "2027-01-01", "--to", "2027-12-31",
+            "--bareboat-flag", "LR",
+        ])
+        #expect(chartered.status == 0, "\(chartered.stderr)")
+        #expect(try r.run(["vessel", "charter-end", "--imo", "9176187"]).status == 0)
         let synopsis = try Self.json(try r.run(["synopsis", "--vessel", "IMO9176187", "--json"]).stdout)
         let flags = try #require(synopsis["flags"] as? [[String: Any]])
         #expect(flags.map { $0["value"] as? String } == ["NO", "PA"])
         #expect(flags.first?["to_height"] as? Int == flags.last?["from_height"] as? Int)
+        let charterers = try #require(synopsis["charterers"] as? [[String: Any]])
+        #expect(
+            charterers.count == 1 && (charterers[0]["value"] as? String)?.contains("bareboat, flag PA → LR") == true)
+        #expect(charterers[0]["to_height"] as? Int != nil, "the charter ended")
         let mortgages = try #require(synopsis["mortgages"] as? [[String: Any]])
         #expect(mortgages.count == 1 && mortgages[0]["to_height"] as? Int != nil, "registered, then discharged")
         let text = try r.run(["synopsis", "--vessel", "IMO9176187"])

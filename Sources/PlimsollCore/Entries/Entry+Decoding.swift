@@ -86,6 +86,13 @@ extension RegistrarAction {
             self = .recordScreening(
                 try r.party(), try r.enumeration(ScreeningStatus.self),
                 evidence: try r.text(max: Limits.evidenceBytesMax))
+        case 0x18:
+            self = .registerBareboatCharter(
+                BareboatCharter(
+                    asset: try r.asset(), charterer: try r.party(), fromMs: try r.u64(), toMs: try r.u64(),
+                    underlyingFlag: try r.country(), bareboatFlag: try r.country()))
+        case 0x19:
+            self = .endBareboatCharter(try r.asset())
         case 0x17:
             self = .reopenVessel(try r.asset(), reason: try r.text())
         case 0x13:

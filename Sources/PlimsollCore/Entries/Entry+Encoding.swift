@@ -150,6 +150,15 @@ extension RegistrarAction {
             w.asset(asset)
             w.u64(number)
             w.party(to)
+        case .registerBareboatCharter(let c):
+            w.asset(c.asset)
+            w.party(c.charterer)
+            w.u64(c.fromMs)
+            w.u64(c.toMs)
+            w.text(c.underlyingFlag.code)
+            w.text(c.bareboatFlag.code)
+        case .endBareboatCharter(let asset):
+            w.asset(asset)
         case .reopenVessel(let asset, let reason):
             w.asset(asset)
             w.text(reason)

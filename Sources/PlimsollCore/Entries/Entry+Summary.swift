@@ -37,6 +37,10 @@ extension Entry {
                 return "\(asset) mortgage \(number) transferred to party \(to)"
             case .dischargeMortgage(let asset, let number): return "\(asset) mortgage \(number) discharged"
             case .reopenVessel(let asset, let reason): return "\(asset) reopened on the register: \(reason)"
+            case .registerBareboatCharter(let c):
+                return
+                    "\(c.asset) bareboat chartered to party \(c.charterer) from \(c.fromMs) to \(c.toMs) ms, flag \(c.underlyingFlag) → \(c.bareboatFlag)"
+            case .endBareboatCharter(let asset): return "\(asset) bareboat charter ended"
             case .consentToRelease(let c):
                 return
                     "\(c.asset) mortgage \(c.number): mortgagee consents to release \(c.units) units to \(c.to.hex.prefix(12))…"

@@ -36,6 +36,9 @@ public enum RegistrarAction: Hashable, Sendable {
     /// Reopens a vessel closed on the register (deregistered): its IMO number is never
     /// registered again as a new vessel, it comes back as the same record, history included.
     case reopenVessel(AssetID, reason: String)
+    /// A bareboat charter registered (the charterer becomes the vessel's charterer), and ended.
+    case registerBareboatCharter(BareboatCharter)
+    case endBareboatCharter(AssetID)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -62,6 +65,8 @@ public enum RegistrarAction: Hashable, Sendable {
         case .dischargeMortgage: 0x15
         case .consentToRelease: 0x16
         case .reopenVessel: 0x17
+        case .registerBareboatCharter: 0x18
+        case .endBareboatCharter: 0x19
         }
     }
 
@@ -90,6 +95,8 @@ public enum RegistrarAction: Hashable, Sendable {
         case .dischargeMortgage: "mortgage-discharge"
         case .consentToRelease: "mortgage-consent"
         case .reopenVessel: "vessel-reopen"
+        case .registerBareboatCharter: "charter-register"
+        case .endBareboatCharter: "charter-end"
         }
     }
 }

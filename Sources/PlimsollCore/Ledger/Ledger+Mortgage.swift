@@ -125,6 +125,43 @@ extension Ledger {
         }
     }
 
+    /// A bareboat charter: the charterer, screened like an owner, becomes the vessel's charterer
+    /// for the period; the underlying flag is the vessel's own, the bareboat flag another.
+    mutating func registerCharter(_ c: BareboatCharter) throws(Rejection) {
+        guard let record = state.vessels[c.asset] else {
+            throw Rejection(.unknownAsset, "\(c.asset) is not registered")
+        }
+        guard record.vessel.status != .deregistered else {
+            throw Rejection(.assetNotActive, "\(c.asset) is deregistered")
+        }
+        guard record.charter == nil else {
+            throw Rejection(
+                .duplicate, "\(c.asset) is already bareboat chartered to party \(record.charter!.charterer)")
+        }
+        try checkMortgagee(c.charterer)
+        guard c.fromMs < c.toMs, c.toMs <= Limits.storedIntegerMax else {
+            throw Rejection(.malformed, "a charter period runs from a time to a later one")
+        }
+        guard c.underlyingFlag == record.vessel.flag, c.bareboatFlag != c.underlyingFlag else {
+            throw Rejection(
+                .malformed,
+                "the underlying flag is the vessel's (\(record.vessel.flag)) and the bareboat flag another one")
+        }
+        updateVessel(c.asset) { record in
+            record.charter = c
+            record.vessel.roles.charterer = c.charterer
+        }
+    }
+
+    mutating func endCharter(_ asset: AssetID) throws(Rejection) {
+        guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard let charter = record.charter else { throw Rejection(.malformed, "\(asset) has no bareboat charter") }
+        updateVessel(asset) { record in
+            record.charter = nil
+            if record.vessel.roles.charterer == charter.charterer { record.vessel.roles.charterer = nil }
+        }
+    }
+
     private func mortgageIndex(_ asset: AssetID, _ number: UInt64) throws(Rejection) -> Int {
         guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
         guard let index = record.mortgages.firstIndex(where: { $0.number == number }) else {
@@ -133,7 +170,8 @@ extension Ledger {
         return index
     }
 
-    /// Mortgagees are screened like owners: a blocked or reviewed party cannot hold a mortgage.
+    /// Mortgagees and charterers are screened like owners: a blocked, reviewed or frozen party
+    /// cannot hold a mortgage or charter the vessel.
     private func checkMortgagee(_ party: PartyID) throws(Rejection) {
         guard let record = state.parties[party] else { throw Rejection(.unknownParty, "no party \(party)") }
         switch record.screening {

@@ -39,6 +39,8 @@ extension Ledger {
         case .dischargeMortgage(let asset, let number): try dischargeMortgage(asset, number: number)
         case .consentToRelease(let consent): try consentToRelease(consent)
         case .reopenVessel(let asset, let reason): try reopen(asset, reason: reason)
+        case .registerBareboatCharter(let charter): try registerCharter(charter)
+        case .endBareboatCharter(let asset): try endCharter(asset)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
         let (assets, parties) = subjects(of: entry.action, newParty: newParty)
@@ -80,6 +82,9 @@ extension Ledger {
         case .dischargeMortgage(let asset, _): return ([asset], [])
         case .consentToRelease(let c): return ([c.asset], owner(of: c.mortgageeKey))
         case .reopenVessel(let asset, _): return ([asset], [])
+        case .registerBareboatCharter(let c): return ([c.asset], [c.charterer])
+        case .endBareboatCharter(let asset):
+            return ([asset], state.vessels[asset]?.charter.map { [$0.charterer] } ?? [])
         }
     }
 
@@ -273,6 +278,9 @@ extension Ledger {
         }
         if let name = a.name { try Validate.text(name, "vessel name") }
         if let type = a.type { try Validate.text(type, "vessel type") }
+        guard a.charterer == nil || record.charter == nil else {
+            throw Rejection(.malformed, "\(a.asset) is under a registered bareboat charter: end it (0x19) first")
+        }
         var parties = [a.owner].compactMap { $0 }
         for change in [a.manager, a.operator, a.charterer] {
             if case .set(let party) = change { parties.append(party) }

@@ -103,6 +103,8 @@ public struct VesselRecord: Hashable, Sendable, Codable {
     /// Mortgages in force, by number (= priority), and the next number to give.
     public var mortgages: [Mortgage] = []
     public var nextMortgageNumber: UInt64 = 1
+    /// The bareboat charter in force, if any.
+    public var charter: BareboatCharter?
 
     public init(vessel: Vessel, unissued: UInt64) {
         self.vessel = vessel
@@ -118,6 +120,7 @@ public struct VesselRecord: Hashable, Sendable, Codable {
         screeningEvidence = try c.decodeIfPresent(String.self, forKey: .screeningEvidence) ?? ""
         mortgages = try c.decodeIfPresent([Mortgage].self, forKey: .mortgages) ?? []
         nextMortgageNumber = try c.decodeIfPresent(UInt64.self, forKey: .nextMortgageNumber) ?? 1
+        charter = try c.decodeIfPresent(BareboatCharter.self, forKey: .charter)
     }
 }
 

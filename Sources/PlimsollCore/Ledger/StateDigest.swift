@@ -116,28 +116,31 @@ extension LedgerState {
             }
         }
         w.u64(record.unissued)
-        // Only a recorded vessel decision adds bytes, so the records (and commitments) of logs
-        // written before vessel decisions existed stay as they were.
-        if record.screening != .clear || !record.screeningEvidence.isEmpty || record.nextMortgageNumber > 1 {
-            w.enumeration(record.screening)
-            w.text(record.screeningEvidence)
-        }
-        // Likewise mortgages: only a vessel that ever had one adds them.
-        if record.nextMortgageNumber > 1 {
-            w.u64(record.nextMortgageNumber)
-            w.list(record.mortgages) { w, m in
-                w.u64(m.number)
-                w.key(m.key)
-                w.u64(m.units)
-                w.party(m.mortgagee)
-                w.text(m.amount)
-                w.text(m.currency)
-                w.u64(m.registeredAtMs)
-                w.optional(m.consent) { w, consent in
-                    w.key(consent.to)
-                    w.u64(consent.units)
-                }
+        // What vessel records gained after the first release (a recorded screening decision,
+        // mortgages, a bareboat charter) adds bytes only to a vessel that has any of it, so the
+        // records and commitments of older logs stay as they were.
+        guard
+            record.screening != .clear || !record.screeningEvidence.isEmpty || record.nextMortgageNumber > 1
+                || record.charter != nil
+        else { return }
+        w.enumeration(record.screening)
+        w.text(record.screeningEvidence)
+        w.u64(record.nextMortgageNumber)
+        w.list(record.mortgages) { w, m in
+            w.u64(m.number)
+            w.key(m.key)
+            w.u64(m.units)
+            w.party(m.mortgagee)
+            w.text(m.amount)
+            w.text(m.currency)
+            w.u64(m.registeredAtMs)
+            w.optional(m.consent) { w, consent in
+                w.key(consent.to)
+                w.u64(consent.units)
             }
+        }
+        w.optional(record.charter) { w, charter in
+            RegistrarAction.registerBareboatCharter(charter).encodeBody(to: &w)
         }
     }
 

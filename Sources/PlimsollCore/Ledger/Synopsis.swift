@@ -79,6 +79,11 @@ public struct Synopsis: Sendable, Encodable, Equatable {
             case .unfreeze(.vessel(let frozen), _) where frozen == asset: Self.change(&status, to: "active", at)
             case .deregisterVessel(let closed, _) where closed == asset: Self.change(&status, to: "deregistered", at)
             case .reopenVessel(let reopened, _) where reopened == asset: Self.change(&status, to: "active", at)
+            case .registerBareboatCharter(let c) where c.asset == asset:
+                Self.change(
+                    &charterers, to: "\(name(c.charterer)) (bareboat, flag \(c.underlyingFlag) → \(c.bareboatFlag))", at
+                )
+            case .endBareboatCharter(let chartered) where chartered == asset: Self.change(&charterers, to: nil, at)
             case .registerMortgage(let m) where m.asset == asset:
                 registeredMortgages += 1
                 let number = registeredMortgages

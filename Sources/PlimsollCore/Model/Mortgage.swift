@@ -82,6 +82,31 @@ public struct MortgageConsent: Hashable, Sendable {
     }
 }
 
+/// A bareboat charter registered against a vessel: the charterer takes the ship without crew
+/// for a period, often under another flag (dual registration: the underlying register keeps
+/// title and mortgages, the bareboat register the flag). The charterer is screened like an owner.
+public struct BareboatCharter: Hashable, Sendable, Codable {
+    public var asset: AssetID
+    public var charterer: PartyID
+    public var fromMs: TimestampMs
+    public var toMs: TimestampMs
+    /// The flag of the register that keeps title (this one), and the bareboat register's flag.
+    public var underlyingFlag: Country
+    public var bareboatFlag: Country
+
+    public init(
+        asset: AssetID, charterer: PartyID, fromMs: TimestampMs, toMs: TimestampMs, underlyingFlag: Country,
+        bareboatFlag: Country
+    ) {
+        self.asset = asset
+        self.charterer = charterer
+        self.fromMs = fromMs
+        self.toMs = toMs
+        self.underlyingFlag = underlyingFlag
+        self.bareboatFlag = bareboatFlag
+    }
+}
+
 extension Array where Element == Mortgage {
     /// Units of `key` under these mortgages.
     public func units(of key: KeyRef) -> UInt64 { filter { $0.key == key }.reduce(0) { $0 + $1.units } }
