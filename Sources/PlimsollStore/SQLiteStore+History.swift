@@ -106,6 +106,7 @@ extension SQLiteStore {
         case .registerMortgage(let m): return [m.mortgagee]
         case .transferMortgage(_, _, let to): return [to]
         case .registerBareboatCharter(let c): return [c.charterer]
+        case .amendVesselCompanies(_, .set(let party), _): return [party]
         default: return []
         }
     }

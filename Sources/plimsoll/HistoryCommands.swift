@@ -107,7 +107,8 @@ struct SynopsisCommand: AsyncParsableCommand {
         var lines = ["continuous synopsis record of \(vessel.asset)"]
         for (title, periods) in [
             ("name", synopsis.names), ("flag", synopsis.flags), ("registered owner", synopsis.owners),
-            ("manager (ISM company)", synopsis.managers), ("operator", synopsis.operators),
+            ("manager (ISM company unless named apart)", synopsis.managers), ("ISM company", synopsis.ismCompanies),
+            ("classification society", synopsis.classSocieties), ("operator", synopsis.operators),
             ("bareboat charterer", synopsis.charterers), ("mortgages", synopsis.mortgages), ("status", synopsis.status),
         ] {
             lines.append("  \(title):" + (periods.isEmpty ? " none" : ""))

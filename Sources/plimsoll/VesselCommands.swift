@@ -63,10 +63,13 @@ struct VesselCommand: AsyncParsableCommand {
         @Option(help: "Manager party, or none.") var manager: RoleArgument?
         @Option(help: "Operator party, or none.") var `operator`: RoleArgument?
         @Option(help: "Charterer party, or none.") var charterer: RoleArgument?
+        @Option(help: "ISM company party when another than the manager, or none.") var ismCompany: RoleArgument?
+        @Option(help: "Classification society, or an empty text to clear it.") var classSociety: String?
 
         func validate() throws {
             try Edge.text(name, "--name")
             try Edge.text(type, "--type")
+            if let classSociety, !classSociety.isEmpty { try Edge.text(classSociety, "--class-society") }
         }
 
         func run() async throws {
@@ -80,7 +83,17 @@ struct VesselCommand: AsyncParsableCommand {
             amendment.manager = manager?.change
             amendment.operator = `operator`?.change
             amendment.charterer = charterer?.change
-            let (receipt, screening) = try await registry.settleAndScreen(.amendVessel(amendment))
+            // The ISM company and class society are their own entry (0x1a); the rest is 0x06.
+            let companies = ismCompany != nil || classSociety != nil
+            let particulars =
+                name != nil || flag != nil || type != nil || grossTonnage != nil || owner != nil || manager != nil
+                || `operator` != nil || charterer != nil
+            if companies && particulars { _ = try await registry.settle(.amendVessel(amendment)) }
+            let action: RegistrarAction =
+                companies
+                ? .amendVesselCompanies(imo.asset, ismCompany: ismCompany?.change, classSociety: classSociety)
+                : .amendVessel(amendment)
+            let (receipt, screening) = try await registry.settleAndScreen(action)
             let status = await registry.state.vessels[imo.asset]?.screening.rawValue
             Output.emit(
                 options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)

@@ -187,6 +187,9 @@ struct CLIScriptTests {
         #expect(try r.run(["mortgage", "discharge", "--vessel", "IMO9176187", "--number", "1"]).status == 0)
         #expect(try r.run(["vessel", "amend", "--imo", "9176187", "--flag", "PA"]).status == 0)
         #expect(
+            try r.run(["vessel", "amend", "--imo", "9176187", "--ism-company", "2", "--class-society", "DNV"]).status
+                == 0)
+        #expect(
             try r.run(["party", "add", "--kind", "person", "--name", "Charter Person", "--country", "LR"]).status == 0)
         let chartered = try r.run([
             "vessel", "charter", "--imo", "9176187", "--charterer", "3", "--from", "2027-01-01", "--to", "2027-12-31",
@@ -202,6 +205,9 @@ struct CLIScriptTests {
         #expect(
             charterers.count == 1 && (charterers[0]["value"] as? String)?.contains("bareboat, flag PA → LR") == true)
         #expect(charterers[0]["to_height"] as? Int != nil, "the charter ended")
+        #expect((synopsis["class_societies"] as? [[String: Any]])?.first?["value"] as? String == "DNV")
+        #expect(
+            ((synopsis["ism_companies"] as? [[String: Any]])?.first?["value"] as? String)?.hasPrefix("party 2") == true)
         let mortgages = try #require(synopsis["mortgages"] as? [[String: Any]])
         #expect(mortgages.count == 1 && mortgages[0]["to_height"] as? Int != nil, "registered, then discharged")
         let text = try r.run(["synopsis", "--vessel", "IMO9176187"])

@@ -35,6 +35,8 @@ struct SynopsisTests {
             (6, .amendVessel(clearManager)),
             (7, .dischargeMortgage(IMOs.a, number: 1)),
             (8, .unfreeze(.vessel(IMOs.a), reason: "lifted")),
+            (8, .amendVesselCompanies(IMOs.a, ismCompany: .set(PartyID(7)), classSociety: "DNV")),
+            (9, .amendVesselCompanies(IMOs.a, ismCompany: .clear, classSociety: "")),
             (9, .deregisterVessel(IMOs.a, reason: "scrapped")),
             (9, .amendVessel(VesselAmendment(asset: IMOs.b))),
         ]
@@ -53,5 +55,7 @@ struct SynopsisTests {
             synopsis.mortgages[1].value == "mortgage 1: transferred to party 6" && synopsis.mortgages[1].toHeight == 7)
         #expect(synopsis.status.map(\.value) == ["active", "frozen", "active", "deregistered"])
         #expect(synopsis.operators.isEmpty)
+        #expect(synopsis.ismCompanies.map(\.value) == ["party 7"] && synopsis.ismCompanies[0].toHeight == 9)
+        #expect(synopsis.classSocieties.map(\.value) == ["DNV"] && synopsis.classSocieties[0].toHeight == 9)
     }
 }

@@ -120,6 +120,11 @@ struct VesselScreeningTests {
                     currency: "USD")))
         let decision = Self.screener.screen(vessel: IMOs.a, state: f.state, at: f.timeMs)
         #expect(rules(decision, .block) == ["listed_mortgagee"])
+        // An ISM company named apart from the manager is screened too.
+        try f.apply(.dischargeMortgage(IMOs.a, number: 1))
+        try f.apply(.amendVesselCompanies(IMOs.a, ismCompany: .set(lender), classSociety: "DNV"))
+        let ism = Self.screener.screen(vessel: IMOs.a, state: f.state, at: f.timeMs)
+        #expect(rules(ism, .block) == ["listed_ism_company"])
     }
 
     /// Issue 19: flag hopping, more than N changes of flag or name within M months, as data.

@@ -91,6 +91,10 @@ extension RegistrarAction {
                 BareboatCharter(
                     asset: try r.asset(), charterer: try r.party(), fromMs: try r.u64(), toMs: try r.u64(),
                     underlyingFlag: try r.country(), bareboatFlag: try r.country()))
+        case 0x1a:
+            self = .amendVesselCompanies(
+                try r.asset(), ismCompany: try r.roleChange(),
+                classSociety: try r.optional { r throws(CoreError) in try r.text() })
         case 0x19:
             self = .endBareboatCharter(try r.asset())
         case 0x17:

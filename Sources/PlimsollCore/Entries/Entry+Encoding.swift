@@ -159,6 +159,10 @@ extension RegistrarAction {
             w.text(c.bareboatFlag.code)
         case .endBareboatCharter(let asset):
             w.asset(asset)
+        case .amendVesselCompanies(let asset, let ism, let society):
+            w.asset(asset)
+            w.roleChange(ism)
+            w.optional(society) { $0.text($1) }
         case .reopenVessel(let asset, let reason):
             w.asset(asset)
             w.text(reason)

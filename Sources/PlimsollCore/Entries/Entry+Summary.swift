@@ -41,6 +41,17 @@ extension Entry {
                 return
                     "\(c.asset) bareboat chartered to party \(c.charterer) from \(c.fromMs) to \(c.toMs) ms, flag \(c.underlyingFlag) → \(c.bareboatFlag)"
             case .endBareboatCharter(let asset): return "\(asset) bareboat charter ended"
+            case .amendVesselCompanies(let asset, let ism, let society):
+                var changed: [String] = []
+                switch ism {
+                case .set(let party): changed.append("ISM company party \(party)")
+                case .clear: changed.append("ISM company cleared")
+                case nil: break
+                }
+                if let society {
+                    changed.append(society.isEmpty ? "class society cleared" : "class society \(society)")
+                }
+                return "\(asset) amended: " + changed.joined(separator: ", ")
             case .consentToRelease(let c):
                 return
                     "\(c.asset) mortgage \(c.number): mortgagee consents to release \(c.units) units to \(c.to.hex.prefix(12))…"

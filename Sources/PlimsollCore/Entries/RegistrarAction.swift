@@ -39,6 +39,9 @@ public enum RegistrarAction: Hashable, Sendable {
     /// A bareboat charter registered (the charterer becomes the vessel's charterer), and ended.
     case registerBareboatCharter(BareboatCharter)
     case endBareboatCharter(AssetID)
+    /// The vessel's ISM company (when another than its manager) and its classification society,
+    /// as logged changes of particulars (nil leaves a field as it is; an empty society clears it).
+    case amendVesselCompanies(AssetID, ismCompany: VesselAmendment.RoleChange?, classSociety: String?)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -67,6 +70,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .reopenVessel: 0x17
         case .registerBareboatCharter: 0x18
         case .endBareboatCharter: 0x19
+        case .amendVesselCompanies: 0x1a
         }
     }
 
@@ -97,6 +101,7 @@ public enum RegistrarAction: Hashable, Sendable {
         case .reopenVessel: "vessel-reopen"
         case .registerBareboatCharter: "charter-register"
         case .endBareboatCharter: "charter-end"
+        case .amendVesselCompanies: "vessel-companies"
         }
     }
 }

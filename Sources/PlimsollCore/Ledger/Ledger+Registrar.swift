@@ -41,6 +41,8 @@ extension Ledger {
         case .reopenVessel(let asset, let reason): try reopen(asset, reason: reason)
         case .registerBareboatCharter(let charter): try registerCharter(charter)
         case .endBareboatCharter(let asset): try endCharter(asset)
+        case .amendVesselCompanies(let asset, let ism, let society):
+            try amendCompanies(asset, ismCompany: ism, classSociety: society)
         }
         updateCounters { $0.registrarSequence = entry.sequence }
         let (assets, parties) = subjects(of: entry.action, newParty: newParty)
@@ -83,6 +85,9 @@ extension Ledger {
         case .consentToRelease(let c): return ([c.asset], owner(of: c.mortgageeKey))
         case .reopenVessel(let asset, _): return ([asset], [])
         case .registerBareboatCharter(let c): return ([c.asset], [c.charterer])
+        case .amendVesselCompanies(let asset, let ism, _):
+            if case .set(let party) = ism { return ([asset], [party]) }
+            return ([asset], [])
         case .endBareboatCharter(let asset):
             return ([asset], state.vessels[asset]?.charter.map { [$0.charterer] } ?? [])
         }
@@ -391,6 +396,30 @@ extension Ledger {
             }
         }
         try move(asset, from: from, sender: sender, to: to, units: units)
+    }
+
+    private mutating func amendCompanies(
+        _ asset: AssetID, ismCompany: VesselAmendment.RoleChange?, classSociety: String?
+    ) throws(Rejection) {
+        guard let record = state.vessels[asset] else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
+        guard record.vessel.status != .deregistered else {
+            throw Rejection(.assetNotActive, "\(asset) is deregistered")
+        }
+        guard ismCompany != nil || classSociety != nil else {
+            throw Rejection(.malformed, "the amendment changes nothing")
+        }
+        if case .set(let party) = ismCompany, state.parties[party] == nil {
+            throw Rejection(.unknownParty, "no party \(party)")
+        }
+        if let society = classSociety, !society.isEmpty { try Validate.reference(society, "class society") }
+        updateVessel(asset) { record in
+            switch ismCompany {
+            case .set(let party): record.ismCompany = party
+            case .clear: record.ismCompany = nil
+            case nil: break
+            }
+            if let society = classSociety { record.classSociety = society.isEmpty ? nil : society }
+        }
     }
 
     private mutating func reopen(_ asset: AssetID, reason: String) throws(Rejection) {

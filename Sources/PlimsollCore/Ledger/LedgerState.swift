@@ -105,6 +105,9 @@ public struct VesselRecord: Hashable, Sendable, Codable {
     public var nextMortgageNumber: UInt64 = 1
     /// The bareboat charter in force, if any.
     public var charter: BareboatCharter?
+    /// The ISM company when another than the manager, and the classification society (`0x1a`).
+    public var ismCompany: PartyID?
+    public var classSociety: String?
 
     public init(vessel: Vessel, unissued: UInt64) {
         self.vessel = vessel
@@ -121,6 +124,8 @@ public struct VesselRecord: Hashable, Sendable, Codable {
         mortgages = try c.decodeIfPresent([Mortgage].self, forKey: .mortgages) ?? []
         nextMortgageNumber = try c.decodeIfPresent(UInt64.self, forKey: .nextMortgageNumber) ?? 1
         charter = try c.decodeIfPresent(BareboatCharter.self, forKey: .charter)
+        ismCompany = try c.decodeIfPresent(PartyID.self, forKey: .ismCompany)
+        classSociety = try c.decodeIfPresent(String.self, forKey: .classSociety)
     }
 }
 

@@ -121,7 +121,7 @@ extension LedgerState {
         // records and commitments of older logs stay as they were.
         guard
             record.screening != .clear || !record.screeningEvidence.isEmpty || record.nextMortgageNumber > 1
-                || record.charter != nil
+                || record.charter != nil || record.ismCompany != nil || record.classSociety != nil
         else { return }
         w.enumeration(record.screening)
         w.text(record.screeningEvidence)
@@ -142,6 +142,8 @@ extension LedgerState {
         w.optional(record.charter) { w, charter in
             RegistrarAction.registerBareboatCharter(charter).encodeBody(to: &w)
         }
+        w.optional(record.ismCompany) { $0.party($1) }
+        w.optional(record.classSociety) { $0.text($1) }
     }
 
     func writeLinkRecord(_ id: LinkID, to w: inout ByteWriter) {

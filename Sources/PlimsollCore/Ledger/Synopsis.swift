@@ -40,10 +40,19 @@ public struct Synopsis: Sendable, Encodable, Equatable {
     public private(set) var flags: [Period] = []
     public private(set) var owners: [Period] = []
     public private(set) var managers: [Period] = []
+    /// The ISM company when declared apart from the manager (else the manager is it).
+    public private(set) var ismCompanies: [Period] = []
+    public private(set) var classSocieties: [Period] = []
     public private(set) var operators: [Period] = []
     public private(set) var charterers: [Period] = []
     public private(set) var mortgages: [Period] = []
     public private(set) var status: [Period] = []
+
+    enum CodingKeys: String, CodingKey {
+        case asset, names, flags, owners, managers, operators, charterers, mortgages, status
+        case ismCompanies = "ism_companies"
+        case classSocieties = "class_societies"
+    }
 
     /// - Parameter name: a party's name for the record ("party 3 Jui Zong Ship Management").
     public init(asset: AssetID, events: [Event], name: (PartyID) -> String) {
@@ -84,6 +93,13 @@ public struct Synopsis: Sendable, Encodable, Equatable {
                     &charterers, to: "\(name(c.charterer)) (bareboat, flag \(c.underlyingFlag) → \(c.bareboatFlag))", at
                 )
             case .endBareboatCharter(let chartered) where chartered == asset: Self.change(&charterers, to: nil, at)
+            case .amendVesselCompanies(let amended, let ism, let society) where amended == asset:
+                switch ism {
+                case .set(let party): Self.change(&ismCompanies, to: name(party), at)
+                case .clear: Self.change(&ismCompanies, to: nil, at)
+                case nil: break
+                }
+                if let society { Self.change(&classSocieties, to: society.isEmpty ? nil : society, at) }
             case .registerMortgage(let m) where m.asset == asset:
                 registeredMortgages += 1
                 let number = registeredMortgages

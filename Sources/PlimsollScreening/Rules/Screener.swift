@@ -167,7 +167,9 @@ public struct Screener: Sendable {
             }
         }
         // Mortgagees are screened like owners: a lender can be the hidden controller.
-        let mortgagees = (state.vessels[asset]?.mortgages ?? []).map { ("mortgagee", Optional($0.mortgagee)) }
+        let mortgagees =
+            (state.vessels[asset]?.mortgages ?? []).map { ("mortgagee", Optional($0.mortgagee)) }
+            + [("ism_company", state.vessels[asset]?.ismCompany)]
         let roles: [(String, PartyID?)] =
             [
                 ("owner", vessel.roles.owner), ("manager", vessel.roles.manager), ("operator", vessel.roles.operator),
@@ -267,7 +269,9 @@ public struct Screener: Sendable {
     public func screen(vessel asset: AssetID, state: LedgerState, at time: TimestampMs) -> ScreeningDecision {
         var parties: [PartyID: ScreeningDecision] = [:]
         if let record = state.vessels[asset] {
-            for party in record.vessel.roles.all + record.mortgages.map(\.mortgagee) {
+            for party in record.vessel.roles.all + record.mortgages.map(\.mortgagee)
+                + (record.ismCompany.map { [$0] } ?? [])
+            {
                 parties[party] = screen(party: party, state: state, at: time)
             }
         }
