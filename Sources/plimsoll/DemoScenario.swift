@@ -185,11 +185,13 @@ final class DemoScenario {
             "plimsoll mortgage consent --vessel \(asset) --number 1 --to <fjord key> --units 4 --mortgagee-key bank.key"
         )
         let message = MortgageConsent.message(
-            chainID: registry.store.genesis.chainID, asset: asset, number: 1, to: buyer.publicKey, units: 4)
+            chainID: registry.store.genesis.chainID, asset: asset, number: 1, mortgagor: owner.key.publicKey,
+            mortgagee: bank, sequence: 1, to: buyer.publicKey, units: 4)
         try await registrar(
             .consentToRelease(
                 MortgageConsent(
-                    asset: asset, number: 1, to: buyer.publicKey, units: 4, mortgageeKey: bankKey.publicKey,
+                    asset: asset, number: 1, sequence: 1, to: buyer.publicKey, units: 4,
+                    mortgageeKey: bankKey.publicKey,
                     signature: bankKey.sign(hash: message))),
             "the bank's consent to release 4 units to Fjord, signed with its own key")
         narrator.command("plimsoll mortgage discharge --vessel \(asset) --number 1")

@@ -108,11 +108,18 @@ struct MortgageCommand: AsyncParsableCommand {
         func run() async throws {
             let signer = try KeyFile.read(URL(fileURLWithPath: mortgageeKey))
             let registry = try OpenRegistry.open(options)
+            let state = await registry.state
+            guard let mortgage = state.vessels[vessel.asset]?.mortgages.first(where: { $0.number == number }) else {
+                throw CLIError("\(vessel.asset) has no mortgage \(number) in force", code: "UNKNOWN_MORTGAGE")
+            }
+            // Signed here, as the mortgagee's own tool would: bound to this mortgage and this use.
+            let sequence = mortgage.consents + 1
             let message = MortgageConsent.message(
-                chainID: await registry.state.chainID, asset: vessel.asset, number: number, to: to.key, units: units)
+                chainID: state.chainID, asset: vessel.asset, number: number, mortgagor: mortgage.key,
+                mortgagee: mortgage.mortgagee, sequence: sequence, to: to.key, units: units)
             let consent = MortgageConsent(
-                asset: vessel.asset, number: number, to: to.key, units: units, mortgageeKey: signer.publicKey,
-                signature: signer.sign(hash: message))
+                asset: vessel.asset, number: number, sequence: sequence, to: to.key, units: units,
+                mortgageeKey: signer.publicKey, signature: signer.sign(hash: message))
             let receipt = try await registry.settle(.consentToRelease(consent))
             Output.emit(options.json, receipt.view, text: receipt.line)
         }

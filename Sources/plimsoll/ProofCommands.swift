@@ -277,8 +277,10 @@ struct VerifyProof: AsyncParsableCommand {
         guard m.asset == holding.asset, m.key == holding.key else {
             throw CLIError("the mortgage covers \(m.asset) of \(m.key.hex), not the proven holding")
         }
+        // What is proven: the registration is in the log and the key's holding at that header.
+        // The rank the document states, and whether the mortgage is still in force, are not.
         print(
-            "ok: mortgage \(document.number) of \(m.asset) (\(m.units) units of \(m.key.hex) to party \(m.mortgagee), \(m.amount) \(m.currency)) is entry \(index) of the log signed at height \(head.height), and the key holds \(holding.units) units there"
+            "ok: entry \(index) of the log signed at height \(head.height) registers a mortgage of \(m.units) units of \(m.asset) held by \(m.key.hex) to party \(m.mortgagee) (\(m.amount) \(m.currency)), and the key holds \(holding.units) units there"
         )
     }
 

@@ -175,7 +175,7 @@ struct CLIScriptTests {
         try Data(proof.stdout.utf8).write(to: proofFile)
         let checked = try CLI.run("verify-proof", proofFile.path)
         #expect(
-            checked.status == 0 && checked.stdout.contains("mortgage 1 of IMO9176187"),
+            checked.status == 0 && checked.stdout.contains("registers a mortgage of 10 units of IMO9176187"),
             "\(checked.stdout)\(checked.stderr)")
         #expect(checked.stdout.contains("the key holds 8 units"), "\(checked.stdout)")
         var document = try Self.json(proof.stdout)

@@ -31,14 +31,21 @@ struct MortgageTests {
                     amount: "12000000.00", currency: "USD"))
         }
 
-        func consent(_ number: UInt64, units: UInt64, signer: SigningKey? = nil) -> RegistrarAction {
+        /// The mortgagee's next consent, signed (the sequence follows the mortgage's count).
+        func consent(
+            _ number: UInt64, units: UInt64, signer: SigningKey? = nil, sequence: UInt64? = nil, to: KeyRef? = nil
+        ) -> RegistrarAction {
             let signer = signer ?? bankKey
+            let mortgage = fixture.state.vessels[IMOs.a]?.mortgages.first { $0.number == number }
+            let sequence = sequence ?? (mortgage?.consents ?? 0) + 1
+            let to = to ?? buyer.publicKey
             let message = MortgageConsent.message(
-                chainID: fixture.chainID, asset: IMOs.a, number: number, to: buyer.publicKey, units: units)
+                chainID: fixture.chainID, asset: IMOs.a, number: number, mortgagor: mortgage?.key ?? seller.publicKey,
+                mortgagee: mortgage?.mortgagee ?? bank, sequence: sequence, to: to, units: units)
             return .consentToRelease(
                 MortgageConsent(
-                    asset: IMOs.a, number: number, to: buyer.publicKey, units: units, mortgageeKey: signer.publicKey,
-                    signature: signer.sign(hash: message)))
+                    asset: IMOs.a, number: number, sequence: sequence, to: to, units: units,
+                    mortgageeKey: signer.publicKey, signature: signer.sign(hash: message)))
         }
 
         mutating func sell(_ amount: UInt64) throws(Rejection) {
@@ -67,6 +74,12 @@ struct MortgageTests {
         #expect(w.fixture.state.balance(IMOs.a, w.buyer.publicKey) == 7)
         #expect(w.mortgages.map(\.units) == [12, 1], "the consented units left mortgage 2")
         #expect(w.mortgages[1].consent == nil, "the consent is used up")
+        // The same signed consent cannot be recorded again: it carries its sequence number.
+        let replay = w.consent(2, units: 1, sequence: 1)
+        do {
+            try w.fixture.apply(replay)
+            Issue.record("a consent was used twice")
+        } catch { #expect(error.code == .sequenceReused) }
         do {
             try w.sell(1)
             Issue.record("consent is spent")
@@ -143,6 +156,11 @@ struct MortgageTests {
                 IMOs.a, from: w.seller.publicKey, to: w.buyer.publicKey, units: 16, order: "Mortgagee sale, HC-2026-9",
                 licence: nil))
         #expect(w.mortgages.first?.units == 4, "20 - 16 = 4 units left, all still mortgaged")
+        try w.fixture.apply(
+            .forcedTransferOrder(
+                IMOs.a, from: w.seller.publicKey, to: w.buyer.publicKey, units: 4, order: "Mortgagee sale, HC-2026-9",
+                licence: nil))
+        #expect(w.mortgages.first?.units == 0, "an emptied mortgage stays registered until it is discharged")
         try w.fixture.apply(.dischargeMortgage(IMOs.a, number: 1))
         #expect(w.mortgages.isEmpty)
         do {
@@ -199,5 +217,29 @@ struct MortgageTests {
                 w.mortgages.units(of: w.seller.publicKey) <= w.fixture.state.balance(IMOs.a, w.seller.publicKey),
                 "seed \(seed) step \(step)")
         }
+    }
+
+    /// One mortgagee's consent never releases another's units, even after a forced sale left a
+    /// consent larger than its mortgage.
+    @Test func aConsentReleasesOnlyItsOwnMortgage() throws {
+        var w = World()
+        let (other, otherKey) = w.fixture.holder("Other Bank SA")
+        try w.fixture.apply(.issue(IMOs.a, to: w.seller.publicKey, units: 20))  // 40 held
+        try w.fixture.apply(w.register(16, mortgagee: other))  // mortgage 1: the other bank's
+        try w.fixture.apply(w.register(24))  // mortgage 2: the bank's
+        try w.fixture.apply(w.consent(2, units: 24))
+        try w.fixture.apply(
+            .forcedTransferOrder(
+                IMOs.a, from: w.seller.publicKey, to: w.fixture.holder("Court Buyer").key.publicKey, units: 20,
+                order: "HC-2026-77", licence: nil))
+        #expect(w.mortgages.map(\.units) == [16, 4], "the forced sale released the junior mortgage first")
+        #expect(w.mortgages[1].consent?.units == 4, "the consent shrank with its mortgage")
+        do {
+            try w.sell(20)
+            Issue.record("the other bank's 16 units moved without its consent")
+        } catch { #expect(error.code == .mortgaged) }
+        try w.sell(4)
+        #expect(w.mortgages.map(\.units) == [16, 0])
+        _ = otherKey
     }
 }

@@ -111,7 +111,8 @@ extension RegistrarAction {
         case 0x16:
             self = .consentToRelease(
                 MortgageConsent(
-                    asset: try r.asset(), number: try r.u64(), to: try r.key(), units: try r.u64(),
+                    asset: try r.asset(), number: try r.u64(), sequence: try r.u64(), to: try r.key(),
+                    units: try r.u64(),
                     mortgageeKey: try r.key(), signature: SchnorrSignature(checkedBytes: try r.raw(64))))
         case 0x12:
             var amendment = PartyAmendment(party: try r.party())

@@ -172,6 +172,7 @@ extension RegistrarAction {
         case .consentToRelease(let c):
             w.asset(c.asset)
             w.u64(c.number)
+            w.u64(c.sequence)
             w.key(c.to)
             w.u64(c.units)
             w.key(c.mortgageeKey)

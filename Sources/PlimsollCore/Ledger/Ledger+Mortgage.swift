@@ -66,45 +66,65 @@ extension Ledger {
         guard c.units > 0, c.units <= mortgage.units, c.to != mortgage.key else {
             throw Rejection(.malformed, "consent covers 1 to \(mortgage.units) units, to another key")
         }
+        guard c.sequence == mortgage.consents + 1 else {
+            throw Rejection(
+                .sequenceReused,
+                "consent \(c.sequence) to mortgage \(c.number) is not the next one (\(mortgage.consents + 1)): a consent is used once"
+            )
+        }
         let message = MortgageConsent.message(
-            chainID: state.chainID, asset: c.asset, number: c.number, to: c.to, units: c.units)
+            chainID: state.chainID, asset: c.asset, number: c.number, mortgagor: mortgage.key,
+            mortgagee: mortgage.mortgagee, sequence: c.sequence, to: c.to, units: c.units)
         guard c.mortgageeKey.verify(signature: c.signature, hash: message) else {
             throw Rejection(.badSignature, "the mortgagee's consent signature does not verify")
         }
-        updateVessel(c.asset) { $0.mortgages[index].consent = Mortgage.Consent(to: c.to, units: c.units) }
+        updateVessel(c.asset) { record in
+            record.mortgages[index].consent = Mortgage.Consent(to: c.to, units: c.units)
+            record.mortgages[index].consents = c.sequence
+        }
     }
 
-    /// A transfer may spend units beyond the unmortgaged ones only as far as mortgagees
-    /// consented to release them to this receiver; checked after `INSUFFICIENT_UNITS`.
+    /// A transfer may leave its sender with fewer units than are mortgaged only as far as
+    /// mortgagees consented to release units to this receiver; checked after `INSUFFICIENT_UNITS`.
+    /// Frozen units may be mortgaged too: the two bounds are checked apart, against the balance.
     func checkMortgages(
-        _ record: VesselRecord, from: KeyRef, to: KeyRef, amount: UInt64, spendable: UInt64
+        _ record: VesselRecord, from: KeyRef, to: KeyRef, amount: UInt64, balance: UInt64
     )
         throws(Rejection)
     {
         let mortgaged = record.mortgages.units(of: from)
-        guard mortgaged > 0 else { return }
-        let free = spendable - min(spendable, mortgaged)
-        guard amount > free else { return }
-        let consented = record.mortgages.filter { $0.key == from && $0.consent?.to == to }
-            .reduce(0) { $0 + ($1.consent?.units ?? 0) }
-        guard amount - free <= consented else {
+        let left = balance - min(balance, amount)
+        guard mortgaged > left else { return }
+        let needed = mortgaged - left
+        let consented = Self.consented(record.mortgages, from: from, to: to)
+        guard needed <= consented else {
             let holders = Set(record.mortgages.filter { $0.key == from }.map(\.mortgagee)).sorted().map {
                 "party \($0)"
             }
             throw Rejection(
                 .mortgaged,
-                "\(mortgaged) of the sender's units of \(record.vessel.asset) are mortgaged (to \(holders.joined(separator: ", "))); moving \(amount - free) of them needs the mortgagee's consent"
+                "\(mortgaged) of the sender's units of \(record.vessel.asset) are mortgaged (to \(holders.joined(separator: ", "))); moving \(needed) of them needs the mortgagee's consent"
             )
         }
     }
 
-    /// After a move of `amount` units out of `from`: the mortgaged units it took are released,
-    /// from consents to `to` first (most junior mortgage first), then, for a forced sale, from the
-    /// most junior mortgages; emptied mortgages are discharged.
-    mutating func releaseMortgages(_ asset: AssetID, from: KeyRef, to: KeyRef, leftAfter: UInt64) {
-        guard let record = state.vessels[asset], record.mortgages.contains(where: { $0.key == from }) else { return }
-        var excess = record.mortgages.units(of: from) - min(record.mortgages.units(of: from), leftAfter)
-        guard excess > 0 else { return }
+    /// Units the mortgagees of `from` consented to release to `to`, each consent bounded by what
+    /// its mortgage still covers.
+    static func consented(_ mortgages: [Mortgage], from: KeyRef, to: KeyRef) -> UInt64 {
+        mortgages.filter { $0.key == from && $0.consent?.to == to }.reduce(0) {
+            $0 + min($1.consent?.units ?? 0, $1.units)
+        }
+    }
+
+    /// After a move out of `from` that leaves it `leftAfter` units: the mortgaged units it took
+    /// are released. A transfer releases only what consents to `to` allow (checked before), most
+    /// junior mortgage first; a forced sale under an order releases any, most junior first. A
+    /// mortgage left with no units stays registered until a discharge (`0x15`) ends it.
+    mutating func releaseMortgages(_ asset: AssetID, from: KeyRef, to: KeyRef, leftAfter: UInt64, forced: Bool) {
+        guard let record = state.vessels[asset] else { return }
+        let mortgaged = record.mortgages.units(of: from)
+        guard mortgaged > leftAfter else { return }
+        var excess = mortgaged - leftAfter
         updateVessel(asset) { record in
             for index in record.mortgages.indices.reversed() where excess > 0 && record.mortgages[index].key == from {
                 guard let consent = record.mortgages[index].consent, consent.to == to else { continue }
@@ -113,16 +133,23 @@ extension Ledger {
                 record.mortgages[index].consent?.units -= released
                 excess -= released
             }
-            for index in record.mortgages.indices.reversed() where excess > 0 && record.mortgages[index].key == from {
-                let released = min(excess, record.mortgages[index].units)
-                record.mortgages[index].units -= released
-                excess -= released
+            if forced {
+                for index in record.mortgages.indices.reversed()
+                where excess > 0 && record.mortgages[index].key == from {
+                    let released = min(excess, record.mortgages[index].units)
+                    record.mortgages[index].units -= released
+                    excess -= released
+                }
             }
-            for index in record.mortgages.indices where record.mortgages[index].consent?.units == 0 {
-                record.mortgages[index].consent = nil
+            for index in record.mortgages.indices {
+                // A consent never covers more than its mortgage still does; a spent one lapses.
+                if let consent = record.mortgages[index].consent {
+                    let units = min(consent.units, record.mortgages[index].units)
+                    record.mortgages[index].consent = units == 0 ? nil : Mortgage.Consent(to: consent.to, units: units)
+                }
             }
-            record.mortgages.removeAll { $0.units == 0 }
         }
+        precondition(excess == 0, "a transfer released mortgaged units beyond its consents")
     }
 
     /// A bareboat charter: the charterer, screened like an owner, becomes the vessel's charterer

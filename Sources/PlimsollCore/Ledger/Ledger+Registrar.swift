@@ -283,8 +283,11 @@ extension Ledger {
         }
         if let name = a.name { try Validate.text(name, "vessel name") }
         if let type = a.type { try Validate.text(type, "vessel type") }
-        guard a.charterer == nil || record.charter == nil else {
-            throw Rejection(.malformed, "\(a.asset) is under a registered bareboat charter: end it (0x19) first")
+        guard (a.charterer == nil && a.flag == nil) || record.charter == nil else {
+            throw Rejection(
+                .malformed,
+                "\(a.asset) is under a registered bareboat charter: its charterer and flag change only after it ends (0x19)"
+            )
         }
         var parties = [a.owner].compactMap { $0 }
         for change in [a.manager, a.operator, a.charterer] {
@@ -362,7 +365,7 @@ extension Ledger {
         let frozen = sender.frozenUnits(of: asset)
         if frozen > held - units { updateKey(from) { $0.setFrozenUnits(held - units, of: asset) } }
         // A forced sale under an order releases the mortgaged units it moved.
-        releaseMortgages(asset, from: from, to: to, leftAfter: held - units)
+        releaseMortgages(asset, from: from, to: to, leftAfter: held - units, forced: true)
     }
 
     /// A forced transfer under a court or authority order. It overrides the sender's freezes and
@@ -412,6 +415,16 @@ extension Ledger {
             throw Rejection(.unknownParty, "no party \(party)")
         }
         if let society = classSociety, !society.isEmpty { try Validate.reference(society, "class society") }
+        let newISM: PartyID? =
+            switch ismCompany {
+            case .set(let party): party
+            case .clear: nil
+            case nil: record.ismCompany
+            }
+        let newSociety = classSociety.map { $0.isEmpty ? nil : $0 } ?? record.classSociety
+        guard newISM != record.ismCompany || newSociety != record.classSociety else {
+            throw Rejection(.malformed, "the amendment changes nothing")
+        }
         updateVessel(asset) { record in
             switch ismCompany {
             case .set(let party): record.ismCompany = party

@@ -8,7 +8,7 @@ extension Ledger {
         move(transfer.amount, of: transfer.asset, from: transfer.from, to: transfer.to)
         releaseMortgages(
             transfer.asset, from: transfer.from, to: transfer.to,
-            leftAfter: state.balance(transfer.asset, transfer.from))
+            leftAfter: state.balance(transfer.asset, transfer.from), forced: false)
         updateKey(transfer.from) { $0.lastNonce = transfer.nonce }
     }
 
@@ -52,7 +52,8 @@ extension Ledger {
             throw Rejection(.insufficientUnits, "sender can spend \(spendable) units, not \(transfer.amount)")
         }
         try checkMortgages(
-            vesselRecord, from: transfer.from, to: transfer.to, amount: transfer.amount, spendable: spendable)
+            vesselRecord, from: transfer.from, to: transfer.to, amount: transfer.amount,
+            balance: state.balance(transfer.asset, transfer.from))
         try checkHolding(transfer.asset, from: transfer.from, to: transfer.to, amount: transfer.amount)
     }
 

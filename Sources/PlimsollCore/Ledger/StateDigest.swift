@@ -134,6 +134,7 @@ extension LedgerState {
             w.text(m.amount)
             w.text(m.currency)
             w.u64(m.registeredAtMs)
+            w.u64(m.consents)
             w.optional(m.consent) { w, consent in
                 w.key(consent.to)
                 w.u64(consent.units)

@@ -18,6 +18,8 @@ public struct Mortgage: Hashable, Sendable, Codable {
     /// Units the mortgagee consented to release to one receiving key (`0x16`), used by the
     /// next transfers from the mortgagor's key to it.
     public var consent: Consent?
+    /// Consents recorded so far: the next one must carry this plus one, so none is used twice.
+    public var consents: UInt64 = 0
 
     public struct Consent: Hashable, Sendable, Codable {
         public let to: KeyRef
@@ -49,6 +51,8 @@ public struct MortgageRegistration: Hashable, Sendable, Codable {
 public struct MortgageConsent: Hashable, Sendable {
     public var asset: AssetID
     public var number: UInt64
+    /// 1 for the mortgage's first consent, then 2, ...: a signed consent is used once.
+    public var sequence: UInt64
     public var to: KeyRef
     public var units: UInt64
     public var mortgageeKey: KeyRef
@@ -56,25 +60,32 @@ public struct MortgageConsent: Hashable, Sendable {
 
     public static let tag = TaggedHashTag("plimsoll/mortgage-consent/v1")
 
-    /// `tagged_hash("plimsoll/mortgage-consent/v1", chain_id || asset || u64 number || key to ||
-    /// u64 units)`: what the mortgagee signs.
+    /// `tagged_hash("plimsoll/mortgage-consent/v1", chain_id || asset || u64 number || key
+    /// mortgagor || party mortgagee || u64 sequence || key to || u64 units)`: what the mortgagee
+    /// signs, bound to this mortgage, this mortgagee and this one use.
     public static func message(
-        chainID: Hash32, asset: AssetID, number: UInt64, to: KeyRef, units: UInt64
+        chainID: Hash32, asset: AssetID, number: UInt64, mortgagor: KeyRef, mortgagee: PartyID, sequence: UInt64,
+        to: KeyRef, units: UInt64
     ) -> Hash32 {
-        var w = ByteWriter(capacity: 96)
+        var w = ByteWriter(capacity: 160)
         w.raw(chainID.bytes)
         w.asset(asset)
         w.u64(number)
+        w.key(mortgagor)
+        w.party(mortgagee)
+        w.u64(sequence)
         w.key(to)
         w.u64(units)
         return Hashing.tagged(tag, w.bytes)
     }
 
     public init(
-        asset: AssetID, number: UInt64, to: KeyRef, units: UInt64, mortgageeKey: KeyRef, signature: SchnorrSignature
+        asset: AssetID, number: UInt64, sequence: UInt64, to: KeyRef, units: UInt64, mortgageeKey: KeyRef,
+        signature: SchnorrSignature
     ) {
         self.asset = asset
         self.number = number
+        self.sequence = sequence
         self.to = to
         self.units = units
         self.mortgageeKey = mortgageeKey
