@@ -127,12 +127,13 @@ extension LedgerState {
         w.text(record.screeningEvidence)
         w.u64(record.nextMortgageNumber)
         w.list(record.mortgages) { w, m in
+            // As the registration's body (0x13) with today's units and mortgagee, then the rest.
             w.u64(m.number)
-            w.key(m.key)
-            w.u64(m.units)
-            w.party(m.mortgagee)
-            w.text(m.amount)
-            w.text(m.currency)
+            RegistrarAction.registerMortgage(
+                MortgageRegistration(
+                    asset: asset, key: m.key, units: m.units, mortgagee: m.mortgagee, amount: m.amount,
+                    currency: m.currency)
+            ).encodeBody(to: &w)
             w.u64(m.registeredAtMs)
             w.u64(m.consents)
             w.optional(m.consent) { w, consent in
