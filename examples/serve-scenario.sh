@@ -101,6 +101,12 @@ step "The registry serves holders and regulators over HTTP"
 start_server
 chain=$(curl -fs "$api/v1/registry" | jq -r .chain_id)
 show "chain_id $chain"
+grep -q "screening index over the adopted lists built" "$work/serve.log" || fail "the screening index should be built at start"
+screen=$(curl -fs -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d '{"name":"Han Yu Ro","kind":"person"}' "$api/v1/screen")
+check "screening a name over HTTP, best match" "$(echo "$screen" | jq -r '.matches[0].entityID')" "un:KPi.005"
+echo "$screen" | jq -e '.took_ms >= 0' >/dev/null || fail "every screening answer says how long it took (took_ms)"
+show "took_ms $(echo "$screen" | jq -r .took_ms)"
 
 step "Oceanic signs a sale of 16 units to Kestrel offline and submits it: refused; only the regulator reads the evidence"
 offer=$(plimsoll sign-transfer --key "$work/oceanic.key" --chain-id "$chain" --to "$kestrel" --vessel IMO9176187 \

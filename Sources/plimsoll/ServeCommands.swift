@@ -65,6 +65,13 @@ struct Serve: AsyncParsableCommand {
         let registry = try OpenRegistry.open(options)
         let api = RegistryAPI(settlement: registry.settlement, store: registry.store, folder: registry.folder)
         let logger = Logger(label: "plimsoll.serve")
+        // The screening index is built before the first request, not by it.
+        if let seconds = try await api.warmScreening() {
+            FileHandle.standardError.write(
+                Data(
+                    "plimsoll: screening index over the adopted lists built in \(String(format: "%.2f", seconds)) s\n"
+                        .utf8))
+        }
         let limits = self.limits
         let app = Application(
             router: api.router(),

@@ -49,6 +49,7 @@ extension RegistryAPI {
                 }
             }
             guard name != nil || imo != nil else { throw Problem.malformed("give name or imo", pointer: "/name") }
+            let start = ContinuousClock.now
             guard let folder,
                 let screener = try await screeners.screener(folder: folder, lists: await settlement.durableLists)
             else {
@@ -65,11 +66,17 @@ extension RegistryAPI {
                         score: 1, evidence: "IMO number is listed", programmes: entity.programmes)
                 }
             }
+            let elapsed = ContinuousClock.now - start
+            /// `took_ms`: the time spent screening this query, index lookup included.
             struct View: Encodable {
-                let lists_digest: String, matches: [NameMatch]
+                let lists_digest: String, matches: [NameMatch], took_ms: Double
             }
+            let tookMs =
+                Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
             return try JSONResponse.make(
-                View(lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(Limits.screenMatchesMax))))
+                View(
+                    lists_digest: screener.listsDigest.hex, matches: Array(matches.prefix(Limits.screenMatchesMax)),
+                    took_ms: (tookMs * 1000).rounded() / 1000))
         }
     }
 }
