@@ -63,10 +63,8 @@ struct MortgageCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
-            let (receipt, screening) = try await registry.settleAndScreen(
-                .transferMortgage(vessel.asset, number: number, to: to.id))
-            Output.emit(
-                options.json, Screened(view: receipt.view, screening: screening, status: nil), text: receipt.line)
+            try await registry.settleScreenAndPrint(
+                .transferMortgage(vessel.asset, number: number, to: to.id), subject: .none, json: options.json)
         }
     }
 
@@ -81,10 +79,8 @@ struct MortgageCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
-            let (receipt, screening) = try await registry.settleAndScreen(
-                .dischargeMortgage(vessel.asset, number: number))
-            Output.emit(
-                options.json, Screened(view: receipt.view, screening: screening, status: nil), text: receipt.line)
+            try await registry.settleScreenAndPrint(
+                .dischargeMortgage(vessel.asset, number: number), subject: .none, json: options.json)
         }
     }
 

@@ -59,6 +59,27 @@ struct OpenRegistry {
         return (receipt, screening)
     }
 
+    /// Whose recorded screening status a registrar command reports beside its receipt.
+    enum ScreenedSubject {
+        case none
+        case party(PartyID)
+        case vessel(AssetID)
+    }
+
+    /// `settleAndScreen`, then the receipt printed with the re-screen's result and the subject's
+    /// recorded status (`Screened`): what the registrar commands without a view of their own print.
+    func settleScreenAndPrint(_ action: RegistrarAction, subject: ScreenedSubject, json: Bool) async throws {
+        let (receipt, screening) = try await settleAndScreen(action)
+        let state = await self.state
+        let status: String? =
+            switch subject {
+            case .none: nil
+            case .party(let party): state.parties[party]?.screening.rawValue
+            case .vessel(let asset): state.vessels[asset]?.screening.rawValue
+            }
+        Output.emit(json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+    }
+
     var state: LedgerState { get async { await settlement.state } }
 }
 

@@ -27,10 +27,8 @@ struct PartyCommand: AsyncParsableCommand {
     /// Settles an amendment, re-screens, and prints the receipt with the screening result.
     static func settleAmendment(_ amendment: PartyAmendment, _ options: RegistryOptions) async throws {
         let registry = try OpenRegistry.open(options)
-        let (receipt, screening) = try await registry.settleAndScreen(.amendParty(amendment))
-        let status = await registry.state.parties[amendment.party]?.screening.rawValue
-        Output.emit(
-            options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+        try await registry.settleScreenAndPrint(
+            .amendParty(amendment), subject: .party(amendment.party), json: options.json)
     }
 
     struct Amend: AsyncParsableCommand {

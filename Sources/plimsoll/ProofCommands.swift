@@ -58,13 +58,7 @@ struct ProofCommand: AsyncParsableCommand {
             guard stored.leafIndex < head.header.logSize else {
                 throw CLIError("entry \(entry.hash.hex) settled at height \(stored.height), after height \(at)")
             }
-            let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: head.header.logSize)
-            let document = ProofJSON(
-                type: "inclusion", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
-                entry_id: entry.hash.hex, leaf_index: stored.leafIndex, leaf: Hex.encode(stored.entry.bytes),
-                tree_size: head.header.logSize, head: SignedHeaderJSON(head), proof: proof.map(\.hex)
-            )
-            Output.emit(true, document, text: "")
+            Output.emit(true, try ProofJSON.inclusion(of: stored, at: head, in: store), text: "")
         }
     }
 
@@ -105,16 +99,9 @@ extension ProofCommand {
 
         func run() async throws {
             let store = try ReadOnly.store(options)
-            let (state, tip) = try store.loadLedger()
-            guard tip.header.header.version >= 2 else {
-                throw CLIError(
-                    "the latest block is a version 1 header, which commits to no provable state; the next block will")
-            }
-            guard state.vessels[vessel.asset] != nil else { throw CLIError("no vessel \(vessel.asset)") }
-            let commitment = tip.commitment ?? StateCommitment(state: state)
-            let proof = HoldingProof(
-                state: state, commitment: commitment, header: tip.header, asset: vessel.asset, key: key.key)
-            Output.emit(true, HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey), text: "")
+            let (state, tip) = try ProofCommand.provableState(store)
+            let proof = try ProofCommand.holding(of: key.key, in: vessel.asset, state: state, tip: tip, store: store)
+            Output.emit(true, proof, text: "")
         }
     }
 }
@@ -135,10 +122,7 @@ extension ProofCommand {
 
         func run() async throws {
             let store = try ReadOnly.store(options)
-            let (state, tip) = try store.loadLedger()
-            guard tip.header.header.version >= 2 else {
-                throw CLIError("the latest block is a version 1 header, which commits to no provable state")
-            }
+            let (state, tip) = try ProofCommand.provableState(store)
             // Mortgages are numbered per vessel in registration order: the n-th registration.
             let registrations = try store.vesselEvents(vessel.asset).filter {
                 if case .registrar(let entry) = $0.entry, case .registerMortgage(let m) = entry.action {
@@ -150,21 +134,47 @@ extension ProofCommand {
                 case .registrar(let entry) = registrations[Int(number) - 1].entry,
                 case .registerMortgage(let registration) = entry.action
             else { throw CLIError("\(vessel.asset) has no mortgage \(number)", code: "UNKNOWN_MORTGAGE") }
-            let stored = registrations[Int(number) - 1]
-            let head = tip.header
-            let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: head.header.logSize)
-            let inclusion = ProofJSON(
-                type: "inclusion", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
-                entry_id: stored.entry.id.hex, leaf_index: stored.leafIndex, leaf: Hex.encode(stored.entry.bytes),
-                tree_size: head.header.logSize, head: SignedHeaderJSON(head), proof: proof.map(\.hex))
-            let commitment = tip.commitment ?? StateCommitment(state: state)
-            let holding = HoldingProof(
-                state: state, commitment: commitment, header: head, asset: vessel.asset, key: registration.key)
             let document = MortgageProofJSON(
-                type: "mortgage", number: number, inclusion: inclusion,
-                holding: HoldingProofJSON(holding, registrarKey: store.genesis.registrarKey))
+                type: "mortgage", number: number,
+                inclusion: try ProofJSON.inclusion(of: registrations[Int(number) - 1], at: tip.header, in: store),
+                holding: try ProofCommand.holding(
+                    of: registration.key, in: vessel.asset, state: state, tip: tip, store: store))
             Output.emit(true, document, text: "")
         }
+    }
+}
+
+extension ProofCommand {
+    /// The state and the latest signed header, which must commit to a provable state.
+    static func provableState(_ store: SQLiteStore) throws -> (state: LedgerState, tip: StoreTip) {
+        let (state, tip) = try store.loadLedger()
+        guard tip.header.header.version >= 2 else {
+            throw CLIError(
+                "the latest block is a version 1 header, which commits to no provable state; the next block will")
+        }
+        return (state, tip)
+    }
+
+    /// A key's holding of a vessel, proven against the tip's state commitment.
+    static func holding(
+        of key: KeyRef, in asset: AssetID, state: LedgerState, tip: StoreTip, store: SQLiteStore
+    ) throws -> HoldingProofJSON {
+        guard state.vessels[asset] != nil else { throw CLIError("no vessel \(asset)") }
+        let commitment = tip.commitment ?? StateCommitment(state: state)
+        let proof = HoldingProof(state: state, commitment: commitment, header: tip.header, asset: asset, key: key)
+        return HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey)
+    }
+}
+
+extension ProofJSON {
+    /// The RFC 6962 inclusion proof of a settled entry at a signed header.
+    static func inclusion(of stored: StoredEntry, at head: SignedBlockHeader, in store: SQLiteStore) throws -> ProofJSON
+    {
+        let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: head.header.logSize)
+        return ProofJSON(
+            type: "inclusion", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
+            entry_id: stored.entry.id.hex, leaf_index: stored.leafIndex, leaf: Hex.encode(stored.entry.bytes),
+            tree_size: head.header.logSize, head: SignedHeaderJSON(head), proof: proof.map(\.hex))
     }
 }
 
@@ -196,29 +206,16 @@ struct VerifyProof: AsyncParsableCommand {
         do { document = try JSONDecoder().decode(ProofJSON.self, from: data) } catch {
             throw CLIError("not a proof document: \(error)")
         }
-        let embedded = try XOnlyPublicKey(hex: document.registrar_key)
-        if let pinned = registrarKey?.key, pinned != embedded {
-            throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
-        }
-        let chainID = try Hash32(hex: document.chain_id)
-        let proof = try document.proof.map { try Hash32(hex: $0) }
-        func checked(_ json: SignedHeaderJSON?) throws -> BlockHeader {
-            guard let signed = try json?.parsed() else { throw CLIError("the proof lacks a signed header") }
-            guard signed.header.chainID == chainID else {
-                throw CLIError("header \(signed.header.height) is for another chain")
-            }
-            guard signed.signatureValid(registrarKey: embedded) else {
-                throw CLIError("header \(signed.header.height) is not signed by the registrar")
-            }
-            return signed.header
-        }
         switch document.type {
         case "inclusion":
             let (head, index, _) = try verifyInclusion(document)
             print("ok: entry at leaf \(index) is in the log of size \(head.logSize) signed at height \(head.height)")
         case "consistency":
-            let first = try checked(document.from)
-            let second = try checked(document.to)
+            let registrar = try registrar(document.registrar_key)
+            let chainID = try Hash32(hex: document.chain_id)
+            let proof = try document.proof.map { try Hash32(hex: $0) }
+            let first = try checkedHeader(document.from, chainID: chainID, registrar: registrar)
+            let second = try checkedHeader(document.to, chainID: chainID, registrar: registrar)
             do {
                 try Merkle.verifyConsistency(
                     size1: first.logSize, size2: second.logSize, root1: first.logRoot, root2: second.logRoot,
@@ -232,22 +229,34 @@ struct VerifyProof: AsyncParsableCommand {
         }
     }
 
-    /// Checks an inclusion proof; returns its header, the leaf index and the leaf's bytes.
-    private func verifyInclusion(_ document: ProofJSON) throws -> (BlockHeader, UInt64, [UInt8]) {
-        let embedded = try XOnlyPublicKey(hex: document.registrar_key)
+    /// The registrar key a proof names, refused when it is not the one pinned with `--registrar-key`.
+    private func registrar(_ hex: String) throws -> XOnlyPublicKey {
+        let embedded = try XOnlyPublicKey(hex: hex)
         if let pinned = registrarKey?.key, pinned != embedded {
             throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
         }
-        let chainID = try Hash32(hex: document.chain_id)
-        let proof = try document.proof.map { try Hash32(hex: $0) }
-        guard let signed = try document.head?.parsed() else { throw CLIError("the proof lacks a signed header") }
+        return embedded
+    }
+
+    /// A signed header of the proof's chain, signed by its registrar.
+    private func checkedHeader(
+        _ json: SignedHeaderJSON?, chainID: Hash32, registrar: XOnlyPublicKey
+    ) throws -> BlockHeader {
+        guard let signed = try json?.parsed() else { throw CLIError("the proof lacks a signed header") }
         guard signed.header.chainID == chainID else {
             throw CLIError("header \(signed.header.height) is for another chain")
         }
-        guard signed.signatureValid(registrarKey: embedded) else {
+        guard signed.signatureValid(registrarKey: registrar) else {
             throw CLIError("header \(signed.header.height) is not signed by the registrar")
         }
-        let head = signed.header
+        return signed.header
+    }
+
+    /// Checks an inclusion proof; returns its header, the leaf index and the leaf's bytes.
+    private func verifyInclusion(_ document: ProofJSON) throws -> (BlockHeader, UInt64, [UInt8]) {
+        let chainID = try Hash32(hex: document.chain_id)
+        let proof = try document.proof.map { try Hash32(hex: $0) }
+        let head = try checkedHeader(document.head, chainID: chainID, registrar: try registrar(document.registrar_key))
         guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize else {
             throw CLIError("the proof's tree size is not the header's log size")
         }
@@ -285,10 +294,7 @@ struct VerifyProof: AsyncParsableCommand {
     }
 
     private func verifyHolding(_ document: HoldingProofJSON) throws -> HoldingProof {
-        let embedded = try XOnlyPublicKey(hex: document.registrar_key)
-        if let pinned = registrarKey?.key, pinned != embedded {
-            throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
-        }
+        let embedded = try registrar(document.registrar_key)
         let proof: HoldingProof
         do { proof = try document.parsed() } catch { throw CLIError("not a holding proof: \(error)") }
         if let record = document.record,

@@ -93,10 +93,7 @@ struct VesselCommand: AsyncParsableCommand {
                 companies
                 ? .amendVesselCompanies(imo.asset, ismCompany: ismCompany?.change, classSociety: classSociety)
                 : .amendVessel(amendment)
-            let (receipt, screening) = try await registry.settleAndScreen(action)
-            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
-            Output.emit(
-                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+            try await registry.settleScreenAndPrint(action, subject: .vessel(imo.asset), json: options.json)
         }
     }
 
@@ -150,10 +147,8 @@ struct VesselCommand: AsyncParsableCommand {
             let charter = BareboatCharter(
                 asset: imo.asset, charterer: charterer.id, fromMs: try Self.day(from, "--from"),
                 toMs: try Self.day(to, "--to") + 86_400_000, underlyingFlag: flag, bareboatFlag: bareboatFlag.country)
-            let (receipt, screening) = try await registry.settleAndScreen(.registerBareboatCharter(charter))
-            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
-            Output.emit(
-                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+            try await registry.settleScreenAndPrint(
+                .registerBareboatCharter(charter), subject: .vessel(imo.asset), json: options.json)
         }
     }
 
@@ -166,9 +161,7 @@ struct VesselCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
-            let (receipt, screening) = try await registry.settleAndScreen(.endBareboatCharter(imo.asset))
-            Output.emit(
-                options.json, Screened(view: receipt.view, screening: screening, status: nil), text: receipt.line)
+            try await registry.settleScreenAndPrint(.endBareboatCharter(imo.asset), subject: .none, json: options.json)
         }
     }
 
@@ -186,10 +179,8 @@ struct VesselCommand: AsyncParsableCommand {
 
         func run() async throws {
             let registry = try OpenRegistry.open(options)
-            let (receipt, screening) = try await registry.settleAndScreen(.reopenVessel(imo.asset, reason: reason))
-            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
-            Output.emit(
-                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+            try await registry.settleScreenAndPrint(
+                .reopenVessel(imo.asset, reason: reason), subject: .vessel(imo.asset), json: options.json)
         }
     }
 }
@@ -246,11 +237,8 @@ struct OwnCommand: AsyncParsableCommand {
         func run() async throws {
             let registry = try OpenRegistry.open(options)
             let owned = await registry.state.links[LinkID(link)]?.owned
-            let (receipt, screening) = try await registry.settleAndScreen(.endOwnership(LinkID(link)))
-            let state = await registry.state
-            let status = owned.flatMap { state.parties[$0]?.screening.rawValue }
-            Output.emit(
-                options.json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
+            try await registry.settleScreenAndPrint(
+                .endOwnership(LinkID(link)), subject: owned.map { .party($0) } ?? .none, json: options.json)
         }
     }
 }

@@ -119,11 +119,8 @@ extension RegistrarAction {
             w.u64(units)
             w.text(order)
         case .forcedTransferOrder(let asset, let from, let to, let units, let order, let licence):
-            w.asset(asset)
-            w.key(from)
-            w.key(to)
-            w.u64(units)
-            w.text(order)
+            // The 0x0a body, then the licence.
+            RegistrarAction.forcedTransfer(asset, from: from, to: to, units: units, order: order).encodeBody(to: &w)
             w.optional(licence) { $0.text($1) }
         case .deregisterVessel(let asset, let reason):
             w.asset(asset)

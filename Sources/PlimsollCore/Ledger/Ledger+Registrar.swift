@@ -94,32 +94,13 @@ extension Ledger {
     }
 
     private mutating func registerParty(_ p: PartyRegistration) throws(Rejection) {
-        try Validate.text(p.name, "party name")
-        guard p.aliases.count <= Limits.aliasesMax, p.identifiers.count <= Limits.identifiersMax,
-            p.kycClaims.count <= Limits.kycClaimsMax
-        else { throw Rejection(.malformed, "too many aliases, identifiers or KYC claims") }
-        for alias in p.aliases { try Validate.text(alias, "alias") }
-        for id in p.identifiers {
-            try Validate.text(id.scheme, "identifier scheme")
-            try Validate.text(id.value, "identifier value")
-        }
-        for claim in p.kycClaims { try Validate.text(claim.issuer, "KYC issuer") }
-        if let born = p.born { try Validate.date(born) }
-        for record in state.parties.values {
-            let other = record.party
-            if other.kind == p.kind && other.name == p.name && other.country == p.country && other.born == p.born {
-                throw Rejection(
-                    .duplicate, "party \(other.id) is already registered with the same name, country and date")
-            }
-            if let shared = p.identifiers.first(where: other.identifiers.contains) {
-                throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(other.id)")
-            }
-        }
         let id = PartyID(state.counters.nextPartyID)
         let party = Party(
             id: id, kind: p.kind, name: p.name, aliases: p.aliases, country: p.country, born: p.born,
             identifiers: p.identifiers, kycClaims: p.kycClaims
         )
+        try checkParticulars(party)
+        try checkUnique(party)
         insertParty(PartyRecord(party: party))
         updateCounters { $0.nextPartyID += 1 }
     }
@@ -131,21 +112,6 @@ extension Ledger {
         guard let record = state.parties[a.party] else { throw Rejection(.unknownParty, "no party \(a.party)") }
         guard !a.isEmpty else { throw Rejection(.malformed, "the amendment changes nothing") }
         var party = record.party
-        if let name = a.name { try Validate.text(name, "party name") }
-        if let aliases = a.aliases {
-            guard aliases.count <= Limits.aliasesMax else { throw Rejection(.malformed, "too many aliases") }
-            for alias in aliases { try Validate.text(alias, "alias") }
-        }
-        if let identifiers = a.identifiers {
-            guard identifiers.count <= Limits.identifiersMax else {
-                throw Rejection(.malformed, "too many identifiers")
-            }
-            for id in identifiers {
-                try Validate.text(id.scheme, "identifier scheme")
-                try Validate.text(id.value, "identifier value")
-            }
-        }
-        if let born = a.born { try Validate.date(born) }
         var changes: [PartyRecord.ParticularsChange] = []
         // A history line keeps at most a text's bound of each value (aliases and identifiers
         // are lists): the record stays small, and the log keeps the amendment whole.
@@ -178,13 +144,9 @@ extension Ledger {
             party.identifiers = identifiers
         }
         if let claim = a.kycClaim {
-            try Validate.text(claim.issuer, "KYC issuer")
             guard claim.expiresAtMs > time else { throw Rejection(.malformed, "the KYC claim has already expired") }
             let previous = party.kycClaims.first { $0.issuer == claim.issuer }
             party.kycClaims.removeAll { $0.issuer == claim.issuer }
-            guard party.kycClaims.count < Limits.kycClaimsMax else {
-                throw Rejection(.malformed, "at most \(Limits.kycClaimsMax) KYC claims")
-            }
             party.kycClaims.append(claim)
             change(
                 "kyc", previous.map { "\($0.issuer) until \($0.expiresAtMs)" } ?? "",
@@ -193,18 +155,41 @@ extension Ledger {
         guard party != record.party else {
             throw Rejection(.malformed, "the amendment changes nothing: every field given equals the party's")
         }
-        for other in state.parties.values where other.party.id != party.id {
-            let o = other.party
-            if o.kind == party.kind && o.name == party.name && o.country == party.country && o.born == party.born {
-                throw Rejection(.duplicate, "party \(o.id) is already registered with the same name, country and date")
-            }
-            if let shared = party.identifiers.first(where: o.identifiers.contains) {
-                throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(o.id)")
-            }
-        }
+        try checkParticulars(party)
+        try checkUnique(party)
         updateParty(a.party) { record in
             record.party = party
             record.history = Array((record.history + changes).suffix(Limits.partyHistoryMax))
+        }
+    }
+
+    /// What a party's particulars must be, at registration and after every amendment: texts
+    /// within their bounds, lists within theirs, a plausible date.
+    private func checkParticulars(_ p: Party) throws(Rejection) {
+        try Validate.text(p.name, "party name")
+        guard p.aliases.count <= Limits.aliasesMax, p.identifiers.count <= Limits.identifiersMax,
+            p.kycClaims.count <= Limits.kycClaimsMax
+        else { throw Rejection(.malformed, "too many aliases, identifiers or KYC claims") }
+        for alias in p.aliases { try Validate.text(alias, "alias") }
+        for id in p.identifiers {
+            try Validate.text(id.scheme, "identifier scheme")
+            try Validate.text(id.value, "identifier value")
+        }
+        for claim in p.kycClaims { try Validate.text(claim.issuer, "KYC issuer") }
+        if let born = p.born { try Validate.date(born) }
+    }
+
+    /// No other party has the same kind, name, country and date, or shares an identifier.
+    private func checkUnique(_ p: Party) throws(Rejection) {
+        for record in state.parties.values where record.party.id != p.id {
+            let other = record.party
+            if other.kind == p.kind && other.name == p.name && other.country == p.country && other.born == p.born {
+                throw Rejection(
+                    .duplicate, "party \(other.id) is already registered with the same name, country and date")
+            }
+            if let shared = p.identifiers.first(where: other.identifiers.contains) {
+                throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(other.id)")
+            }
         }
     }
 
@@ -483,9 +468,7 @@ extension Ledger {
         _ asset: AssetID, _ status: ScreeningStatus, _ evidence: String
     ) throws(Rejection) {
         guard state.vessels[asset] != nil else { throw Rejection(.unknownAsset, "\(asset) is not registered") }
-        guard evidence.utf8.count <= Limits.evidenceBytesMax else {
-            throw Rejection(.malformed, "evidence exceeds \(Limits.evidenceBytesMax) bytes")
-        }
+        try Validate.evidence(evidence)
         updateVessel(asset) { record in
             record.screening = status
             record.screeningEvidence = evidence
@@ -496,9 +479,7 @@ extension Ledger {
         _ party: PartyID, _ status: ScreeningStatus, _ evidence: String
     ) throws(Rejection) {
         guard state.parties[party] != nil else { throw Rejection(.unknownParty, "no party \(party)") }
-        guard evidence.utf8.count <= Limits.evidenceBytesMax else {
-            throw Rejection(.malformed, "evidence exceeds \(Limits.evidenceBytesMax) bytes")
-        }
+        try Validate.evidence(evidence)
         updateParty(party) { record in
             record.screening = status
             record.screeningEvidence = evidence
@@ -515,6 +496,13 @@ enum Validate {
         }
         guard !value.unicodeScalars.contains(where: { $0.properties.generalCategory == .control }) else {
             throw Rejection(.malformed, "\(field) contains a control character")
+        }
+    }
+
+    /// A screening decision's evidence: bounded, may be empty.
+    static func evidence(_ value: String) throws(Rejection) {
+        guard value.utf8.count <= Limits.evidenceBytesMax else {
+            throw Rejection(.malformed, "evidence exceeds \(Limits.evidenceBytesMax) bytes")
         }
     }
 
