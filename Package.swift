@@ -106,7 +106,9 @@ let package = Package(
         ),
         .target(
             name: "PlimsollTesting",
-            dependencies: ["PlimsollCore", "PlimsollCrypto", "PlimsollStore", "PlimsollSettlement"],
+            dependencies: [
+                "PlimsollCore", "PlimsollCrypto", "PlimsollStore", "PlimsollSettlement", "PlimsollScreening",
+            ],
             swiftSettings: swiftSettings
         ),
         .testTarget(

@@ -6,7 +6,8 @@ struct Bench: AsyncParsableCommand {
         commandName: "plimsoll-bench",
         abstract: "Release-build benchmarks; every figure is printed next to the physical baselines of the same run.",
         subcommands: [
-            CryptoBench.self, SettleBench.self, HistoryBench.self, ScreenBench.self, SimulateBench.self, Stress.self,
+            CryptoBench.self, SettleBench.self, HistoryBench.self, ScreenBench.self, ScreenEvalBench.self,
+            SimulateBench.self, Stress.self,
             Presign.self,
         ]
     )

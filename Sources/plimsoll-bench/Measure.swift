@@ -92,7 +92,8 @@ enum Report {
         for figure in figures {
             let ratio = figure.ratio.map { String(format: "%.2f x %@", $0, figure.baseline ?? "") } ?? ""
             Swift.print(
-                pad(figure.name, 40) + pad(String(format: "%.1f", figure.value), 16) + pad(figure.unit, 12) + ratio)
+                pad(figure.name, 40) + pad(String(format: abs(figure.value) < 10 ? "%.3f" : "%.1f", figure.value), 16)
+                    + pad(figure.unit, 12) + ratio)
         }
     }
 
