@@ -107,6 +107,13 @@ screen=$(curl -fs -X POST -H "Authorization: Bearer $token" -H "Content-Type: ap
 check "screening a name over HTTP, best match" "$(echo "$screen" | jq -r '.matches[0].entityID')" "un:KPi.005"
 echo "$screen" | jq -e '.took_ms >= 0' >/dev/null || fail "every screening answer says how long it took (took_ms)"
 show "took_ms $(echo "$screen" | jq -r .took_ms)"
+ship=$(curl -fs -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d '{"name":"IMO No. 8660313","kind":"vessel"}' "$api/v1/screen")
+check "an IMO number sent as a name finds its tanker" "$(echo "$ship" | jq -r '.matches[0].entityID')" "ofac:23729"
+other=$(curl -fs -X POST -H "Authorization: Bearer $token" -H "Content-Type: application/json" \
+  -d '{"name":"Ryu Jin","kind":"person","born":"1990-03-01"}' "$api/v1/screen")
+check "a listed name born decades apart: its date of birth disagrees" \
+  "$(echo "$other" | jq -r '[.matches[] | select(.entityID == "ofac:17616")][0].checks[0].outcome')" "disagrees"
 
 step "Oceanic signs a sale of 16 units to Kestrel offline and submits it: refused; only the regulator reads the evidence"
 offer=$(plimsoll sign-transfer --key "$work/oceanic.key" --chain-id "$chain" --to "$kestrel" --vessel IMO9176187 \

@@ -20,6 +20,8 @@ struct ScreenEvalBench: AsyncParsableCommand {
     @Flag(help: "Print every positive missed and every negative alarmed (at --at, else at 1 % false alarms).")
     var misses = false
     @Option(help: "The threshold --misses prints at.") var at: Double?
+    @Option(help: "Screen one name (\"NAME|kind\", a person by default), print its matches and stop.")
+    var probe: String?
 
     static let seed: UInt64 = 14
 
@@ -28,6 +30,16 @@ struct ScreenEvalBench: AsyncParsableCommand {
         let entities =
             try OFACParser.parse(folder: root.appendingPathComponent("ofac_sdn"))
             + UNParser.parse(file: root.appendingPathComponent("un/consolidated.xml"))
+        if let probe {
+            let index = MatchIndex(entities: entities)
+            let parts = probe.split(separator: "|").map(String.init)
+            let kind = parts.count > 1 ? ListEntity.Kind(rawValue: parts[1]) ?? .person : .person
+            print(NameNormalizer.tokens(parts[0], kind: kind))
+            for match in index.match(name: parts[0], kind: kind, threshold: 0.5).prefix(10) {
+                print(match.entityID, match.matchedForm, match.score, match.evidence)
+            }
+            return
+        }
         let queries: [EvalQuery]
         if write {
             queries = EvalSetGenerator.generate(entities: entities, seed: Self.seed)
@@ -41,13 +53,18 @@ struct ScreenEvalBench: AsyncParsableCommand {
         let busy = BusyCore()
         busy.start()
         var outcomes: [EvalMetrics.Outcome] = []
+        // Latency as `POST /v1/screen` answers: matches at the review score and above.
         var times: [Double] = []
         for query in queries {
-            var matches: [NameMatch] = []
             times.append(
                 try HistoryBench.time {
-                    matches = EvalScreen.matches(index, query)
+                    _ = index.match(
+                        name: query.name, kind: query.kind, threshold: rules.nameMatch.reviewScore,
+                        subject: query.born.map { MatchSubject(born: $0) })
                 })
+        }
+        for query in queries {
+            let matches = EvalScreen.matches(index, query)
             let targets = EvalScreen.targets(query, entities: entities)
             let targetScore = matches.filter { targets.contains($0.entityID) }.map(\.score).max() ?? 0
             outcomes.append(
@@ -121,7 +138,8 @@ struct ScreenEvalBench: AsyncParsableCommand {
 /// query's kind and, where it has one, its date of birth.
 enum EvalScreen {
     static func matches(_ index: MatchIndex, _ query: EvalQuery) -> [NameMatch] {
-        index.match(name: query.name, kind: query.kind, threshold: 0.5)
+        index.match(
+            name: query.name, kind: query.kind, threshold: 0.5, subject: query.born.map { MatchSubject(born: $0) })
     }
 
     /// The query's own entity, and every entity listing the very form it was made from (the same

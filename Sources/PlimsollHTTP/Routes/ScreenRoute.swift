@@ -21,8 +21,10 @@ actor ScreenerCache {
 }
 
 extension RegistryAPI {
-    /// `POST /v1/screen` (regulator): `{"name": "...", "kind": "person", "imo": "IMO 9176187"}`,
-    /// `name` or `imo` required, answered with the matches and the list version used.
+    /// `POST /v1/screen` (regulator): `{"name": "...", "kind": "person", "imo": "IMO 9176187",
+    /// "born": "1962-02-18", "country": "KP"}`, `name` or `imo` required, answered with the
+    /// matches and the list version used. With `born` or `country`, each match carries its
+    /// identifier comparisons (`checks`) and a score they raised or lowered.
     func addScreenRoute(to router: Router<BasicRequestContext>) {
         router.post("/v1/screen") { request, _ in
             try requireRegulator(request)
@@ -32,6 +34,7 @@ extension RegistryAPI {
             var name: String?
             var kind: ListEntity.Kind?
             var imo: String?
+            var subject = MatchSubject()
             for (key, value) in members {
                 guard case .string(let text) = value, text.utf8.count <= Limits.screenQueryBytesMax else {
                     throw Problem.malformed(
@@ -40,6 +43,16 @@ extension RegistryAPI {
                 switch key {
                 case "name": name = text
                 case "imo": imo = text
+                case "born":
+                    guard MatchSubject.isDay(text) else {
+                        throw Problem.malformed("a date YYYY-MM-DD", pointer: "/born")
+                    }
+                    subject.born = text
+                case "country":
+                    guard let country = try? Country(text) else {
+                        throw Problem.malformed("an ISO 3166-1 alpha-2 code", pointer: "/country")
+                    }
+                    subject.country = country.code
                 case "kind":
                     guard let parsed = ListEntity.Kind(rawValue: text) else {
                         throw Problem.malformed("person, organization, vessel or aircraft", pointer: "/kind")
@@ -56,7 +69,11 @@ extension RegistryAPI {
                 throw Problem(.conflict, .noLists, "no sanctions list is adopted")
             }
             var matches =
-                name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) }
+                name.map {
+                    screener.index.match(
+                        name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore,
+                        subject: subject.isEmpty ? nil : subject)
+                }
                 ?? []
             if let imo {
                 matches += screener.index.match(imo: imo).map { entity in

@@ -19,11 +19,14 @@ public struct ListEntity: Sendable, Hashable, Codable {
     public let dates: [String]
     /// Vessel IMO numbers (7 digits, check digit valid) and IMO company numbers.
     public let imoNumbers: [String]
+    /// Document and registration numbers (passports, national ids, company registrations), as
+    /// letters and digits only, upper case.
+    public let identifiers: [String]
 
     public init(
         source: String, reference: String, kind: Kind, names: [String], programmes: [String] = [],
         countries: [String] = [],
-        dates: [String] = [], imoNumbers: [String] = []
+        dates: [String] = [], imoNumbers: [String] = [], identifiers: [String] = []
     ) {
         self.id = "\(source):\(reference)"
         self.source = source
@@ -34,6 +37,14 @@ public struct ListEntity: Sendable, Hashable, Codable {
         self.countries = countries
         self.dates = dates
         self.imoNumbers = imoNumbers
+        self.identifiers = identifiers
+    }
+
+    /// An identifier's comparable form: letters and digits, upper case ("A-123 456" is A123456).
+    public static func identifierKey(_ value: String) -> String {
+        String(
+            value.uppercased().unicodeScalars.filter { ("A"..."Z").contains($0) || ("0"..."9").contains($0) }.map(
+                Character.init))
     }
 
     public var primaryName: String { names.first ?? "" }
@@ -81,9 +92,14 @@ public enum IMOText {
                         || upper[cursor] == UInt8(ascii: ".") || upper[cursor] == UInt8(ascii: "#")
                         || upper[cursor] == UInt8(ascii: "-")
                 { cursor += 1 }
-                if cursor + 6 <= upper.count, String(decoding: upper[cursor..<(cursor + 6)], as: UTF8.self) == "NUMBER"
-                {
-                    cursor += 6
+                let word = ["NUMBER", "NO"].first { word in
+                    cursor + word.utf8.count <= upper.count
+                        && String(decoding: upper[cursor..<(cursor + word.utf8.count)], as: UTF8.self) == word
+                }
+                if let word {
+                    cursor += word.utf8.count
+                    while cursor < upper.count, upper[cursor] == UInt8(ascii: ".") || upper[cursor] == UInt8(ascii: "#")
+                    { cursor += 1 }
                     while cursor < upper.count, upper[cursor] == UInt8(ascii: " ") || upper[cursor] == UInt8(ascii: ":")
                     { cursor += 1 }
                 }
@@ -102,11 +118,16 @@ public enum IMOText {
     }
 
     /// An IMO number in any common form ("IMO 9176187", "imo9176187", "IMO: 9176187",
-    /// "9176187") to its 7 digits; nil when it is not 7 digits.
+    /// "IMO No. 9176187", "IMO number 9176187", "IMO #9176187", "I.M.O. 9176187", "9176187") to
+    /// its 7 digits; nil when it is not 7 digits or carries other words.
     public static func normalize(_ text: String) -> String? {
-        let upper = text.uppercased().replacingOccurrences(of: "IMO", with: "")
+        var upper = text.uppercased()
+        for word in ["I.M.O.", "I.M.O", "IMO", "NUMBER", "NO"] {
+            upper = upper.replacingOccurrences(of: word, with: " ")
+        }
         let digits = upper.filter(\.isNumber)
-        guard digits.count == 7, upper.allSatisfy({ $0.isNumber || $0 == " " || $0 == ":" || $0 == "." || $0 == "-" })
+        guard digits.count == 7,
+            upper.allSatisfy({ $0.isNumber || $0 == " " || $0 == ":" || $0 == "." || $0 == "-" || $0 == "#" })
         else { return nil }
         return digits
     }

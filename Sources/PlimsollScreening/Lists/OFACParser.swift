@@ -68,6 +68,14 @@ public enum OFACParser {
                 let trimmed = part.trimmingCharacters(in: .whitespaces)
                 return trimmed.hasPrefix("DOB ") ? String(trimmed.dropFirst(4)) : nil
             }
+            let parts = remarks.components(separatedBy: ";").map { $0.trimmingCharacters(in: .whitespaces) }
+            for part in parts {
+                for prefix in ["nationality ", "citizen ", "POB ", "alt. POB ", "Nationality of Registration "]
+                where part.hasPrefix(prefix) {
+                    flags.append(String(part.dropFirst(prefix.count)).trimmingCharacters(in: .punctuationCharacters))
+                }
+            }
+            let identifiers = parts.compactMap(Self.identifier)
             entities.append(
                 ListEntity(
                     source: source, reference: number, kind: kind,
@@ -75,11 +83,32 @@ public enum OFACParser {
                     programmes: (value(fields[3]) ?? "").components(separatedBy: "] [").map {
                         $0.trimmingCharacters(in: CharacterSet(charactersIn: "[] "))
                     }.filter { !$0.isEmpty },
-                    countries: Array(Set(flags)).sorted(), dates: dates, imoNumbers: IMOText.numbers(in: remarks)
+                    countries: Array(Set(flags)).sorted(), dates: dates, imoNumbers: IMOText.numbers(in: remarks),
+                    identifiers: identifiers
                 )
             )
         }
         return entities
+    }
+
+    /// Remarks that give a document or registration number, as OFAC writes them.
+    static let identifierPrefixes = [
+        "Passport", "alt. Passport", "National ID No.", "alt. National ID No.", "Registration Number",
+        "Registration ID", "Tax ID No.", "Identification Number", "Cedula No.", "NIT #", "D-U-N-S Number",
+        "Company Number", "UK Company Number", "Business Registration Document #", "Business Number",
+        "Commercial Registry Number", "Chamber of Commerce Number", "Personal ID Card", "RFC", "C.U.R.P. #", "SSN",
+        "Trade License No.", "Legal Entity Number", "Certificate of Incorporation Number",
+        "Unified Social Credit Code (USCC)", "Enterprise Number", "Government Gazette Number",
+        "Registration Certificate Number", "Public Registration Number", "Residency Number", "Driver's License No.",
+        "Identification Card", "Travel Document Number", "Diplomatic Passport",
+    ].sorted { $0.count > $1.count }
+
+    /// The number of a remark like "Passport 563120630 (Russia) expires 2024", nil for others.
+    static func identifier(_ remark: String) -> String? {
+        guard let prefix = identifierPrefixes.first(where: { remark.hasPrefix($0 + " ") }) else { return nil }
+        let rest = remark.dropFirst(prefix.count + 1).split(separator: " ").first.map(String.init) ?? ""
+        let key = ListEntity.identifierKey(rest)
+        return key.count >= 4 && key.contains(where: \.isNumber) ? key : nil
     }
 
     /// "-0-" (with or without its trailing space) is OFAC's null.

@@ -103,8 +103,12 @@ public enum UNParser {
                     names: [nameParts.joined(separator: " ")] + aliases + (fields["NAME_ORIGINAL_SCRIPT"] ?? []),
                     programmes: fields["UN_LIST_TYPE"] ?? [],
                     countries: (fields["NATIONALITY/VALUE"] ?? []) + (fields["INDIVIDUAL_ADDRESS/COUNTRY"] ?? [])
-                        + (fields["ENTITY_ADDRESS/COUNTRY"] ?? []),
-                    dates: fields["DATE"] ?? fields["YEAR"] ?? [], imoNumbers: IMOText.numbers(in: comments)
+                        + (fields["ENTITY_ADDRESS/COUNTRY"] ?? [])
+                        + (fields["INDIVIDUAL_PLACE_OF_BIRTH/COUNTRY"] ?? []),
+                    dates: (fields["DATE"] ?? fields["YEAR"] ?? [])
+                        + zip(fields["FROM_YEAR"] ?? [], fields["TO_YEAR"] ?? []).map { "\($0) to \($1)" },
+                    imoNumbers: IMOText.numbers(in: comments),
+                    identifiers: (fields["NUMBER"] ?? []).map(ListEntity.identifierKey).filter { $0.count >= 4 }
                 )
             )
         }

@@ -76,19 +76,25 @@ public struct Screener: Sendable {
         var evidence: [Evidence] = []
         let kind: ListEntity.Kind = party.kind == .person ? .person : .organization
         var best: NameMatch?
+        let subject = Self.subject(party)
         for name in [party.name] + party.aliases {
-            if let match = index.match(name: name, kind: kind, threshold: rules.nameMatch.reviewScore).first,
+            if let match = index.match(
+                name: name, kind: kind, threshold: rules.nameMatch.reviewScore, subject: subject
+            ).first,
                 match.score > (best?.score ?? 0)
             {
                 best = match
             }
         }
         if let best {
-            let status: ScreeningStatus = best.score >= rules.nameMatch.blockScore ? .block : .review
+            // A name the identifiers say is someone else's is reviewed, never blocked.
+            let status: ScreeningStatus =
+                best.score >= rules.nameMatch.blockScore && !best.identifiersDisagree ? .block : .review
             evidence.append(
                 Evidence(
                     rule: "name_match", status: status,
-                    detail: "\(best.entityID) \"\(best.listedName)\" score \(best.score) (\(best.evidence))",
+                    detail:
+                        "\(best.entityID) \"\(best.listedName)\" score \(best.score) (\(best.evidence))\(Self.describe(best.checks))",
                     match: best))
         }
         for identifier in party.identifiers where identifier.scheme.lowercased().contains("imo") {
@@ -106,6 +112,21 @@ public struct Screener: Sendable {
                 Evidence(rule: "excluded_country", status: .block, detail: "country \(party.country.code) is excluded"))
         }
         return evidence
+    }
+
+    /// What the registry knows of a party besides its names: its date of birth or
+    /// incorporation, its country, its numbers.
+    public static func subject(_ party: Party) -> MatchSubject {
+        MatchSubject(born: party.born, country: party.country.code, identifiers: party.identifiers.map(\.value))
+    }
+
+    /// The identifier comparisons of a match, for the evidence line ("" when none).
+    static func describe(_ checks: [IdentifierCheck]?) -> String {
+        guard let checks, !checks.isEmpty else { return "" }
+        return "; "
+            + checks.map {
+                "\($0.field) \($0.party) \($0.outcome == .agrees ? "agrees with" : "disagrees with") \($0.listed.joined(separator: " / "))"
+            }.joined(separator: "; ")
     }
 
     /// Decisions for every party and vessel of `state` at `time`; each party's own names are

@@ -31,7 +31,8 @@ public enum EvalSetGenerator {
                 guard !key.isEmpty, !generator.used.contains(key) else { continue }
                 // A negative must not be a listed form, nor one spelt differently (Andrei/Andrey
                 // Kovalenko, Hasan Ahmed/AHMAD Hasan): that is the listed name, not a near miss.
-                if !positive,
+                // (`alias_other_dob` is a listed alias on purpose: its date of birth tells it apart.)
+                if !positive, category != "alias_other_dob",
                     generator.listedKeys.contains(key) || generator.listedSkeletons.contains(Generator.skeleton(name))
                 {
                     continue
@@ -130,10 +131,15 @@ public enum EvalSetGenerator {
                 "ltd", "co", "company", "pte", "llc", "inc", "sa", "gmbh", "plc", "bv", "as", "corporation", "corp",
                 "limited", "the", "of", "and", "jsc", "ojsc", "ooo",
             ]
+            let articles: Set<String> = ["al", "el", "ul", "sheikh", "shaykh", "haji", "mr", "dr", "gen", "general"]
             let tokens = key(name.replacingOccurrences(of: "'", with: "").replacingOccurrences(of: "’", with: ""))
-                .split(separator: " ").map(String.init).filter { !legal.contains($0) }
+                .split(separator: " ").map(String.init).filter { !legal.contains($0) && !articles.contains($0) }
             return tokens.map { token -> String in
-                let unified = EvalVariants.arabicForms.first { $0.contains(token) }?.first ?? token
+                var unified = EvalVariants.arabicForms.first { $0.contains(token) }?.first ?? token
+                if ["abdul", "abdel", "abd"].contains(token) { unified = "abd" }
+                for (surname, spellings) in EvalVariants.koreanSurnames where spellings.contains(token) {
+                    unified = surname
+                }
                 var out: [Character] = []
                 for (index, letter) in unified.replacingOccurrences(of: "kh", with: "h").enumerated() {
                     if index > 0, "aeiouy".contains(letter) { continue }
@@ -145,7 +151,7 @@ public enum EvalSetGenerator {
         }
 
         /// Tokens in natural order ("KIM, Yong Chol" gives yong chol kim) and the surname's index.
-        static func natural(_ form: String) -> (tokens: [String], surname: Int?) {
+        static func natural(_ form: String, person: Bool = true) -> (tokens: [String], surname: Int?) {
             func tokens(_ text: Substring) -> [String] {
                 // Apostrophes and the UN's breve marks (Ch’o’l-so’ng) join, they do not split.
                 let joined = text.lowercased().filter { $0 != "’" && $0 != "'" && $0 != "`" }
@@ -153,7 +159,8 @@ public enum EvalSetGenerator {
                 return String(kept).split(separator: " ").map(String.init)
             }
             let parts = form.split(separator: ",", maxSplits: 1)
-            if parts.count == 2 {
+            // Only a person's name is "FAMILY, Given"; a company's comma is part of its name.
+            if person, parts.count == 2 {
                 let family = tokens(parts[0])
                 let given = tokens(parts[1])
                 return (given + family, family.isEmpty ? nil : given.count)
@@ -327,7 +334,7 @@ public enum EvalSetGenerator {
             let pool = rng.pick([persons, persons, organizations, vessels])
             guard let (_, entity) = entity(pool) else { return nil }
             let form = entity.primaryName
-            var (tokens, surname) = Self.natural(form)
+            var (tokens, surname) = Self.natural(form, person: entity.kind == .person)
             let long = tokens.indices.filter { tokens[$0].count >= 4 }
             guard !long.isEmpty else { return nil }
             let slips = tokens.count >= 3 && rng.chance(0.4) ? 2 : 1
@@ -340,7 +347,7 @@ public enum EvalSetGenerator {
         mutating func abbreviated() -> Made? {
             guard let (_, entity) = entity(organizations) else { return nil }
             let form = rng.pick(entity.names)
-            var (tokens, _) = Self.natural(form)
+            var (tokens, _) = Self.natural(form, person: false)
             guard tokens.count >= 2 else { return nil }
             var changed = false
             for index in tokens.indices {
@@ -369,7 +376,7 @@ public enum EvalSetGenerator {
             let form =
                 entity.names.count > 1 && rng.chance(0.3)
                 ? rng.pick(Array(entity.names.dropFirst())) : entity.primaryName
-            var (tokens, _) = Self.natural(form)
+            var (tokens, _) = Self.natural(form, person: false)
             var changed = form != entity.primaryName
             if tokens.count >= 2, rng.chance(0.4) {
                 // Spacing: two words run together, or a number set apart.
@@ -460,7 +467,7 @@ public enum EvalSetGenerator {
                 return (.person, render(tokens, surname: surname), nil, nil, nil)
             case 5..<8:
                 guard let (_, entity) = entity(organizations) else { return nil }
-                var (tokens, _) = Self.natural(entity.primaryName)
+                var (tokens, _) = Self.natural(entity.primaryName, person: false)
                 let distinctive = tokens.indices.filter {
                     tokens[$0].count >= 4 && EvalVariants.abbreviations[tokens[$0]] == nil
                 }
@@ -471,7 +478,7 @@ public enum EvalSetGenerator {
                 return (.organization, render(tokens), nil, nil, nil)
             default:
                 guard let (_, entity) = entity(vessels) else { return nil }
-                var (tokens, _) = Self.natural(entity.primaryName)
+                var (tokens, _) = Self.natural(entity.primaryName, person: false)
                 guard !tokens.isEmpty else { return nil }
                 let at = Int(rng.next() % UInt64(tokens.count))
                 if let number = Int(tokens[at]) {

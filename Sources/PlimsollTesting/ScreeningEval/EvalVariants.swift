@@ -9,15 +9,17 @@ enum EvalVariants {
     // MARK: Korean: McCune-Reischauer (as the lists write DPRK names) to Revised Romanization and
     // the spellings people use.
 
+    /// Korean surnames as the lists write them (McCune-Reischauer) and as people spell them.
+    static let koreanSurnames: [String: [String]] = [
+        "ri": ["lee", "rhee", "yi", "li"], "pak": ["park", "bak"], "choe": ["choi", "chwe"], "o": ["oh"],
+        "kim": ["gim"], "sin": ["shin"], "yun": ["yoon"], "mun": ["moon"], "yu": ["yoo"], "u": ["woo"],
+        "ko": ["koh", "go"], "kang": ["gang"], "jong": ["jeong", "chung", "chong"], "han": ["hahn"],
+        "rim": ["lim", "im"], "ryu": ["yoo", "yu"], "chon": ["jeon", "chun"], "chang": ["jang"],
+    ]
+
     /// One Korean syllable respelt by a romanisation habit, or unchanged when none applies.
     static func korean(_ syllable: String, surname: Bool, _ rng: inout SplitMix64) -> String {
-        let surnames: [String: [String]] = [
-            "ri": ["lee", "rhee", "yi", "li"], "pak": ["park", "bak"], "choe": ["choi", "chwe"], "o": ["oh"],
-            "kim": ["gim"], "sin": ["shin"], "yun": ["yoon"], "mun": ["moon"], "yu": ["yoo"], "u": ["woo"],
-            "ko": ["koh", "go"], "kang": ["gang"], "jong": ["jeong", "chung", "chong"], "han": ["hahn"],
-            "rim": ["lim", "im"], "ryu": ["yoo", "yu"], "chon": ["jeon", "chun"], "chang": ["jang"],
-        ]
-        if surname, let options = surnames[syllable], rng.chance(0.8) { return rng.pick(options) }
+        if surname, let options = koreanSurnames[syllable], rng.chance(0.8) { return rng.pick(options) }
         var s = syllable
         var rules: [(inout String) -> Bool] = []
         // Initial plosives voiced in Revised Romanization (k > g, ch > j, t > d, p > b), or the
@@ -118,7 +120,8 @@ enum EvalVariants {
             { s in s.replaceFirst("ya", "ia") || s.replaceFirst("yu", "iu") || s.replaceFirst("ye", "e") },
             { s in s.replaceFirst("ts", "tz") || s.replaceFirst("shch", "sch") || s.replaceFirst("zh", "j") },
             { s in s.replaceSuffix("ov", rng2: ["off", "ow"]) || s.replaceSuffix("ev", rng2: ["eff", "yev"]) },
-            { s in s.replaceFirst("v", "w") || s.replaceFirst("e", "jo") },
+            // The letter ё written yo, io or e (Pyotr, Piotr, Petr; Semyon, Semen); v as w.
+            { s in s.replaceFirst("yo", rng2pick: ["e", "io"]) || s.replaceFirst("v", "w") },
         ]
         rules.shuffle(using: &rng)
         for rule in rules where rule(&s) { return s }
@@ -182,7 +185,11 @@ enum EvalVariants {
 
     static func wadeGiles(_ syllable: String) -> String {
         var s = syllable
-        for (from, to) in [("zh", "ch"), ("q", "ch'"), ("x", "hs"), ("j", "ch"), ("z", "ts"), ("c", "ts'"), ("r", "j")]
+        for (from, to) in [
+            ("zh", "ch"), ("ch", "ch'"), ("sh", "sh"), ("q", "ch'"), ("x", "hs"), ("j", "ch"), ("z", "ts"),
+            ("c", "ts'"),
+            ("r", "j"),
+        ]
         where s.hasPrefix(from) {
             s = to + s.dropFirst(from.count)
             break
@@ -249,6 +256,12 @@ extension String {
     mutating func replaceFirst(_ target: String, _ replacement: String) -> Bool {
         guard let range = range(of: target) else { return false }
         replaceSubrange(range, with: replacement)
+        return true
+    }
+
+    mutating func replaceFirst(_ target: String, rng2pick options: [String]) -> Bool {
+        guard let range = range(of: target) else { return false }
+        replaceSubrange(range, with: options[count % options.count])
         return true
     }
 
