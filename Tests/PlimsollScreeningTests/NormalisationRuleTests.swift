@@ -1,4 +1,5 @@
 import PlimsollScreening
+import PlimsollTesting
 import Testing
 
 /// Every normalisation and candidate rule of the matcher (issue 14, item 2), each shown firing
@@ -131,5 +132,20 @@ struct NormalisationRuleTests {
         #expect(Self.finds("Mohammad Khorbaniyan", .person, "ofac:26138", at: Self.review))
         #expect(Self.finds("Mohammad Ghrobaniyan", .person, "ofac:26138", at: Self.review))
         #expect(!Self.finds("Mohammad Khorasani", .person, "ofac:26138", at: Self.review))
+    }
+}
+
+/// The cache a re-screen keeps across names changes no answer, only the time.
+struct MatchCacheTests {
+    @Test func aCacheChangesNoAnswer() throws {
+        let queries = try EvalSetFile.read(EvalSetTests.committed).filter { $0.id % 7 == 0 }
+        let cache = MatchCache()
+        for pass in 0..<2 {
+            for query in queries {
+                let plain = SanctionsData.index.match(name: query.name, kind: query.kind, threshold: 0.8)
+                let cached = SanctionsData.index.match(name: query.name, kind: query.kind, threshold: 0.8, cache: cache)
+                #expect(plain == cached, "pass \(pass): \(query.name)")
+            }
+        }
     }
 }

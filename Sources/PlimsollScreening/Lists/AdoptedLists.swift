@@ -34,11 +34,13 @@ public enum AdoptedLists {
                     description:
                         "adopted list \(adoption.source) \(adoption.contentHash.hex) is missing from \(folder.path)")
             }
-            let (version, loaded) = try ListLoader.load(folder.appendingPathComponent(name))
-            guard version.contentHash == adoption.contentHash else {
+            let stored = folder.appendingPathComponent(name)
+            guard try ListLoader.contentHash(ListLoader.files(stored)) == adoption.contentHash else {
                 throw Missing(description: "stored list \(adoption.source) does not match its adopted content hash")
             }
-            entities += loaded
+            entities += try ParsedListCache.entities(registry, adoption.contentHash) {
+                try ListLoader.load(stored).1
+            }
         }
         return Screener(
             index: MatchIndex(entities: entities), rules: try rules(registry),

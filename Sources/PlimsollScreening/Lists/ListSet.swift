@@ -38,6 +38,27 @@ public enum ListLoader {
             format = "ftm-jsonl"
             entities = try FTMParser.parse(file: url)
         }
+        let source = entities.first?.source ?? format
+        return (
+            ListVersion(
+                source: source, format: format, contentHash: try contentHash(files), entityCount: entities.count),
+            entities
+        )
+    }
+
+    /// The files whose bytes make a list's content hash: the CSV files of an OFAC folder (sorted
+    /// by name), or the one file.
+    public static func files(_ url: URL) -> [URL] {
+        var isDirectory: ObjCBool = false
+        guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory), isDirectory.boolValue
+        else { return [url] }
+        let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
+        return names.filter { $0.hasSuffix(".csv") }.sorted().map { url.appendingPathComponent($0) }
+    }
+
+    /// SHA-256 over each file's name, a zero byte and its bytes, in order: the content hash of a
+    /// list version, computed without parsing it.
+    public static func contentHash(_ files: [URL]) throws(ListParseError) -> Hash32 {
         var hasher = SHA256Hasher()
         for file in files {
             guard let data = FileManager.default.contents(atPath: file.path), data.count <= fileBytesMax else {
@@ -47,11 +68,7 @@ public enum ListLoader {
             hasher.update(Array(file.lastPathComponent.utf8) + [0])
             hasher.update(Array(data))
         }
-        let source = entities.first?.source ?? format
-        return (
-            ListVersion(source: source, format: format, contentHash: hasher.finalize(), entityCount: entities.count),
-            entities
-        )
+        return hasher.finalize()
     }
 
     /// The lists digest of a set of versions (block headers carry it): SHA-256 over the sorted

@@ -57,12 +57,15 @@ public struct MatchIndex: Sendable {
 
     public let entities: [ListEntity]
     private var forms: [Form] = []
-    /// Distinct listed tokens (and run-together names), their sound keys and the forms using them.
+    /// Distinct listed tokens, their sound keys and the forms using them.
     private var vocabulary: [[Unicode.Scalar]] = []
     private var vocabularySounds: [[Unicode.Scalar]] = []
     private var vocabularyForms: [[Int32]] = []
     private var vocabularyWeight: [Double] = []
     private var byKey: [String: [Int32]] = [:]
+    /// Names of several tokens by the sound key of their run-together form ("NAM SAN 8" and
+    /// "NAMSAN 8", "DENG Zhonghua" and "Teng Chung-hua" meet here).
+    private var byJoinedSound: [[Unicode.Scalar]: [Int32]] = [:]
     private var byIMO: [String: [Int]] = [:]
     /// The rarity below which a token is common (used by `commonFormsMin` forms or more).
     private var commonWeight = 0.0
@@ -94,6 +97,10 @@ public struct MatchIndex: Sendable {
     /// What a partial name costs when every part it shares with the listed name is common
     /// ("Karim Habib" against "KAREEM, Aras Habib"): such pairs are everyone's names.
     static let commonPartialCost = 0.03
+
+    /// What a name can score above the share of the query's letters it pairs: identifier
+    /// agreements (+0.11 at most) and pairings the sound-key lookup did not see.
+    static let boundSlack = 0.15
 
     /// The weight of a run-together name shared with the query, when ranking candidates.
     static let joinedWeight = 3.0
@@ -130,7 +137,7 @@ public struct MatchIndex: Sendable {
                 let formIndex = forms.count
                 forms.append(form)
                 for token in scalars { intern(token, form: formIndex) }
-                if scalars.count > 1 { intern(form.joined, form: formIndex) }
+                if scalars.count > 1 { byJoinedSound[form.joinedSound, default: []].append(Int32(formIndex)) }
             }
         }
         let total = Double(max(1, forms.count))
@@ -164,8 +171,12 @@ public struct MatchIndex: Sendable {
     /// With a `subject`, each candidate's score is raised or lowered by its date of birth,
     /// country and numbers against the listed entity's (`IdentifierComparison`), and the
     /// comparisons are kept in the match.
+    ///
+    /// A `cache` keeps the listed tokens found for each query token across calls: re-screening a
+    /// whole registry meets the same given names and surnames again and again.
     public func match(
-        name: String, kind: ListEntity.Kind? = nil, threshold: Double, subject: MatchSubject? = nil
+        name: String, kind: ListEntity.Kind? = nil, threshold: Double, subject: MatchSubject? = nil,
+        cache: MatchCache? = nil
     ) -> [NameMatch] {
         var best: [Int: NameMatch] = [:]
         if let imo = IMOText.normalize(name) {
@@ -183,7 +194,7 @@ public struct MatchIndex: Sendable {
         let query = tokens.map { Array($0.unicodeScalars) }
         let sounds = query.map(PhoneticKey.of)
         let joined = Array(tokens.joined().unicodeScalars)
-        for formIndex in candidates(query, sounds, joined, kind: kind) {
+        for formIndex in candidates(query, sounds, joined, kind: kind, threshold: threshold, cache: cache) {
             let form = forms[formIndex]
             let entity = entities[form.entity]
             var score = Self.score(query, sounds, joined, form, explain: false, commonWeight: commonWeight).score
@@ -217,22 +228,28 @@ public struct MatchIndex: Sendable {
     /// their forms and weighted by rarity times similarity.
     private func candidates(
         _ query: [[Unicode.Scalar]], _ sounds: [[Unicode.Scalar]], _ joined: [Unicode.Scalar],
-        kind: ListEntity.Kind?
+        kind: ListEntity.Kind?, threshold: Double, cache: MatchCache?
     ) -> [Int] {
-        // Dense per-form sums: dictionaries cost more than the work when a common token
-        // reaches thousands of forms.
-        var weight = [Double](repeating: 0, count: forms.count)
-        var share = [Double](repeating: 0, count: forms.count)
-        var touched: [Int32] = []
-        var shared: [Int32] = []
-        var probes = zip(query, sounds).map { (token: $0, sound: $1, joined: false) }
-        if query.count > 1 { probes.append((joined, PhoneticKey.of(joined), true)) }
-        var seen = [Int32](repeating: -1, count: vocabulary.count)
-        for (probe, (token, sound, isJoined)) in probes.enumerated() {
-            shared.removeAll(keepingCapacity: true)
+        struct Probe {
+            var hits: [(id: Int32, gain: Double)] = []
+            let letters: Double
+            let joined: Bool
+            var best = 0.0
+        }
+        let total = Double(query.reduce(0) { $0 + $1.count })
+        var probes: [Probe] = []
+        var seen = Set<Int32>()
+        for (token, sound) in zip(query, sounds) {
+            var probe = Probe(letters: Double(token.count), joined: false)
+            if let known = cache?.hits(token) {
+                probe.hits = known
+                probe.best = known.map(\.gain).max() ?? 0
+                probes.append(probe)
+                continue
+            }
+            seen.removeAll(keepingCapacity: true)
             for key in Self.keys(sound) {
-                for id in byKey[key] ?? [] where seen[Int(id)] != Int32(probe) {
-                    seen[Int(id)] = Int32(probe)
+                for id in byKey[key] ?? [] where seen.insert(id).inserted {
                     let listed = vocabulary[Int(id)]
                     let listedSound = vocabularySounds[Int(id)]
                     // Lengths alone can rule a pair out, before any Jaro-Winkler.
@@ -241,78 +258,62 @@ public struct MatchIndex: Sendable {
                             || Self.similarityBound(sound.count, listedSound.count) - 0.08 >= Self.candidateTokenMin
                     else { continue }
                     let similarity = Self.similarity(token, sound, listed, listedSound)
-                    // A run-together name is unique to its form, so its rarity says nothing: it
-                    // counts as one ordinary shared token, and only when nearly equal.
-                    guard similarity >= (isJoined ? 0.9 : Self.candidateTokenMin) else { continue }
-                    let gain = similarity * (isJoined ? Self.joinedWeight : vocabularyWeight[Int(id)])
-                    for form in vocabularyForms[Int(id)] where share[Int(form)] < gain {
-                        if share[Int(form)] == 0 { shared.append(form) }
-                        share[Int(form)] = gain
-                    }
+                    guard similarity >= Self.candidateTokenMin else { continue }
+                    let gain = similarity * vocabularyWeight[Int(id)]
+                    probe.hits.append((id, gain))
+                    probe.best = max(probe.best, gain)
                 }
             }
-            for form in shared {
-                if weight[Int(form)] == 0 { touched.append(form) }
-                weight[Int(form)] += share[Int(form)]
-                share[Int(form)] = 0
-            }
+            cache?.keep(token, probe.hits)
+            probes.append(probe)
         }
-        var ranked = touched.map(Int.init).filter { kind == nil || Self.compatible(kind!, forms[$0].kind) }
+        // The run-together query against run-together names, by equal sound key only: a name
+        // unique to its form, so its rarity says nothing; it counts as one ordinary shared token.
+        var joinedForms: [Int32] = []
+        if let forms = byJoinedSound[PhoneticKey.of(joined)] {
+            joinedForms = forms
+            probes.append(Probe(letters: total, joined: true, best: Self.joinedWeight))
+        }
+        // The run-together probe first (it alone can cover the whole name), then the rarest. A
+        // form first reached by a probe can pair at most the letters of that probe and of those
+        // after it; when that cannot reach the threshold, the probe only adds to forms already
+        // reached. So a common part ("muhammad", "maria") weighs in but never floods the
+        // candidates, and a name sharing nothing rare with any listed one costs little.
+        let order = probes.indices.sorted {
+            (probes[$0].joined ? 1 : 0, probes[$0].best, -$0) > (probes[$1].joined ? 1 : 0, probes[$1].best, -$1)
+        }
+        var remaining = total
+        var reached: [Int32: (weight: Double, letters: Double)] = [:]
+        var share: [Int32: Double] = [:]
+        for index in order {
+            let probe = probes[index]
+            let reachable = probe.joined ? 1 : remaining / max(total, 1)
+            let mayAdd = reachable + Self.boundSlack >= threshold
+            share.removeAll(keepingCapacity: true)
+            if probe.joined {
+                for form in joinedForms { share[form] = Self.joinedWeight * 0.95 }
+            }
+            for (id, gain) in probe.hits {
+                for form in vocabularyForms[Int(id)] where mayAdd || reached[form] != nil {
+                    if share[form, default: 0] < gain { share[form] = gain }
+                }
+            }
+            for (form, gain) in share {
+                reached[form, default: (0, 0)].weight += gain
+                reached[form, default: (0, 0)].letters += probe.letters
+            }
+            if !probe.joined { remaining -= probe.letters }
+        }
+        var ranked: [(form: Int, weight: Double)] = []
+        for (form, entry) in reached where entry.letters / max(total, 1) + Self.boundSlack >= threshold {
+            guard kind == nil || Self.compatible(kind!, forms[Int(form)].kind) else { continue }
             // Among forms sharing the same parts, the one with fewer others comes first ("Abu
             // Ahmad" is an alias of many; the two-word forms before the long ones).
-            .map { (form: $0, weight: weight[$0] - 0.5 * Double(max(0, forms[$0].tokens.count - query.count))) }
+            let extra = Double(max(0, forms[Int(form)].tokens.count - query.count))
+            ranked.append((Int(form), entry.weight - 0.5 * extra))
+        }
         ranked.sort { ($0.weight, $1.form) > ($1.weight, $0.form) }
         return ranked.prefix(Self.candidatesMax).map(\.form)
-    }
-
-    /// How alike two tokens are: the better of their spelling (Jaro-Winkler) and their sound
-    /// keys; numbers only equal; a token that is a strict prefix of a longer one by two letters
-    /// or more is another name part ("fang" and "fangwei", "star" and "starla"), not a respelling.
-    static func similarity(
-        _ a: [Unicode.Scalar], _ aSound: [Unicode.Scalar], _ b: [Unicode.Scalar], _ bSound: [Unicode.Scalar]
-    ) -> Double {
-        if a == b { return 1 }
-        if a.allSatisfy(Self.isDigit) || b.allSatisfy(Self.isDigit) { return 0 }
-        var s = JaroWinkler.similarity(a, b)
-        if aSound == bSound {
-            s = max(s, 0.95)
-        } else if aSound.count >= 2, bSound.count >= 2, aSound.first == bSound.first {
-            s = max(s, JaroWinkler.similarity(aSound, bSound) - 0.08)
-        }
-        let (short, long) = a.count <= b.count ? (a, b) : (b, a)
-        if long.count - short.count >= 2, long.starts(with: short) { s = min(s, 0.84) }
-        return s
-    }
-
-    static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
-
-    /// The highest Jaro-Winkler similarity two strings of these lengths can reach: every letter
-    /// of the shorter matched, none transposed, the longest common prefix.
-    static func similarityBound(_ a: Int, _ b: Int) -> Double {
-        guard a > 0, b > 0 else { return 0 }
-        let jaro = (2 + Double(min(a, b)) / Double(max(a, b))) / 3
-        return jaro + 0.4 * (1 - jaro)
-    }
-
-    /// What a pairing of two tokens costs when it is only alike (see `respelling`).
-    static let weakPairCost = 0.04
-
-    /// Two tokens are one name part respelt when they are equal, sound alike by `PhoneticKey`,
-    /// or (from four letters) one slip apart: a letter changed, added, dropped or two swapped.
-    static func respelling(
-        _ a: [Unicode.Scalar], _ aSound: [Unicode.Scalar], _ b: [Unicode.Scalar], _ bSound: [Unicode.Scalar]
-    ) -> Bool {
-        if a == b || aSound == bSound { return true }
-        guard min(a.count, b.count) >= 4 else { return false }
-        return NameNormalizer.oneEditApart(a, b) || Self.swapApart(a, b)
-    }
-
-    /// True when swapping two neighbouring letters turns `a` into `b`.
-    static func swapApart(_ a: [Unicode.Scalar], _ b: [Unicode.Scalar]) -> Bool {
-        guard a.count == b.count else { return false }
-        let differ = a.indices.filter { a[$0] != b[$0] }
-        return differ.count == 2 && differ[1] == differ[0] + 1 && a[differ[0]] == b[differ[1]]
-            && a[differ[1]] == b[differ[0]]
     }
 
     /// The listed entity with this id ("ofac:9702"), if adopted.
@@ -322,103 +323,5 @@ public struct MatchIndex: Sendable {
     public func match(imo: String) -> [ListEntity] {
         guard let digits = IMOText.normalize(imo) else { return [] }
         return (byIMO[digits] ?? []).map { entities[$0] }
-    }
-
-    static func compatible(_ query: ListEntity.Kind, _ listed: ListEntity.Kind) -> Bool {
-        switch query {
-        case .person: listed == .person
-        case .organization: listed == .organization
-        case .vessel, .aircraft: listed == query
-        }
-    }
-
-    /// Token-order-free similarity: each query token pairs with its best listed token
-    /// (Jaro-Winkler), weighted by length, and unpaired tokens of either side count against it.
-    /// When the token counts differ (run-together or hyphenated parts: "Kim Jongun" against
-    /// "Kim Jong Un", "NAMSAN 8" against "NAM SAN 8"), the run-together forms are compared too.
-    ///
-    /// The explanation (`how`) is built only when asked: formatting it for every candidate
-    /// costs more than scoring.
-    static func score(
-        _ query: [[Unicode.Scalar]], _ sounds: [[Unicode.Scalar]], _ joined: [Unicode.Scalar], _ form: Form,
-        explain: Bool, commonWeight: Double = 0
-    ) -> (score: Double, how: String) {
-        var used = Set<Int>()
-        var exactPairs = 0
-        var weakPairs = 0
-        var total = 0.0
-        var weight = 0.0
-        var pairs: [String] = []
-        for (token, sound) in zip(query, sounds).sorted(by: { $0.0.count > $1.0.count }) {
-            var bestScore = 0.0
-            var bestIndex = -1
-            for (index, listed) in form.tokens.enumerated() where !used.contains(index) {
-                let s = similarity(token, sound, listed, form.sounds[index])
-                if s > bestScore {
-                    bestScore = s
-                    bestIndex = index
-                }
-            }
-            let w = Double(token.count)
-            weight += w
-            if bestIndex >= 0 && bestScore >= Self.tokenPairMin {
-                used.insert(bestIndex)
-                if token == form.tokens[bestIndex] { exactPairs += 1 }
-                if !Self.respelling(token, sound, form.tokens[bestIndex], form.sounds[bestIndex]) { weakPairs += 1 }
-                total += w * bestScore
-                if explain {
-                    pairs.append(
-                        "\(String(String.UnicodeScalarView(token)))=\(String(String.UnicodeScalarView(form.tokens[bestIndex]))) \(String(format: "%.2f", bestScore))"
-                    )
-                }
-            } else if explain {
-                pairs.append("\(String(String.UnicodeScalarView(token)))=∅")
-            }
-        }
-        let listedWeight = form.tokens.reduce(0.0) { $0 + Double($1.count) }
-        let unmatchedListed = form.tokens.enumerated().filter { !used.contains($0.offset) }.reduce(0.0) {
-            $0 + Double($1.element.count)
-        }
-        var score: Double
-        if query.count >= 2 {
-            // Every query token found, but the listed name has more (a patronymic, a middle
-            // name): a strong hint, held for review rather than blocked.
-            let coverage = listedWeight > 0 ? 1 - unmatchedListed / listedWeight : 0
-            score = (weight > 0 ? total / weight : 0)
-            if unmatchedListed > 0 {
-                // Graded, not flat: a flat ceiling stacks near misses and partial names on one
-                // score, where no threshold can part them.
-                score = min(score - 0.05 - 0.1 * (1 - coverage), Self.partialNameScoreMax)
-                if used.allSatisfy({ form.weights.indices.contains($0) && form.weights[$0] < commonWeight }) {
-                    score -= Self.commonPartialCost
-                }
-            }
-            let inexactPair = exactPairs < used.count
-            if unmatchedListed > 0, exactPairs == 0 || (inexactPair && used.count * 2 <= form.tokens.count) {
-                score = min(score, Self.weakPartialScoreMax)
-            }
-        } else {
-            score = weight + unmatchedListed > 0 ? total / (weight + unmatchedListed) : 0
-        }
-        // A pairing that is only alike, neither a respelling nor one slip ("jing" and "jian",
-        // "pelican" and "belize"), costs each time: near misses pair that way, variants do not.
-        score -= Self.weakPairCost * Double(weakPairs)
-        var how = explain ? "tokens " + pairs.joined(separator: ", ") : ""
-        // Only a respacing compares run together: the same length (a slip of one letter at
-        // most), and the same digits ("CHRISTINA I" and "FORTUNE 9" are other ships).
-        if query.count != form.tokens.count, joined.filter(Self.isDigit) == form.joined.filter(Self.isDigit) {
-            // Respaced and respelt at once ("Teng Chung-hua" for "DENG, Zhonghua"): equal sound
-            // keys run together count a little below equal letters; similar ones do not count.
-            var together = joined.count == form.joined.count ? JaroWinkler.similarity(joined, form.joined) : 0
-            if PhoneticKey.of(joined) == form.joinedSound { together = max(together, 0.95) }
-            if together > score {
-                score = together
-                how =
-                    !explain
-                    ? ""
-                    : "run-together \(String(String.UnicodeScalarView(joined)))=\(String(String.UnicodeScalarView(form.joined))) \(String(format: "%.2f", together))"
-            }
-        }
-        return (score, how)
     }
 }

@@ -72,14 +72,14 @@ public struct Screener: Sendable {
     }
 
     /// Evidence from a party's own names, identifiers and country (not its owners).
-    public func directEvidence(_ party: Party) -> [Evidence] {
+    public func directEvidence(_ party: Party, cache: MatchCache? = nil) -> [Evidence] {
         var evidence: [Evidence] = []
         let kind: ListEntity.Kind = party.kind == .person ? .person : .organization
         var best: NameMatch?
         let subject = Self.subject(party)
         for name in [party.name] + party.aliases {
             if let match = index.match(
-                name: name, kind: kind, threshold: rules.nameMatch.reviewScore, subject: subject
+                name: name, kind: kind, threshold: rules.nameMatch.reviewScore, subject: subject, cache: cache
             ).first,
                 match.score > (best?.score ?? 0)
             {
@@ -135,7 +135,8 @@ public struct Screener: Sendable {
         _ state: LedgerState, at time: TimestampMs
     ) -> (parties: [PartyID: ScreeningDecision], vessels: [AssetID: ScreeningDecision]) {
         var direct: [PartyID: [Evidence]] = [:]
-        for (id, record) in state.parties { direct[id] = directEvidence(record.party) }
+        let cache = MatchCache()
+        for (id, record) in state.parties { direct[id] = directEvidence(record.party, cache: cache) }
         let context = context(direct: direct, candidates: Set(state.parties.keys), state: state, at: time)
         var parties: [PartyID: ScreeningDecision] = [:]
         for id in state.parties.keys {
@@ -260,7 +261,11 @@ public struct Screener: Sendable {
         var seen: Set<String> = []
         let names = [(vessel.name, "name")] + vessel.nameHistory.reversed().map { ($0.from, "former name") }
         for (name, role) in names {
-            for match in index.match(name: name, kind: .vessel, threshold: rules.nameMatch.reviewScore).prefix(3)
+            // The flag is compared with the listed vessel's flag like a person's nationality.
+            for match in index.match(
+                name: name, kind: .vessel, threshold: rules.nameMatch.reviewScore,
+                subject: MatchSubject(country: vessel.flag.code)
+            ).prefix(3)
             where !seen.contains(match.entityID) {
                 let listedIMOs = index.entity(match.entityID)?.imoNumbers ?? []
                 guard !listedIMOs.contains(vessel.asset.digits) else { continue }
@@ -271,7 +276,7 @@ public struct Screener: Sendable {
                 var item = Evidence(
                     rule: "listed_vessel_name", status: .review,
                     detail:
-                        "\(role) \"\(name)\" matches listed vessel \(match.entityID) \"\(match.listedName)\" score \(match.score), \(imoText), not \(vessel.asset.digits)",
+                        "\(role) \"\(name)\" matches listed vessel \(match.entityID) \"\(match.listedName)\" score \(match.score), \(imoText), not \(vessel.asset.digits)\(Self.describe(match.checks))",
                     match: match)
                 item.path = nil
                 evidence.append(item)
