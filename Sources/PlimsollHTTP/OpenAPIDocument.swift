@@ -54,6 +54,15 @@ enum OpenAPIDocument {
         ),
         ("get", "/v1/screening/decisions", "Screening decisions recorded for ?party=", "regulator", "Events"),
         ("post", "/v1/screen", "Screen one name or IMO number against the adopted lists", "regulator", "Object"),
+        (
+            "get", "/v1/registrar/sequence", "The registrar sequence to sign above, and the chain to sign for",
+            "public", "RegistrarSequence"
+        ),
+        (
+            "post", "/v1/registrar/actions",
+            "Registrar actions signed on the registrar's machine (the signature authenticates), settled in order",
+            "public", "RegistrarResults"
+        ),
     ]
 
     static var json: String {
@@ -71,7 +80,7 @@ enum OpenAPIDocument {
             let security = item.auth == "public" ? "" : ##","security":[{"bearer":[]},{"holderSignature":[]}]"##
             let body =
                 item.method == "post"
-                ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.path.hasSuffix("batch") ? "Batch" : item.path.hasSuffix("screen") ? "ScreenQuery" : "Transfer")"}}}}"##
+                ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.path.hasSuffix("batch") ? "Batch" : item.path.hasSuffix("screen") ? "ScreenQuery" : item.path.hasSuffix("actions") ? "RegistrarActions" : "Transfer")"}}}}"##
                 : ""
             let okContent =
                 item.answer == "Text"
@@ -96,7 +105,7 @@ enum OpenAPIDocument {
             ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"parameter":{"type":"string"},"id":{"type":"string"}}}"##
         let answers = Self.answerSchemas.map { ##""\##($0.0)":\##($0.1)"## }.joined(separator: ",")
         return
-            ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"born":{"type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
+            ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"RegistrarActions":{"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{"type":"array","minItems":1,"maxItems":4096,"items":{"type":"string","pattern":"^([0-9a-fA-F]{2})+$"}}}},"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"born":{"type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
     }
 
     /// Every bound of a number a client sends, stated so schemathesis generates the edges
@@ -201,6 +210,16 @@ enum OpenAPIDocument {
                 )
             ),
             ("Receipt", receipt),
+            (
+                "RegistrarSequence",
+                object(["sequence", "chain_id"], [("sequence", count), ("chain_id", hex64)])
+            ),
+            (
+                "RegistrarResults",
+                object(
+                    ["results"], [("results", ##"{"type":"array","minItems":1,"maxItems":4096,"items":\##(receipt)}"##)]
+                )
+            ),
             (
                 "BatchResults",
                 object(

@@ -62,6 +62,7 @@ public struct RegistryAPI: Sendable {
         addHoldingProofRoute(to: router)
         addRegulatorRoutes(to: router)
         addScreenRoute(to: router)
+        addRegistrarRoutes(to: router)
         return router
     }
 

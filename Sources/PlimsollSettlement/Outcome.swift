@@ -7,6 +7,13 @@ public struct Receipt: Hashable, Sendable, Codable {
     public let height: Height
     public let leafIndex: UInt64
     public let logSize: UInt64
+
+    public init(id: Hash32, height: Height, leafIndex: UInt64, logSize: UInt64) {
+        self.id = id
+        self.height = height
+        self.leafIndex = leafIndex
+        self.logSize = logSize
+    }
 }
 
 /// What became of one submitted entry.

@@ -261,6 +261,48 @@ public actor Settlement {
         return try await submitAll(actions.map(signedRegistrar))
     }
 
+    /// The highest registrar sequence this settlement has taken (settled or queued): a
+    /// registrar signing elsewhere signs its next action with a sequence above it.
+    public var registrarSequence: UInt64 { lastRegistrarSequence }
+
+    /// Registrar entries signed elsewhere (on the registrar's machine), submitted in order as one
+    /// batch: settled through the same queue as transfers, nothing between them.
+    ///
+    /// Every entry must be signed by this registry's registrar key over this chain, and the
+    /// sequences must rise strictly and lie above every sequence already taken; otherwise all are
+    /// refused before any is queued or any sequence taken: a replayed action and a stale sequence
+    /// with `SEQUENCE_REUSED`, another key with `BAD_REGISTRAR_SIGNATURE`, a legacy `0x0a` with
+    /// `MALFORMED`.
+    /// - Throws: `IntakeFull` when they do not all fit; nothing was queued.
+    public func submitSignedRegistrar(_ entries: [RegistrarEntry]) async throws(IntakeFull) -> [Outcome] {
+        guard !entries.isEmpty else { return [] }
+        guard intakeHasRoom(for: entries.count) else { throw IntakeFull(retryAfterSeconds: 1) }
+        let chainID = ledger.state.chainID
+        var last = lastRegistrarSequence
+        for (index, entry) in entries.enumerated() {
+            let refusal: Rejection?
+            if !entry.signatureValid(chainID: chainID, registrarKey: registrarKey.publicKey) {
+                refusal = Rejection(
+                    .badRegistrarSignature, "entry \(index) is not signed by this registry's registrar key")
+            } else if entry.sequence <= last {
+                refusal = Rejection(
+                    .sequenceReused,
+                    "entry \(index): registrar sequence \(entry.sequence) is not above \(last) (replayed or stale; sign again with a sequence above \(last))"
+                )
+            } else if case .forcedTransfer = entry.action {
+                refusal = Rejection(
+                    .malformed,
+                    "a forced transfer is written as 0x0f (order, optional licence); 0x0a is for replay only")
+            } else {
+                refusal = nil
+            }
+            if let refusal { return entries.map { .rejected(id: Entry.registrar($0).id, refusal) } }
+            last = entry.sequence
+        }
+        lastRegistrarSequence = last
+        return try await submitAll(entries.map(Entry.registrar))
+    }
+
     /// A registrar action signed with the next registrar sequence number.
     private func signedRegistrar(_ action: RegistrarAction) -> Entry {
         lastRegistrarSequence += 1

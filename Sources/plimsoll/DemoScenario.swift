@@ -69,7 +69,7 @@ final class DemoScenario {
             "\(asset) \"Plimsoll Star\", bulk carrier, flag PA, 64 units, owner party \(oceanic), manager party \(manager)"
         )
         let decision = try requireScreener().screen(
-            vessel: asset, state: await registry.state, at: Settlement.wallClockMs())
+            vessel: asset, state: try await registry.state, at: Settlement.wallClockMs())
         narrator.say("screening of \(asset): \(decision.status.rawValue)")
         guard decision.status == .clear else {
             throw CLIError("the vessel should screen clear before the list update: \(decision.summary)")
@@ -94,7 +94,7 @@ final class DemoScenario {
         try await own(anchor, owns: 10_000, of: harbour)
         try await own(person, owns: 6_000, of: anchor)
         let key = try await newKey(for: kestrel, "Kestrel")
-        let state = await registry.state
+        let state = try await registry.state
         guard state.parties[kestrel]?.screening == .block, state.parties[kestrel]?.frozen == true else {
             throw CLIError("the investor should be blocked and frozen by screening")
         }
@@ -107,7 +107,7 @@ final class DemoScenario {
         let rejection = try await expectRejected(.transfer(transfer(seller, buyer, 16, nonce: 1)), .frozen)
         narrator.say("rejected \(rejection.code.rawValue): \(rejection.message)")
         narrator.command("plimsoll screen --party \(kestrel)")
-        let state = await registry.state
+        let state = try await registry.state
         let decision = try requireScreener().screen(party: kestrel, state: state, at: Settlement.wallClockMs())
         narrator.say(
             "party \(kestrel) \(name(kestrel, state)): \(decision.status.rawValue), lists \(decision.listsDigest.prefix(16))…"
@@ -159,7 +159,7 @@ final class DemoScenario {
             "Oceanic mortgages its 48 units to a bank: mortgaged units cannot be sold without the bank's signed consent"
         )
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: now + 365 * 86_400_000)]
-        let bank = PartyID(await registry.state.counters.nextPartyID)
+        let bank = PartyID(try await registry.state.counters.nextPartyID)
         try await registrar(
             .registerParty(
                 PartyRegistration(
@@ -196,7 +196,7 @@ final class DemoScenario {
             "the bank's consent to release 4 units to Fjord, signed with its own key")
         narrator.command("plimsoll mortgage discharge --vessel \(asset) --number 1")
         try await registrar(.dischargeMortgage(asset, number: 1), "mortgage 1 discharged: the loan is repaid")
-        guard await registry.state.vessels[asset]?.mortgages.isEmpty == true else {
+        guard try await registry.state.vessels[asset]?.mortgages.isEmpty == true else {
             throw CLIError("the mortgage should be discharged")
         }
     }
@@ -206,7 +206,7 @@ final class DemoScenario {
             "A list update: the registrar adopts the current OFAC SDN edition, which names the vessel's manager; everything is re-screened",
             [lists.ofacCurrent]
         )
-        let state = await registry.state
+        let state = try await registry.state
         guard state.parties[manager]?.screening == .block, state.vessels[asset]?.vessel.status == .frozen else {
             throw CLIError("the list update should block the manager and freeze \(asset)")
         }
@@ -302,10 +302,11 @@ final class DemoScenario {
         var loaded: [(URL, ListVersion)] = []
         for url in urls { loaded.append((url, try ListLoader.load(url).0)) }
         for adopted in try await ScreeningFiles.adopt(registry, loaded) { narrator.say("adopted \(adopted)") }
-        screener = try AdoptedLists.screener(registry.folder, state: await registry.state)
+        screener = try AdoptedLists.screener(registry.folder, state: try await registry.state)
         try await rescreen()
         narrator.say(
-            "lists_digest \(await registry.state.listsDigest.hex.prefix(16))… (every later block header carries it)")
+            "lists_digest \(try await registry.state.listsDigest.hex.prefix(16))… (every later block header carries it)"
+        )
     }
 
     @discardableResult
@@ -327,7 +328,7 @@ final class DemoScenario {
         _ kind: Party.Kind, _ name: String, _ country: String, role: String? = nil
     ) async throws -> PartyID {
         let kyc = [Party.KYCClaim(issuer: "registrar", expiresAtMs: now + 365 * 86_400_000)]
-        let id = PartyID(await registry.state.counters.nextPartyID)
+        let id = PartyID(try await registry.state.counters.nextPartyID)
         let registration = PartyRegistration(kind: kind, name: name, country: try Country(country), kycClaims: kyc)
         try await registrar(
             .registerParty(registration),
@@ -338,7 +339,7 @@ final class DemoScenario {
     private func own(_ owner: PartyID, owns bps: UInt16, of owned: PartyID) async throws {
         // The evidence is the SHA-256 of the document the registrar saw (here a stand-in text).
         let evidence = Hashing.sha256(Array("register extract: party \(owner) owns \(bps) bps of party \(owned)".utf8))
-        let state = await registry.state
+        let state = try await registry.state
         let label = "\(name(owner, state)) owns \(Double(bps) / 100)% of \(name(owned, state))"
         try await registrar(
             .declareOwnership(

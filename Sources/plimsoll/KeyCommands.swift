@@ -37,10 +37,10 @@ struct KeyCommand: AsyncParsableCommand {
             var receipt: ReceiptView?
             var warning: String?
             if let bind {
-                let registry = try OpenRegistry.open(options)
+                let registry = try await OpenRegistry.forRegistrar(options)
                 // Refuse before writing anything: a key file for a binding that cannot settle
                 // would be left half-done.
-                guard let party = await registry.state.parties[bind.id] else {
+                guard let party = try await registry.state.parties[bind.id] else {
                     throw CLIError("rejected UNKNOWN_PARTY: no party \(bind.id)", code: "UNKNOWN_PARTY")
                 }
                 warning = KeyCommand.warning(binding: party)
@@ -68,8 +68,8 @@ struct KeyCommand: AsyncParsableCommand {
         @Option(help: "Party id.") var party: PartyArgument
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
-            let warning = await registry.state.parties[party.id].flatMap(KeyCommand.warning(binding:))
+            let registry = try await OpenRegistry.forRegistrar(options)
+            let warning = try await registry.state.parties[party.id].flatMap(KeyCommand.warning(binding:))
             let receipt = try await registry.settle(.bindKey(key.key, to: party.id))
             if let warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             /// The receipt's fields as before, and `warning` beside them when there is one.

@@ -33,13 +33,13 @@ struct MortgageCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             let (receipt, screening) = try await registry.settleAndScreen(
                 .registerMortgage(
                     MortgageRegistration(
                         asset: vessel.asset, key: key.key, units: units, mortgagee: mortgagee.id, amount: amount,
                         currency: currency.uppercased())))
-            let number = await (registry.state.vessels[vessel.asset]?.nextMortgageNumber ?? 1) - 1
+            let number = try await (registry.state.vessels[vessel.asset]?.nextMortgageNumber ?? 1) - 1
             struct View: Encodable {
                 let mortgage: UInt64
                 let receipt: ReceiptView
@@ -62,7 +62,7 @@ struct MortgageCommand: AsyncParsableCommand {
         @Option(help: "The new mortgagee's party id.") var to: PartyArgument
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             try await registry.settleScreenAndPrint(
                 .transferMortgage(vessel.asset, number: number, to: to.id), subject: .none, json: options.json)
         }
@@ -78,7 +78,7 @@ struct MortgageCommand: AsyncParsableCommand {
         var number: UInt64
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             try await registry.settleScreenAndPrint(
                 .dischargeMortgage(vessel.asset, number: number), subject: .none, json: options.json)
         }
@@ -103,8 +103,8 @@ struct MortgageCommand: AsyncParsableCommand {
 
         func run() async throws {
             let signer = try KeyFile.read(URL(fileURLWithPath: mortgageeKey))
-            let registry = try OpenRegistry.open(options)
-            let state = await registry.state
+            let registry = try await OpenRegistry.forRegistrar(options)
+            let state = try await registry.state
             guard let mortgage = state.vessels[vessel.asset]?.mortgages.first(where: { $0.number == number }) else {
                 throw CLIError("\(vessel.asset) has no mortgage \(number) in force", code: "UNKNOWN_MORTGAGE")
             }

@@ -4,25 +4,48 @@ import PlimsollCrypto
 import PlimsollSettlement
 import PlimsollStore
 
-/// An opened registry with its single writer: the lock, the store and settlement.
+/// An opened registry with its single writer: the lock, the store and settlement; or, while a
+/// server holds the registry, that server (registrar actions signed here, settled there).
 ///
 /// Only one process may write a registry; the store's writer lock (`flock` on `registry.lock`,
 /// `SQLiteStore.openWriter`) turns a second writer into a clear error instead of a forked log.
 struct OpenRegistry {
     let folder: URL
-    let store: SQLiteStore
-    let settlement: Settlement
+    private let local: (store: SQLiteStore, settlement: Settlement)?
+    private let server: RegistrarClient?
+    private let options: RegistryOptions
 
+    /// The store of a registry opened locally (the demo and `serve` open it so).
+    var store: SQLiteStore { local!.store }
+    var settlement: Settlement { local!.settlement }
+    var isServed: Bool { server != nil }
+
+    /// The registry's files, opened to write: for the demo and `serve`.
     static func open(_ options: RegistryOptions, config: SettlementConfig = SettlementConfig()) throws -> OpenRegistry {
+        let (folder, key) = try registrarKey(options)
+        let store = try openWriter(folder.appendingPathComponent(SQLiteStore.fileName))
+        let settlement = try Settlement(store: store, registrarKey: key, config: config, clock: Settlement.wallClockMs)
+        return OpenRegistry(folder: folder, local: (store, settlement), server: nil, options: options)
+    }
+
+    /// For a registrar command: the running server of the registry when one answers (the
+    /// registry keeps serving), else its files, opened to write.
+    static func forRegistrar(_ options: RegistryOptions) async throws -> OpenRegistry {
+        let (folder, key) = try registrarKey(options)
+        let chainID = try ReadOnly.store(options).genesis.chainID
+        if let client = try await RegistrarClient.find(options, key: key, chainID: chainID) {
+            return OpenRegistry(folder: folder, local: nil, server: client, options: options)
+        }
+        return try open(options)
+    }
+
+    private static func registrarKey(_ options: RegistryOptions) throws -> (URL, SigningKey) {
         let folder = options.registryURL
         let dbURL = folder.appendingPathComponent(SQLiteStore.fileName)
         guard FileManager.default.fileExists(atPath: dbURL.path) else {
             throw CLIError("no registry in \(folder.path) (run plimsoll init, or pass --registry)")
         }
-        let key = try KeyFile.read(folder.appendingPathComponent(RegistryFolder.registrarKeyName))
-        let store = try openWriter(dbURL)
-        let settlement = try Settlement(store: store, registrarKey: key, config: config, clock: Settlement.wallClockMs)
-        return OpenRegistry(folder: folder, store: store, settlement: settlement)
+        return (folder, try KeyFile.read(folder.appendingPathComponent(RegistryFolder.registrarKeyName)))
     }
 
     /// The store opened to write; another writer's lock is a one-line CLI error.
@@ -34,11 +57,24 @@ struct OpenRegistry {
 
     /// Settles one registrar action; a rejection becomes a one-line CLI error with its code.
     func settle(_ action: RegistrarAction) async throws -> Receipt {
-        try Self.receipt(try await settlement.submitRegistrar(action))
+        try Self.receipt(try await settleAll([action])[0])
+    }
+
+    /// Settles registrar actions in order, nothing between them (one batch): here, or through
+    /// the running server.
+    func settleAll(_ actions: [RegistrarAction]) async throws -> [Outcome] {
+        guard !actions.isEmpty else { return [] }
+        if let server { return try await server.settle(actions) }
+        return try await settlement.submitRegistrarAll(actions)
     }
 
     func settle(_ entry: Entry) async throws -> Receipt {
-        try Self.receipt(try await settlement.submit(entry))
+        guard !isServed else {
+            throw CLIError(
+                "a server runs this registry: send the transfer to it (plimsoll sign-transfer, then POST /v1/transfers)"
+            )
+        }
+        return try Self.receipt(try await settlement.submit(entry))
     }
 
     static func receipt(_ outcome: Outcome) throws -> Receipt {
@@ -70,7 +106,7 @@ struct OpenRegistry {
     /// recorded status (`Screened`): what the registrar commands without a view of their own print.
     func settleScreenAndPrint(_ action: RegistrarAction, subject: ScreenedSubject, json: Bool) async throws {
         let (receipt, screening) = try await settleAndScreen(action)
-        let state = await self.state
+        let state = try await self.state
         let status: String? =
             switch subject {
             case .none: nil
@@ -80,14 +116,21 @@ struct OpenRegistry {
         Output.emit(json, Screened(view: receipt.view, screening: screening, status: status), text: receipt.line)
     }
 
-    var state: LedgerState { get async { await settlement.state } }
+    /// The registry's state: settlement's own, or (served) as the store holds it after the
+    /// server's last durable block, which includes every receipt this command was given.
+    var state: LedgerState {
+        get async throws {
+            if local != nil { return await settlement.state }
+            return try ReadOnly.store(options).loadLedger().0
+        }
+    }
 }
 
 extension RegistryOptions {
     /// Opens the registry, settles one registrar action and prints its receipt: what most
     /// registrar commands do.
     func settleAndPrint(_ action: RegistrarAction) async throws {
-        let registry = try OpenRegistry.open(self)
+        let registry = try await OpenRegistry.forRegistrar(self)
         let receipt = try await registry.settle(action)
         Output.emit(json, receipt.view, text: receipt.line)
     }

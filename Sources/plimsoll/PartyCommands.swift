@@ -26,7 +26,7 @@ struct PartyCommand: AsyncParsableCommand {
 
     /// Settles an amendment, re-screens, and prints the receipt with the screening result.
     static func settleAmendment(_ amendment: PartyAmendment, _ options: RegistryOptions) async throws {
-        let registry = try OpenRegistry.open(options)
+        let registry = try await OpenRegistry.forRegistrar(options)
         try await registry.settleScreenAndPrint(
             .amendParty(amendment), subject: .party(amendment.party), json: options.json)
     }
@@ -129,7 +129,7 @@ struct PartyCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             let identifiers = PartyCommand.identifiers(identifier)
             let now = Date().timeIntervalSince1970
             let claims =
@@ -141,8 +141,8 @@ struct PartyCommand: AsyncParsableCommand {
                 kycClaims: claims
             )
             let (receipt, screening) = try await registry.settleAndScreen(.registerParty(registration))
-            let id = await registry.state.counters.nextPartyID - 1
-            let status = await registry.state.parties[PartyID(id)]?.screening.rawValue
+            let id = try await registry.state.counters.nextPartyID - 1
+            let status = try await registry.state.parties[PartyID(id)]?.screening.rawValue
             struct View: Encodable {
                 let party: UInt64
                 let receipt: ReceiptView

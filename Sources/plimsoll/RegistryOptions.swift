@@ -9,6 +9,13 @@ struct RegistryOptions: ParsableArguments {
     @Flag(name: .long, help: "Print machine-readable JSON.")
     var json = false
 
+    @Option(
+        name: .long,
+        help:
+            "A running server of this registry for registrar commands (default: the address plimsoll serve records in the registry folder)."
+    )
+    var server: String?
+
     var registryURL: URL {
         let path = registry ?? ProcessInfo.processInfo.environment["PLIMSOLL_REGISTRY"] ?? "registry"
         return URL(fileURLWithPath: path, isDirectory: true)

@@ -25,19 +25,22 @@ enum ScreeningFiles {
     /// Screens every party and vessel and logs what changed: screening decisions, and freezes of
     /// whatever is now blocked (DESIGN.md: a new list version re-screens everything).
     static func sync(_ registry: OpenRegistry, _ screener: Screener) async throws -> SyncReport {
-        let state = await registry.state
+        let state = try await registry.state
         let now = Settlement.wallClockMs()
         let (parties, vessels) = screener.screenAll(state, at: now)
         var report = SyncReport()
+        // Every decision and freeze of one re-screen is settled as one ordered batch: nothing
+        // comes between them, and a served registry keeps settling transfers around it.
+        var actions: [RegistrarAction] = []
         for (id, decision) in parties.sorted(by: { $0.key < $1.key }) {
             guard let record = state.parties[id] else { continue }
             let manual = record.screeningEvidence.hasPrefix(Screen.decisionPrefix) && decision.status != .block
             if decision.status != record.screening && !manual {
-                _ = try await registry.settle(.recordScreening(id, decision.status, evidence: decision.summary))
+                actions.append(.recordScreening(id, decision.status, evidence: decision.summary))
                 report.recorded.append("party \(id) \(decision.status.rawValue): \(decision.summary)")
             }
             if decision.status == .block && !record.frozen {
-                _ = try await registry.settle(.freeze(.party(id, asset: nil), reason: decision.freezeReason))
+                actions.append(.freeze(.party(id, asset: nil), reason: decision.freezeReason))
                 report.frozen.append("party \(id)")
             }
         }
@@ -49,19 +52,27 @@ enum ScreeningFiles {
             // until screening finds a block.
             let manual = record.screeningEvidence.hasPrefix(Screen.decisionPrefix) && decision.status != .block
             if decision.status != record.screening && !manual && vessel.status != .deregistered {
-                _ = try await registry.settle(
-                    .recordVesselScreening(asset, decision.status, evidence: decision.summary))
+                actions.append(.recordVesselScreening(asset, decision.status, evidence: decision.summary))
                 report.recorded.append("vessel \(asset) \(decision.status.rawValue): \(decision.summary)")
             }
             if decision.status == .block && vessel.status == .active {
-                _ = try await registry.settle(.freeze(.vessel(asset), reason: decision.freezeReason))
+                actions.append(.freeze(.vessel(asset), reason: decision.freezeReason))
                 report.frozen.append("vessel \(asset)")
             } else if decision.status == .review {
                 report.review.append("vessel \(asset): \(decision.summary)")
             }
         }
+        var start = 0
+        while start < actions.count {
+            let chunk = Array(actions[start..<min(actions.count, start + Self.syncBatchMax)])
+            for outcome in try await registry.settleAll(chunk) { _ = try OpenRegistry.receipt(outcome) }
+            start += chunk.count
+        }
         return report
     }
+
+    /// Re-screen actions settled per batch at most (the server's bound per request).
+    static let syncBatchMax = 4096
 
     /// Tells the registrar on stderr what a re-screen changed (stdout stays the command's answer).
     static func report(_ report: SyncReport?) async throws {
@@ -87,7 +98,7 @@ enum ScreeningFiles {
                 source: version.source, format: version.format, contentHash: version.contentHash,
                 entityCount: UInt64(version.entityCount)
             )
-            if await registry.state.counters.lists.contains(adoption) {
+            if try await registry.state.counters.lists.contains(adoption) {
                 adopted.append("\(version.source) \(version.contentHash.hex.prefix(16))… already in force")
                 continue
             }
@@ -101,7 +112,7 @@ enum ScreeningFiles {
 
     /// After a registrar change: screen again with the lists in force, if any.
     static func syncIfAdopted(_ registry: OpenRegistry) async throws -> SyncReport? {
-        guard let screener = try screener(registry.folder, state: await registry.state) else { return nil }
+        guard let screener = try screener(registry.folder, state: try await registry.state) else { return nil }
         return try await sync(registry, screener)
     }
 }
@@ -141,9 +152,9 @@ struct ListsCommand: AsyncParsableCommand {
                 rulesText = String(decoding: data, as: UTF8.self)
                 _ = try ScreeningRules.parse(yaml: rulesText!)
             }
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             // Every edition against the adopted one before anything is adopted: a refusal adopts nothing.
-            let adoptedNow = await registry.state.counters.lists
+            let adoptedNow = try await registry.state.counters.lists
             for (_, version) in loaded {
                 do {
                     if let notice = try ListEditionPolicy.check(version, adopted: adoptedNow, allowShrink: allowShrink)
@@ -162,7 +173,7 @@ struct ListsCommand: AsyncParsableCommand {
                 let screening: ScreeningFiles.SyncReport
                 let lists_digest: String
             }
-            let digest = await registry.state.listsDigest.hex
+            let digest = try await registry.state.listsDigest.hex
             var lines = adopted.map { "adopted \($0)" }
             lines +=
                 report.recorded.map { "recorded \($0)" } + report.frozen.map { "frozen \($0)" }

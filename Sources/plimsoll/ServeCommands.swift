@@ -85,6 +85,15 @@ struct Serve: AsyncParsableCommand {
                     + "body \(limits.bodyTimeoutSeconds) s, idle \(limits.idleTimeoutSeconds) s; at most \(limits.effectiveMaxConnections) connections)\n")
                     .utf8
             ))
+        // Registrar commands find this server by the address it records while it serves.
+        let address = registry.folder.appendingPathComponent(RegistrarClient.addressFileName)
+        let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
+        try JSONEncoder().encode(
+            RegistrarClient.Address(
+                url: "http://\(reachable.contains(":") ? "[\(reachable)]" : reachable):\(port)",
+                pid: ProcessInfo.processInfo.processIdentifier)
+        ).write(to: address, options: .atomic)
+        defer { try? FileManager.default.removeItem(at: address) }
         try await app.runService()
         // The server stopped taking requests: let intake drain and the block in flight reach the store.
         await registry.settlement.waitUntilIdle()

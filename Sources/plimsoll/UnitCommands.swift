@@ -50,8 +50,8 @@ struct TransferCommand: AsyncParsableCommand {
     func run() async throws {
         let signer = try KeyFile.read(URL(fileURLWithPath: key))
         guard signer.publicKey != to.key else { throw CLIError("sender and receiver are the same key") }
-        let registry = try OpenRegistry.open(options)
-        let state = await registry.state
+        let registry = try await OpenRegistry.forRegistrar(options)
+        let state = try await registry.state
         let transfer = Transfer(
             chainID: state.chainID, asset: vessel.asset, from: signer.publicKey, to: to.key, amount: amount,
             nonce: nonce ?? (state.keys[signer.publicKey]?.lastNonce ?? 0) + 1,
@@ -86,7 +86,7 @@ struct ForceTransfer: AsyncParsableCommand {
     }
 
     func run() async throws {
-        let registry = try OpenRegistry.open(options)
+        let registry = try await OpenRegistry.forRegistrar(options)
         let action = RegistrarAction.forcedTransferOrder(
             vessel.asset, from: from.key, to: to.key, units: units, order: order, licence: licence)
         let receipt = try await registry.settle(action)
@@ -159,8 +159,8 @@ struct Rules: AsyncParsableCommand {
     @Option(help: "Require a valid KYC claim (true/false).") var kycRequired: Bool?
 
     func run() async throws {
-        let registry = try OpenRegistry.open(options)
-        var rules = await registry.state.rules
+        let registry = try await OpenRegistry.forRegistrar(options)
+        var rules = try await registry.state.rules
         if let maxHolders { rules.maxHoldersPerVessel = maxHolders }
         if let minHolding { rules.minimumHolding = minHolding }
         if let kycRequired { rules.kycRequired = kycRequired }

@@ -34,7 +34,7 @@ struct VesselCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             let roles = Vessel.Roles(
                 owner: owner.id, manager: manager?.id, operator: `operator`?.id, charterer: charterer?.id)
             let registration = VesselRegistration(
@@ -42,7 +42,7 @@ struct VesselCommand: AsyncParsableCommand {
                 units: units
             )
             let (receipt, screening) = try await registry.settleAndScreen(.registerVessel(registration))
-            let status = await registry.state.vessels[imo.asset]?.screening.rawValue
+            let status = try await registry.state.vessels[imo.asset]?.screening.rawValue
             Output.emit(
                 options.json, Screened(view: receipt.view, screening: screening, status: status),
                 text: "vessel \(imo.asset) \(units) units\n\(receipt.line)")
@@ -73,7 +73,7 @@ struct VesselCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             var amendment = VesselAmendment(asset: imo.asset)
             amendment.name = name
             amendment.flag = flag?.country
@@ -140,8 +140,8 @@ struct VesselCommand: AsyncParsableCommand {
         }
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
-            guard let flag = await registry.state.vessels[imo.asset]?.vessel.flag else {
+            let registry = try await OpenRegistry.forRegistrar(options)
+            guard let flag = try await registry.state.vessels[imo.asset]?.vessel.flag else {
                 throw CLIError("\(imo.asset) is not registered", code: "UNKNOWN_ASSET")
             }
             let charter = BareboatCharter(
@@ -160,7 +160,7 @@ struct VesselCommand: AsyncParsableCommand {
         @Option(help: "IMO number.", transform: AssetArgument.parse) var imo: AssetArgument
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             try await registry.settleScreenAndPrint(.endBareboatCharter(imo.asset), subject: .none, json: options.json)
         }
     }
@@ -178,7 +178,7 @@ struct VesselCommand: AsyncParsableCommand {
         func validate() throws { try Edge.text(reason, "--reason") }
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             try await registry.settleScreenAndPrint(
                 .reopenVessel(imo.asset, reason: reason), subject: .vessel(imo.asset), json: options.json)
         }
@@ -210,13 +210,13 @@ struct OwnCommand: AsyncParsableCommand {
             } else {
                 throw CLIError("give --evidence (64 hex) or --evidence-file")
             }
-            let registry = try OpenRegistry.open(options)
+            let registry = try await OpenRegistry.forRegistrar(options)
             let declaration = OwnershipDeclaration(
                 owner: owner.id, owned: owned.id, shareBps: shareBps, kind: kind, evidence: digest.hash
             )
             let (receipt, screening) = try await registry.settleAndScreen(.declareOwnership(declaration))
-            let link = await registry.state.counters.nextLinkID - 1
-            let status = await registry.state.parties[owned.id]?.screening.rawValue
+            let link = try await registry.state.counters.nextLinkID - 1
+            let status = try await registry.state.parties[owned.id]?.screening.rawValue
             struct View: Encodable {
                 let link: UInt64
                 let receipt: ReceiptView
@@ -235,8 +235,8 @@ struct OwnCommand: AsyncParsableCommand {
         @Option(help: "Link id.", transform: { try Edge.whole($0, "--link", Edge.ids) }) var link: UInt64
 
         func run() async throws {
-            let registry = try OpenRegistry.open(options)
-            let owned = await registry.state.links[LinkID(link)]?.owned
+            let registry = try await OpenRegistry.forRegistrar(options)
+            let owned = try await registry.state.links[LinkID(link)]?.owned
             try await registry.settleScreenAndPrint(
                 .endOwnership(LinkID(link)), subject: owned.map { .party($0) } ?? .none, json: options.json)
         }

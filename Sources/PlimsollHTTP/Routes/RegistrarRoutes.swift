@@ -1,0 +1,72 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+
+/// The registrar's door into a running registry: actions signed on the registrar's machine
+/// (BIP-340, `plimsoll/registrar/v1`, the sequence in the signed bytes) settle through the same
+/// queue as transfers, so registering, freezing or adopting lists needs no downtime.
+///
+/// The signature is the authentication: only the registrar key can make an entry this route
+/// accepts, and the sequence makes each one usable once.
+extension RegistryAPI {
+    /// Signed registrar entries per request at most: an action with the decisions and freezes of
+    /// one re-screen.
+    static let registrarEntriesMax = 4096
+
+    func addRegistrarRoutes(to router: Router<BasicRequestContext>) {
+        let settlement = self.settlement
+        let store = self.store
+        /// `GET /v1/registrar/sequence`: the sequence to sign above, and the chain to sign for.
+        router.get("/v1/registrar/sequence") { _, _ in
+            struct View: Encodable { let sequence: UInt64, chain_id: String }
+            return try JSONResponse.make(
+                View(sequence: await settlement.registrarSequence, chain_id: store.genesis.chainID.hex))
+        }
+        /// `POST /v1/registrar/actions` `{"entries": ["<entry bytes, hex>", ...]}`: settled in
+        /// order, all or none queued; one result per entry with the ledger's own code and message
+        /// (the registrar is the author: no neutral wording).
+        router.post("/v1/registrar/actions") { request, _ in
+            guard case .object(let members) = try Self.parseJSON(try await Self.jsonBody(request)),
+                members.count == 1, members[0].0 == "entries", case .array(let items) = members[0].1
+            else {
+                throw Problem.malformed("a JSON object with one member, entries: an array of hex strings", pointer: "")
+            }
+            guard (1...Self.registrarEntriesMax).contains(items.count) else {
+                throw Problem.malformed("1 to \(Self.registrarEntriesMax) entries", pointer: "/entries")
+            }
+            var entries: [RegistrarEntry] = []
+            for (index, item) in items.enumerated() {
+                guard case .string(let text) = item, let bytes = try? Hex.decode(text),
+                    case .registrar(let entry)? = try? Entry(bytes: bytes)
+                else {
+                    throw Problem.malformed("a registrar entry's bytes, hex", pointer: "/entries/\(index)")
+                }
+                entries.append(entry)
+            }
+            let outcomes: [Outcome]
+            do { outcomes = try await settlement.submitSignedRegistrar(entries) } catch let full as IntakeFull {
+                throw Self.full(full)
+            }
+            struct View: Encodable { let results: [ReceiptJSON] }
+            return try JSONResponse.make(
+                View(
+                    results: outcomes.map { outcome in
+                        switch outcome {
+                        case .settled(let receipt): Self.receipt(receipt)
+                        case .rejected(let id, let rejection):
+                            ReceiptJSON(
+                                id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
+                                detail: rejection.message)
+                        case .failed(let id, _):
+                            ReceiptJSON(
+                                id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
+                                detail: Self.notSettledDetail)
+                        }
+                    }))
+        }
+    }
+}

@@ -1,0 +1,133 @@
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// The registrar's client of a running server: each action is signed here with the registrar
+/// key, above the server's registrar sequence, and settled there (`POST /v1/registrar/actions`).
+///
+/// The server records its address in the registry folder (`server.json`) while it serves;
+/// `--server URL` names one explicitly.
+struct RegistrarClient {
+    static let addressFileName = "server.json"
+
+    let base: URL
+    let key: SigningKey
+    let chainID: Hash32
+
+    struct Address: Codable {
+        let url: String
+        let pid: Int32
+    }
+
+    /// The server of this registry, if one answers: `--server`, else the address the running
+    /// server recorded. A recorded address that does not answer (a server killed without
+    /// cleaning up) is ignored: the registry's files are then free to open.
+    /// Only a server of this registry's chain (`chainID`) is used.
+    static func find(
+        _ options: RegistryOptions, key: SigningKey, chainID expected: Hash32
+    ) async throws
+        -> RegistrarClient?
+    {
+        let recorded = options.registryURL.appendingPathComponent(addressFileName)
+        let text: String
+        if let server = options.server {
+            text = server
+        } else if let data = FileManager.default.contents(atPath: recorded.path),
+            let address = try? JSONDecoder().decode(Address.self, from: data)
+        {
+            text = address.url
+        } else {
+            return nil
+        }
+        guard let base = URL(string: text), base.scheme == "http" || base.scheme == "https" else {
+            throw CLIError("--server must be an http(s) URL, got \(text)")
+        }
+        do {
+            let (_, chainID) = try await sequence(base)
+            guard chainID == expected else {
+                throw CLIError("the server at \(text) serves another registry (chain \(chainID.hex.prefix(16))…)")
+            }
+            return RegistrarClient(base: base, key: key, chainID: chainID)
+        } catch let error as CLIError {
+            throw error
+        } catch {
+            if options.server != nil { throw CLIError("the server at \(text) does not answer: \(error)") }
+            return nil
+        }
+    }
+
+    /// The server's registrar sequence (settled and queued) and its chain.
+    static func sequence(_ base: URL) async throws -> (UInt64, Hash32) {
+        var request = URLRequest(url: base.appendingPathComponent("v1/registrar/sequence"))
+        request.timeoutInterval = 5
+        let (data, response) = try await URLSession.shared.data(for: request)
+        guard (response as? HTTPURLResponse)?.statusCode == 200 else {
+            throw CLIError("the server did not give its registrar sequence")
+        }
+        struct View: Decodable { let sequence: UInt64, chain_id: String }
+        let view = try JSONDecoder().decode(View.self, from: data)
+        return (view.sequence, try Hash32(hex: view.chain_id))
+    }
+
+    /// Signs the actions with the next sequences and settles them in order, as one batch; a
+    /// sequence taken meanwhile by another registrar command is signed again, a few times.
+    func settle(_ actions: [RegistrarAction]) async throws -> [Outcome] {
+        for _ in 0..<5 {
+            let (last, _) = try await Self.sequence(base)
+            let entries = actions.enumerated().map { index, action in
+                RegistrarEntry.signed(action, sequence: last + 1 + UInt64(index), chainID: chainID, by: key)
+            }
+            let outcomes = try await post(entries)
+            let raced = outcomes.contains {
+                if case .rejected(_, let rejection) = $0 { return rejection.code == .sequenceReused }
+                return false
+            }
+            if !raced { return outcomes }
+        }
+        throw CLIError("the server's registrar sequence kept moving; try again", code: "SEQUENCE_REUSED")
+    }
+
+    private func post(_ entries: [RegistrarEntry]) async throws -> [Outcome] {
+        var request = URLRequest(url: base.appendingPathComponent("v1/registrar/actions"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.timeoutInterval = 120
+        struct Body: Encodable { let entries: [String] }
+        request.httpBody = try JSONEncoder().encode(
+            Body(entries: entries.map { Hex.encode(Entry.registrar($0).bytes) }))
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            throw CLIError(
+                "the server refused the registrar actions (HTTP \(status)): \(String(decoding: data, as: UTF8.self))")
+        }
+        struct Result: Decodable {
+            let id: String, status: String
+            let height: UInt64?, leaf_index: UInt64?, log_size: UInt64?
+            let code: String?, detail: String?
+        }
+        struct View: Decodable { let results: [Result] }
+        let results = try JSONDecoder().decode(View.self, from: data).results
+        guard results.count == entries.count else { throw CLIError("the server answered \(results.count) results") }
+        return try results.map { result throws -> Outcome in
+            let id = try Hash32(hex: result.id)
+            switch result.status {
+            case "settled":
+                guard let height = result.height, let leaf = result.leaf_index, let size = result.log_size else {
+                    throw CLIError("a settled result without its height")
+                }
+                return .settled(Receipt(id: id, height: height, leafIndex: leaf, logSize: size))
+            case "rejected":
+                let code = ReasonCode(rawValue: result.code ?? "") ?? .malformed
+                return .rejected(id: id, Rejection(code, result.detail ?? ""))
+            default:
+                return .failed(id: id, message: result.detail ?? "not settled")
+            }
+        }
+    }
+}

@@ -1,0 +1,82 @@
+import Foundation
+import Testing
+
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
+/// Registrar work on a live registry (issue 16): while `plimsoll serve` holds the registry, the
+/// registrar commands sign their actions here and settle them through the server; a freeze
+/// stops the frozen key's next transfer, a list update adopts and re-screens with no restart,
+/// and once the server stops the same commands work on the files again.
+struct ServedRegistrarTests {
+    @Test(.tags(.slow)) func registrarCommandsSettleThroughTheRunningServer() async throws {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let reg = folder.appendingPathComponent("reg").path
+        @discardableResult
+        func run(_ arguments: String...) throws -> CLI.Result {
+            let result = try CLI.run(arguments + ["--registry", reg])
+            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
+            return result
+        }
+        let created = try run("init", "--name", "Served Test", "--json")
+        let chainID = try #require(created.stdout.split(separator: "\"").dropFirst(3).first.map(String.init))
+        try run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
+        try run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
+        let anaFile = folder.appendingPathComponent("ana.key").path
+        let ana = String(try run("key", "new", "--out", anaFile, "--bind", "1").stdout.prefix(64))
+        let rui = String(
+            try run("key", "new", "--out", folder.appendingPathComponent("rui.key").path, "--bind", "2").stdout.prefix(
+                64))
+        try run("vessel", "register", "--imo", "9176187", "--name", "Served Star", "--flag", "PA", "--owner", "1")
+        try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
+
+        let port = 21_000 + Int(ProcessInfo.processInfo.processIdentifier % 9_000)
+        let (server, _, _) = try CLI.process(["serve", "--registry", reg, "--port", String(port)])
+        try server.run()
+        defer { if server.isRunning { server.terminate() } }
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        var up = false
+        for _ in 0..<100 where !up {
+            up = (try? await URLSession.shared.data(from: base.appendingPathComponent("healthz"))) != nil
+            if !up { try await Task.sleep(nanoseconds: 100_000_000) }
+        }
+        #expect(up, "serve did not come up")
+        let address = reg + "/server.json"
+        #expect(FileManager.default.fileExists(atPath: address), "the server records its address")
+
+        func transfer(nonce: Int) async throws -> (Int, String) {
+            let body = try CLI.run(
+                "sign-transfer", "--key", anaFile, "--chain-id", chainID, "--to", rui, "--vessel", "IMO9176187",
+                "--amount", "1", "--nonce", String(nonce)
+            ).stdout
+            var request = URLRequest(url: base.appendingPathComponent("v1/transfers"))
+            request.httpMethod = "POST"
+            request.setValue("application/json", forHTTPHeaderField: "content-type")
+            request.httpBody = Data(body.utf8)
+            let (answer, response) = try await URLSession.shared.data(for: request)
+            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: answer, as: UTF8.self))
+        }
+        #expect(try await transfer(nonce: 1).0 == 200)
+
+        // Registrar commands while serving: no lock error, no restart.
+        try run("party", "add", "--kind", "person", "--name", "Eve Sousa", "--country", "PT")
+        let freeze = try run("freeze", "--key", ana, "--reason", "court order 12/2026")
+        #expect(freeze.stdout.contains("settled") || freeze.stdout.contains("height"), "\(freeze.stdout)")
+        let refused = try await transfer(nonce: 2)
+        #expect(refused.0 == 422 && refused.1.contains("FROZEN"), "\(refused)")
+        try run("lists", "load", ScreeningCLITests.lists + "/ofac_sdn_sample")
+        #expect(try run("screen", "--name", "Nobody Known", "--json").stdout.contains("lists_digest"))
+        let sequence = try await URLSession.shared.data(from: base.appendingPathComponent("v1/registrar/sequence"))
+        #expect(String(decoding: sequence.0, as: UTF8.self).contains("\"sequence\""))
+
+        server.terminate()
+        server.waitUntilExit()
+        #expect(!FileManager.default.fileExists(atPath: address), "a stopped server removes its address")
+        // With no server, the same commands work on the files.
+        try run("unfreeze", "--key", ana, "--reason", "order lifted")
+        let eve = try run("screen", "--party", "3").stdout
+        #expect(eve.contains("Eve Sousa"), "\(eve)")
+    }
+}

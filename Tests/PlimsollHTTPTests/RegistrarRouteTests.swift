@@ -1,0 +1,110 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import HummingbirdTesting
+import NIOCore
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollHTTP
+import PlimsollSettlement
+import PlimsollTesting
+import Testing
+
+/// Registrar actions signed on the registrar's machine and settled by the running server
+/// (issue 16, item 1): they settle in order; a replay, a stale sequence, another key and bytes
+/// that are no registrar entry are refused with their codes, and nothing is queued.
+struct RegistrarRouteTests {
+    static func body(_ entries: [RegistrarEntry]) -> ByteBuffer {
+        let hex = entries.map { "\"\(Hex.encode(Entry.registrar($0).bytes))\"" }.joined(separator: ",")
+        return ByteBuffer(string: #"{"entries":[\#(hex)]}"#)
+    }
+
+    static func results(_ response: TestResponse) -> [[String: Any]] {
+        (response.json["results"] as? [[String: Any]]) ?? []
+    }
+
+    @Test func signedActionsSettleInOrderAndEachOnlyOnce() async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            let before = try await client.execute(uri: "/v1/registrar/sequence", method: .get)
+            #expect(before.json["chain_id"] as? String == f.chainID.hex)
+            let last = UInt64(try #require(before.json["sequence"] as? Int))
+            // Freeze Alice, then unfreeze her: one request, in this order.
+            let freeze = RegistrarEntry.signed(
+                .freeze(.party(f.aliceParty, asset: nil), reason: "order 7/2026"), sequence: last + 1,
+                chainID: f.chainID, by: f.registrar)
+            let unfreeze = RegistrarEntry.signed(
+                .unfreeze(.party(f.aliceParty, asset: nil), reason: "order lifted"), sequence: last + 2,
+                chainID: f.chainID, by: f.registrar)
+            let posted = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json,
+                body: Self.body([freeze, unfreeze]))
+            #expect(posted.status == .ok, "\(posted.text)")
+            #expect(Self.results(posted).map { $0["status"] as? String } == ["settled", "settled"])
+            let after = try await client.execute(uri: "/v1/registrar/sequence", method: .get)
+            #expect(after.json["sequence"] as? Int == Int(last + 2))
+
+            // The same signed action again: a replay.
+            let replay = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([freeze]))
+            #expect(Self.results(replay).first?["status"] as? String == "rejected")
+            #expect(Self.results(replay).first?["code"] as? String == "SEQUENCE_REUSED")
+            // A new action signed with a sequence already taken: stale.
+            let stale = RegistrarEntry.signed(
+                .freeze(.party(f.bobParty, asset: nil), reason: "stale"), sequence: last + 1, chainID: f.chainID,
+                by: f.registrar)
+            let staleAnswer = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([stale]))
+            #expect(Self.results(staleAnswer).first?["code"] as? String == "SEQUENCE_REUSED")
+            // Signed by another key, with a fresh sequence: refused before it takes the sequence.
+            var rng = SplitMix64(seed: 16)
+            let foreign = RegistrarEntry.signed(
+                .freeze(.party(f.bobParty, asset: nil), reason: "forged"), sequence: last + 3, chainID: f.chainID,
+                by: SigningKey.generate(using: &rng))
+            let forged = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([foreign]))
+            #expect(Self.results(forged).first?["code"] as? String == "BAD_REGISTRAR_SIGNATURE")
+            let unchanged = try await client.execute(uri: "/v1/registrar/sequence", method: .get)
+            #expect(unchanged.json["sequence"] as? Int == Int(last + 2))
+            #expect(await f.settlement.state.parties[f.bobParty]?.frozen == false)
+        }
+    }
+
+    @Test func aFreezeSentToTheServerStopsTheNextTransfer() async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            let first = try await client.execute(
+                uri: "/v1/transfers", method: .post, headers: HTTPFixture.json,
+                body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, amount: 1, nonce: 1)))
+            #expect(first.json["status"] as? String == "settled")
+            let sequence = await f.settlement.registrarSequence
+            let freeze = RegistrarEntry.signed(
+                .freeze(.party(f.aliceParty, asset: nil), reason: "listed today"), sequence: sequence + 1,
+                chainID: f.chainID, by: f.registrar)
+            let posted = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([freeze]))
+            #expect(Self.results(posted).first?["status"] as? String == "settled")
+            let next = try await client.execute(
+                uri: "/v1/transfers", method: .post, headers: HTTPFixture.json,
+                body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, amount: 1, nonce: 2)))
+            #expect(next.status == .unprocessableContent)
+            #expect(next.json["code"] as? String == "FROZEN")
+        }
+    }
+
+    @Test func bytesThatAreNoRegistrarEntryAreMalformed() async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            for body in [
+                #"{"entries":["zz"]}"#, #"{"entries":[]}"#, #"{"entries":"00"}"#, #"{"entries":["00"],"more":1}"#,
+                #"{"entries":["\#(Hex.encode(Array(f.transferJSON(f.alice, to: f.bob, nonce: 1).utf8)))"]}"#,
+            ] {
+                let answer = try await client.execute(
+                    uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json,
+                    body: ByteBuffer(string: body))
+                #expect(answer.status == .badRequest, "\(body): \(answer.text)")
+                #expect(answer.json["code"] as? String == "MALFORMED")
+            }
+        }
+    }
+}
