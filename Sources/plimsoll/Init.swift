@@ -20,8 +20,12 @@ struct Init: ParsableCommand {
     )
     var maxValidity: UInt64 = Genesis.defaultMaxValiditySeconds
 
+    @Flag(help: "Seal the registrar key under the passphrase in $PLIMSOLL_KEY_PASSPHRASE (scrypt, AES-GCM).")
+    var sealKey = false
+
     func run() throws {
-        let store = try RegistryFolder.create(at: options.registryURL, name: name, maxValidity: maxValidity)
+        let store = try RegistryFolder.create(
+            at: options.registryURL, name: name, maxValidity: maxValidity, sealKey: sealKey)
         let genesis = store.genesis
         Output.emit(
             options.json,
@@ -35,7 +39,7 @@ struct Init: ParsableCommand {
 enum RegistryFolder {
     static let registrarKeyName = "registrar.key"
 
-    static func create(at url: URL, name: String, maxValidity: UInt64) throws -> SQLiteStore {
+    static func create(at url: URL, name: String, maxValidity: UInt64, sealKey: Bool = false) throws -> SQLiteStore {
         if !FileManager.default.fileExists(atPath: url.path) {
             try FileManager.default.createDirectory(
                 at: url, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
@@ -50,7 +54,7 @@ enum RegistryFolder {
         let key = SigningKey.generate(using: &rng)
         // Validate the name before any file is written, so a bad name leaves nothing behind.
         _ = try Genesis(name: name, registrarKey: key.publicKey, createdAtMs: 0, maxValiditySeconds: maxValidity)
-        try KeyFile.write(key, to: keyURL)
+        try KeyFile.write(key, to: keyURL, sealed: sealKey)
         do {
             return try RegistryBootstrap.create(
                 at: dbURL, name: name, registrarKey: key, createdAtMs: Settlement.wallClockMs(),

@@ -5,7 +5,7 @@ import PlimsollCrypto
 
 struct KeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "key", abstract: "Holder keys.", subcommands: [New.self, Bind.self]
+        commandName: "key", abstract: "Holder keys.", subcommands: [New.self, Bind.self, Seal.self]
     )
 
     /// Binding a key to a party that cannot trade is allowed (a forced transfer under licence
@@ -29,6 +29,7 @@ struct KeyCommand: AsyncParsableCommand {
 
         @Option(help: "Key file to create (never overwritten).") var out: String
         @Option(help: "Also bind the key to this party (needs --registry).") var bind: PartyArgument?
+        @Flag(help: "Seal the key under the passphrase in $PLIMSOLL_KEY_PASSPHRASE (scrypt, AES-GCM).") var seal = false
         @OptionGroup var options: RegistryOptions
 
         func run() async throws {
@@ -44,10 +45,10 @@ struct KeyCommand: AsyncParsableCommand {
                     throw CLIError("rejected UNKNOWN_PARTY: no party \(bind.id)", code: "UNKNOWN_PARTY")
                 }
                 warning = KeyCommand.warning(binding: party)
-                try KeyFile.write(key, to: URL(fileURLWithPath: out))
+                try KeyFile.write(key, to: URL(fileURLWithPath: out), sealed: seal)
                 receipt = try await registry.settle(.bindKey(key.publicKey, to: bind.id)).view
             } else {
-                try KeyFile.write(key, to: URL(fileURLWithPath: out))
+                try KeyFile.write(key, to: URL(fileURLWithPath: out), sealed: seal)
             }
             if let warning { FileHandle.standardError.write(Data("warning: \(warning)\n".utf8)) }
             struct View: Encodable {
@@ -57,6 +58,20 @@ struct KeyCommand: AsyncParsableCommand {
             }
             let text = key.publicKey.hex + (receipt.map { "\nsettled \($0.id) height \($0.height)" } ?? "")
             Output.emit(options.json, View(key: key.publicKey.hex, receipt: receipt, warning: warning), text: text)
+        }
+    }
+
+    /// `plimsoll key seal --file F`: a plain key file sealed in place (the registrar key too).
+    struct Seal: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            abstract: "Seal a plain key file in place under the passphrase in $PLIMSOLL_KEY_PASSPHRASE.")
+
+        @Option(help: "Key file to seal (e.g. <registry>/registrar.key).") var file: String
+
+        func run() async throws {
+            let url = URL(fileURLWithPath: file)
+            try KeyFile.seal(url)
+            print("sealed \(url.path) (scrypt N=2^\(SealedSecret.logN), r=\(SealedSecret.blockSize), AES-256-GCM)")
         }
     }
 
