@@ -92,4 +92,8 @@ struct CLIError: Error, CustomStringConvertible {
         self.description = description
         self.code = code
     }
+
+    /// The code of "another process holds the registry's writer lock".
+    static let lockedCode = "LOCKED"
+    var isLocked: Bool { code == Self.lockedCode }
 }

@@ -30,8 +30,15 @@ struct OpenRegistry {
 
     /// For a registrar command: the running server of the registry when one answers (the
     /// registry keeps serving), else its files, opened to write.
+    ///
+    /// The writer lock decides first: when this process can take it, no server holds this
+    /// folder, whatever a `server.json` copied along with the folder says, and the files are
+    /// opened. Only when another process holds the lock is the recorded server asked.
     static func forRegistrar(_ options: RegistryOptions) async throws -> OpenRegistry {
         let (folder, key) = try registrarKey(options)
+        if options.server == nil {
+            do { return try open(options) } catch let error as CLIError where error.isLocked {}
+        }
         let chainID = try ReadOnly.store(options).genesis.chainID
         if let client = try await RegistrarClient.find(options, key: key, chainID: chainID) {
             return OpenRegistry(folder: folder, local: nil, server: client, options: options)
@@ -51,7 +58,9 @@ struct OpenRegistry {
     /// The store opened to write; another writer's lock is a one-line CLI error.
     private static func openWriter(_ url: URL) throws -> SQLiteStore {
         let result = Result { () throws(StoreError) in try SQLiteStore.openWriter(at: url) }
-        if case .failure(let error) = result, error.code == .locked { throw CLIError(error.message) }
+        if case .failure(let error) = result, error.code == .locked {
+            throw CLIError(error.message, code: CLIError.lockedCode)
+        }
         return try result.get()
     }
 

@@ -50,6 +50,9 @@ struct RegistrarClient {
         do {
             let (_, chainID) = try await sequence(base)
             guard chainID == expected else {
+                // A recorded address now answered by another registry's server (this one was
+                // killed and its port reused) is stale: the files are free to open.
+                guard options.server != nil else { return nil }
                 throw CLIError("the server at \(text) serves another registry (chain \(chainID.hex.prefix(16))…)")
             }
             return RegistrarClient(base: base, key: key, chainID: chainID)
@@ -74,22 +77,49 @@ struct RegistrarClient {
         return (view.sequence, try Hash32(hex: view.chain_id))
     }
 
-    /// Signs the actions with the next sequences and settles them in order, as one batch; a
-    /// sequence taken meanwhile by another registrar command is signed again, a few times.
+    /// Request bodies stay under this many bytes (the server takes at most 1 MiB).
+    static let requestBytesMax = 768 * 1024
+
+    /// Signs the actions with the next sequences and settles them in order: as many per request
+    /// as fit in `requestBytesMax` (and the route's 4,096), every request sent, the outcomes of
+    /// all returned. A request whose sequences another registrar command took meanwhile is
+    /// signed again, a few times.
     func settle(_ actions: [RegistrarAction]) async throws -> [Outcome] {
-        for _ in 0..<5 {
+        var outcomes: [Outcome] = []
+        var rest = actions[...]
+        var races = 0
+        while !rest.isEmpty {
             let (last, _) = try await Self.sequence(base)
-            let entries = actions.enumerated().map { index, action in
-                RegistrarEntry.signed(action, sequence: last + 1 + UInt64(index), chainID: chainID, by: key)
+            var entries: [RegistrarEntry] = []
+            var bytes = 64
+            for (offset, action) in rest.enumerated() {
+                let entry = RegistrarEntry.signed(
+                    action, sequence: last + 1 + UInt64(offset), chainID: chainID, by: key)
+                let size = Entry.registrar(entry).bytes.count * 2 + 4
+                if !entries.isEmpty, bytes + size > Self.requestBytesMax || entries.count == 4096 { break }
+                entries.append(entry)
+                bytes += size
             }
-            let outcomes = try await post(entries)
-            let raced = outcomes.contains {
-                if case .rejected(_, let rejection) = $0 { return rejection.code == .sequenceReused }
+            let answered = try await post(entries)
+            // Only the intake's own refusal is a race; the ledger uses the same code for other
+            // reuses (a mortgage consent's sequence), which are real refusals.
+            let raced = answered.contains {
+                if case .rejected(_, let rejection) = $0 {
+                    return rejection.code == .sequenceReused && rejection.message.contains("registrar sequence")
+                }
                 return false
             }
-            if !raced { return outcomes }
+            if raced {
+                races += 1
+                guard races < 5 else {
+                    throw CLIError("the server's registrar sequence kept moving; try again", code: "SEQUENCE_REUSED")
+                }
+                continue
+            }
+            outcomes += answered
+            rest = rest.dropFirst(entries.count)
         }
-        throw CLIError("the server's registrar sequence kept moving; try again", code: "SEQUENCE_REUSED")
+        return outcomes
     }
 
     private func post(_ entries: [RegistrarEntry]) async throws -> [Outcome] {

@@ -62,17 +62,20 @@ enum ScreeningFiles {
                 report.review.append("vessel \(asset): \(decision.summary)")
             }
         }
-        var start = 0
-        while start < actions.count {
-            let chunk = Array(actions[start..<min(actions.count, start + Self.syncBatchMax)])
-            for outcome in try await registry.settleAll(chunk) { _ = try OpenRegistry.receipt(outcome) }
-            start += chunk.count
+        // Every action is sent; a freeze that another command made meanwhile is no failure, any
+        // other refusal is reported after all the others have settled.
+        var refused: [String] = []
+        for (action, outcome) in zip(actions, try await registry.settleAll(actions)) {
+            guard case .rejected(_, let rejection) = outcome, rejection.code != .alreadyFrozen else { continue }
+            refused.append("\(action.kind): \(rejection.code.rawValue) \(rejection.message)")
+        }
+        if !refused.isEmpty {
+            throw CLIError(
+                "re-screen: \(actions.count - refused.count) of \(actions.count) actions settled; refused: "
+                    + refused.prefix(5).joined(separator: "; "))
         }
         return report
     }
-
-    /// Re-screen actions settled per batch at most (the server's bound per request).
-    static let syncBatchMax = 4096
 
     /// Tells the registrar on stderr what a re-screen changed (stdout stays the command's answer).
     static func report(_ report: SyncReport?) async throws {

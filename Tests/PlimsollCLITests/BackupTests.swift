@@ -30,7 +30,7 @@ struct BackupTests {
         _ = try run("vessel", "register", "--imo", "9176187", "--name", "Backup Star", "--flag", "PA", "--owner", "1")
         _ = try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
 
-        let port = 20_000 + Int(ProcessInfo.processInfo.processIdentifier % 10_000)
+        let port = try CLI.freePort()
         let (server, _, _) = try CLI.process(["serve", "--registry", reg, "--port", String(port)])
         try server.run()
         defer { if server.isRunning { server.terminate() } }

@@ -32,7 +32,7 @@ struct ServedRegistrarTests {
         try run("vessel", "register", "--imo", "9176187", "--name", "Served Star", "--flag", "PA", "--owner", "1")
         try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
 
-        let port = 21_000 + Int(ProcessInfo.processInfo.processIdentifier % 9_000)
+        let port = try CLI.freePort()
         let (server, _, _) = try CLI.process(["serve", "--registry", reg, "--port", String(port)])
         try server.run()
         defer { if server.isRunning { server.terminate() } }
@@ -59,6 +59,17 @@ struct ServedRegistrarTests {
             return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: answer, as: UTF8.self))
         }
         #expect(try await transfer(nonce: 1).0 == 200)
+
+        // A folder whose server.json points at this server but whose lock is free (a copy, another
+        // registry) is worked on locally: the lock decides, not the file.
+        let other = folder.appendingPathComponent("other").path
+        #expect(try CLI.run("init", "--registry", other, "--name", "Other").status == 0)
+        try FileManager.default.copyItem(atPath: address, toPath: other + "/server.json")
+        let local = try CLI.run(
+            "party", "add", "--kind", "person", "--name", "Zed Other", "--country", "NO", "--registry", other)
+        #expect(local.status == 0, "\(local.stderr)")
+        #expect(try CLI.run("history", "--party", "1", "--registry", other).stdout.contains("Zed Other"))
+        #expect(try CLI.run("history", "--party", "3", "--registry", reg).status != 0, "nothing reached the served one")
 
         // Registrar commands while serving: no lock error, no restart.
         try run("party", "add", "--kind", "person", "--name", "Eve Sousa", "--country", "PT")

@@ -70,6 +70,31 @@ struct RegistrarRouteTests {
         }
     }
 
+    @Test func aRefusedActionIsNeverTakenAgainEvenAfterARestart() async throws {
+        let f = try await HTTPFixture()
+        let sequence = await f.settlement.registrarSequence
+        // Refused by the ledger (no party 999): the refusal does not take the sequence.
+        let refused = RegistrarEntry.signed(
+            .freeze(.party(PartyID(999), asset: nil), reason: "no such party"), sequence: sequence + 1,
+            chainID: f.chainID, by: f.registrar)
+        try await f.app.test(.router) { client in
+            let first = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([refused]))
+            #expect(Self.results(first).first?["status"] as? String == "rejected", "\(first.text)")
+        }
+        // A restart: settlement starts again from the store, whose registrar sequence did not move.
+        let restarted = try Settlement(
+            store: f.store, registrarKey: f.registrar, config: SettlementConfig(), clock: Settlement.wallClockMs)
+        #expect(await restarted.registrarSequence == sequence)
+        let api = RegistryAPI(settlement: restarted, store: f.store, folder: f.folder)
+        try await Application(router: api.router()).test(.router) { client in
+            let replay = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([refused]))
+            #expect(Self.results(replay).first?["code"] as? String == "SEQUENCE_REUSED", "\(replay.text)")
+            #expect((Self.results(replay).first?["detail"] as? String)?.contains("refused before") == true)
+        }
+    }
+
     @Test func aFreezeSentToTheServerStopsTheNextTransfer() async throws {
         let f = try await HTTPFixture()
         try await f.app.test(.router) { client in

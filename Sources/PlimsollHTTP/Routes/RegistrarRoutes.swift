@@ -47,9 +47,21 @@ extension RegistryAPI {
                 }
                 entries.append(entry)
             }
-            let outcomes: [Outcome]
-            do { outcomes = try await settlement.submitSignedRegistrar(entries) } catch let full as IntakeFull {
-                throw Self.full(full)
+            // A signed action refused before stays refused: a refusal does not take the sequence, so
+            // after a restart the same bytes would otherwise be taken again (the audit keeps them).
+            var outcomes: [Outcome]
+            if let (index, earlier) = try entries.enumerated().lazy.compactMap({ index, entry in
+                try store.rejections(of: Entry.registrar(entry).id).first.map { (index, $0) }
+            }).first {
+                let refusal = Rejection(
+                    .sequenceReused,
+                    "entry \(index) was refused before (\(earlier.code)): a refused registrar action is never taken again; sign a new one"
+                )
+                outcomes = entries.map { .rejected(id: Entry.registrar($0).id, refusal) }
+            } else {
+                do { outcomes = try await settlement.submitSignedRegistrar(entries) } catch let full as IntakeFull {
+                    throw Self.full(full)
+                }
             }
             struct View: Encodable { let results: [ReceiptJSON] }
             return try JSONResponse.make(

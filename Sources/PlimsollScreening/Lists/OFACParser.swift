@@ -64,9 +64,13 @@ public enum OFACParser {
             }
             var flags = countries[number] ?? []
             if let flag = value(fields[9]) { flags.append(flag) }
+            // Every date of birth the entry gives, the alternatives too ("DOB 08 Nov 1951; alt. DOB
+            // 08 Nov 1961"): a party born on any of them agrees.
             let dates = remarks.components(separatedBy: ";").compactMap { part -> String? in
                 let trimmed = part.trimmingCharacters(in: .whitespaces)
-                return trimmed.hasPrefix("DOB ") ? String(trimmed.dropFirst(4)) : nil
+                if trimmed.hasPrefix("DOB ") { return String(trimmed.dropFirst(4)) }
+                if trimmed.hasPrefix("alt. DOB ") { return String(trimmed.dropFirst(9)) }
+                return nil
             }
             let parts = remarks.components(separatedBy: ";").map { $0.trimmingCharacters(in: .whitespaces) }
             for part in parts {

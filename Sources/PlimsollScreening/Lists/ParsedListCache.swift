@@ -11,7 +11,7 @@ public import PlimsollCrypto
 /// changes nothing but speed.
 public enum ParsedListCache {
     /// Raised whenever a parser changes what it reads from a list, so older caches are not used.
-    public static let parserVersion = 2
+    public static let parserVersion = 3
 
     struct Cached: Codable {
         let parserVersion: Int

@@ -105,7 +105,12 @@ public enum UNParser {
                     countries: (fields["NATIONALITY/VALUE"] ?? []) + (fields["INDIVIDUAL_ADDRESS/COUNTRY"] ?? [])
                         + (fields["ENTITY_ADDRESS/COUNTRY"] ?? [])
                         + (fields["INDIVIDUAL_PLACE_OF_BIRTH/COUNTRY"] ?? []),
-                    dates: (fields["DATE"] ?? fields["YEAR"] ?? [])
+                    // Every date form the entry gives: exact dates, years (circa when the list says
+                    // approximately), and ranges.
+                    dates: (fields["DATE"] ?? [])
+                        + (fields["YEAR"] ?? []).map {
+                            (fields["TYPE_OF_DATE"] ?? []).contains("APPROXIMATELY") ? "circa \($0)" : $0
+                        }
                         + zip(fields["FROM_YEAR"] ?? [], fields["TO_YEAR"] ?? []).map { "\($0) to \($1)" },
                     imoNumbers: IMOText.numbers(in: comments),
                     identifiers: (fields["NUMBER"] ?? []).map(ListEntity.identifierKey).filter { $0.count >= 4 }

@@ -103,7 +103,7 @@ public enum NameNormalizer {
         if kept.isEmpty { return all.map { spelling[$0] ?? $0 } }
         // Words of a written-out legal form that stood apart from it ("limited private").
         let withoutLegal = kept.filter { !legalPhraseWords.contains($0) }
-        if !withoutLegal.isEmpty, kind != .person { kept = withoutLegal }
+        if !withoutLegal.isEmpty, kind == .organization || kind == nil { kept = withoutLegal }
         let distinctive = kept.filter { !isGeneric($0) }
         if distinctive.count >= 2 { kept = distinctive }
         return kept
@@ -121,7 +121,8 @@ public enum NameNormalizer {
 
     /// The legal-form word a token misspells by one letter ("comwany", "livited"), if any.
     static func legalWord(_ token: String) -> String? {
-        guard token.count >= 5 else { return nil }
+        // From six letters: "point" is not a misspelt "joint".
+        guard token.count >= 6 else { return nil }
         let scalars = Array(token.unicodeScalars)
         if legalWords.contains(scalars) { return nil }
         return legalWords.first { oneEditApart(scalars, $0) }.map { String(String.UnicodeScalarView($0)) }
