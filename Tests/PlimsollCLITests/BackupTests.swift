@@ -30,17 +30,8 @@ struct BackupTests {
         _ = try run("vessel", "register", "--imo", "9176187", "--name", "Backup Star", "--flag", "PA", "--owner", "1")
         _ = try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
 
-        let port = try CLI.freePort()
-        let (server, _, _) = try CLI.process(["serve", "--registry", reg, "--port", String(port)])
-        try server.run()
+        let (server, base) = try await CLI.serve(registry: reg)
         defer { if server.isRunning { server.terminate() } }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
-        var up = false
-        for _ in 0..<100 where !up {
-            up = (try? await URLSession.shared.data(from: base.appendingPathComponent("healthz"))) != nil
-            if !up { try await Task.sleep(nanoseconds: 100_000_000) }
-        }
-        #expect(up, "serve did not come up")
 
         // Settle a transfer over HTTP, then back up while the server still holds the registry.
         let body = try CLI.run(

@@ -1,6 +1,10 @@
 import Foundation
 import Testing
 
+#if canImport(FoundationNetworking)
+import FoundationNetworking
+#endif
+
 #if canImport(Glibc)
 import Glibc
 #endif
@@ -83,6 +87,25 @@ enum CLI {
         }
         guard named == 0 else { throw CLIToolError("getsockname failed") }
         return Int(UInt16(bigEndian: address.sin_port))
+    }
+
+    /// Starts `plimsoll serve` on a free port (its logs to /dev/null, so no unread pipe can stall
+    /// it) and returns once `/healthz` answers; the caller terminates it.
+    static func serve(registry: String) async throws -> (server: Process, base: URL) {
+        let port = try freePort()
+        let (server, _, _) = try process(["serve", "--registry", registry, "--port", String(port)])
+        server.standardOutput = FileHandle.nullDevice
+        server.standardError = FileHandle.nullDevice
+        try server.run()
+        let base = URL(string: "http://127.0.0.1:\(port)")!
+        for _ in 0..<100 {
+            if (try? await URLSession.shared.data(from: base.appendingPathComponent("healthz"))) != nil {
+                return (server, base)
+            }
+            try await Task.sleep(nanoseconds: 100_000_000)
+        }
+        server.terminate()
+        throw CLIToolError("serve did not come up on port \(port)")
     }
 
     struct CLIToolError: Error, CustomStringConvertible {

@@ -47,23 +47,11 @@ struct FreezeUnderLoadTests {
         let keys = Self.holderKeys(64)
         let asset = try AssetID("IMO9176187")
 
-        let port = try CLI.freePort()
-        let (server, _, _) = try CLI.process(["serve", "--registry", reg, "--port", String(port)])
-        // Nobody reads the server's access log here: it must not fill a pipe and stall the server.
-        server.standardOutput = FileHandle.nullDevice
-        server.standardError = FileHandle.nullDevice
-        try server.run()
+        let (server, base) = try await CLI.serve(registry: reg)
         defer { if server.isRunning { server.terminate() } }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
         let configuration = URLSessionConfiguration.ephemeral
         configuration.httpMaximumConnectionsPerHost = 64
         let session = URLSession(configuration: configuration)
-        var up = false
-        for _ in 0..<100 where !up {
-            up = (try? await session.data(from: base.appendingPathComponent("healthz"))) != nil
-            if !up { try await Task.sleep(nanoseconds: 100_000_000) }
-        }
-        #expect(up, "serve did not come up")
 
         let tally = Tally()
         let receiptAt = Locked<Date?>(nil)

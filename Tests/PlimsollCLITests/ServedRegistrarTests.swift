@@ -32,17 +32,8 @@ struct ServedRegistrarTests {
         try run("vessel", "register", "--imo", "9176187", "--name", "Served Star", "--flag", "PA", "--owner", "1")
         try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
 
-        let port = try CLI.freePort()
-        let (server, _, _) = try CLI.process(["serve", "--registry", reg, "--port", String(port)])
-        try server.run()
+        let (server, base) = try await CLI.serve(registry: reg)
         defer { if server.isRunning { server.terminate() } }
-        let base = URL(string: "http://127.0.0.1:\(port)")!
-        var up = false
-        for _ in 0..<100 where !up {
-            up = (try? await URLSession.shared.data(from: base.appendingPathComponent("healthz"))) != nil
-            if !up { try await Task.sleep(nanoseconds: 100_000_000) }
-        }
-        #expect(up, "serve did not come up")
         let address = reg + "/server.json"
         #expect(FileManager.default.fileExists(atPath: address), "the server records its address")
 

@@ -63,22 +63,7 @@ extension RegistryAPI {
                     throw Self.full(full)
                 }
             }
-            struct View: Encodable { let results: [ReceiptJSON] }
-            return try JSONResponse.make(
-                View(
-                    results: outcomes.map { outcome in
-                        switch outcome {
-                        case .settled(let receipt): Self.receipt(receipt)
-                        case .rejected(let id, let rejection):
-                            ReceiptJSON(
-                                id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
-                                detail: rejection.message)
-                        case .failed(let id, _):
-                            ReceiptJSON(
-                                id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
-                                detail: Self.notSettledDetail)
-                        }
-                    }))
+            return try Self.results(outcomes) { $0.message }
         }
     }
 }

@@ -72,22 +72,7 @@ extension RegistryAPI {
             let outcomes: [Outcome]
             do { outcomes = try await settlement.submitAll(transfers.map(Entry.transfer)) } catch let full as IntakeFull
             { throw Self.full(full) }
-            struct View: Encodable { let results: [ReceiptJSON] }
-            return try JSONResponse.make(
-                View(
-                    results: outcomes.map { outcome in
-                        switch outcome {
-                        case .settled(let receipt): Self.receipt(receipt)
-                        case .rejected(let id, let rejection):
-                            ReceiptJSON(
-                                id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
-                                detail: PublicRejection.detail(rejection.code))
-                        case .failed(let id, _):
-                            ReceiptJSON(
-                                id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
-                                detail: Self.notSettledDetail)
-                        }
-                    }))
+            return try Self.results(outcomes) { PublicRejection.detail($0.code) }
         }
         router.get("/v1/transfers/{id}") { request, context in
             guard let text = context.parameters.get("id"), let id = try? Hash32(hex: text) else {
@@ -124,6 +109,27 @@ extension RegistryAPI {
             }
             throw Problem.notFound("transfer \(id.hex)")
         }
+    }
+
+    /// `{"results": [...]}`, one per outcome in order; a rejection worded by `detail` (neutral for
+    /// holders, the ledger's own words for the registrar).
+    static func results(_ outcomes: [Outcome], detail: (Rejection) -> String) throws -> Response {
+        struct View: Encodable { let results: [ReceiptJSON] }
+        return try JSONResponse.make(
+            View(
+                results: outcomes.map { outcome in
+                    switch outcome {
+                    case .settled(let receipt): Self.receipt(receipt)
+                    case .rejected(let id, let rejection):
+                        ReceiptJSON(
+                            id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
+                            detail: detail(rejection))
+                    case .failed(let id, _):
+                        ReceiptJSON(
+                            id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
+                            detail: Self.notSettledDetail)
+                    }
+                }))
     }
 
     static func receipt(_ receipt: Receipt) -> ReceiptJSON {
