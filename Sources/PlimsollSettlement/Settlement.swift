@@ -261,6 +261,29 @@ public actor Settlement {
         return try await submitAll(actions.map(signedRegistrar))
     }
 
+    /// Plans a re-screen of a state (the screening module's `RescreenPlan`, as actions): given
+    /// by the serving edge, which knows the adopted lists; nil when none is adopted.
+    public typealias Rescreen = @Sendable (LedgerState, TimestampMs) -> (actions: [RegistrarAction], summary: [String])?
+
+    private var rescreenHook: Rescreen?
+
+    public func setRescreen(_ hook: Rescreen?) { rescreenHook = hook }
+
+    /// Re-screens every party and vessel of the registry as it stands (settled and applied) and
+    /// settles the decisions and freezes as one ordered batch, signed here. The plan is made off
+    /// the actor, so transfers keep settling while it is made; nil when no hook or no list.
+    /// - Throws: `IntakeFull` when the batch does not fit; nothing was queued.
+    public func rescreen() async throws(IntakeFull) -> (
+        actions: [RegistrarAction], summary: [String], outcomes: [Outcome]
+    )? {
+        guard let hook = rescreenHook else { return nil }
+        let state = ledger.state
+        let now = clock()
+        guard let plan = await Task.detached(operation: { hook(state, now) }).value else { return nil }
+        guard !plan.actions.isEmpty else { return (plan.actions, plan.summary, []) }
+        return (plan.actions, plan.summary, try await submitRegistrarAll(plan.actions))
+    }
+
     /// The highest registrar sequence this settlement has taken (settled or queued): a
     /// registrar signing elsewhere signs its next action with a sequence above it.
     public var registrarSequence: UInt64 { lastRegistrarSequence }

@@ -20,6 +20,22 @@ struct OpenRegistry {
     var settlement: Settlement { local!.settlement }
     var isServed: Bool { server != nil }
 
+    /// Served: what the server's re-screens after this command's actions did (the server
+    /// re-screens in its settlement; the CLI does not), nil when none ran.
+    var serverRescreen: ScreeningFiles.SyncReport? {
+        guard let rescreens = server?.rescreens, rescreens.ran else { return nil }
+        var report = ScreeningFiles.SyncReport()
+        for line in rescreens.summary {
+            if line.hasPrefix("frozen ") {
+                report.frozen.append(String(line.dropFirst(7)))
+            } else {
+                report.recorded.append(line)
+            }
+        }
+        report.refused = rescreens.refused
+        return report
+    }
+
     /// The registry's files, opened to write: for the demo and `serve`.
     static func open(_ options: RegistryOptions, config: SettlementConfig = SettlementConfig()) throws -> OpenRegistry {
         let (folder, key) = try registrarKey(options)

@@ -18,6 +18,15 @@ struct RegistrarClient {
     let base: URL
     let key: SigningKey
     let chainID: Hash32
+    /// What the server's re-screens after this client's batches did (one command's worth).
+    let rescreens = ServerRescreens()
+
+    /// The re-screens the server ran after this command's batches, gathered for its report.
+    final class ServerRescreens {
+        var ran = false
+        var summary: [String] = []
+        var refused: [String] = []
+    }
 
     struct Address: Codable {
         let url: String
@@ -141,8 +150,25 @@ struct RegistrarClient {
             let height: UInt64?, leaf_index: UInt64?, log_size: UInt64?
             let code: String?, detail: String?
         }
-        struct View: Decodable { let results: [Result] }
-        let results = try JSONDecoder().decode(View.self, from: data).results
+        struct Rescreen: Decodable {
+            let summary: [String]
+            let refused: [String]
+            let not_settled: Int
+        }
+        struct View: Decodable {
+            let results: [Result]
+            let rescreen: Rescreen?
+        }
+        let view = try JSONDecoder().decode(View.self, from: data)
+        let results = view.results
+        if let rescreen = view.rescreen {
+            rescreens.ran = true
+            rescreens.summary += rescreen.summary
+            rescreens.refused += rescreen.refused
+            if rescreen.not_settled > 0 {
+                rescreens.refused.append("\(rescreen.not_settled) re-screen actions not settled (the block failed)")
+            }
+        }
         guard results.count == entries.count else { throw CLIError("the server answered \(results.count) results") }
         return try results.map { result throws -> Outcome in
             let id = try Hash32(hex: result.id)

@@ -20,48 +20,16 @@ enum ScreeningFiles {
         var recorded: [String] = []
         var frozen: [String] = []
         var review: [String] = []
+        /// Served: re-screen actions the server refused (other than a freeze already in place).
+        var refused: [String] = []
     }
 
     /// Screens every party and vessel and logs what changed: screening decisions, and freezes of
     /// whatever is now blocked (DESIGN.md: a new list version re-screens everything).
     static func sync(_ registry: OpenRegistry, _ screener: Screener) async throws -> SyncReport {
-        let state = try await registry.state
-        let now = Settlement.wallClockMs()
-        let (parties, vessels) = screener.screenAll(state, at: now)
-        var report = SyncReport()
-        // Every decision and freeze of one re-screen is settled as one ordered batch: nothing
-        // comes between them, and a served registry keeps settling transfers around it.
-        var actions: [RegistrarAction] = []
-        for (id, decision) in parties.sorted(by: { $0.key < $1.key }) {
-            guard let record = state.parties[id] else { continue }
-            let manual = record.screeningEvidence.hasPrefix(Screen.decisionPrefix) && decision.status != .block
-            if decision.status != record.screening && !manual {
-                actions.append(.recordScreening(id, decision.status, evidence: decision.summary))
-                report.recorded.append("party \(id) \(decision.status.rawValue): \(decision.summary)")
-            }
-            if decision.status == .block && !record.frozen {
-                actions.append(.freeze(.party(id, asset: nil), reason: decision.freezeReason))
-                report.frozen.append("party \(id)")
-            }
-        }
-        for (asset, decision) in vessels.sorted(by: { $0.key < $1.key }) {
-            guard let record = state.vessels[asset] else { continue }
-            let vessel = record.vessel
-            // A vessel's decision is logged like a party's: review holds its transfers until the
-            // registrar decides (`screen --vessel --decide`), and a registrar's decision stands
-            // until screening finds a block.
-            let manual = record.screeningEvidence.hasPrefix(Screen.decisionPrefix) && decision.status != .block
-            if decision.status != record.screening && !manual && vessel.status != .deregistered {
-                actions.append(.recordVesselScreening(asset, decision.status, evidence: decision.summary))
-                report.recorded.append("vessel \(asset) \(decision.status.rawValue): \(decision.summary)")
-            }
-            if decision.status == .block && vessel.status == .active {
-                actions.append(.freeze(.vessel(asset), reason: decision.freezeReason))
-                report.frozen.append("vessel \(asset)")
-            } else if decision.status == .review {
-                report.review.append("vessel \(asset): \(decision.summary)")
-            }
-        }
+        let plan = RescreenPlan.make(screener, try await registry.state, at: Settlement.wallClockMs())
+        let report = SyncReport(recorded: plan.recorded, frozen: plan.frozen, review: plan.review)
+        let actions = plan.actions
         // Every action is sent; a freeze that another command made meanwhile is no failure, any
         // other refusal is reported after all the others have settled.
         var refused: [String] = []
@@ -114,7 +82,16 @@ enum ScreeningFiles {
     }
 
     /// After a registrar change: screen again with the lists in force, if any.
+    /// Served, the server re-screens after each batch that changes what screening finds (in its
+    /// settlement): its report. When none ran (a rules file changed, nothing else), the CLI
+    /// re-screens and sends the decisions through the server as before.
     static func syncIfAdopted(_ registry: OpenRegistry) async throws -> SyncReport? {
+        if let report = registry.serverRescreen {
+            if !report.refused.isEmpty {
+                throw CLIError("the server's re-screen: refused " + report.refused.prefix(5).joined(separator: "; "))
+            }
+            return report
+        }
         guard let screener = try screener(registry.folder, state: try await registry.state) else { return nil }
         return try await sync(registry, screener)
     }
@@ -195,7 +172,7 @@ struct Screen: AsyncParsableCommand {
     )
 
     /// What a registrar decision's evidence starts with (`ScreeningFiles` recognises it).
-    static let decisionPrefix = "registrar decision: "
+    static let decisionPrefix = RescreenPlan.decisionPrefix
 
     @OptionGroup var options: RegistryOptions
     @Option(help: "A name to screen.") var name: String?

@@ -3,7 +3,9 @@ import Foundation
 import Hummingbird
 import Logging
 import PlimsollCore
+import PlimsollCrypto
 import PlimsollHTTP
+import PlimsollScreening
 import PlimsollSettlement
 public import PlimsollStore
 
@@ -64,6 +66,14 @@ struct Serve: AsyncParsableCommand {
         }
         let registry = try OpenRegistry.open(options)
         let api = RegistryAPI(settlement: registry.settlement, store: registry.store, folder: registry.folder)
+        // Registrar batches that change what screening finds are followed by a re-screen in
+        // settlement, over the lists in force (issue 16, item 2).
+        let memo = ScreenerMemo(folder: registry.folder)
+        await registry.settlement.setRescreen { state, now in
+            guard let screener = memo.screener(state) else { return nil }
+            let plan = RescreenPlan.make(screener, state, at: now)
+            return (plan.actions, plan.recorded + plan.frozen.map { "frozen \($0)" })
+        }
         let logger = Logger(label: "plimsoll.serve")
         // The screening index is built before the first request, not by it.
         if let seconds = try await api.warmScreening() {
@@ -97,6 +107,27 @@ struct Serve: AsyncParsableCommand {
         try await app.runService()
         // The server stopped taking requests: let intake drain and the block in flight reach the store.
         await registry.settlement.waitUntilIdle()
+    }
+}
+
+/// The screener over a state's adopted lists and the folder's rules, built once per list version
+/// and rules file, for the server's re-screens.
+final class ScreenerMemo: @unchecked Sendable {
+    private let folder: URL
+    private let lock = NSLock()
+    private var cached: (key: String, screener: Screener)?
+
+    init(folder: URL) { self.folder = folder }
+
+    func screener(_ state: LedgerState) -> Screener? {
+        let rules = FileManager.default.contents(atPath: AdoptedLists.rulesFile(folder).path) ?? Data()
+        let key = state.listsDigest.hex + Hashing.sha256(Array(rules)).hex
+        return lock.withLock {
+            if let cached, cached.key == key { return cached.screener }
+            guard let screener = try? AdoptedLists.screener(folder, state: state) else { return nil }
+            cached = (key, screener)
+            return screener
+        }
     }
 }
 

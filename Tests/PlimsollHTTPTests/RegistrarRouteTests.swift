@@ -95,6 +95,40 @@ struct RegistrarRouteTests {
         }
     }
 
+    @Test func aBatchThatChangesScreeningIsFollowedByARescreenInSettlement() async throws {
+        let f = try await HTTPFixture()
+        // The serving edge's plan (here: freeze Bob), made by settlement after the batch.
+        let bob = f.bobParty
+        await f.settlement.setRescreen { state, _ in
+            state.parties[bob]?.frozen == true
+                ? ([], []) : ([.freeze(.party(bob, asset: nil), reason: "screening: listed")], ["frozen party \(bob)"])
+        }
+        try await f.app.test(.router) { client in
+            // A freeze alone changes nothing screening finds: no re-screen.
+            var sequence = await f.settlement.registrarSequence
+            let freeze = RegistrarEntry.signed(
+                .freeze(.party(f.aliceParty, asset: nil), reason: "order"), sequence: sequence + 1, chainID: f.chainID,
+                by: f.registrar)
+            let plain = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([freeze]))
+            #expect(plain.json["rescreen"] == nil, "\(plain.text)")
+            #expect(await f.settlement.state.parties[bob]?.frozen == false)
+            // A new party can change it: the re-screen runs and settles before the answer.
+            sequence = await f.settlement.registrarSequence
+            let party = RegistrarEntry.signed(
+                .registerParty(
+                    PartyRegistration(kind: .person, name: "Nina Berg", country: try Country("NO"))),
+                sequence: sequence + 1, chainID: f.chainID, by: f.registrar)
+            let posted = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([party]))
+            let rescreen = try #require(posted.json["rescreen"] as? [String: Any], "\(posted.text)")
+            #expect(rescreen["actions"] as? Int == 1)
+            #expect(rescreen["summary"] as? [String] == ["frozen party \(bob)"])
+            #expect((rescreen["refused"] as? [String])?.isEmpty == true)
+            #expect(await f.settlement.state.parties[bob]?.frozen == true)
+        }
+    }
+
     @Test func aFreezeSentToTheServerStopsTheNextTransfer() async throws {
         let f = try await HTTPFixture()
         try await f.app.test(.router) { client in

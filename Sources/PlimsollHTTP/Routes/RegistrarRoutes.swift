@@ -3,6 +3,7 @@ import HTTPTypes
 import Hummingbird
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollScreening
 import PlimsollSettlement
 import PlimsollStore
 
@@ -12,10 +13,22 @@ import PlimsollStore
 ///
 /// The signature is the authentication: only the registrar key can make an entry this route
 /// accepts, and the sequence makes each one usable once.
+/// What the re-screen after a registrar batch did: the number of decisions and freezes, one line
+/// each, and any that were refused or not settled.
+struct RescreenJSON: Encodable {
+    let actions: Int
+    let summary: [String]
+    let refused: [String]
+    let not_settled: Int
+}
+
 extension RegistryAPI {
     /// Signed registrar entries per request at most: an action with the decisions and freezes of
     /// one re-screen.
     static let registrarEntriesMax = 4096
+
+    /// Lines of a re-screen's summary in one answer at most (the log holds every decision).
+    static let rescreenLinesMax = 1000
 
     func addRegistrarRoutes(to router: Router<BasicRequestContext>) {
         let settlement = self.settlement
@@ -63,7 +76,40 @@ extension RegistryAPI {
                     throw Self.full(full)
                 }
             }
-            return try Self.results(outcomes) { $0.message }
+            // A batch that can change what screening finds is followed by a re-screen of the whole
+            // registry in settlement, its decisions and freezes settled as one batch, before the
+            // answer: the registrar sees what it changed (issue 16, item 2).
+            var rescreen: RescreenJSON?
+            let settledChange = zip(entries, outcomes).contains { entry, outcome in
+                if case .settled = outcome { return RescreenPlan.changesScreening(entry.action) }
+                return false
+            }
+            if settledChange {
+                do {
+                    if let done = try await settlement.rescreen() {
+                        rescreen = RescreenJSON(
+                            actions: done.actions.count, summary: Array(done.summary.prefix(Self.rescreenLinesMax)),
+                            refused: zip(done.actions, done.outcomes).compactMap { _, outcome in
+                                guard case .rejected(_, let rejection) = outcome, rejection.code != .alreadyFrozen
+                                else { return nil }
+                                return "\(rejection.code.rawValue): \(rejection.message)"
+                            },
+                            not_settled: done.outcomes.filter {
+                                if case .failed = $0 { return true }
+                                return false
+                            }.count)
+                    }
+                } catch let full as IntakeFull {
+                    rescreen = RescreenJSON(
+                        actions: 0, summary: [], refused: ["re-screen not queued: \(full.description)"], not_settled: 0)
+                }
+            }
+            struct View: Encodable {
+                let results: [ReceiptJSON]
+                let rescreen: RescreenJSON?
+            }
+            return try JSONResponse.make(
+                View(results: Self.resultsJSON(outcomes) { $0.message }, rescreen: rescreen))
         }
     }
 }

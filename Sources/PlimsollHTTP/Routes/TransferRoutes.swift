@@ -115,21 +115,23 @@ extension RegistryAPI {
     /// holders, the ledger's own words for the registrar).
     static func results(_ outcomes: [Outcome], detail: (Rejection) -> String) throws -> Response {
         struct View: Encodable { let results: [ReceiptJSON] }
-        return try JSONResponse.make(
-            View(
-                results: outcomes.map { outcome in
-                    switch outcome {
-                    case .settled(let receipt): Self.receipt(receipt)
-                    case .rejected(let id, let rejection):
-                        ReceiptJSON(
-                            id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
-                            detail: detail(rejection))
-                    case .failed(let id, _):
-                        ReceiptJSON(
-                            id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
-                            detail: Self.notSettledDetail)
-                    }
-                }))
+        return try JSONResponse.make(View(results: resultsJSON(outcomes, detail: detail)))
+    }
+
+    static func resultsJSON(_ outcomes: [Outcome], detail: (Rejection) -> String) -> [ReceiptJSON] {
+        outcomes.map { outcome in
+            switch outcome {
+            case .settled(let receipt): Self.receipt(receipt)
+            case .rejected(let id, let rejection):
+                ReceiptJSON(
+                    id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
+                    detail: detail(rejection))
+            case .failed(let id, _):
+                ReceiptJSON(
+                    id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
+                    detail: Self.notSettledDetail)
+            }
+        }
     }
 
     static func receipt(_ receipt: Receipt) -> ReceiptJSON {
