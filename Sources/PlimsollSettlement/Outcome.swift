@@ -31,6 +31,17 @@ public enum Outcome: Equatable, Sendable {
     }
 }
 
+extension Outcome {
+    /// The refusals among a re-screen's outcomes, one line each ("CODE: message"): a freeze that
+    /// another command made meanwhile (`ALREADY_FROZEN`) is no refusal.
+    public static func rescreenRefusals(_ outcomes: [Outcome]) -> [String] {
+        outcomes.compactMap { outcome in
+            guard case .rejected(_, let rejection) = outcome, rejection.code != .alreadyFrozen else { return nil }
+            return "\(rejection.code.rawValue): \(rejection.message)"
+        }
+    }
+}
+
 /// A full intake queue: the caller should retry later (HTTP 503 with Retry-After).
 public struct IntakeFull: Error, Sendable, CustomStringConvertible {
     public let retryAfterSeconds: Int

@@ -237,6 +237,10 @@ public actor Settlement {
         return try await submit(signedRegistrar(action))
     }
 
+    /// The refusal of a `0x0a` forced transfer at intake, whether signed here or elsewhere.
+    static let legacyForcedTransfer = Rejection(
+        .malformed, "a forced transfer is written as 0x0f (order, optional licence); 0x0a is for replay only")
+
     /// Kinds this version no longer writes, though logs that hold them replay as they were: a
     /// `0x0a` forced transfer skips the checks of `0x0f` (order reference, deregistered vessel,
     /// licence for a blocked or frozen receiver). Refused before it takes a sequence number.
@@ -244,10 +248,7 @@ public actor Settlement {
         guard case .forcedTransfer = action else { return nil }
         let unsent = RegistrarEntry.signed(
             action, sequence: lastRegistrarSequence + 1, chainID: ledger.state.chainID, by: registrarKey)
-        return .rejected(
-            id: Entry.registrar(unsent).id,
-            Rejection(
-                .malformed, "a forced transfer is written as 0x0f (order, optional licence); 0x0a is for replay only"))
+        return .rejected(id: Entry.registrar(unsent).id, Self.legacyForcedTransfer)
     }
 
     /// Signs registrar actions with the next registrar sequence numbers, in order, and submits
@@ -263,7 +264,21 @@ public actor Settlement {
 
     /// Plans a re-screen of a state (the screening module's `RescreenPlan`, as actions): given
     /// by the serving edge, which knows the adopted lists; nil when none is adopted.
-    public typealias Rescreen = @Sendable (LedgerState, TimestampMs) -> (actions: [RegistrarAction], summary: [String])?
+    /// `recorded` and `frozen` say what each decision and freeze is, one line each.
+    public typealias Rescreen = @Sendable (LedgerState, TimestampMs) -> RescreenActions?
+
+    /// A re-screen's actions and what they are, one line per decision and per freeze.
+    public struct RescreenActions: Sendable {
+        public let actions: [RegistrarAction]
+        public let recorded: [String]
+        public let frozen: [String]
+
+        public init(actions: [RegistrarAction], recorded: [String], frozen: [String]) {
+            self.actions = actions
+            self.recorded = recorded
+            self.frozen = frozen
+        }
+    }
 
     private var rescreenHook: Rescreen?
 
@@ -273,15 +288,13 @@ public actor Settlement {
     /// settles the decisions and freezes as one ordered batch, signed here. The plan is made off
     /// the actor, so transfers keep settling while it is made; nil when no hook or no list.
     /// - Throws: `IntakeFull` when the batch does not fit; nothing was queued.
-    public func rescreen() async throws(IntakeFull) -> (
-        actions: [RegistrarAction], summary: [String], outcomes: [Outcome]
-    )? {
+    public func rescreen() async throws(IntakeFull) -> (plan: RescreenActions, outcomes: [Outcome])? {
         guard let hook = rescreenHook else { return nil }
         let state = ledger.state
         let now = clock()
         guard let plan = await Task.detached(operation: { hook(state, now) }).value else { return nil }
-        guard !plan.actions.isEmpty else { return (plan.actions, plan.summary, []) }
-        return (plan.actions, plan.summary, try await submitRegistrarAll(plan.actions))
+        guard !plan.actions.isEmpty else { return (plan, []) }
+        return (plan, try await submitRegistrarAll(plan.actions))
     }
 
     /// The highest registrar sequence this settlement has taken (settled or queued): a
@@ -313,9 +326,7 @@ public actor Settlement {
                     "entry \(index): registrar sequence \(entry.sequence) is not above \(last) (replayed or stale; sign again with a sequence above \(last))"
                 )
             } else if case .forcedTransfer = entry.action {
-                refusal = Rejection(
-                    .malformed,
-                    "a forced transfer is written as 0x0f (order, optional licence); 0x0a is for replay only")
+                refusal = Self.legacyForcedTransfer
             } else {
                 refusal = nil
             }

@@ -24,16 +24,8 @@ struct OpenRegistry {
     /// re-screens in its settlement; the CLI does not), nil when none ran.
     var serverRescreen: ScreeningFiles.SyncReport? {
         guard let rescreens = server?.rescreens, rescreens.ran else { return nil }
-        var report = ScreeningFiles.SyncReport()
-        for line in rescreens.summary {
-            if line.hasPrefix("frozen ") {
-                report.frozen.append(String(line.dropFirst(7)))
-            } else {
-                report.recorded.append(line)
-            }
-        }
-        report.refused = rescreens.refused
-        return report
+        return ScreeningFiles.SyncReport(
+            recorded: rescreens.recorded, frozen: rescreens.frozen, refused: rescreens.refused)
     }
 
     /// The registry's files, opened to write: for the demo and `serve`.

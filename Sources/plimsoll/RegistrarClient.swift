@@ -24,7 +24,8 @@ struct RegistrarClient {
     /// The re-screens the server ran after this command's batches, gathered for its report.
     final class ServerRescreens {
         var ran = false
-        var summary: [String] = []
+        var recorded: [String] = []
+        var frozen: [String] = []
         var refused: [String] = []
     }
 
@@ -151,7 +152,8 @@ struct RegistrarClient {
             let code: String?, detail: String?
         }
         struct Rescreen: Decodable {
-            let summary: [String]
+            let recorded: [String]
+            let frozen: [String]
             let refused: [String]
             let not_settled: Int
         }
@@ -163,7 +165,8 @@ struct RegistrarClient {
         let results = view.results
         if let rescreen = view.rescreen {
             rescreens.ran = true
-            rescreens.summary += rescreen.summary
+            rescreens.recorded += rescreen.recorded
+            rescreens.frozen += rescreen.frozen
             rescreens.refused += rescreen.refused
             if rescreen.not_settled > 0 {
                 rescreens.refused.append("\(rescreen.not_settled) re-screen actions not settled (the block failed)")

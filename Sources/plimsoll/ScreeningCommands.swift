@@ -32,11 +32,7 @@ enum ScreeningFiles {
         let actions = plan.actions
         // Every action is sent; a freeze that another command made meanwhile is no failure, any
         // other refusal is reported after all the others have settled.
-        var refused: [String] = []
-        for (action, outcome) in zip(actions, try await registry.settleAll(actions)) {
-            guard case .rejected(_, let rejection) = outcome, rejection.code != .alreadyFrozen else { continue }
-            refused.append("\(action.kind): \(rejection.code.rawValue) \(rejection.message)")
-        }
+        let refused = Outcome.rescreenRefusals(try await registry.settleAll(actions))
         if !refused.isEmpty {
             throw CLIError(
                 "re-screen: \(actions.count - refused.count) of \(actions.count) actions settled; refused: "
@@ -246,17 +242,7 @@ struct Screen: AsyncParsableCommand {
         var matches =
             name.map { screener.index.match(name: $0, kind: kind, threshold: screener.rules.nameMatch.reviewScore) }
             ?? []
-        if let imo {
-            for entity in screener.index.match(imo: imo) {
-                matches.append(
-                    NameMatch(
-                        entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName,
-                        matchedForm: "IMO \(imo)",
-                        score: 1, evidence: "IMO number \(IMOText.normalize(imo) ?? imo) is listed",
-                        programmes: entity.programmes
-                    ))
-            }
-        }
+        if let imo { matches += screener.index.imoMatches(imo) }
         struct View: Encodable {
             let query: String
             let lists_digest: String

@@ -72,7 +72,7 @@ struct Serve: AsyncParsableCommand {
         await registry.settlement.setRescreen { state, now in
             guard let screener = memo.screener(state) else { return nil }
             let plan = RescreenPlan.make(screener, state, at: now)
-            return (plan.actions, plan.recorded + plan.frozen.map { "frozen \($0)" })
+            return Settlement.RescreenActions(actions: plan.actions, recorded: plan.recorded, frozen: plan.frozen)
         }
         let logger = Logger(label: "plimsoll.serve")
         // The screening index is built before the first request, not by it.

@@ -108,6 +108,17 @@ enum CLI {
         throw CLIToolError("serve did not come up on port \(port)")
     }
 
+    /// POSTs a JSON body (a signed transfer from `sign-transfer`) and returns the status and the
+    /// answer's text.
+    static func post(_ json: String, to url: URL, session: URLSession = .shared) async throws -> (Int, String) {
+        var request = URLRequest(url: url)
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "content-type")
+        request.httpBody = Data(json.utf8)
+        let (answer, response) = try await session.data(for: request)
+        return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: answer, as: UTF8.self))
+    }
+
     struct CLIToolError: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }

@@ -62,14 +62,9 @@ struct FreezeUnderLoadTests {
                 chainID: chainID, asset: asset, from: from.publicKey, to: to.publicKey, amount: 1, nonce: nonce,
                 expiresAt: UInt64(Date().timeIntervalSince1970) + 600)
             let signature = from.sign(hash: transfer.message)
-            var request = URLRequest(url: base.appendingPathComponent("v1/transfers"))
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "content-type")
-            request.httpBody = Data(
-                #"{"asset":"IMO9176187","from":"\#(from.publicKey.hex)","to":"\#(to.publicKey.hex)","amount":1,"nonce":\#(nonce),"expires_at":\#(transfer.expiresAt),"signature":"\#(signature.hex)"}"#
-                    .utf8)
-            let (data, response) = try await session.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: data, as: UTF8.self))
+            return try await CLI.post(
+                #"{"asset":"IMO9176187","from":"\#(from.publicKey.hex)","to":"\#(to.publicKey.hex)","amount":1,"nonce":\#(nonce),"expires_at":\#(transfer.expiresAt),"signature":"\#(signature.hex)"}"#,
+                to: base.appendingPathComponent("v1/transfers"), session: session)
         }
         var freezeStarted = Date()
         try await withThrowingTaskGroup(of: Void.self) { group in

@@ -42,12 +42,7 @@ struct ServedRegistrarTests {
                 "sign-transfer", "--key", anaFile, "--chain-id", chainID, "--to", rui, "--vessel", "IMO9176187",
                 "--amount", "1", "--nonce", String(nonce)
             ).stdout
-            var request = URLRequest(url: base.appendingPathComponent("v1/transfers"))
-            request.httpMethod = "POST"
-            request.setValue("application/json", forHTTPHeaderField: "content-type")
-            request.httpBody = Data(body.utf8)
-            let (answer, response) = try await URLSession.shared.data(for: request)
-            return ((response as? HTTPURLResponse)?.statusCode ?? 0, String(decoding: answer, as: UTF8.self))
+            return try await CLI.post(body, to: base.appendingPathComponent("v1/transfers"))
         }
         #expect(try await transfer(nonce: 1).0 == 200)
 

@@ -101,7 +101,10 @@ struct RegistrarRouteTests {
         let bob = f.bobParty
         await f.settlement.setRescreen { state, _ in
             state.parties[bob]?.frozen == true
-                ? ([], []) : ([.freeze(.party(bob, asset: nil), reason: "screening: listed")], ["frozen party \(bob)"])
+                ? Settlement.RescreenActions(actions: [], recorded: [], frozen: [])
+                : Settlement.RescreenActions(
+                    actions: [.freeze(.party(bob, asset: nil), reason: "screening: listed")], recorded: [],
+                    frozen: ["party \(bob)"])
         }
         try await f.app.test(.router) { client in
             // A freeze alone changes nothing screening finds: no re-screen.
@@ -123,7 +126,8 @@ struct RegistrarRouteTests {
                 uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body([party]))
             let rescreen = try #require(posted.json["rescreen"] as? [String: Any], "\(posted.text)")
             #expect(rescreen["actions"] as? Int == 1)
-            #expect(rescreen["summary"] as? [String] == ["frozen party \(bob)"])
+            #expect(rescreen["frozen"] as? [String] == ["party \(bob)"])
+            #expect(rescreen["recorded"] as? [String] == [])
             #expect((rescreen["refused"] as? [String])?.isEmpty == true)
             #expect(await f.settlement.state.parties[bob]?.frozen == true)
         }

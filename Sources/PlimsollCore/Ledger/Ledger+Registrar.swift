@@ -512,12 +512,22 @@ enum Validate {
         guard value.contains(where: { !$0.isWhitespace }) else { throw Rejection(.malformed, "\(field) is blank") }
     }
 
-    /// "YYYY-MM-DD" with a plausible month and day.
+    /// "YYYY-MM-DD" with a plausible month and day (`DayText`).
     static func date(_ value: String) throws(Rejection) {
-        let parts = value.split(separator: "-", omittingEmptySubsequences: false)
+        guard DayText.isValid(value) else {
+            throw Rejection(.malformed, "date must be YYYY-MM-DD, got \"\(value.prefix(16))\"")
+        }
+    }
+}
+
+/// A day as party records hold it: "YYYY-MM-DD", year from 1800, a plausible month and day. One
+/// check for the ledger and for the edges that take such a date.
+public enum DayText {
+    public static func isValid(_ text: String) -> Bool {
+        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
         guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2]),
-            year >= 1800, (1...12).contains(month), (1...31).contains(day)
-        else { throw Rejection(.malformed, "date must be YYYY-MM-DD, got \"\(value.prefix(16))\"") }
+            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
+        else { return false }
+        return year >= 1800 && (1...12).contains(month) && (1...31).contains(day)
     }
 }

@@ -13,11 +13,12 @@ import PlimsollStore
 ///
 /// The signature is the authentication: only the registrar key can make an entry this route
 /// accepts, and the sequence makes each one usable once.
-/// What the re-screen after a registrar batch did: the number of decisions and freezes, one line
-/// each, and any that were refused or not settled.
+/// What the re-screen after a registrar batch did: the number of actions, one line per decision
+/// and per freeze, and any that were refused or not settled.
 struct RescreenJSON: Encodable {
     let actions: Int
-    let summary: [String]
+    let recorded: [String]
+    let frozen: [String]
     let refused: [String]
     let not_settled: Int
 }
@@ -27,7 +28,8 @@ extension RegistryAPI {
     /// one re-screen.
     static let registrarEntriesMax = 4096
 
-    /// Lines of a re-screen's summary in one answer at most (the log holds every decision).
+    /// Lines of a re-screen's decisions, and of its freezes, in one answer at most (the log holds
+    /// every one).
     static let rescreenLinesMax = 1000
 
     func addRegistrarRoutes(to router: Router<BasicRequestContext>) {
@@ -88,12 +90,10 @@ extension RegistryAPI {
                 do {
                     if let done = try await settlement.rescreen() {
                         rescreen = RescreenJSON(
-                            actions: done.actions.count, summary: Array(done.summary.prefix(Self.rescreenLinesMax)),
-                            refused: zip(done.actions, done.outcomes).compactMap { _, outcome in
-                                guard case .rejected(_, let rejection) = outcome, rejection.code != .alreadyFrozen
-                                else { return nil }
-                                return "\(rejection.code.rawValue): \(rejection.message)"
-                            },
+                            actions: done.plan.actions.count,
+                            recorded: Array(done.plan.recorded.prefix(Self.rescreenLinesMax)),
+                            frozen: Array(done.plan.frozen.prefix(Self.rescreenLinesMax)),
+                            refused: Outcome.rescreenRefusals(done.outcomes),
                             not_settled: done.outcomes.filter {
                                 if case .failed = $0 { return true }
                                 return false
@@ -101,7 +101,8 @@ extension RegistryAPI {
                     }
                 } catch let full as IntakeFull {
                     rescreen = RescreenJSON(
-                        actions: 0, summary: [], refused: ["re-screen not queued: \(full.description)"], not_settled: 0)
+                        actions: 0, recorded: [], frozen: [], refused: ["re-screen not queued: \(full.description)"],
+                        not_settled: 0)
                 }
             }
             struct View: Encodable {

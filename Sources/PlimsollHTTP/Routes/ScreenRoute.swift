@@ -44,7 +44,7 @@ extension RegistryAPI {
                 case "name": name = text
                 case "imo": imo = text
                 case "born":
-                    guard MatchSubject.isDay(text) else {
+                    guard DayText.isValid(text) else {
                         throw Problem.malformed("a date YYYY-MM-DD", pointer: "/born")
                     }
                     subject.born = text
@@ -75,14 +75,7 @@ extension RegistryAPI {
                         subject: subject.isEmpty ? nil : subject)
                 }
                 ?? []
-            if let imo {
-                matches += screener.index.match(imo: imo).map { entity in
-                    NameMatch(
-                        entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName,
-                        matchedForm: "IMO \(imo)",
-                        score: 1, evidence: "IMO number is listed", programmes: entity.programmes)
-                }
-            }
+            if let imo { matches += screener.index.imoMatches(imo) }
             let elapsed = ContinuousClock.now - start
             /// `took_ms`: the time spent screening this query, index lookup included.
             struct View: Encodable {

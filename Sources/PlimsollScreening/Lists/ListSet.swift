@@ -21,20 +21,17 @@ public enum ListLoader {
         guard FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory) else {
             throw ListParseError(file: url.lastPathComponent, location: "file", message: "not found")
         }
-        let files: [URL]
+        let files = files(url)
         let format: String
         let entities: [ListEntity]
         if isDirectory.boolValue {
-            let names = (try? FileManager.default.contentsOfDirectory(atPath: url.path)) ?? []
-            files = names.filter { $0.hasSuffix(".csv") }.sorted().map { url.appendingPathComponent($0) }
             format = "ofac-csv"
-            entities = try OFACParser.parse(folder: url, source: names.contains("cons_prim.csv") ? "ofac-cons" : "ofac")
+            let consolidated = files.contains { $0.lastPathComponent == "cons_prim.csv" }
+            entities = try OFACParser.parse(folder: url, source: consolidated ? "ofac-cons" : "ofac")
         } else if url.pathExtension.lowercased() == "xml" {
-            files = [url]
             format = "un-xml"
             entities = try UNParser.parse(file: url)
         } else {
-            files = [url]
             format = "ftm-jsonl"
             entities = try FTMParser.parse(file: url)
         }

@@ -15,15 +15,6 @@ public struct MatchSubject: Sendable, Equatable {
     }
 
     public var isEmpty: Bool { born == nil && country == nil && identifiers.isEmpty }
-
-    /// True for "YYYY-MM-DD" with a plausible month and day (as party records hold dates).
-    public static func isDay(_ text: String) -> Bool {
-        let parts = text.split(separator: "-", omittingEmptySubsequences: false)
-        guard parts.count == 3, parts[0].count == 4, parts[1].count == 2, parts[2].count == 2,
-            let year = Int(parts[0]), let month = Int(parts[1]), let day = Int(parts[2])
-        else { return false }
-        return year >= 1800 && (1...12).contains(month) && (1...31).contains(day)
-    }
 }
 
 /// One comparison of a party's particular with a listed entity's, recorded in the evidence.

@@ -15,12 +15,15 @@ extension MatchIndex {
         if aSound == bSound {
             s = max(s, 0.95)
         } else if aSound.count >= 2, bSound.count >= 2, aSound.first == bSound.first {
-            s = max(s, JaroWinkler.similarity(aSound, bSound) - 0.08)
+            s = max(s, JaroWinkler.similarity(aSound, bSound) - Self.soundDiscount)
         }
         let (short, long) = a.count <= b.count ? (a, b) : (b, a)
         if long.count - short.count >= 2, long.starts(with: short) { s = min(s, 0.84) }
         return s
     }
+
+    /// What a likeness of sound keys alone is worth less than the same likeness of letters.
+    static let soundDiscount = 0.08
 
     static func isDigit(_ scalar: Unicode.Scalar) -> Bool { ("0"..."9").contains(scalar) }
 

@@ -179,15 +179,12 @@ public struct MatchIndex: Sendable {
         cache: MatchCache? = nil
     ) -> [NameMatch] {
         var best: [Int: NameMatch] = [:]
-        if let imo = IMOText.normalize(name) {
-            for index in byIMO[imo] ?? [] {
-                let entity = entities[index]
-                if let kind, !Self.compatible(kind, entity.kind), entity.kind != .organization { continue }
-                best[index] = NameMatch(
-                    entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName,
-                    matchedForm: "IMO \(imo)", score: 1, evidence: "IMO number \(imo) is listed",
-                    programmes: entity.programmes)
-            }
+        for match in imoMatches(name) {
+            // An IMO company number (a manager's) is listed on an organization: kept for any kind.
+            guard kind == nil || Self.compatible(kind!, match.kind) || match.kind == .organization,
+                let index = byID[match.entityID]
+            else { continue }
+            best[index] = match
         }
         let tokens = NameNormalizer.tokens(name, kind: kind)
         guard !tokens.isEmpty else { return Self.sorted(best) }
@@ -255,7 +252,8 @@ public struct MatchIndex: Sendable {
                     // Lengths alone can rule a pair out, before any Jaro-Winkler.
                     guard
                         Self.similarityBound(token.count, listed.count) >= Self.candidateTokenMin
-                            || Self.similarityBound(sound.count, listedSound.count) - 0.08 >= Self.candidateTokenMin
+                            || Self.similarityBound(sound.count, listedSound.count) - Self.soundDiscount
+                                >= Self.candidateTokenMin
                     else { continue }
                     let similarity = Self.similarity(token, sound, listed, listedSound)
                     guard similarity >= Self.candidateTokenMin else { continue }
@@ -323,5 +321,16 @@ public struct MatchIndex: Sendable {
     public func match(imo: String) -> [ListEntity] {
         guard let digits = IMOText.normalize(imo) else { return [] }
         return (byIMO[digits] ?? []).map { entities[$0] }
+    }
+
+    /// The same as matches at score 1, as a name query and `POST /v1/screen`'s `imo` answer them.
+    public func imoMatches(_ imo: String) -> [NameMatch] {
+        guard let digits = IMOText.normalize(imo) else { return [] }
+        return match(imo: digits).map { entity in
+            NameMatch(
+                entityID: entity.id, source: entity.source, kind: entity.kind, listedName: entity.primaryName,
+                matchedForm: "IMO \(digits)", score: 1, evidence: "IMO number \(digits) is listed",
+                programmes: entity.programmes)
+        }
     }
 }

@@ -150,6 +150,13 @@ public enum EvalSetGenerator {
             }.sorted().joined(separator: " ")
         }
 
+        /// The family name moved to the front, as Korean, Chinese and Russian documents write it.
+        static func familyFirst(_ tokens: inout [String], _ surname: inout Int?) {
+            guard let s = surname else { return }
+            tokens.insert(tokens.remove(at: s), at: 0)
+            surname = 0
+        }
+
         /// Tokens in natural order ("KIM, Yong Chol" gives yong chol kim) and the surname's index.
         static func natural(_ form: String, person: Bool = true) -> (tokens: [String], surname: Int?) {
             func tokens(_ text: Substring) -> [String] {
@@ -232,11 +239,7 @@ public enum EvalSetGenerator {
                 tokens[index] = syllables.joined(separator: joiner)
             }
             guard changed else { return nil }
-            if let s = surname, rng.chance(0.5) {
-                let family = tokens.remove(at: s)
-                tokens.insert(family, at: 0)
-                surname = 0
-            }
+            if rng.chance(0.5) { Self.familyFirst(&tokens, &surname) }
             return positive(entity, render(tokens, surname: surname), form)
         }
 
@@ -278,10 +281,7 @@ public enum EvalSetGenerator {
             var (tokens, surname) = Self.natural(form)
             if rng.chance(0.5) {
                 // As a Russian document writes it: surname first, in Cyrillic.
-                if let s = surname {
-                    let family = tokens.remove(at: s)
-                    tokens.insert(family, at: 0)
-                }
+                Self.familyFirst(&tokens, &surname)
                 let cyrillic = tokens.map { token in
                     let letters = EvalVariants.toCyrillic(token)
                     return letters.prefix(1).uppercased() + letters.dropFirst()
@@ -315,9 +315,7 @@ public enum EvalSetGenerator {
                 tokens[index] = respelt.joined(separator: index == s ? "" : "-")
             }
             guard changed else { return nil }
-            let family = tokens.remove(at: s)
-            tokens.insert(family, at: 0)
-            surname = 0
+            Self.familyFirst(&tokens, &surname)
             return positive(entity, render(tokens, surname: surname), form)
         }
 
