@@ -63,6 +63,11 @@ enum OpenAPIDocument {
             "Registrar actions signed on the registrar's machine (the signature authenticates), settled in order",
             "public", "RegistrarResults"
         ),
+        (
+            "put", "/v1/registrar/lists/{content_hash}",
+            "A sanctions list's files, signed by the registrar (Plimsoll-Registrar-Signature), checked and stored for adoption",
+            "public", "StoredList"
+        ),
     ]
 
     static var json: String {
@@ -79,8 +84,8 @@ enum OpenAPIDocument {
                 }
             let security = item.auth == "public" ? "" : ##","security":[{"bearer":[]},{"holderSignature":[]}]"##
             let body =
-                item.method == "post"
-                ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(item.path.hasSuffix("batch") ? "Batch" : item.path.hasSuffix("screen") ? "ScreenQuery" : item.path.hasSuffix("actions") ? "RegistrarActions" : "Transfer")"}}}}"##
+                item.method == "post" || item.method == "put"
+                ? ##","requestBody":{"required":true,"content":{"application/json":{"schema":{"$ref":"#/components/schemas/\##(Self.bodySchema(item.path))"}}}}"##
                 : ""
             let okContent =
                 item.answer == "Text"
@@ -105,7 +110,15 @@ enum OpenAPIDocument {
             ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"parameter":{"type":"string"},"id":{"type":"string"}}}"##
         let answers = Self.answerSchemas.map { ##""\##($0.0)":\##($0.1)"## }.joined(separator: ",")
         return
-            ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"RegistrarActions":{"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{"type":"array","minItems":1,"maxItems":4096,"items":{"type":"string","pattern":"^([0-9a-fA-F]{2})+$"}}}},"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"born":{"type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
+            ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ListUpload":{"type":"object","additionalProperties":false,"required":["files"],"properties":{"folder":{"type":["string","null"],"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"},"files":{"type":"array","minItems":1,"maxItems":16,"items":{"type":"object","additionalProperties":false,"required":["name","base64"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"},"base64":{"type":"string","contentEncoding":"base64"}}}}}},"RegistrarActions":{"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{"type":"array","minItems":1,"maxItems":4096,"items":{"type":"string","pattern":"^([0-9a-fA-F]{2})+$"}}}},"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"born":{"type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
+    }
+
+    static func bodySchema(_ path: String) -> String {
+        if path.hasSuffix("batch") { return "Batch" }
+        if path.hasSuffix("screen") { return "ScreenQuery" }
+        if path.hasSuffix("actions") { return "RegistrarActions" }
+        if path.hasPrefix("/v1/registrar/lists") { return "ListUpload" }
+        return "Transfer"
     }
 
     /// Every bound of a number a client sends, stated so schemathesis generates the edges
@@ -117,7 +130,7 @@ enum OpenAPIDocument {
         switch name {
         case "height": storedInteger
         case "id" where path.hasPrefix("/v1/parties"): partyID
-        case "id", "key": ##"{"type":"string","pattern":"^[0-9a-fA-F]{64}$"}"##
+        case "id", "key", "content_hash": ##"{"type":"string","pattern":"^[0-9a-fA-F]{64}$"}"##
         case "imo": ##"{"type":"string","pattern":"^(IMO)?[0-9]{7}$"}"##
         default: ##"{"type":"string","maxLength":64}"##
         }
@@ -134,6 +147,8 @@ enum OpenAPIDocument {
         ]
         switch (method, path) {
         case ("post", "/v1/transfers"): return [("wait", false, ##"{"type":"string","enum":["true","false"]}"##)]
+        case ("put", "/v1/registrar/lists/{content_hash}"):
+            return [("allow_shrink", false, ##"{"type":"string","enum":["true","false"]}"##)]
         case (_, "/v1/proofs/consistency"): return [("from", true, storedInteger), ("to", true, storedInteger)]
         case (_, "/v1/vessels/{imo}/cap-table"), (_, "/v1/vessels/{imo}/beneficial-owners"),
             (_, "/v1/parties/{id}/beneficial-owners"):
@@ -213,6 +228,15 @@ enum OpenAPIDocument {
             (
                 "RegistrarSequence",
                 object(["sequence", "chain_id"], [("sequence", count), ("chain_id", hex64)])
+            ),
+            (
+                "StoredList",
+                object(
+                    ["source", "format", "content_hash", "entity_count"],
+                    [
+                        ("source", ##"{"type":"string"}"##), ("format", ##"{"type":"string"}"##),
+                        ("content_hash", hex64), ("entity_count", count),
+                    ])
             ),
             (
                 "RegistrarResults",

@@ -32,4 +32,15 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case httpError = "HTTP_ERROR"
     /// 409: a holding proof asked while the latest block is a version 1 header.
     case noStateCommitment = "NO_STATE_COMMITMENT"
+    /// 401: a registrar upload whose `Plimsoll-Registrar-Signature` is missing or not the
+    /// registrar key's signature over the body.
+    case badRegistrarSignature = "BAD_REGISTRAR_SIGNATURE"
+    /// 422: uploaded list files that do not parse as a list.
+    case listUnparsable = "LIST_UNPARSABLE"
+    /// 422: uploaded list files whose content hash is not the one in the path.
+    case listHashMismatch = "LIST_HASH_MISMATCH"
+    /// 422: an edition that shrinks too far against the adopted one, uploaded without `allow_shrink`.
+    case listShrinks = "LIST_SHRINKS"
+    /// 409: a list adoption whose files the server does not hold (upload them first).
+    case listNotStored = "LIST_NOT_STORED"
 }

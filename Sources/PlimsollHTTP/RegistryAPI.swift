@@ -63,6 +63,7 @@ public struct RegistryAPI: Sendable {
         addRegulatorRoutes(to: router)
         addScreenRoute(to: router)
         addRegistrarRoutes(to: router)
+        addListUploadRoute(to: router)
         return router
     }
 

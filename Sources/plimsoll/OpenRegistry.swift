@@ -1,6 +1,7 @@
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollScreening
 import PlimsollSettlement
 import PlimsollStore
 
@@ -83,6 +84,16 @@ struct OpenRegistry {
         guard !actions.isEmpty else { return [] }
         if let server { return try await server.settle(actions) }
         return try await settlement.submitRegistrarAll(actions)
+    }
+
+    /// Puts a parsed list where adoption and screening find it: into this registry's
+    /// `lists/<content hash>/`, or (served) uploaded to the server, which checks it again.
+    func storeList(_ url: URL, _ version: ListVersion, allowShrink: Bool) async throws {
+        if let server { return try await server.upload(url, version, allowShrink: allowShrink) }
+        let folder = AdoptedLists.listsFolder(folder).appendingPathComponent(version.contentHash.hex)
+        guard !FileManager.default.fileExists(atPath: folder.path) else { return }
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent))
     }
 
     func settle(_ entry: Entry) async throws -> Receipt {

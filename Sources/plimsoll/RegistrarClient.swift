@@ -1,6 +1,7 @@
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollScreening
 import PlimsollSettlement
 
 #if canImport(FoundationNetworking)
@@ -130,6 +131,41 @@ struct RegistrarClient {
             rest = rest.dropFirst(entries.count)
         }
         return outcomes
+    }
+
+    /// Sends a list's files to the server (`PUT /v1/registrar/lists/{content_hash}`), signed by the
+    /// registrar key; the server parses them, checks their hash and edition, and stores them for
+    /// the adoption that follows. Storing a list the server already holds changes nothing.
+    func upload(_ url: URL, _ version: ListVersion, allowShrink: Bool) async throws {
+        var isDirectory: ObjCBool = false
+        _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
+        struct File: Encodable { let name: String, base64: String }
+        struct Body: Encodable { let folder: String?, files: [File] }
+        let files = try ListLoader.files(url).map { file in
+            File(name: file.lastPathComponent, base64: try Data(contentsOf: file).base64EncodedString())
+        }
+        let body = try JSONEncoder().encode(
+            Body(folder: isDirectory.boolValue ? url.lastPathComponent : nil, files: files))
+        var components = URLComponents(
+            url: base.appendingPathComponent("v1/registrar/lists/\(version.contentHash.hex)"),
+            resolvingAgainstBaseURL: false)!
+        if allowShrink { components.queryItems = [URLQueryItem(name: "allow_shrink", value: "true")] }
+        var request = URLRequest(url: components.url!)
+        request.httpMethod = "PUT"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let signature = key.sign(hash: RegistrarEntry.uploadMessage(chainID: chainID, body: Array(body)))
+        request.setValue(signature.hex, forHTTPHeaderField: "Plimsoll-Registrar-Signature")
+        request.timeoutInterval = 300
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            struct Problem: Decodable { let code: String, detail: String }
+            if let problem = try? JSONDecoder().decode(Problem.self, from: data) {
+                throw CLIError("the server refused the list (\(problem.code)): \(problem.detail)", code: problem.code)
+            }
+            throw CLIError("the server refused the list (HTTP \(status))")
+        }
     }
 
     private func post(_ entries: [RegistrarEntry]) async throws -> [Outcome] {

@@ -51,16 +51,15 @@ enum ScreeningFiles {
         }
     }
 
-    /// Copies each parsed list into the registry's `lists/<content hash>/` folder and logs its
-    /// adoption; a version already in force is left alone. Returns one line per list.
-    static func adopt(_ registry: OpenRegistry, _ loaded: [(URL, ListVersion)]) async throws -> [String] {
+    /// Stores each parsed list (in the registry's `lists/<content hash>/` folder, or uploaded to
+    /// the running server) and logs its adoption; a version already in force is left alone.
+    /// Returns one line per list.
+    static func adopt(
+        _ registry: OpenRegistry, _ loaded: [(URL, ListVersion)], allowShrink: Bool
+    ) async throws -> [String] {
         var adopted: [String] = []
         for (url, version) in loaded {
-            let folder = listsFolder(registry.folder).appendingPathComponent(version.contentHash.hex)
-            if !FileManager.default.fileExists(atPath: folder.path) {
-                try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
-                try FileManager.default.copyItem(at: url, to: folder.appendingPathComponent(url.lastPathComponent))
-            }
+            try await registry.storeList(url, version, allowShrink: allowShrink)
             let adoption = ListAdoption(
                 source: version.source, format: version.format, contentHash: version.contentHash,
                 entityCount: UInt64(version.entityCount)
@@ -142,7 +141,7 @@ struct ListsCommand: AsyncParsableCommand {
                 }
             }
             if let rulesText { try Data(rulesText.utf8).write(to: ScreeningFiles.rulesFile(registry.folder)) }
-            let adopted = try await ScreeningFiles.adopt(registry, loaded)
+            let adopted = try await ScreeningFiles.adopt(registry, loaded, allowShrink: allowShrink)
             let report = try await ScreeningFiles.syncIfAdopted(registry) ?? ScreeningFiles.SyncReport()
             struct View: Encodable {
                 let adopted: [String]

@@ -11,6 +11,8 @@ struct ProblemCodeTests {
         (.bodyTooLarge, "BODY_TOO_LARGE"), (.unsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE"), (.internal, "INTERNAL"),
         (.intakeFull, "INTAKE_FULL"), (.notSettled, "NOT_SETTLED"), (.notReady, "NOT_READY"),
         (.httpError, "HTTP_ERROR"), (.noStateCommitment, "NO_STATE_COMMITMENT"),
+        (.badRegistrarSignature, "BAD_REGISTRAR_SIGNATURE"), (.listUnparsable, "LIST_UNPARSABLE"),
+        (.listHashMismatch, "LIST_HASH_MISMATCH"), (.listShrinks, "LIST_SHRINKS"), (.listNotStored, "LIST_NOT_STORED"),
     ]
 
     @Test func rawValuesArePinnedAndEveryCodeIsDocumented() throws {

@@ -33,6 +33,13 @@ public struct RegistrarEntry: Hashable, Sendable {
         return RegistrarEntry(sequence: sequence, action: action, signature: key.sign(hash: message))
     }
 
+    /// The message the registrar signs to send files to a running server (a list upload):
+    /// `TaggedHash("plimsoll/registrar-upload/v1", chain_id || SHA-256(body))`. Replaying it
+    /// sends the same bytes again, which stores nothing new.
+    public static func uploadMessage(chainID: Hash32, body: [UInt8]) -> Hash32 {
+        Hashing.tagged(Tags.registrarUpload, chainID.bytes + Hashing.sha256(body).bytes)
+    }
+
     public func signatureValid(chainID: Hash32, registrarKey: XOnlyPublicKey) -> Bool {
         registrarKey.verify(
             signature: signature, hash: Self.message(chainID: chainID, sequence: sequence, action: action))

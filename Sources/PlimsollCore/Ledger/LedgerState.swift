@@ -203,6 +203,9 @@ public struct LedgerState: Hashable, Sendable {
 
     public var rules: ComplianceRules { counters.rules }
 
+    /// The key that signs registrar entries now.
+    public var registrarKey: XOnlyPublicKey { genesis.registrarKey }
+
     /// The block header's `lists_digest`: SHA-256 over the sorted content hashes of the list
     /// versions in force; 32 zero bytes when none is.
     public var listsDigest: Hash32 { Self.listsDigest(counters.lists.map(\.contentHash)) }

@@ -19,6 +19,8 @@ extension HTTPField.Name {
     static let plimsollKey = HTTPField.Name("Plimsoll-Key")!
     static let plimsollTimestamp = HTTPField.Name("Plimsoll-Timestamp")!
     static let plimsollSignature = HTTPField.Name("Plimsoll-Signature")!
+    /// The registrar's BIP-340 signature over a registrar upload (`RegistrarUpload.message`).
+    static let plimsollRegistrarSignature = HTTPField.Name("Plimsoll-Registrar-Signature")!
 }
 
 /// DESIGN.md: bearer tokens (stored hashed, with a role) and holder reads signed with BIP-340 over

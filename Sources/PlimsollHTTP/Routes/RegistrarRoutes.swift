@@ -35,6 +35,7 @@ extension RegistryAPI {
     func addRegistrarRoutes(to router: Router<BasicRequestContext>) {
         let settlement = self.settlement
         let store = self.store
+        let folder = self.folder
         /// `GET /v1/registrar/sequence`: the sequence to sign above, and the chain to sign for.
         router.get("/v1/registrar/sequence") { _, _ in
             struct View: Encodable { let sequence: UInt64, chain_id: String }
@@ -61,6 +62,20 @@ extension RegistryAPI {
                     throw Problem.malformed("a registrar entry's bytes, hex", pointer: "/entries/\(index)")
                 }
                 entries.append(entry)
+            }
+            // A list is adopted only when the server holds its files (uploaded, or stored
+            // beside it): else its first re-screen would find nothing to screen against.
+            if let folder {
+                for (index, entry) in entries.enumerated() {
+                    if case .adoptList(let adoption) = entry.action,
+                        AdoptedLists.storedList(folder, adoption.contentHash) == nil
+                    {
+                        throw Problem(
+                            .conflict, .listNotStored,
+                            "entry \(index) adopts list \(adoption.contentHash.hex), whose files this server does not hold: upload them first (PUT /v1/registrar/lists/\(adoption.contentHash.hex))"
+                        )
+                    }
+                }
             }
             // A signed action refused before stays refused: a refusal does not take the sequence, so
             // after a restart the same bytes would otherwise be taken again (the audit keeps them).

@@ -1,0 +1,117 @@
+import Foundation
+import HTTPTypes
+import Hummingbird
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollScreening
+import PlimsollSettlement
+import PlimsollStore
+
+/// What a stored list is: the answer to an upload.
+struct StoredListJSON: Encodable {
+    let source: String
+    let format: String
+    let content_hash: String
+    let entity_count: Int
+}
+
+extension RegistryAPI {
+    /// `PUT /v1/registrar/lists/{content_hash}` `{"folder": "ofac_sdn" | null, "files": [{"name":
+    /// "sdn.csv", "base64": "..."}]}`, signed by the registrar in `Plimsoll-Registrar-Signature`
+    /// over `chain_id || SHA-256(body)`: the server parses the files, checks their content hash
+    /// and the edition against the adopted one (`?allow_shrink=true` to allow a large shrink),
+    /// and stores them where a later `list-adopted` action finds them (issue 16, item 2).
+    func addListUploadRoute(to router: Router<BasicRequestContext>) {
+        let settlement = self.settlement
+        let store = self.store
+        let folder = self.folder
+        router.put("/v1/registrar/lists/{content_hash}") { request, context in
+            guard let folder else { throw Problem.notFound("list storage") }
+            guard let text = context.parameters.get("content_hash"), let expected = try? Hash32(hex: text) else {
+                throw Problem.malformed("a content hash: 64 hex digits", parameter: "content_hash")
+            }
+            let allowShrink: Bool
+            switch request.uri.queryParameters.get("allow_shrink") {
+            case nil, "false": allowShrink = false
+            case "true": allowShrink = true
+            default: throw Problem.malformed("allow_shrink is true or false", parameter: "allow_shrink")
+            }
+            guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
+                throw Problem(.unsupportedMediaType, .unsupportedMediaType, "send Content-Type: application/json")
+            }
+            var request = request
+            let body: [UInt8]
+            do {
+                body = Array(try await request.collectBody(upTo: Self.listUploadBodyBytesMax).readableBytesView)
+            } catch {
+                throw Problem(
+                    .contentTooLarge, .bodyTooLarge, "list uploads are limited to \(Self.listUploadBodyBytesMax) bytes")
+            }
+            let registrar = await settlement.state.registrarKey
+            guard let signatureText = request.headers[.plimsollRegistrarSignature],
+                let signature = try? SchnorrSignature(hex: signatureText),
+                registrar.verify(
+                    signature: signature,
+                    hash: RegistrarEntry.uploadMessage(chainID: store.genesis.chainID, body: body))
+            else {
+                throw Problem(
+                    .unauthorized, .badRegistrarSignature,
+                    "Plimsoll-Registrar-Signature must be the registrar key's BIP-340 signature over TaggedHash(\"plimsoll/registrar-upload/v1\", chain_id || SHA-256(body))"
+                )
+            }
+            let upload = try Self.listUpload(try Self.parseJSON(body))
+            let version: ListVersion
+            do {
+                version = try await Task.detached { try upload.store(in: folder, expected: expected) }.value
+            } catch let refusal as ListUpload.Refusal {
+                switch refusal.code {
+                case "LIST_HASH_MISMATCH":
+                    throw Problem(.unprocessableContent, .listHashMismatch, refusal.description)
+                case "LIST_UNPARSABLE": throw Problem(.unprocessableContent, .listUnparsable, refusal.description)
+                default: throw Problem.malformed(refusal.description, pointer: "/files")
+                }
+            }
+            let adopted = await settlement.state.counters.lists
+            do { _ = try ListEditionPolicy.check(version, adopted: adopted, allowShrink: allowShrink) } catch {
+                throw Problem(.unprocessableContent, .listShrinks, "\(error)")
+            }
+            return try JSONResponse.make(
+                StoredListJSON(
+                    source: version.source, format: version.format, content_hash: version.contentHash.hex,
+                    entity_count: version.entityCount))
+        }
+    }
+
+    /// Bytes of a list upload's body at most: `ListUpload.bytesMax` in base64, with room for the JSON.
+    static let listUploadBodyBytesMax = ListUpload.bytesMax / 3 * 4 + (64 << 10)
+
+    static func listUpload(_ json: JSONValue) throws -> ListUpload {
+        guard case .object(let members) = json else {
+            throw Problem.malformed("a JSON object with folder and files", pointer: "")
+        }
+        var folder: String?
+        var files: [(name: String, bytes: [UInt8])]?
+        for (name, value) in members {
+            switch (name, value) {
+            case ("folder", .null): folder = nil
+            case ("folder", .string(let text)): folder = text
+            case ("files", .array(let items)):
+                files = try items.prefix(ListUpload.filesMax + 1).enumerated().map { index, item in
+                    guard case .object(let fields) = item, fields.count == 2,
+                        case .string(let fileName)? = fields.first(where: { $0.0 == "name" })?.1,
+                        case .string(let encoded)? = fields.first(where: { $0.0 == "base64" })?.1,
+                        let data = Data(base64Encoded: encoded)
+                    else {
+                        throw Problem.malformed("a file is {\"name\": ..., \"base64\": ...}", pointer: "/files/\(index)")
+                    }
+                    return (fileName, Array(data))
+                }
+            default: throw Problem.malformed("unknown member or wrong type", pointer: "/\(name)")
+            }
+        }
+        guard let files else { throw Problem.malformed("files is required", pointer: "/files") }
+        do { return try ListUpload(folder: folder, files: files) } catch {
+            throw Problem.malformed(error.description, pointer: "/files")
+        }
+    }
+}
