@@ -301,7 +301,9 @@ final class DemoScenario {
         narrator.command("plimsoll lists load " + urls.map(lists.shownPath).joined(separator: " "))
         var loaded: [(URL, ListVersion)] = []
         for url in urls { loaded.append((url, try ListLoader.load(url).0)) }
-        for adopted in try await ScreeningFiles.adopt(registry, loaded, allowShrink: false) { narrator.say("adopted \(adopted)") }
+        for adopted in try await ScreeningFiles.adopt(registry, loaded, allowShrink: false) {
+            narrator.say("adopted \(adopted)")
+        }
         screener = try AdoptedLists.screener(registry.folder, state: try await registry.state)
         try await rescreen()
         narrator.say(

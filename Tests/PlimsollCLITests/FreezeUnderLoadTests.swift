@@ -4,13 +4,9 @@ import PlimsollCrypto
 import PlimsollTesting
 import Testing
 
-#if canImport(FoundationNetworking)
-import FoundationNetworking
-#endif
-
-/// A freeze issued with `plimsoll freeze` while 64 holders keep sending transfers to the running
-/// server (issue 16, item 4): it settles through the server with no restart, the frozen key's
-/// transfers are refused `FROZEN` from the next block on, and no other holder's request fails.
+/// Registrar work on a registry that keeps serving 64 holders (issue 16, item 4): a freeze, and a
+/// list update, each settled through the running server with no restart; what they stop is
+/// refused `FROZEN` from the next block on, and no other holder's request fails.
 struct FreezeUnderLoadTests {
     /// The holder keys `plimsoll-bench stress --setup` registers (its own derivation).
     static func holderKeys(_ count: Int) -> [SigningKey] {
@@ -20,106 +16,104 @@ struct FreezeUnderLoadTests {
         }
     }
 
-    actor Tally {
-        var settled = 0
-        var failedOthers: [String] = []
-        var frozenKeyAfterReceipt: [String] = []
-        var firstRefused: Date?
+    /// A registry with 64 holders of IMO9176187 (party 1 its owner, parties 2 ... 65 the holders),
+    /// and its chain id.
+    static func stressRegistry(_ reg: String, name: String) throws -> Hash32 {
+        let created = try CLI.run("init", "--registry", reg, "--name", name, "--json")
+        #expect(created.status == 0, "\(created.stderr)")
+        let setup = try CLI.run(["stress", "--registry", reg, "--setup", "--keys", "64"], tool: "plimsoll-bench")
+        #expect(setup.status == 0, "\(setup.stderr)")
+        return try Hash32(hex: try #require(created.stdout.split(separator: "\"").dropFirst(3).first.map(String.init)))
+    }
 
-        func record(settled: Bool) { if settled { self.settled += 1 } }
-        func otherFailed(_ text: String) { if failedOthers.count < 5 { failedOthers.append(text) } }
-        func frozenKeyAnswered(_ code: String, sentAt: Date, receiptAt: Date?) {
-            if code == "FROZEN", firstRefused == nil { firstRefused = Date() }
-            if let receiptAt, sentAt > receiptAt, code != "FROZEN" { frozenKeyAfterReceipt.append(code) }
-        }
+    static func check(_ report: HolderLoad.Report, _ what: String) throws {
+        #expect(report.failedOthers.isEmpty, "\(report.failedOthers)")
+        #expect(
+            report.watchedAfterReceipt.isEmpty, "after the receipt the watched key got \(report.watchedAfterReceipt)")
+        #expect(report.settled > 64)
+        let refused = try #require(report.firstRefusedMs, "the watched key was never refused")
+        print(
+            "\(what) under load (64 holders, debug build): \(report.settled) other transfers settled; the command returned its receipt after \(report.receiptMs) ms, the first refused transfer after \(refused) ms"
+        )
     }
 
     @Test(.tags(.slow), .timeLimit(.minutes(10))) func aFreezeUnderLoadStopsTheKeyAndNoOneElse() async throws {
         let folder = try CLI.temporaryFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let reg = folder.appendingPathComponent("reg").path
-        let created = try CLI.run("init", "--registry", reg, "--name", "Freeze Load", "--json")
-        #expect(created.status == 0, "\(created.stderr)")
-        let chainID = try Hash32(
-            hex: try #require(created.stdout.split(separator: "\"").dropFirst(3).first.map(String.init)))
-        let setup = try CLI.run(["stress", "--registry", reg, "--setup", "--keys", "64"], tool: "plimsoll-bench")
-        #expect(setup.status == 0, "\(setup.stderr)")
+        let chainID = try Self.stressRegistry(reg, name: "Freeze Load")
         let keys = Self.holderKeys(64)
         let asset = try AssetID("IMO9176187")
-
         let (server, base) = try await CLI.serve(registry: reg)
         defer { if server.isRunning { server.terminate() } }
-        let configuration = URLSessionConfiguration.ephemeral
-        configuration.httpMaximumConnectionsPerHost = 64
-        let session = URLSession(configuration: configuration)
-
-        let tally = Tally()
-        let receiptAt = Locked<Date?>(nil)
-        // The load runs until three seconds after the freeze's receipt, however slow the CLI is.
-        let stopAt = Locked(Date().addingTimeInterval(600))
-        func post(_ from: SigningKey, to: SigningKey, nonce: UInt64) async throws -> (Int, String) {
-            let transfer = Transfer(
-                chainID: chainID, asset: asset, from: from.publicKey, to: to.publicKey, amount: 1, nonce: nonce,
-                expiresAt: UInt64(Date().timeIntervalSince1970) + 600)
-            let signature = from.sign(hash: transfer.message)
-            return try await CLI.post(
-                #"{"asset":"IMO9176187","from":"\#(from.publicKey.hex)","to":"\#(to.publicKey.hex)","amount":1,"nonce":\#(nonce),"expires_at":\#(transfer.expiresAt),"signature":"\#(signature.hex)"}"#,
-                to: base.appendingPathComponent("v1/transfers"), session: session)
-        }
-        var freezeStarted = Date()
-        try await withThrowingTaskGroup(of: Void.self) { group in
-            for index in 0..<64 {
-                group.addTask {
-                    // Never to key 0: a frozen receiver is refused too, and only key 0 is frozen.
-                    let to = keys[index == 63 ? 1 : (index + 1) % 64]
-                    var nonce: UInt64 = 1
-                    while Date() < stopAt.value {
-                        let sentAt = Date()
-                        let (status, text) = try await post(keys[index], to: to, nonce: nonce)
-                        if index == 0 {
-                            let code = status == 200 ? "settled" : (text.contains("FROZEN") ? "FROZEN" : "\(status)")
-                            await tally.frozenKeyAnswered(code, sentAt: sentAt, receiptAt: receiptAt.value)
-                            if status == 200 { nonce += 1 }
-                        } else if status == 200 {
-                            await tally.record(settled: true)
-                            nonce += 1
-                        } else {
-                            await tally.otherFailed("key \(index): \(status) \(text.prefix(120))")
-                        }
-                    }
-                }
-            }
-            try await Task.sleep(nanoseconds: 2_000_000_000)
-            freezeStarted = Date()
+        // Never to key 0: a frozen receiver is refused too, and only key 0 is frozen.
+        let load = HolderLoad(
+            chainID: chainID, base: base, keys: keys, route: { (asset, $0 == 63 ? 1 : ($0 + 1) % 64) }, watched: 0)
+        let report = try await load.run {
             let freeze = try CLI.run(
                 "freeze", "--registry", reg, "--key", keys[0].publicKey.hex, "--reason", "listed during trading")
-            receiptAt.set(Date())
-            stopAt.set(Date().addingTimeInterval(3))
             #expect(freeze.status == 0, "\(freeze.stderr)")
-            try await group.waitForAll()
         }
         server.terminate()
         server.waitUntilExit()
-        let failedOthers = await tally.failedOthers
-        let settled = await tally.settled
-        let wrongAfterReceipt = await tally.frozenKeyAfterReceipt
-        let firstRefused = try #require(await tally.firstRefused, "key 0 was never refused")
-        #expect(failedOthers.isEmpty, "\(failedOthers)")
-        #expect(wrongAfterReceipt.isEmpty, "after the freeze's receipt key 0 got \(wrongAfterReceipt)")
-        #expect(settled > 64)
-        let took = firstRefused.timeIntervalSince(freezeStarted) * 1000
-        let receipt = (receiptAt.value ?? firstRefused).timeIntervalSince(freezeStarted) * 1000
-        print(
-            "freeze under load (64 holders, debug build): \(settled) other transfers settled; plimsoll freeze returned its receipt after \(Int(receipt)) ms, the first refused transfer of the frozen key after \(Int(took)) ms"
-        )
+        try Self.check(report, "plimsoll freeze")
     }
-}
 
-/// A value shared between the load tasks and the test body.
-final class Locked<Value: Sendable>: @unchecked Sendable {
-    private let lock = NSLock()
-    private var stored: Value
-    init(_ value: Value) { stored = value }
-    var value: Value { lock.withLock { stored } }
-    func set(_ value: Value) { lock.withLock { stored = value } }
+    @Test(.tags(.slow), .timeLimit(.minutes(10))) func aListUpdateUnderLoadFreezesTheListedManagersVessel()
+        async throws
+    {
+        let folder = try CLI.temporaryFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        let reg = folder.appendingPathComponent("reg").path
+        let chainID = try Self.stressRegistry(reg, name: "List Load")
+        let keys = Self.holderKeys(64)
+        // A second vessel, managed by a company no list names yet, held by key 0.
+        let manager = try CLI.run(
+            "party", "add", "--registry", reg, "--kind", "organization", "--name", "Marlin Crest Shipping Ltd",
+            "--country", "PA")
+        #expect(manager.status == 0, "\(manager.stderr)")
+        let registered = try CLI.run(
+            "vessel", "register", "--registry", reg, "--imo", "9321483", "--name", "Marlin Star", "--flag", "PA",
+            "--owner", "1", "--manager", "66")
+        #expect(registered.status == 0, "\(registered.stderr)")
+        let issued = try CLI.run(
+            "issue", "--registry", reg, "--vessel", "IMO9321483", "--to", keys[0].publicKey.hex, "--units", "64")
+        #expect(issued.status == 0, "\(issued.stderr)")
+        // The owner's beneficial owner, declared: else the first screening holds every vessel of
+        // the owner for review (an organization whose owners are undeclared).
+        let evidence = folder.appendingPathComponent("register-extract.txt")
+        try Data("Stress Owner: shareholders' register, 2026".utf8).write(to: evidence)
+        for arguments in [
+            ["party", "add", "--registry", reg, "--kind", "person", "--name", "Astrid Holm", "--country", "NO"],
+            [
+                "own", "declare", "--registry", reg, "--owner", "67", "--owned", "1", "--share-bps", "10000",
+                "--evidence-file", evidence.path,
+            ],
+        ] {
+            let done = try CLI.run(arguments)
+            #expect(done.status == 0, "\(done.stderr)")
+        }
+        // The update: a list that names the manager, in OpenSanctions' format.
+        let list = folder.appendingPathComponent("update.jsonl")
+        try Data(
+            #"{"id":"t-marlin","schema":"Company","properties":{"name":["Marlin Crest Shipping Ltd"],"country":["pa"]}}"#
+                .utf8
+        ).write(to: list)
+
+        let (server, base) = try await CLI.serve(registry: reg)
+        defer { if server.isRunning { server.terminate() } }
+        let first = try AssetID("IMO9176187")
+        let second = try AssetID("IMO9321483")
+        let load = HolderLoad(
+            chainID: chainID, base: base, keys: keys,
+            route: { $0 == 0 ? (second, 1) : (first, $0 == 63 ? 1 : $0 + 1) }, watched: 0)
+        let report = try await load.run {
+            let loaded = try CLI.run("lists", "load", "--registry", reg, list.path)
+            #expect(loaded.status == 0, "\(loaded.stderr)")
+            #expect(loaded.stdout.contains("frozen vessel IMO9321483"), "\(loaded.stdout)")
+        }
+        server.terminate()
+        server.waitUntilExit()
+        try Self.check(report, "plimsoll lists load")
+    }
 }

@@ -102,7 +102,8 @@ extension RegistryAPI {
                         case .string(let encoded)? = fields.first(where: { $0.0 == "base64" })?.1,
                         let data = Data(base64Encoded: encoded)
                     else {
-                        throw Problem.malformed("a file is {\"name\": ..., \"base64\": ...}", pointer: "/files/\(index)")
+                        throw Problem.malformed(
+                            "a file is {\"name\": ..., \"base64\": ...}", pointer: "/files/\(index)")
                     }
                     return (fileName, Array(data))
                 }
