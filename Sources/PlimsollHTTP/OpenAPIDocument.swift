@@ -8,7 +8,10 @@ enum OpenAPIDocument {
         ("get", "/readyz", "Readiness: 503 while blocks cannot be committed", "public", "Health"),
         ("get", "/openapi.json", "This document", "public", "Object"),
         ("get", "/metrics", "Prometheus metrics", "public", "Text"),
-        ("get", "/v1/registry", "Registry: chain_id, name, registrar key, height, max validity", "public", "Registry"),
+        (
+            "get", "/v1/registry", "Registry: chain_id, name, registrar key, the keys in force, height, max validity",
+            "public", "Registry"
+        ),
         (
             "post", "/v1/transfers", "Submit one signed transfer; waits for the receipt unless ?wait=false", "public",
             "Receipt"
@@ -217,10 +220,14 @@ enum OpenAPIDocument {
             (
                 "Registry",
                 object(
-                    ["chain_id", "name", "registrar_key", "height", "max_validity_s"],
+                    [
+                        "chain_id", "name", "registrar_key", "height", "max_validity_s", "registrar_key_in_force",
+                        "sequencer_key",
+                    ],
                     [
                         ("chain_id", hex64), ("name", ##"{"type":"string"}"##), ("registrar_key", hex64),
-                        ("height", count), ("max_validity_s", id),
+                        ("height", count), ("max_validity_s", id), ("registrar_key_in_force", hex64),
+                        ("sequencer_key", hex64),
                     ]
                 )
             ),

@@ -58,13 +58,13 @@ public enum BlockBuilder {
     }
 
     /// Whether a rejected candidate names someone: a transfer whose signature verifies from a key
-    /// bound to a party, or a registrar entry with the registrar's valid signature.
-    static func attributable(_ candidate: Candidate, _ state: LedgerState) -> Bool {
+    /// bound to a party, or a registrar entry with a valid signature of the registry's keys.
+    static func attributable(_ candidate: Candidate, _ state: LedgerState, _ rejection: Rejection) -> Bool {
         guard candidate.signatureValid else { return false }
         if case .transfer(let signed) = candidate.entry {
             return signed.transfer.chainID == state.chainID && state.keys[signed.transfer.from] != nil
         }
-        return true
+        return rejection.code != .badRegistrarSignature
     }
 
     /// Applies `candidates` to `ledger` and returns the block to commit with each candidate's
@@ -74,7 +74,7 @@ public enum BlockBuilder {
     public static func build(
         ledger: inout Ledger, commitment: StateCommitment, tip: StoreTip, candidates: [Candidate],
         timestampMs: TimestampMs,
-        registrarKey: SigningKey
+        sequencerKeys: [XOnlyPublicKey: SigningKey]
     ) -> Built {
         precondition(candidates.count <= Limits.blockEntriesMax)
         let previous = tip.header.header
@@ -91,7 +91,18 @@ public enum BlockBuilder {
             let context = ApplyContext(
                 blockTimeMs: blockTime, receivedAtMs: candidate.receivedAtMs, signatureValid: candidate.signatureValid
             )
-            do {
+            do throws(Rejection) {
+                // The block is signed by the sequencer key in force after it: a rotation to a key
+                // this settlement does not hold could never be signed.
+                if case .registrar(let registrar) = candidate.entry,
+                    case .rotateSequencerKey(let rotation) = registrar.action,
+                    sequencerKeys[rotation.newKey] == nil
+                {
+                    throw Rejection(
+                        .unknownKey,
+                        "the sequencer does not hold the new sequencer key \(rotation.newKey.hex.prefix(16))… (put it beside the registry as sequencer.next.key)"
+                    )
+                }
                 ledger.currentLeafIndex = frontier.size
                 try ledger.apply(candidate.entry, context)
                 let leaf = candidate.entry.leafHash
@@ -102,7 +113,7 @@ public enum BlockBuilder {
                     Receipt(id: candidate.entry.id, height: height, leafIndex: frontier.size - 1, logSize: 0)
                 )
             } catch {
-                if attributable(candidate, ledger.state) {
+                if attributable(candidate, ledger.state, error) {
                     rejected.append(.init(id: candidate.entry.id, kind: candidate.entry.kindName, rejection: error))
                 } else {
                     unattributed += 1
@@ -124,8 +135,11 @@ public enum BlockBuilder {
             logRoot: frontier.root,
             stateDigest: after.root, listsDigest: ledger.state.listsDigest
         )
+        guard let signer = sequencerKeys[ledger.state.sequencerKey] else {
+            preconditionFailure("the sequencer key in force is held: checked at construction and at each rotation")
+        }
         let block = CommittedBlock(
-            header: SignedBlockHeader(signing: header, with: registrarKey), entries: accepted, frontier: frontier,
+            header: SignedBlockHeader(signing: header, with: signer), entries: accepted, frontier: frontier,
             rejected: rejected
         )
         let final = outcomes.map { outcome -> Outcome in
@@ -137,8 +151,8 @@ public enum BlockBuilder {
     }
 
     /// Block 0: the genesis entry alone, over the empty state.
-    public static func genesisBlock(_ genesis: Genesis, registrarKey: SigningKey) -> (CommittedBlock, LedgerState) {
-        precondition(registrarKey.publicKey == genesis.registrarKey)
+    public static func genesisBlock(_ genesis: Genesis, sequencerKey: SigningKey) -> (CommittedBlock, LedgerState) {
+        precondition(sequencerKey.publicKey == genesis.sequencerKey)
         let state = LedgerState(genesis: genesis)
         let entry = Entry.genesis(genesis)
         var frontier = MerkleFrontier()
@@ -149,7 +163,7 @@ public enum BlockBuilder {
             stateDigest: StateCommitment(state: state).root, listsDigest: .zero
         )
         let block = CommittedBlock(
-            header: SignedBlockHeader(signing: header, with: registrarKey), entries: [entry], frontier: frontier,
+            header: SignedBlockHeader(signing: header, with: sequencerKey), entries: [entry], frontier: frontier,
             rejected: []
         )
         return (block, state)

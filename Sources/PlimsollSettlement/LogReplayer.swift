@@ -34,7 +34,7 @@ public struct LogReplayer {
         ledger = Ledger(genesis: genesis)
         lastHeader = header
         frontier.append(leafHash: genesisEntry.leafHash)
-        try Self.checkSignature(genesisBlock, genesis)
+        try Self.checkSignature(genesisBlock, genesis.sequencerKey)
         if header.version >= 2 { commitment = StateCommitment(state: ledger.state) }
         guard header.height == 0, header.prevHash == .zero, header.chainID == genesis.chainID else {
             throw ReplayError(
@@ -72,7 +72,6 @@ public struct LogReplayer {
         guard header.timestampMs >= lastHeader.timestampMs else {
             throw ReplayError(height: header.height, leafIndex: nil, message: "timestamp goes backwards")
         }
-        try Self.checkSignature(signed, genesis)
         guard entries.count == Int(header.entryCount), !entries.isEmpty else {
             throw ReplayError(
                 height: header.height, leafIndex: nil,
@@ -81,7 +80,7 @@ public struct LogReplayer {
         var blockTree = MerkleFrontier()
         for (offset, entry) in entries.enumerated() {
             let leafIndex = frontier.size
-            let valid = verifiedSignatures?[offset] ?? Verifier.check(entry, genesis.chainID, genesis.registrarKey)
+            let valid = verifiedSignatures?[offset] ?? Verifier.check(entry, genesis.chainID)
             let context = ApplyContext(
                 blockTimeMs: header.timestampMs, receivedAtMs: header.timestampMs, signatureValid: valid)
             ledger.currentLeafIndex = leafIndex
@@ -93,6 +92,8 @@ public struct LogReplayer {
             frontier.append(leafHash: leaf)
             blockTree.append(leafHash: leaf)
         }
+        // Signed by the sequencer key in force after the block: a rotation in it is followed.
+        try Self.checkSignature(signed, ledger.state.sequencerKey)
         let changed = ledger.dirty
         if let current = commitment {
             commitment = current.updated(with: changed, state: ledger.state)
@@ -121,10 +122,11 @@ public struct LogReplayer {
         }
     }
 
-    private static func checkSignature(_ signed: SignedBlockHeader, _ genesis: Genesis) throws(ReplayError) {
-        guard signed.signatureValid(registrarKey: genesis.registrarKey) else {
+    private static func checkSignature(_ signed: SignedBlockHeader, _ signer: XOnlyPublicKey) throws(ReplayError) {
+        guard signed.signatureValid(signer: signer) else {
             throw ReplayError(
-                height: signed.header.height, leafIndex: nil, message: "header signature is not the registrar's")
+                height: signed.header.height, leafIndex: nil,
+                message: "header signature is not the sequencer key's (\(signer.hex.prefix(16))…)")
         }
     }
 }

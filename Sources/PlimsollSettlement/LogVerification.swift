@@ -6,7 +6,13 @@ public import PlimsollCrypto
 public struct VerifiedLog: Sendable {
     public let chainID: Hash32
     public let registryName: String
+    /// The registrar key of the genesis record (what a regulator pins).
     public let registrarKey: XOnlyPublicKey
+    /// The keys in force at the end of the log, after every rotation the replay followed.
+    public let registrarKeyInForce: XOnlyPublicKey
+    public let sequencerKey: XOnlyPublicKey
+    /// Each rotation: its height, its role and the new key.
+    public let rotations: [(height: Height, role: String, key: XOnlyPublicKey)]
     public let height: Height
     public let logSize: UInt64
     public let logRoot: Hash32
@@ -68,6 +74,7 @@ public enum LogVerification {
         }
         var replayer = try LogReplayer(genesisBlock: genesisHeader, genesisEntry: genesisEntry)
         var pending: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
+        var rotations: [(height: Height, role: String, key: XOnlyPublicKey)] = []
         while true {
             let record = try reader.next()
             // Block n + 1 is parsed and its signatures start verifying on all cores before block n
@@ -88,12 +95,20 @@ public enum LogVerification {
                 }
                 let batch = entries
                 let verification = Task.detached {
-                    await Verifier.verify(batch, chainID: genesis.chainID, registrarKey: genesis.registrarKey)
+                    await Verifier.verify(batch, chainID: genesis.chainID)
                 }
                 upcoming = (header, entries, verification)
             }
             if let (header, entries, verification) = pending {
                 try replayer.apply(block: header, entries: entries, verifiedSignatures: await verification.value)
+                for entry in entries {
+                    guard case .registrar(let registrar) = entry else { continue }
+                    switch registrar.action {
+                    case .rotateRegistrarKey(let r): rotations.append((header.header.height, "registrar", r.newKey))
+                    case .rotateSequencerKey(let r): rotations.append((header.header.height, "sequencer", r.newKey))
+                    default: break
+                    }
+                }
                 pending = nil
             }
             if let parseFailure { throw parseFailure }  // Reported only after every earlier block passed.
@@ -119,6 +134,7 @@ public enum LogVerification {
                 }
                 return VerifiedLog(
                     chainID: chainID, registryName: genesis.name, registrarKey: genesis.registrarKey,
+                    registrarKeyInForce: state.registrarKey, sequencerKey: state.sequencerKey, rotations: rotations,
                     height: last.height,
                     logSize: last.logSize, logRoot: last.logRoot, stateDigest: last.stateDigest, capTables: capTables
                 )

@@ -61,7 +61,22 @@ public actor Settlement {
     }
 
     private let store: any SettlementStore
-    private let registrarKey: SigningKey
+    /// Signs registrar actions made here (the CLI's own, a re-screen): nil when the registrar's
+    /// key stays offline, and then a re-screen is signed by the sequencer key (what it may sign).
+    private let registrarKey: SigningKey?
+    /// The sequencer keys held, by public key: the one in force signs every header; a new one is
+    /// added when a rotation to it is submitted (`nextSequencerKey`).
+    private var sequencerKeys: [XOnlyPublicKey: SigningKey]
+    /// Finds the private key of a sequencer key a rotation names (the edge reads it from the
+    /// registry folder); nil: rotations of the sequencer key are refused here.
+    private let nextSequencerKey: (@Sendable (XOnlyPublicKey) -> SigningKey?)?
+    /// The keys in force once every entry queued so far has applied: what intake checks a
+    /// signed registrar entry against.
+    private var intakeRegistrarKey: XOnlyPublicKey
+    private var intakeSequencerKey: XOnlyPublicKey
+    /// Rotations queued and not yet applied: while there are none, the intake keys are the
+    /// ledger's (so a rotation the ledger refused leaves the keys as they were).
+    private var rotationsInFlight = 0
     private let config: SettlementConfig
     private let clock: @Sendable () -> TimestampMs
     private let logger: Logger
@@ -109,12 +124,42 @@ public actor Settlement {
         store: any SettlementStore, registrarKey: SigningKey, config: SettlementConfig = SettlementConfig(),
         clock: @escaping @Sendable () -> TimestampMs, logger: Logger = Logger(label: "plimsoll.settlement")
     ) throws(StoreError) {
-        guard registrarKey.publicKey == store.genesis.registrarKey else {
-            throw StoreError(.keyMismatch, "the registrar key file does not match this registry's registrar key")
-        }
+        try self.init(
+            store: store, sequencerKeys: [registrarKey], registrarKey: registrarKey, config: config, clock: clock,
+            logger: logger)
+    }
+
+    /// Opens settlement with the sequencer key in force among `sequencerKeys` (it signs every
+    /// block; the others are kept for a rotation to them) and, when it is here, the registrar's
+    /// key in force (it signs the actions this process makes).
+    /// - Throws: `StoreError` `KEY_MISMATCH` when no sequencer key given is the one in force, or
+    ///   the registrar key is not.
+    public init(
+        store: any SettlementStore, sequencerKeys: [SigningKey], registrarKey: SigningKey?,
+        nextSequencerKey: (@Sendable (XOnlyPublicKey) -> SigningKey?)? = nil,
+        config: SettlementConfig = SettlementConfig(),
+        clock: @escaping @Sendable () -> TimestampMs, logger: Logger = Logger(label: "plimsoll.settlement")
+    ) throws(StoreError) {
         let (state, tip) = try store.loadLedger()
+        guard sequencerKeys.contains(where: { $0.publicKey == state.sequencerKey }) else {
+            throw StoreError(
+                .keyMismatch,
+                "the sequencer key file does not match this registry's sequencer key in force (\(state.sequencerKey.hex.prefix(16))…)"
+            )
+        }
+        if let registrarKey, registrarKey.publicKey != state.registrarKey {
+            throw StoreError(
+                .keyMismatch,
+                "the registrar key file does not match this registry's registrar key in force (\(state.registrarKey.hex.prefix(16))…)"
+            )
+        }
         self.store = store
         self.registrarKey = registrarKey
+        self.sequencerKeys = Dictionary(
+            sequencerKeys.map { ($0.publicKey, $0) }, uniquingKeysWith: { first, _ in first })
+        self.nextSequencerKey = nextSequencerKey
+        self.intakeRegistrarKey = state.registrarKey
+        self.intakeSequencerKey = state.sequencerKey
         self.config = config
         self.batcher = Batcher(entriesMax: config.batchEntriesMax)
         self.clock = clock
@@ -233,8 +278,7 @@ public actor Settlement {
 
     /// Signs a registrar action with the next registrar sequence number and submits it.
     public func submitRegistrar(_ action: RegistrarAction) async throws(IntakeFull) -> Outcome {
-        if let refusal = refusedAtIntake(action) { return refusal }
-        return try await submit(signedRegistrar(action))
+        try await submitRegistrarAll([action])[0]
     }
 
     /// The refusal of a `0x0a` forced transfer at intake, whether signed here or elsewhere.
@@ -245,10 +289,77 @@ public actor Settlement {
     /// `0x0a` forced transfer skips the checks of `0x0f` (order reference, deregistered vessel,
     /// licence for a blocked or frozen receiver). Refused before it takes a sequence number.
     private func refusedAtIntake(_ action: RegistrarAction) -> Outcome? {
-        guard case .forcedTransfer = action else { return nil }
+        let refusal: Rejection
+        if case .forcedTransfer = action {
+            refusal = Self.legacyForcedTransfer
+        } else if signer(for: action) == nil {
+            refusal = Rejection(
+                .badRegistrarSignature,
+                "the registrar's key is not held here: sign \(action.name) on the registrar's machine and send it (POST /v1/registrar/actions)"
+            )
+        } else if let missing = missingSequencerKey(action) {
+            refusal = missing
+        } else {
+            return nil
+        }
+        // The id of the entry as it would have been signed (the sequencer's key when no other).
         let unsent = RegistrarEntry.signed(
-            action, sequence: lastRegistrarSequence + 1, chainID: ledger.state.chainID, by: registrarKey)
-        return .rejected(id: Entry.registrar(unsent).id, Self.legacyForcedTransfer)
+            action, sequence: lastRegistrarSequence + 1, chainID: ledger.state.chainID,
+            by: signer(for: action) ?? sequencerKeys[intakeSequencerKey]!)
+        return .rejected(id: Entry.registrar(unsent).id, refusal)
+    }
+
+    /// The key that signs an action made here: the registrar's, else the sequencer's for what it
+    /// may sign (a re-screen's decisions and freezes).
+    private func signer(for action: RegistrarAction) -> SigningKey? {
+        if let registrarKey, registrarKey.publicKey == intakeRegistrarKey { return registrarKey }
+        return action.sequencerMaySign ? sequencerKeys[intakeSequencerKey] : nil
+    }
+
+    /// A sequencer rotation to a key this settlement cannot get: refused before it is queued (the
+    /// block that rotates is signed by the new key).
+    private func missingSequencerKey(_ action: RegistrarAction) -> Rejection? {
+        guard case .rotateSequencerKey(let rotation) = action else { return nil }
+        if sequencerKeys[rotation.newKey] == nil, let key = nextSequencerKey?(rotation.newKey),
+            key.publicKey == rotation.newKey
+        {
+            sequencerKeys[rotation.newKey] = key
+        }
+        guard sequencerKeys[rotation.newKey] == nil else { return nil }
+        return Rejection(
+            .unknownKey,
+            "the sequencer does not hold the new sequencer key \(rotation.newKey.hex.prefix(16))… (put it beside the registry as sequencer.next.key)"
+        )
+    }
+
+    /// Follows a rotation through intake: entries queued after it are checked against the new key.
+    private func intakeAccepted(_ action: RegistrarAction) {
+        switch action {
+        case .rotateRegistrarKey(let rotation):
+            intakeRegistrarKey = rotation.newKey
+            rotationsInFlight += 1
+        case .rotateSequencerKey(let rotation):
+            intakeSequencerKey = rotation.newKey
+            rotationsInFlight += 1
+        default: break
+        }
+    }
+
+    /// After a batch applied: its rotations are no longer in flight; with none left, the intake
+    /// keys are the ledger's again.
+    private func rotationsApplied(_ batch: Batch) {
+        guard rotationsInFlight > 0 else { return }
+        for pending in batch.pending {
+            guard case .registrar(let entry) = pending.candidate.entry else { continue }
+            switch entry.action {
+            case .rotateRegistrarKey, .rotateSequencerKey: rotationsInFlight -= 1
+            default: break
+            }
+        }
+        if rotationsInFlight <= 0 {
+            rotationsInFlight = 0
+            (intakeRegistrarKey, intakeSequencerKey) = (ledger.state.registrarKey, ledger.state.sequencerKey)
+        }
     }
 
     /// Signs registrar actions with the next registrar sequence numbers, in order, and submits
@@ -256,10 +367,18 @@ public actor Settlement {
     /// - Throws: `IntakeFull` when they do not all fit; nothing was queued or signed.
     public func submitRegistrarAll(_ actions: [RegistrarAction]) async throws(IntakeFull) -> [Outcome] {
         guard intakeHasRoom(for: actions.count) else { throw IntakeFull(retryAfterSeconds: 1) }
-        if let refusal = actions.lazy.compactMap(refusedAtIntake).first {
-            return actions.map { _ in refusal }
+        let (keys, sequence, inFlight) = (intakeRegistrarKey, intakeSequencerKey, rotationsInFlight)
+        var entries: [Entry] = []
+        for action in actions {
+            if let refusal = refusedAtIntake(action) {
+                (intakeRegistrarKey, intakeSequencerKey, rotationsInFlight) = (keys, sequence, inFlight)
+                lastRegistrarSequence -= UInt64(entries.count)
+                return actions.map { _ in refusal }
+            }
+            entries.append(signedRegistrar(action))
+            intakeAccepted(action)
         }
-        return try await submitAll(actions.map(signedRegistrar))
+        return try await submitAll(entries)
     }
 
     /// Plans a re-screen of a state (the screening module's `RescreenPlan`, as actions): given
@@ -315,9 +434,13 @@ public actor Settlement {
         guard intakeHasRoom(for: entries.count) else { throw IntakeFull(retryAfterSeconds: 1) }
         let chainID = ledger.state.chainID
         var last = lastRegistrarSequence
+        var (registrar, sequencer) = (intakeRegistrarKey, intakeSequencerKey)
         for (index, entry) in entries.enumerated() {
             let refusal: Rejection?
-            if !entry.signatureValid(chainID: chainID, registrarKey: registrarKey.publicKey) {
+            let signed =
+                entry.signatureValid(chainID: chainID, registrarKey: registrar)
+                || (entry.action.sequencerMaySign && entry.signatureValid(chainID: chainID, registrarKey: sequencer))
+            if !signed {
                 refusal = Rejection(
                     .badRegistrarSignature, "entry \(index) is not signed by this registry's registrar key")
             } else if entry.sequence <= last {
@@ -328,21 +451,34 @@ public actor Settlement {
             } else if case .forcedTransfer = entry.action {
                 refusal = Self.legacyForcedTransfer
             } else {
-                refusal = nil
+                refusal = missingSequencerKey(entry.action)
             }
             if let refusal { return entries.map { .rejected(id: Entry.registrar($0).id, refusal) } }
             last = entry.sequence
+            switch entry.action {
+            case .rotateRegistrarKey(let rotation): registrar = rotation.newKey
+            case .rotateSequencerKey(let rotation): sequencer = rotation.newKey
+            default: break
+            }
         }
         lastRegistrarSequence = last
+        (intakeRegistrarKey, intakeSequencerKey) = (registrar, sequencer)
+        rotationsInFlight += entries.count {
+            switch $0.action {
+            case .rotateRegistrarKey, .rotateSequencerKey: true
+            default: false
+            }
+        }
         return try await submitAll(entries.map(Entry.registrar))
     }
 
     /// A registrar action signed with the next registrar sequence number.
+    /// - Precondition: `refusedAtIntake(action)` is nil (a signer is held).
     private func signedRegistrar(_ action: RegistrarAction) -> Entry {
         lastRegistrarSequence += 1
         return .registrar(
             RegistrarEntry.signed(
-                action, sequence: lastRegistrarSequence, chainID: ledger.state.chainID, by: registrarKey))
+                action, sequence: lastRegistrarSequence, chainID: ledger.state.chainID, by: signer(for: action)!))
     }
 
     /// Whether `count` more entries fit in intake, all of them.
@@ -388,8 +524,7 @@ public actor Settlement {
         precondition(queue.count == batcher.waiting, "intake and the batcher agree on what waits")
         let entries = pending.map(\.candidate.entry)
         let chainID = ledger.state.chainID
-        let registrar = registrarKey.publicKey
-        let verification = Task.detached { await Verifier.verify(entries, chainID: chainID, registrarKey: registrar) }
+        let verification = Task.detached { await Verifier.verify(entries, chainID: chainID) }
         return Batch(pending: pending, verification: verification)
     }
 
@@ -428,7 +563,7 @@ public actor Settlement {
         ledger.clearDirty()
         let result = BlockBuilder.build(
             ledger: &ledger, commitment: commitment, tip: tip, candidates: candidates, timestampMs: clock(),
-            registrarKey: registrarKey
+            sequencerKeys: sequencerKeys
         )
         let write: Applied.Write
         if let block = result.block {
@@ -453,6 +588,7 @@ public actor Settlement {
             entries: batch.pending.count, unattributed: result.unattributed, verify: verified - started,
             apply: built - verified)
         writes.append(Applied(batch: batch, result: result, write: write))
+        rotationsApplied(batch)
         startWrite()
         perform(batcher.built(block: result.block != nil))
     }
@@ -562,6 +698,9 @@ public actor Settlement {
             durableTip = tip
             durableCommitment = commitment
             durableLists = state.counters.lists
+            intakeRegistrarKey = state.registrarKey
+            intakeSequencerKey = state.sequencerKey
+            rotationsInFlight = 0
             stale = false
         } catch {
             logger.error("cannot read the state back after a failed commit: \(error.description)")

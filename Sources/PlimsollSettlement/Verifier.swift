@@ -5,15 +5,16 @@ public import PlimsollCrypto
 /// Signature checks of a batch, spread over every core before the single-threaded apply.
 public enum Verifier {
     /// Whether each entry's signature verifies, in input order.
-    public static func verify(_ entries: [Entry], chainID: Hash32, registrarKey: XOnlyPublicKey) async -> [Bool] {
+    /// Registrar entries are checked when they apply (`Ledger`), against the keys in force there.
+    public static func verify(_ entries: [Entry], chainID: Hash32) async -> [Bool] {
         let workers = max(1, min(System.cores, entries.count / 64))
-        if workers == 1 { return entries.map { check($0, chainID, registrarKey) } }
+        if workers == 1 { return entries.map { check($0, chainID) } }
         let chunk = (entries.count + workers - 1) / workers
         return await withTaskGroup(of: (Int, [Bool]).self) { group in
             for worker in 0..<workers {
                 let range = (worker * chunk)..<min(entries.count, (worker + 1) * chunk)
                 let slice = Array(entries[range])
-                group.addTask { (worker, slice.map { check($0, chainID, registrarKey) }) }
+                group.addTask { (worker, slice.map { check($0, chainID) }) }
             }
             var parts = [[Bool]](repeating: [], count: workers)
             for await (worker, results) in group { parts[worker] = results }
@@ -21,11 +22,10 @@ public enum Verifier {
         }
     }
 
-    static func check(_ entry: Entry, _ chainID: Hash32, _ registrarKey: XOnlyPublicKey) -> Bool {
+    static func check(_ entry: Entry, _ chainID: Hash32) -> Bool {
         switch entry {
-        case .genesis: true
+        case .genesis, .registrar: true
         case .transfer(let signed): signed.transfer.chainID == chainID && signed.signatureValid
-        case .registrar(let registrar): registrar.signatureValid(chainID: chainID, registrarKey: registrarKey)
         }
     }
 }

@@ -6,7 +6,8 @@ public import PlimsollCrypto
 extension SQLiteStore {
     /// Loads the current state from its tables (no replay) and checks it against the last block.
     ///
-    /// The last block must hash to its stored hash, carry a valid registrar signature, extend the
+    /// The last block must hash to its stored hash, carry a valid signature of the sequencer key
+    /// in force, extend the
     /// block before it, match the stored log size and root, and name the digest of the loaded
     /// state; otherwise the store refuses to open.
     /// - Throws: `StoreError.corrupt` naming the check that failed, or `.io`.
@@ -58,8 +59,8 @@ extension SQLiteStore {
             throw corrupt("header does not hash to its stored hash")
         }
         let signed = SignedBlockHeader(header: header, signature: signature)
-        guard signed.signatureValid(registrarKey: genesis.registrarKey) else {
-            throw corrupt("registrar signature is invalid")
+        guard signed.signatureValid(signer: state.sequencerKey) else {
+            throw corrupt("the sequencer's signature is invalid")
         }
         if let previous = blocks.dropFirst().first {
             guard header.prevHash.bytes == Array(previous["hash"] as Data) else {

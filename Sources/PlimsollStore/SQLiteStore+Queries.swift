@@ -39,6 +39,38 @@ extension SQLiteStore {
         }
     }
 
+    /// The sequencer key in force after the block at `height`: the key that signed its header
+    /// (the last sequencer rotation at or below it, else genesis's).
+    public func sequencerKey(afterBlock height: Height) throws -> XOnlyPublicKey {
+        try lastRotation(kind: 0x1c, atOrBelow: height) ?? genesis.sequencerKey
+    }
+
+    /// The registrar key in force after the block at `height`.
+    public func registrarKey(afterBlock height: Height) throws -> XOnlyPublicKey {
+        try lastRotation(kind: 0x1b, atOrBelow: height) ?? genesis.registrarKey
+    }
+
+    private func lastRotation(kind: UInt8, atOrBelow height: Height) throws -> XOnlyPublicKey? {
+        let height = try DatabaseInteger.checked(height, "height")
+        // `kind = 27` / `kind = 28` literally, so SQLite uses the partial index of that kind.
+        let bytes = try read { db in
+            try Data.fetchOne(
+                db,
+                sql:
+                    "SELECT bytes FROM entries WHERE kind = \(kind) AND height <= ? ORDER BY height DESC, leaf_index DESC LIMIT 1",
+                arguments: [height])
+        }
+        guard let bytes else { return nil }
+        switch (try? Entry(bytes: Array(bytes))).flatMap({ entry -> RegistrarAction? in
+            if case .registrar(let registrar) = entry { return registrar.action }
+            return nil
+        }) {
+        case .rotateRegistrarKey(let rotation)? where kind == 0x1b: return rotation.newKey
+        case .rotateSequencerKey(let rotation)? where kind == 0x1c: return rotation.newKey
+        default: throw StoreError(.corrupt, table: "entries", "a kind \(kind) entry is not a key rotation")
+        }
+    }
+
     public func block(at height: Height) throws -> SignedBlockHeader? {
         try blocks(from: height, limit: 1).first { $0.header.height == height }
     }

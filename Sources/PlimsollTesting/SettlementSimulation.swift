@@ -43,7 +43,7 @@ public struct SettlementSimulation {
         registrar = SigningKey.generate(using: &rng)
         let genesis = try Genesis(
             name: "Simulation", registrarKey: registrar.publicKey, createdAtMs: clock.now, maxValiditySeconds: 3_600)
-        let (block, state) = BlockBuilder.genesisBlock(genesis, registrarKey: registrar)
+        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
         store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
         let clock = self.clock
         settlement = try Settlement(store: store, registrarKey: registrar, clock: { clock.now })
@@ -233,7 +233,7 @@ public struct SettlementSimulation {
         if proof.units != durable.balance(Self.asset, holder) {
             incidents.append("a holding proof \(when) names undurable units")
         }
-        do { try proof.verify(registrarKey: registrar.publicKey, chainID: durable.chainID) } catch {
+        do { try proof.verify(signer: registrar.publicKey, chainID: durable.chainID) } catch {
             incidents.append("a holding proof \(when) does not verify: \(error.message)")
         }
     }
@@ -322,7 +322,7 @@ public struct SettlementSimulation {
                 problems.append("no holding proof at a version 2 tip")
                 continue
             }
-            do { try proof.verify(registrarKey: registrar.publicKey, chainID: live.chainID) } catch {
+            do { try proof.verify(signer: registrar.publicKey, chainID: live.chainID) } catch {
                 problems.append("a holding proof fails: \(error.message)")
             }
             if proof.units != live.balance(Self.asset, holder.publicKey) {

@@ -56,7 +56,7 @@ struct Backup: AsyncParsableCommand {
                 "backed up \(source.path) to \(target.path)",
                 "height \(head.height) log_size \(head.logSize) block \(head.hash.hex)",
                 "checked: integrity ok, last block hash, signature and state digest",
-                "not copied: \(RegistryFolder.registrarKeyName) (keep it in its own offline backup)",
+                "not copied: \(RegistryFolder.registrarKeyName), \(RegistryFolder.sequencerKeyName) (keep them in their own offline backup)",
             ].joined(separator: "\n"))
     }
 }

@@ -37,9 +37,10 @@ struct Demo: AsyncParsableCommand {
             "sqlite    journal_mode=\(settings.journalMode), synchronous=\(settings.synchronous == 2 ? "FULL" : "\(settings.synchronous)")"
         )
         narrator.say("chain_id  \(store.genesis.chainID.hex)  (every signature commits to it)")
-        narrator.say("registrar \(store.genesis.registrarKey.hex)  (signs every block header)")
+        narrator.say("registrar \(store.genesis.registrarKey.hex)  (signs every registrar entry)")
+        narrator.say("sequencer \(store.genesis.sequencerKey.hex)  (signs every block header)")
         try selfCheck(narrator, chainID: store.genesis.chainID)
-        let registry = try OpenRegistry.open(RegistryOptions(registry: folder.path))
+        let registry = try await OpenRegistry.open(RegistryOptions(registry: folder.path))
         try await DemoScenario(registry: registry, lists: lists, narrator: narrator).run()
         narrator.step("Done")
         if keep {

@@ -287,9 +287,9 @@ final class DemoScenario {
         let view = BlockView(latest, entries: try registry.store.entries(inBlock: latest.header.height))
         for line in view.text.split(separator: "\n") { narrator.say(String(line)) }
         narrator.say("header    \(view.header)")
-        let valid = latest.signatureValid(registrarKey: registry.store.genesis.registrarKey)
+        let valid = latest.signatureValid(signer: await registry.settlement.state.sequencerKey)
         narrator.say(
-            "signature \(view.signature) (BIP-340 by the registrar over the block hash: \(valid ? "valid" : "INVALID"))"
+            "signature \(view.signature) (BIP-340 by the sequencer key over the block hash: \(valid ? "valid" : "INVALID"))"
         )
         guard valid else { throw CLIError("the last header's signature does not verify") }
     }

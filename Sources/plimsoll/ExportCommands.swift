@@ -55,14 +55,22 @@ struct Verify: AsyncParsableCommand {
         struct View: Encodable {
             let status = "verified"
             let chain_id: String, registry: String, registrar_key: String, height: UInt64, log_size: UInt64
+            /// The keys in force at the end of the log, and each rotation the replay followed.
+            let registrar_key_in_force: String, sequencer_key: String, rotations: [Rotation]
             let log_root: String, state_digest: String, cap_tables: [Table]
         }
+        struct Rotation: Encodable { let height: UInt64, role: String, key: String }
+        let rotations = report.rotations.map { Rotation(height: $0.height, role: $0.role, key: $0.key.hex) }
         let tables = report.capTables.map {
             Table(vessel: $0.asset.text, holders: $0.holders.map { Holder(key: $0.key.hex, units: $0.units) })
         }
         var lines = [
             "verified \(file)", "registry \"\(report.registryName)\" chain_id \(report.chainID.hex)",
-            "registrar \(report.registrarKey.hex)", "height \(report.height) log_size \(report.logSize)",
+            "registrar \(report.registrarKey.hex)", "sequencer \(report.sequencerKey.hex)",
+        ]
+        lines += rotations.map { "rotated \($0.role) key at height \($0.height) to \($0.key)" }
+        lines += [
+            "height \(report.height) log_size \(report.logSize)",
             "log_root \(report.logRoot.hex)", "state_digest \(report.stateDigest.hex)",
         ]
         for table in tables {
@@ -73,8 +81,10 @@ struct Verify: AsyncParsableCommand {
             json,
             View(
                 chain_id: report.chainID.hex, registry: report.registryName, registrar_key: report.registrarKey.hex,
-                height: report.height, log_size: report.logSize, log_root: report.logRoot.hex,
-                state_digest: report.stateDigest.hex, cap_tables: tables),
+                height: report.height, log_size: report.logSize,
+                registrar_key_in_force: report.registrarKeyInForce.hex, sequencer_key: report.sequencerKey.hex,
+                rotations: rotations, log_root: report.logRoot.hex, state_digest: report.stateDigest.hex,
+                cap_tables: tables),
             text: lines.joined(separator: "\n")
         )
     }

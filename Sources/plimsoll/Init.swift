@@ -5,7 +5,9 @@ import PlimsollCrypto
 import PlimsollSettlement
 import PlimsollStore
 
-/// `plimsoll init`: creates a registry folder with its SQLite file and a 0600 registrar key.
+/// `plimsoll init`: creates a registry folder with its SQLite file, a 0600 registrar key and a
+/// 0600 sequencer key (named in a version 2 genesis: it signs the blocks, so the registrar key
+/// can leave the server).
 struct Init: ParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a new registry.")
 
@@ -20,7 +22,10 @@ struct Init: ParsableCommand {
     )
     var maxValidity: UInt64 = Genesis.defaultMaxValiditySeconds
 
-    @Flag(help: "Seal the registrar key under the passphrase in $PLIMSOLL_KEY_PASSPHRASE (scrypt, AES-GCM).")
+    @Flag(
+        help:
+            "Seal the registrar and sequencer keys under the passphrase in $PLIMSOLL_KEY_PASSPHRASE (scrypt, AES-GCM)."
+    )
     var sealKey = false
 
     func run() throws {
@@ -29,15 +34,42 @@ struct Init: ParsableCommand {
         let genesis = store.genesis
         Output.emit(
             options.json,
-            ["chain_id": genesis.chainID.hex, "registrar_key": genesis.registrarKey.hex, "name": genesis.name],
-            text: "chain_id \(genesis.chainID.hex)\nregistrar_key \(genesis.registrarKey.hex)"
+            [
+                "chain_id": genesis.chainID.hex, "registrar_key": genesis.registrarKey.hex,
+                "sequencer_key": genesis.sequencerKey.hex, "name": genesis.name,
+            ],
+            text:
+                "chain_id \(genesis.chainID.hex)\nregistrar_key \(genesis.registrarKey.hex)\nsequencer_key \(genesis.sequencerKey.hex)"
         )
     }
 }
 
-/// The files of a registry folder: `registry.sqlite`, `registrar.key` and `registry.lock`.
+/// The files of a registry folder: `registry.sqlite`, `registrar.key`, `sequencer.key` (absent in
+/// registries of earlier releases, whose registrar key signs the blocks) and `registry.lock`.
 enum RegistryFolder {
     static let registrarKeyName = "registrar.key"
+    static let sequencerKeyName = "sequencer.key"
+    /// A sequencer key a rotation is about to hand over to: the server takes it from here.
+    static let nextSequencerKeyName = "sequencer.next.key"
+    /// A registrar key a rotation is about to hand over to, until the rotation settles.
+    static let nextRegistrarKeyName = "registrar.next.key"
+
+    /// After a rotation settled (perhaps in a process that stopped before it could say so): a
+    /// `*.next.key` whose key is now in force replaces the key file it was waiting to replace.
+    static func settleKeyFiles(_ folder: URL, inForce state: LedgerState) throws {
+        for (next, current, key) in [
+            (nextSequencerKeyName, sequencerKeyName, state.sequencerKey),
+            (nextRegistrarKeyName, registrarKeyName, state.registrarKey),
+        ] {
+            let nextURL = folder.appendingPathComponent(next)
+            guard FileManager.default.fileExists(atPath: nextURL.path),
+                (try? KeyFile.read(nextURL))?.publicKey == key
+            else { continue }
+            guard rename(nextURL.path, folder.appendingPathComponent(current).path) == 0 else {
+                throw CLIError("cannot put \(next) in place of \(current): \(String(cString: strerror(errno)))")
+            }
+        }
+    }
 
     static func create(at url: URL, name: String, maxValidity: UInt64, sealKey: Bool = false) throws -> SQLiteStore {
         if !FileManager.default.fileExists(atPath: url.path) {
@@ -46,22 +78,28 @@ enum RegistryFolder {
         }
         let dbURL = url.appendingPathComponent(SQLiteStore.fileName)
         let keyURL = url.appendingPathComponent(registrarKeyName)
-        guard !FileManager.default.fileExists(atPath: dbURL.path), !FileManager.default.fileExists(atPath: keyURL.path)
+        let sequencerURL = url.appendingPathComponent(sequencerKeyName)
+        guard !FileManager.default.fileExists(atPath: dbURL.path), !FileManager.default.fileExists(atPath: keyURL.path),
+            !FileManager.default.fileExists(atPath: sequencerURL.path)
         else {
             throw CLIError("a registry already exists in \(url.path)")
         }
         var rng = SystemRandomNumberGenerator()
         let key = SigningKey.generate(using: &rng)
+        let sequencer = SigningKey.generate(using: &rng)
         // Validate the name before any file is written, so a bad name leaves nothing behind.
         _ = try Genesis(name: name, registrarKey: key.publicKey, createdAtMs: 0, maxValiditySeconds: maxValidity)
-        try KeyFile.write(key, to: keyURL, sealed: sealKey)
         do {
+            try KeyFile.write(key, to: keyURL, sealed: sealKey)
+            try KeyFile.write(sequencer, to: sequencerURL, sealed: sealKey)
             return try RegistryBootstrap.create(
-                at: dbURL, name: name, registrarKey: key, createdAtMs: Settlement.wallClockMs(),
+                at: dbURL, name: name, registrarKey: key, sequencerKey: sequencer,
+                createdAtMs: Settlement.wallClockMs(),
                 maxValiditySeconds: maxValidity
             )
         } catch {
             try? FileManager.default.removeItem(at: keyURL)
+            try? FileManager.default.removeItem(at: sequencerURL)
             throw error
         }
     }

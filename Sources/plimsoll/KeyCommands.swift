@@ -5,7 +5,8 @@ import PlimsollCrypto
 
 struct KeyCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
-        commandName: "key", abstract: "Holder keys.", subcommands: [New.self, Bind.self, Seal.self]
+        commandName: "key", abstract: "Holder keys, and the registry's own keys.",
+        subcommands: [New.self, Bind.self, Seal.self, Rotate.self]
     )
 
     /// Binding a key to a party that cannot trade is allowed (a forced transfer under licence

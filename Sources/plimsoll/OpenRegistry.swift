@@ -29,11 +29,39 @@ struct OpenRegistry {
             recorded: rescreens.recorded, frozen: rescreens.frozen, refused: rescreens.refused)
     }
 
-    /// The registry's files, opened to write: for the demo and `serve`.
-    static func open(_ options: RegistryOptions, config: SettlementConfig = SettlementConfig()) throws -> OpenRegistry {
-        let (folder, key) = try registrarKey(options)
+    /// The registry's files, opened to write: for the demo, `serve` and registrar commands with
+    /// no server running. The sequencer key signs the blocks; the registrar key signs this
+    /// process's own registrar actions, and `serve` runs without it (`registrarRequired: false`):
+    /// the registrar then signs on its own machine and sends the actions.
+    static func open(
+        _ options: RegistryOptions, config: SettlementConfig = SettlementConfig(), registrarRequired: Bool = true
+    ) async throws -> OpenRegistry {
+        let folder = try existingFolder(options)
+        let registrarFile = folder.appendingPathComponent(RegistryFolder.registrarKeyName)
+        let registrar: SigningKey? =
+            registrarRequired || FileManager.default.fileExists(atPath: registrarFile.path)
+            ? try KeyFile.read(registrarFile) : nil
+        let sequencerFile = folder.appendingPathComponent(RegistryFolder.sequencerKeyName)
+        let nextFile = folder.appendingPathComponent(RegistryFolder.nextSequencerKeyName)
+        var sequencers: [SigningKey] = []
+        if FileManager.default.fileExists(atPath: sequencerFile.path) {
+            sequencers.append(try KeyFile.read(sequencerFile))
+        } else if let registrar {
+            sequencers.append(registrar)  // A registry of an earlier release: its registrar signs the blocks.
+        }
+        if FileManager.default.fileExists(atPath: nextFile.path) { sequencers.append(try KeyFile.read(nextFile)) }
+        guard !sequencers.isEmpty else {
+            throw CLIError("no sequencer key in \(folder.path) (\(RegistryFolder.sequencerKeyName))")
+        }
         let store = try openWriter(folder.appendingPathComponent(SQLiteStore.fileName))
-        let settlement = try Settlement(store: store, registrarKey: key, config: config, clock: Settlement.wallClockMs)
+        let settlement = try Settlement(
+            store: store, sequencerKeys: sequencers, registrarKey: registrar,
+            nextSequencerKey: { key in
+                // A rotation names the key handed over to: it waits beside the registry.
+                guard let next = try? KeyFile.read(nextFile), next.publicKey == key else { return nil }
+                return next
+            }, config: config, clock: Settlement.wallClockMs)
+        try RegistryFolder.settleKeyFiles(folder, inForce: await settlement.state)
         return OpenRegistry(folder: folder, local: (store, settlement), server: nil, options: options)
     }
 
@@ -46,21 +74,26 @@ struct OpenRegistry {
     static func forRegistrar(_ options: RegistryOptions) async throws -> OpenRegistry {
         let (folder, key) = try registrarKey(options)
         if options.server == nil {
-            do { return try open(options) } catch let error as CLIError where error.isLocked {}
+            do { return try await open(options) } catch let error as CLIError where error.isLocked {}
         }
         let chainID = try ReadOnly.store(options).genesis.chainID
         if let client = try await RegistrarClient.find(options, key: key, chainID: chainID) {
             return OpenRegistry(folder: folder, local: nil, server: client, options: options)
         }
-        return try open(options)
+        return try await open(options)
     }
 
-    private static func registrarKey(_ options: RegistryOptions) throws -> (URL, SigningKey) {
+    private static func existingFolder(_ options: RegistryOptions) throws -> URL {
         let folder = options.registryURL
         let dbURL = folder.appendingPathComponent(SQLiteStore.fileName)
         guard FileManager.default.fileExists(atPath: dbURL.path) else {
             throw CLIError("no registry in \(folder.path) (run plimsoll init, or pass --registry)")
         }
+        return folder
+    }
+
+    private static func registrarKey(_ options: RegistryOptions) throws -> (URL, SigningKey) {
+        let folder = try existingFolder(options)
         return (folder, try KeyFile.read(folder.appendingPathComponent(RegistryFolder.registrarKeyName)))
     }
 

@@ -10,6 +10,10 @@ struct ProofJSON: Codable {
     let type: String
     let chain_id: String
     let registrar_key: String
+    /// The key that signed `head` (inclusion) or `to` (consistency), and `from`: the sequencer key
+    /// in force at each height. Absent in documents of earlier releases (the registrar key signed).
+    var sequencer_key: String?
+    var from_sequencer_key: String?
     // Inclusion.
     var entry_id: String?
     var leaf_index: UInt64?
@@ -79,6 +83,8 @@ struct ProofCommand: AsyncParsableCommand {
             let proof = try store.consistencyProof(from: first.header.logSize, to: second.header.logSize)
             let document = ProofJSON(
                 type: "consistency", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
+                sequencer_key: try store.sequencerKey(afterBlock: to).hex,
+                from_sequencer_key: try store.sequencerKey(afterBlock: from).hex,
                 from: SignedHeaderJSON(first), to: SignedHeaderJSON(second), proof: proof.map(\.hex)
             )
             Output.emit(true, document, text: "")
@@ -162,7 +168,7 @@ extension ProofCommand {
         guard state.vessels[asset] != nil else { throw CLIError("no vessel \(asset)") }
         let commitment = tip.commitment ?? StateCommitment(state: state)
         let proof = HoldingProof(state: state, commitment: commitment, header: tip.header, asset: asset, key: key)
-        return HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey)
+        return HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey, sequencerKey: state.sequencerKey)
     }
 }
 
@@ -173,6 +179,7 @@ extension ProofJSON {
         let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: head.header.logSize)
         return ProofJSON(
             type: "inclusion", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
+            sequencer_key: try store.sequencerKey(afterBlock: head.header.height).hex,
             entry_id: stored.entry.id.hex, leaf_index: stored.leafIndex, leaf: Hex.encode(stored.entry.bytes),
             tree_size: head.header.logSize, head: SignedHeaderJSON(head), proof: proof.map(\.hex))
     }
@@ -184,8 +191,10 @@ struct VerifyProof: AsyncParsableCommand {
     )
 
     @Argument(help: "Proof file (JSON), or - for standard input.") var file: String
-    @Option(help: "Pin the registrar key the headers must be signed by (else the proof's own key is used).")
+    @Option(help: "Pin the registry's registrar key (else the proof's own is used).")
     var registrarKey: KeyArgument?
+    @Option(help: "Pin the sequencer key the headers must be signed by (else the proof's own is used).")
+    var sequencerKey: KeyArgument?
 
     func run() async throws {
         let data =
@@ -214,8 +223,11 @@ struct VerifyProof: AsyncParsableCommand {
             let registrar = try registrar(document.registrar_key)
             let chainID = try Hash32(hex: document.chain_id)
             let proof = try document.proof.map { try Hash32(hex: $0) }
-            let first = try checkedHeader(document.from, chainID: chainID, registrar: registrar)
-            let second = try checkedHeader(document.to, chainID: chainID, registrar: registrar)
+            let first = try checkedHeader(
+                document.from, chainID: chainID,
+                signer: try signer(document.from_sequencer_key, registrar: registrar, pinned: false))
+            let second = try checkedHeader(
+                document.to, chainID: chainID, signer: try signer(document.sequencer_key, registrar: registrar))
             do {
                 try Merkle.verifyConsistency(
                     size1: first.logSize, size2: second.logSize, root1: first.logRoot, root2: second.logRoot,
@@ -238,16 +250,28 @@ struct VerifyProof: AsyncParsableCommand {
         return embedded
     }
 
-    /// A signed header of the proof's chain, signed by its registrar.
+    /// The key a proof says signed its latest header (the registrar's in documents without one),
+    /// refused when it is not the one pinned with `--sequencer-key`. An earlier header of a
+    /// consistency proof (`pinned: false`) may be signed by a key rotated away since.
+    private func signer(_ hex: String?, registrar: XOnlyPublicKey, pinned: Bool = true) throws -> XOnlyPublicKey {
+        let embedded = try hex.map { try XOnlyPublicKey(hex: $0) } ?? registrar
+        if pinned, let pin = sequencerKey?.key, pin != embedded {
+            throw CLIError("the proof's header is signed by sequencer \(embedded.hex), not the pinned \(pin.hex)")
+        }
+        return embedded
+    }
+
+    /// A signed header of the proof's chain, signed by `signer`.
     private func checkedHeader(
-        _ json: SignedHeaderJSON?, chainID: Hash32, registrar: XOnlyPublicKey
+        _ json: SignedHeaderJSON?, chainID: Hash32, signer: XOnlyPublicKey
     ) throws -> BlockHeader {
         guard let signed = try json?.parsed() else { throw CLIError("the proof lacks a signed header") }
         guard signed.header.chainID == chainID else {
             throw CLIError("header \(signed.header.height) is for another chain")
         }
-        guard signed.signatureValid(registrarKey: registrar) else {
-            throw CLIError("header \(signed.header.height) is not signed by the registrar")
+        guard signed.signatureValid(signer: signer) else {
+            throw CLIError(
+                "header \(signed.header.height) is not signed by the sequencer key \(signer.hex.prefix(16))…")
         }
         return signed.header
     }
@@ -256,7 +280,9 @@ struct VerifyProof: AsyncParsableCommand {
     private func verifyInclusion(_ document: ProofJSON) throws -> (BlockHeader, UInt64, [UInt8]) {
         let chainID = try Hash32(hex: document.chain_id)
         let proof = try document.proof.map { try Hash32(hex: $0) }
-        let head = try checkedHeader(document.head, chainID: chainID, registrar: try registrar(document.registrar_key))
+        let head = try checkedHeader(
+            document.head, chainID: chainID,
+            signer: try signer(document.sequencer_key, registrar: try registrar(document.registrar_key)))
         guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize else {
             throw CLIError("the proof's tree size is not the header's log size")
         }
@@ -294,7 +320,7 @@ struct VerifyProof: AsyncParsableCommand {
     }
 
     private func verifyHolding(_ document: HoldingProofJSON) throws -> HoldingProof {
-        let embedded = try registrar(document.registrar_key)
+        let embedded = try signer(document.sequencer_key, registrar: try registrar(document.registrar_key))
         let proof: HoldingProof
         do { proof = try document.parsed() } catch { throw CLIError("not a holding proof: \(error)") }
         if let record = document.record,
@@ -303,7 +329,7 @@ struct VerifyProof: AsyncParsableCommand {
             throw CLIError("the record is not \(proof.units) units of \(proof.asset) held by \(proof.key.hex)")
         }
         let chainID = try Hash32(hex: document.chain_id)
-        do { try proof.verify(registrarKey: embedded, chainID: chainID) } catch {
+        do { try proof.verify(signer: embedded, chainID: chainID) } catch {
             throw CLIError("holding proof fails: \(error.message)")
         }
         return proof

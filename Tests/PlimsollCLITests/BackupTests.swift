@@ -49,6 +49,7 @@ struct BackupTests {
         #expect(backup.status == 0, "\(backup.stderr)")
         #expect(backup.stdout.contains("checked: integrity ok"))
         #expect(!FileManager.default.fileExists(atPath: copy + "/registrar.key"), "the registrar key is never copied")
+        #expect(!FileManager.default.fileExists(atPath: copy + "/sequencer.key"), "nor the sequencer key")
         #expect(try CLI.run("backup", "--registry", reg, "--out", copy).status != 0, "a backup never overwrites")
         server.terminate()
         server.waitUntilExit()
@@ -59,8 +60,10 @@ struct BackupTests {
             try run("cap-table", "--vessel", "IMO9176187", "--json", registry: copy).stdout == original,
             "the copy holds the HTTP transfer")
 
-        // Restoring: the copy plus the separately kept key is a registry that settles again.
-        try FileManager.default.copyItem(atPath: reg + "/registrar.key", toPath: copy + "/registrar.key")
+        // Restoring: the copy plus the separately kept keys is a registry that settles again.
+        for name in ["registrar.key", "sequencer.key"] {
+            try FileManager.default.copyItem(atPath: reg + "/" + name, toPath: copy + "/" + name)
+        }
         #expect(
             try run("freeze", "--key", rui, "--reason", "restored registry settles again", registry: copy).status == 0)
         let exported = folder.appendingPathComponent("copy.log").path

@@ -108,7 +108,7 @@ struct CLIEdgeTests {
             (try FileManager.default.attributesOfItem(atPath: path)[.posixPermissions] as! NSNumber).intValue
         }
         #expect(try mode(r.reg) == 0o700, "the registry folder")
-        for name in ["registry.sqlite", "registrar.key"] {
+        for name in ["registry.sqlite", "registrar.key", "sequencer.key"] {
             #expect(try mode(r.reg + "/" + name) == 0o600, "\(name)")
         }
         for name in ["registry.sqlite-wal", "registry.sqlite-shm"]

@@ -29,7 +29,7 @@ struct DemoTests {
             "equals the signed header's: true",
             "cap table recomputed from the file equals the registry's: true",
             "a copy with one bit flipped in the middle is refused: verification failed",
-            "(BIP-340 by the registrar over the block hash: valid)",
+            "(BIP-340 by the sequencer key over the block hash: valid)",
         ]
         for line in expected {
             #expect(out.contains(line), "missing from the demo: \(line)")

@@ -172,7 +172,13 @@ struct RejectionTests {
                     .init(owner: w.bob.party, owned: w.owner, shareBps: 4001, kind: .shareholding, evidence: .zero)))
         },
         Row(name: "registrar signature does not verify", code: .badRegistrarSignature) { w throws(Rejection) in
-            try w.fixture.apply(w.fixture.registrarEntry(.endOwnership(LinkID(1))), signatureValid: false)
+            // The ledger checks a registrar entry's signature itself, against the key in force.
+            var rng = SplitMix64(seed: 174)
+            let stranger = SigningKey.generate(using: &rng)
+            try w.fixture.apply(
+                .registrar(
+                    RegistrarEntry.signed(
+                        .endOwnership(LinkID(1)), sequence: 99, chainID: w.fixture.chainID, by: stranger)))
         },
         Row(name: "registrar sequence replayed", code: .sequenceReused) { w throws(Rejection) in
             let entry = w.fixture.registrarEntry(.setRules(.default))

@@ -24,7 +24,7 @@ struct HoldingProofTests {
             let document = try JSONDecoder().decode(HoldingProofJSON.self, from: Data(answer.body.readableBytesView))
             #expect(document.units == 40)
             let proof = try document.parsed()
-            try proof.verify(registrarKey: f.registrar.publicKey, chainID: f.chainID)
+            try proof.verify(signer: f.registrar.publicKey, chainID: f.chainID)
             #expect(
                 proof.header.header.stateDigest
                     == (try f.store.block(at: try f.store.latestHeight()))?.header.stateDigest)
@@ -32,14 +32,14 @@ struct HoldingProofTests {
             let inflated = HoldingProof(
                 header: proof.header, asset: proof.asset, key: proof.key, units: 41, proof: proof.proof)
             #expect(throws: CoreError.self) {
-                try inflated.verify(registrarKey: f.registrar.publicKey, chainID: f.chainID)
+                try inflated.verify(signer: f.registrar.publicKey, chainID: f.chainID)
             }
-            #expect(throws: CoreError.self) { try proof.verify(registrarKey: f.alice.publicKey, chainID: f.chainID) }
-            #expect(throws: CoreError.self) { try proof.verify(registrarKey: f.registrar.publicKey, chainID: .zero) }
+            #expect(throws: CoreError.self) { try proof.verify(signer: f.alice.publicKey, chainID: f.chainID) }
+            #expect(throws: CoreError.self) { try proof.verify(signer: f.registrar.publicKey, chainID: .zero) }
             let stolen = HoldingProof(
                 header: proof.header, asset: proof.asset, key: f.bob.publicKey, units: 40, proof: proof.proof)
             #expect(throws: CoreError.self) {
-                try stolen.verify(registrarKey: f.registrar.publicKey, chainID: f.chainID)
+                try stolen.verify(signer: f.registrar.publicKey, chainID: f.chainID)
             }
 
             // Bob holds none: his proof shows the record absent, and no units can be claimed.
@@ -49,11 +49,11 @@ struct HoldingProofTests {
             let empty = try JSONDecoder().decode(HoldingProofJSON.self, from: Data(none.body.readableBytesView))
                 .parsed()
             #expect(empty.units == 0 && empty.proof.terminal != .found)
-            try empty.verify(registrarKey: f.registrar.publicKey, chainID: f.chainID)
+            try empty.verify(signer: f.registrar.publicKey, chainID: f.chainID)
             let claimed = HoldingProof(
                 header: empty.header, asset: empty.asset, key: empty.key, units: 1, proof: empty.proof)
             #expect(throws: CoreError.self) {
-                try claimed.verify(registrarKey: f.registrar.publicKey, chainID: f.chainID)
+                try claimed.verify(signer: f.registrar.publicKey, chainID: f.chainID)
             }
 
             #expect(try await client.execute(uri: target, method: .get).status == .unauthorized)

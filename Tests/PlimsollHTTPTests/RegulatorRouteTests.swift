@@ -104,7 +104,8 @@ struct OpenAPIDocumentTests {
         let registry = try #require(schemas["Registry"] as? [String: Any])
         #expect(
             Set(registry["required"] as? [String] ?? []) == [
-                "chain_id", "name", "registrar_key", "height", "max_validity_s",
+                "chain_id", "name", "registrar_key", "height", "max_validity_s", "registrar_key_in_force",
+                "sequencer_key",
             ])
     }
 }

@@ -14,7 +14,7 @@ struct BlockBuilderTests {
         let alice = fixture.holder("Alice")
         let bob = fixture.holder("Bob")
         fixture.vessel(IMOs.a, owner: owner, issue: [(alice.key, 10), (bob.key, 10)])
-        let (genesisBlock, _) = BlockBuilder.genesisBlock(fixture.genesis, registrarKey: fixture.registrar)
+        let (genesisBlock, _) = BlockBuilder.genesisBlock(fixture.genesis, sequencerKey: fixture.registrar)
         let tip = StoreTip(header: genesisBlock.header, frontier: genesisBlock.frontier)
         let send = { (nonce: UInt64, amount: UInt64) in
             fixture.transfer(alice.key, to: bob.key.publicKey, IMOs.a, amount: amount, nonce: nonce)
@@ -28,7 +28,7 @@ struct BlockBuilderTests {
         var ledger = fixture.ledger
         let built = BlockBuilder.build(
             ledger: &ledger, commitment: StateCommitment(state: ledger.state), tip: tip, candidates: candidates,
-            timestampMs: fixture.timeMs, registrarKey: fixture.registrar
+            timestampMs: fixture.timeMs, sequencerKeys: [fixture.registrar.publicKey: fixture.registrar]
         )
         let (block, outcomes) = (built.block, built.outcomes)
         let codes = outcomes.map { outcome -> String in

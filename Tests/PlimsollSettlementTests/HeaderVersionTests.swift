@@ -29,7 +29,7 @@ struct HeaderVersionTests {
         defer { try? FileManager.default.removeItem(at: folder) }
         var fixture = LedgerFixture(seed: 5)
         let url = folder.appendingPathComponent(SQLiteStore.fileName)
-        let (genesisBlock, genesisState) = BlockBuilder.genesisBlock(fixture.genesis, registrarKey: fixture.registrar)
+        let (genesisBlock, genesisState) = BlockBuilder.genesisBlock(fixture.genesis, sequencerKey: fixture.registrar)
         let v1Genesis = Self.asVersion1(genesisBlock, state: genesisState, key: fixture.registrar)
         #expect(v1Genesis.header.header.version == 1)
         let store = try SQLiteStore.create(
@@ -43,7 +43,7 @@ struct HeaderVersionTests {
             ledger: &ledger, commitment: StateCommitment(state: genesisState), tip: tip0,
             candidates: [Candidate(entry: entry, receivedAtMs: fixture.timeMs, signatureValid: true)],
             timestampMs: fixture.timeMs,
-            registrarKey: fixture.registrar
+            sequencerKeys: [fixture.registrar.publicKey: fixture.registrar]
         )
         let v1Block = Self.asVersion1(try #require(built.block), state: ledger.state, key: fixture.registrar)
         try await store.commit(v1Block, changes: StateChanges(dirty: ledger.dirty, state: ledger.state))

@@ -149,7 +149,7 @@ struct LogExportTests {
             let forger = SigningKey.generate(using: &rng)
             blocks[target].0 = SignedBlockHeader(signing: blocks[target].0.header, with: forger)
             url = try exported.write(blocks)
-            expected = "block \(height): header signature is not the registrar's"
+            expected = "block \(height): header signature is not the sequencer key's"
         case "unknown version":
             url = try exported.write(blocks, version: 7)
             expected = "unknown log format version 7"

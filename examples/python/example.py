@@ -47,10 +47,11 @@ def run(args: argparse.Namespace) -> None:
     sender, receiver = load_key(args.sender), load_key(args.receiver)
     registry = client.registry()
     chain_id = bytes.fromhex(registry["chain_id"])
-    registrar_key = bytes.fromhex(args.registrar_key or registry["registrar_key"])
+    # Headers are signed by the sequencer key (the registrar's in a registry whose genesis names none).
+    sequencer_key = bytes.fromhex(args.sequencer_key or registry.get("sequencer_key", registry["registrar_key"]))
     print(f"== registry {registry['name']!r} chain_id {registry['chain_id'][:16]}… height {registry['height']}")
-    first_head = pc.verify_block(client.get("/v1/blocks/latest"), registrar_key, chain_id)
-    expect(True, f"the latest header (height {first_head['height']}) is signed by the registrar")
+    first_head = pc.verify_block(client.get("/v1/blocks/latest"), sequencer_key, chain_id)
+    expect(True, f"the latest header (height {first_head['height']}) is signed by the sequencer key")
 
     def transfer(amount: int, nonce: int) -> pc.SignedTransfer:
         return pc.Transfer(
@@ -63,7 +64,7 @@ def run(args: argparse.Namespace) -> None:
     signed = transfer(3, nonce)
     status, receipt = client.submit(signed)
     expect(status == 200 and receipt.get("status") == "settled", f"settled: {receipt}")
-    header = pc.check_receipt(client, signed, receipt, registrar_key, chain_id)
+    header = pc.check_receipt(client, signed, receipt, sequencer_key, chain_id)
     expect(True, f"id, leaf bytes and inclusion proof against the signed log root of block {header['height']}")
 
     print("== refusals carry their reason codes")
@@ -88,7 +89,7 @@ def run(args: argparse.Namespace) -> None:
     status, answer = client.submit_batch(batch)
     expect(status == 200 and len(answer["results"]) == 3, f"batch answered {status}")
     for item, result in zip(batch, answer["results"]):
-        pc.check_receipt(client, item, result, registrar_key, chain_id)
+        pc.check_receipt(client, item, result, sequencer_key, chain_id)
     expect(True, "three receipts proven")
 
     print("== the receiver reads its own balance with a signed read")
@@ -104,17 +105,17 @@ def run(args: argparse.Namespace) -> None:
     print("== the receiver proves its holding against the signed head, without trusting the server")
     target = f"/v1/keys/{pc.x_only(receiver).hex()}/holdings/{args.asset}/proof"
     document = client.signed_read(receiver, chain_id, target)
-    proven = pc.check_holding_proof(document, registrar_key, chain_id)
+    proven = pc.check_holding_proof(document, sequencer_key, chain_id)
     expect(proven == args.expect_receiver_units, f"the state signed at height {document['head']['height']} holds {proven} units")
     forged = dict(document, units=proven + 1)
     try:
-        pc.check_holding_proof(forged, registrar_key, chain_id)
+        pc.check_holding_proof(forged, sequencer_key, chain_id)
         expect(False, "a proof edited to claim one more unit must fail")
     except pc.VerificationError:
         expect(True, "a proof edited to claim one more unit fails")
 
     print("== the later signed head extends the earlier one")
-    latest = pc.verify_block(client.get("/v1/blocks/latest"), registrar_key, chain_id)
+    latest = pc.verify_block(client.get("/v1/blocks/latest"), sequencer_key, chain_id)
     proof = client.get(f"/v1/proofs/consistency?from={first_head['height']}&to={latest['height']}")
     pc.verify_consistency(
         first_head["log_size"], latest["log_size"], bytes.fromhex(first_head["log_root"]),
@@ -134,7 +135,7 @@ def main() -> None:
     go.add_argument("--asset", required=True)
     go.add_argument("--sender", required=True, help="sender's key file (holds units)")
     go.add_argument("--receiver", required=True, help="receiver's key file")
-    go.add_argument("--registrar-key", help="pin the registrar's key instead of trusting /v1/registry")
+    go.add_argument("--sequencer-key", help="pin the key that signs headers instead of trusting /v1/registry")
     go.add_argument("--expect-receiver-units", type=int, default=6)
     args = parser.parse_args()
     if args.command == "keygen":

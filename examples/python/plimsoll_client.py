@@ -3,7 +3,7 @@
 It makes its own BIP-340 keys with coincurve (libsecp256k1), signs transfers in the canonical
 form, submits them over HTTP, and checks what the registry answers: the transfer id, the leaf
 bytes, the RFC 6962 inclusion proof against the block's log root, the block header's canonical
-bytes and the registrar's signature over the block hash, and consistency between two signed
+bytes and the sequencer's signature over the block hash, and consistency between two signed
 heads. Holder reads (balances) are signed as DESIGN.md describes.
 
 Only the Python standard library and coincurve are used (pip install coincurve).
@@ -246,8 +246,9 @@ def parse_header(header: bytes) -> dict:
     }
 
 
-def verify_block(block: dict, registrar_key: bytes, chain_id: bytes) -> dict:
-    """Checks a served block against its own canonical bytes and the registrar's signature.
+def verify_block(block: dict, sequencer_key: bytes, chain_id: bytes) -> dict:
+    """Checks a served block against its own canonical bytes and the signature of the sequencer
+    key (the key named in genesis that signs headers; the registrar's in registries without one).
 
     Returns the parsed header; raises VerificationError if any served field disagrees with the
     signed bytes, the hash is not the tagged hash of the header, or the signature fails.
@@ -264,8 +265,8 @@ def verify_block(block: dict, registrar_key: bytes, chain_id: bytes) -> dict:
     block_hash = tagged_hash(TAG_BLOCK, header)
     if block["hash"] != block_hash.hex():
         raise VerificationError("the served hash is not TaggedHash(plimsoll/block/v1, header)")
-    if not verify_schnorr(registrar_key, bytes.fromhex(block["signature"]), block_hash):
-        raise VerificationError(f"block {fields['height']} is not signed by the registrar")
+    if not verify_schnorr(sequencer_key, bytes.fromhex(block["signature"]), block_hash):
+        raise VerificationError(f"block {fields['height']} is not signed by the sequencer key")
     return fields
 
 
@@ -313,17 +314,17 @@ def state_root_from_proof(record_key: bytes, value: bytes | None, siblings: list
     return current
 
 
-def check_holding_proof(document: dict, registrar_key: bytes, chain_id: bytes) -> int:
+def check_holding_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> int:
     """Checks a holding proof (GET /v1/keys/{key}/holdings/{imo}/proof) without trusting the
-    server: the registrar's signature on the header, the record's place in the state tree, and
+    server: the sequencer key's signature on the header, the record's place in the state tree, and
     that the path reaches the header's state_digest. Returns the proven units."""
     header = bytes.fromhex(document["head"]["header"])
     fields = parse_header(header)
     block_hash = tagged_hash(TAG_BLOCK, header)
     if fields["chain_id"] != chain_id.hex() or fields["version"] != 2:
         raise VerificationError("not a version 2 header of this registry")
-    if not verify_schnorr(registrar_key, bytes.fromhex(document["head"]["signature"]), block_hash):
-        raise VerificationError("the header is not signed by the registrar")
+    if not verify_schnorr(sequencer_key, bytes.fromhex(document["head"]["signature"]), block_hash):
+        raise VerificationError("the header is not signed by the sequencer key")
     asset, key, units = document["vessel"], bytes.fromhex(document["key"]), document["units"]
     record_key = holding_tree_key(asset, key)
     if record_key.hex() != document["record_key"]:
@@ -391,9 +392,9 @@ class Client:
         return self.get(target, headers)
 
 
-def check_receipt(client: Client, signed: SignedTransfer, receipt: dict, registrar_key: bytes, chain_id: bytes) -> dict:
+def check_receipt(client: Client, signed: SignedTransfer, receipt: dict, sequencer_key: bytes, chain_id: bytes) -> dict:
     """Proves a settled receipt with nothing but public reads: the id is ours, the served leaf is
-    our entry bytes, the inclusion proof leads to the log root of a block the registrar signed."""
+    our entry bytes, the inclusion proof leads to the log root of a block the sequencer signed."""
     if receipt.get("status") != "settled":
         raise VerificationError(f"not settled: {receipt}")
     if receipt["id"] != signed.transfer.id():
@@ -406,7 +407,7 @@ def check_receipt(client: Client, signed: SignedTransfer, receipt: dict, registr
         if served[name] != receipt[name]:
             raise VerificationError(f"served {name} differs from the receipt's")
     block = client.get(f"/v1/blocks/{receipt['height']}")
-    header = verify_block(block, registrar_key, chain_id)
+    header = verify_block(block, sequencer_key, chain_id)
     if header["log_size"] != receipt["log_size"]:
         raise VerificationError("the receipt's log_size is not the signed header's")
     proof = [bytes.fromhex(p) for p in served["proof"]]

@@ -25,9 +25,9 @@ export PLIMSOLL_REGISTRY="$work/registry"
 echo "== the registrar binds two keys the Python client made, and issues units"
 alice=$(python3 "$here/example.py" keygen "$work/alice.secret")
 bob=$(python3 "$here/example.py" keygen "$work/bob.secret")
-# The registrar's public key reaches the client out of band (here: init's answer), so the client
-# pins it instead of trusting whatever /v1/registry says.
-registrar=$("$bin" init --name "Python Client Registry" --json | jq -r .registrar_key)
+# The sequencer's public key (it signs every header) reaches the client out of band (here: init's
+# answer), so the client pins it instead of trusting whatever /v1/registry says.
+sequencer=$("$bin" init --name "Python Client Registry" --json | jq -r .sequencer_key)
 "$bin" party add --kind person --name "Alice Moreau" --country FR >/dev/null
 "$bin" party add --kind person --name "Bruno Costa" --country PT >/dev/null
 "$bin" key bind --key "$alice" --party 1 >/dev/null
@@ -43,7 +43,7 @@ for _ in $(seq 200); do curl -fs "$api/healthz" >/dev/null 2>&1 && break; sleep 
 echo "== a holder session in Python"
 # 3 units in one transfer, then 3 in a batch: Bruno ends with 6.
 python3 "$here/example.py" run --api "$api" --asset IMO9176187 --sender "$work/alice.secret" \
-  --receiver "$work/bob.secret" --registrar-key "$registrar" --expect-receiver-units 6
+  --receiver "$work/bob.secret" --sequencer-key "$sequencer" --expect-receiver-units 6
 kill -TERM "$server"
 wait "$server"
 server=""

@@ -85,7 +85,9 @@ public struct BlockHeader: Hashable, Sendable {
     public var hash: Hash32 { Hashing.tagged(Tags.block, canonicalBytes) }
 }
 
-/// A header with the registrar's BIP-340 signature over its hash: the regulator's signed tree head.
+/// A header with the sequencer's BIP-340 signature over its hash (the sequencer key in force after
+/// the block; the registrar's key in a registry whose genesis names no sequencer): the
+/// regulator's signed tree head.
 public struct SignedBlockHeader: Hashable, Sendable {
     public let header: BlockHeader
     public let signature: SchnorrSignature
@@ -99,7 +101,7 @@ public struct SignedBlockHeader: Hashable, Sendable {
         self.init(header: header, signature: key.sign(hash: header.hash))
     }
 
-    public func signatureValid(registrarKey: XOnlyPublicKey) -> Bool {
-        registrarKey.verify(signature: signature, hash: header.hash)
+    public func signatureValid(signer: XOnlyPublicKey) -> Bool {
+        signer.verify(signature: signature, hash: header.hash)
     }
 }

@@ -8,6 +8,8 @@ public enum Tags {
     public static let read = TaggedHashTag("plimsoll/read/v1")
     public static let registrar = TaggedHashTag("plimsoll/registrar/v1")
     public static let state = TaggedHashTag("plimsoll/state/v1")
+    /// A key rotation, signed by the outgoing and the incoming key (`KeyRotation`).
+    public static let keyRotation = TaggedHashTag("plimsoll/key-rotation/v1")
     /// A list upload to a running server: the registrar signs `chain_id || SHA-256(body)`.
     public static let registrarUpload = TaggedHashTag("plimsoll/registrar-upload/v1")
     /// The version 2 state commitment (StateTree): record keys, leaves and inner nodes.

@@ -97,6 +97,11 @@ extension RegistrarAction {
                 classSociety: try r.optional { r throws(CoreError) in try r.text() })
         case 0x19:
             self = .endBareboatCharter(try r.asset())
+        case 0x1b, 0x1c:
+            let rotation = KeyRotation(
+                newKey: try r.key(), oldKeySignature: SchnorrSignature(checkedBytes: try r.raw(64)),
+                newKeySignature: SchnorrSignature(checkedBytes: try r.raw(64)))
+            self = kind == 0x1b ? .rotateRegistrarKey(rotation) : .rotateSequencerKey(rotation)
         case 0x17:
             self = .reopenVessel(try r.asset(), reason: try r.text())
         case 0x13:

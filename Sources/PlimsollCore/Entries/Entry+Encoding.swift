@@ -160,6 +160,10 @@ extension RegistrarAction {
             w.asset(asset)
             w.roleChange(ism)
             w.optional(society) { $0.text($1) }
+        case .rotateRegistrarKey(let rotation), .rotateSequencerKey(let rotation):
+            w.key(rotation.newKey)
+            w.raw(rotation.oldKeySignature.bytes)
+            w.raw(rotation.newKeySignature.bytes)
         case .reopenVessel(let asset, let reason):
             w.asset(asset)
             w.text(reason)

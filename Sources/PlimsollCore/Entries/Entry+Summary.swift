@@ -41,6 +41,8 @@ extension Entry {
                 return
                     "\(c.asset) bareboat chartered to party \(c.charterer) from \(c.fromMs) to \(c.toMs) ms, flag \(c.underlyingFlag) → \(c.bareboatFlag)"
             case .endBareboatCharter(let asset): return "\(asset) bareboat charter ended"
+            case .rotateRegistrarKey(let rotation): return "registrar key rotated to \(rotation.newKey.hex.prefix(16))…"
+            case .rotateSequencerKey(let rotation): return "sequencer key rotated to \(rotation.newKey.hex.prefix(16))…"
             case .amendVesselCompanies(let asset, let ism, let society):
                 var changed: [String] = []
                 switch ism {

@@ -42,6 +42,11 @@ public enum RegistrarAction: Hashable, Sendable {
     /// The vessel's ISM company (when another than its manager) and its classification society,
     /// as logged changes of particulars (nil leaves a field as it is; an empty society clears it).
     case amendVesselCompanies(AssetID, ismCompany: VesselAmendment.RoleChange?, classSociety: String?)
+    /// The registrar's key replaced: registrar entries after this one are signed by the new key.
+    case rotateRegistrarKey(KeyRotation)
+    /// The sequencer's key replaced: this block's header and every later one are signed by the
+    /// new key.
+    case rotateSequencerKey(KeyRotation)
 
     /// The entry kind byte in the log.
     public var kind: UInt8 {
@@ -71,6 +76,8 @@ public enum RegistrarAction: Hashable, Sendable {
         case .registerBareboatCharter: 0x18
         case .endBareboatCharter: 0x19
         case .amendVesselCompanies: 0x1a
+        case .rotateRegistrarKey: 0x1b
+        case .rotateSequencerKey: 0x1c
         }
     }
 
@@ -102,6 +109,18 @@ public enum RegistrarAction: Hashable, Sendable {
         case .registerBareboatCharter: "charter-register"
         case .endBareboatCharter: "charter-end"
         case .amendVesselCompanies: "vessel-companies"
+        case .rotateRegistrarKey: "registrar-key-rotated"
+        case .rotateSequencerKey: "sequencer-key-rotated"
+        }
+    }
+
+    /// What the sequencer key may sign as well as the registrar's: the decisions and freezes of a
+    /// re-screen the server runs by itself, so the registrar's key can stay offline. Nothing that
+    /// lifts a freeze, moves units or changes who owns what.
+    public var sequencerMaySign: Bool {
+        switch self {
+        case .recordScreening, .recordVesselScreening, .freeze: true
+        default: false
         }
     }
 }

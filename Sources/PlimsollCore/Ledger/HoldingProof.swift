@@ -45,14 +45,15 @@ public struct HoldingProof: Sendable, Equatable {
         return w.bytes
     }
 
-    /// Checks the header's signature and chain, then that the state it commits to holds exactly
+    /// Checks the header's signature (by `signer`: the sequencer key in force at that height, which
+    /// the verifier pins or takes from a log it verified) and chain, then that the state it commits to holds exactly
     /// `units` for this key and vessel.
     /// - Throws: `CoreError` `MALFORMED` naming the check that failed.
-    public func verify(registrarKey: XOnlyPublicKey, chainID: Hash32) throws(CoreError) {
+    public func verify(signer: XOnlyPublicKey, chainID: Hash32) throws(CoreError) {
         let head = header.header
         guard head.chainID == chainID else { throw CoreError(.malformed, "the header belongs to another registry") }
-        guard header.signatureValid(registrarKey: registrarKey) else {
-            throw CoreError(.malformed, "the header is not signed by the registrar")
+        guard header.signatureValid(signer: signer) else {
+            throw CoreError(.malformed, "the header is not signed by the sequencer key \(signer.hex.prefix(16))…")
         }
         guard head.version >= 2 else {
             throw CoreError(.malformed, "a version \(head.version) header commits to no provable state")

@@ -3,7 +3,14 @@ import PlimsollCrypto
 /// Registrar entries: signature and sequence first, then each action's own checks.
 extension Ledger {
     mutating func applyRegistrar(_ entry: RegistrarEntry, _ context: ApplyContext) throws(Rejection) {
-        guard context.signatureValid else {
+        // Checked here, against the keys in force at this entry, not before the batch: a
+        // rotation earlier in the same block changes which key that is.
+        let chainID = state.chainID
+        guard
+            entry.signatureValid(chainID: chainID, registrarKey: state.registrarKey)
+                || (entry.action.sequencerMaySign
+                    && entry.signatureValid(chainID: chainID, registrarKey: state.sequencerKey))
+        else {
             throw Rejection(.badRegistrarSignature, "entry is not signed by this registry's registrar key")
         }
         guard entry.sequence > state.counters.registrarSequence else {
@@ -38,6 +45,8 @@ extension Ledger {
         case .transferMortgage(let asset, let number, let to): try transferMortgage(asset, number: number, to: to)
         case .dischargeMortgage(let asset, let number): try dischargeMortgage(asset, number: number)
         case .consentToRelease(let consent): try consentToRelease(consent)
+        case .rotateRegistrarKey(let rotation): try rotate(.registrar, rotation)
+        case .rotateSequencerKey(let rotation): try rotate(.sequencer, rotation)
         case .reopenVessel(let asset, let reason): try reopen(asset, reason: reason)
         case .registerBareboatCharter(let charter): try registerCharter(charter)
         case .endBareboatCharter(let asset): try endCharter(asset)
@@ -90,6 +99,31 @@ extension Ledger {
             return ([asset], [])
         case .endBareboatCharter(let asset):
             return ([asset], state.vessels[asset]?.charter.map { [$0.charterer] } ?? [])
+        case .rotateRegistrarKey, .rotateSequencerKey: return ([], [])
+        }
+    }
+
+    /// A key rotation: signed by the key in force and by the new one, never to the other role's
+    /// key (one key for both would undo the separation) nor to the same key.
+    private mutating func rotate(_ role: KeyRotation.Role, _ rotation: KeyRotation) throws(Rejection) {
+        let old = role == .registrar ? state.registrarKey : state.sequencerKey
+        let other = role == .registrar ? state.sequencerKey : state.registrarKey
+        guard rotation.newKey != old else {
+            throw Rejection(.malformed, "the new \(role.name) key is the key in force")
+        }
+        guard rotation.newKey != other else {
+            throw Rejection(.malformed, "the registrar and the sequencer keep separate keys")
+        }
+        guard rotation.valid(chainID: state.chainID, role: role, old: old) else {
+            throw Rejection(
+                .badRegistrarSignature,
+                "the \(role.name) key rotation is not signed by both the key in force and the new key")
+        }
+        updateCounters {
+            switch role {
+            case .registrar: $0.registrarKey = rotation.newKey
+            case .sequencer: $0.sequencerKey = rotation.newKey
+            }
         }
     }
 

@@ -150,10 +150,15 @@ public struct RegistryCounters: Hashable, Sendable, Codable {
     public var rules: ComplianceRules = .default
     /// The sanctions list versions in force, one per source, sorted by source.
     public var lists: [ListAdoption] = []
+    /// The registrar's and the sequencer's keys once rotated (nil: still genesis's).
+    public var registrarKey: XOnlyPublicKey?
+    public var sequencerKey: XOnlyPublicKey?
 
     public init() {}
 
-    enum CodingKeys: String, CodingKey { case nextPartyID, nextLinkID, registrarSequence, rules, lists }
+    enum CodingKeys: String, CodingKey {
+        case nextPartyID, nextLinkID, registrarSequence, rules, lists, registrarKey, sequencerKey
+    }
 
     public init(from decoder: any Decoder) throws {
         let c = try decoder.container(keyedBy: CodingKeys.self)
@@ -162,6 +167,8 @@ public struct RegistryCounters: Hashable, Sendable, Codable {
         registrarSequence = try c.decode(UInt64.self, forKey: .registrarSequence)
         rules = try c.decode(ComplianceRules.self, forKey: .rules)
         lists = try c.decodeIfPresent([ListAdoption].self, forKey: .lists) ?? []
+        registrarKey = try c.decodeIfPresent(XOnlyPublicKey.self, forKey: .registrarKey)
+        sequencerKey = try c.decodeIfPresent(XOnlyPublicKey.self, forKey: .sequencerKey)
     }
 }
 
@@ -203,8 +210,10 @@ public struct LedgerState: Hashable, Sendable {
 
     public var rules: ComplianceRules { counters.rules }
 
-    /// The key that signs registrar entries now.
-    public var registrarKey: XOnlyPublicKey { genesis.registrarKey }
+    /// The key that signs registrar entries now: genesis's until a rotation.
+    public var registrarKey: XOnlyPublicKey { counters.registrarKey ?? genesis.registrarKey }
+    /// The key that signs block headers now (the header of the block that rotates it included).
+    public var sequencerKey: XOnlyPublicKey { counters.sequencerKey ?? genesis.sequencerKey }
 
     /// The block header's `lists_digest`: SHA-256 over the sorted content hashes of the list
     /// versions in force; 32 zero bytes when none is.

@@ -56,6 +56,12 @@ extension LedgerState {
         w.u64(counters.registrarSequence)
         RegistrarAction.setRules(counters.rules).encodeBody(to: &w)
         w.list(counters.lists) { $0.listAdoption($1) }
+        // Only a registry whose keys rotated adds bytes: records of older logs stay as they were.
+        if counters.registrarKey != nil || counters.sequencerKey != nil {
+            w.u8(0x01)
+            w.key(registrarKey)
+            w.key(sequencerKey)
+        }
     }
 
     func writePartyRecord(_ id: PartyID, to w: inout ByteWriter) {

@@ -28,6 +28,9 @@ public struct HoldingProofJSON: Codable, Sendable {
     public let type: String
     public let chain_id: String
     public let registrar_key: String
+    /// The key that signed `head` (the sequencer key in force at its height); absent in documents
+    /// of earlier releases, whose headers the registrar key signed.
+    public let sequencer_key: String?
     public let vessel: String
     public let key: String
     public let units: UInt64
@@ -43,11 +46,12 @@ public struct HoldingProofJSON: Codable, Sendable {
     public let other_value_hash: String?
     public let head: SignedHeaderJSON
 
-    public init(_ proof: HoldingProof, registrarKey: XOnlyPublicKey) {
+    public init(_ proof: HoldingProof, registrarKey: XOnlyPublicKey, sequencerKey: XOnlyPublicKey) {
         let header = proof.header.header
         type = "holding"
         chain_id = header.chainID.hex
         registrar_key = registrarKey.hex
+        sequencer_key = sequencerKey.hex
         vessel = proof.asset.text
         key = proof.key.hex
         units = proof.units

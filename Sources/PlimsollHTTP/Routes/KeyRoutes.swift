@@ -55,7 +55,10 @@ extension RegistryAPI {
                     .conflict, .noStateCommitment,
                     "the latest block is a version 1 header, which commits to no provable state; the next block will")
             }
-            return try JSONResponse.make(HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey))
+            return try JSONResponse.make(
+                HoldingProofJSON(
+                    proof, registrarKey: store.genesis.registrarKey,
+                    sequencerKey: try store.sequencerKey(afterBlock: proof.header.header.height)))
         }
     }
 

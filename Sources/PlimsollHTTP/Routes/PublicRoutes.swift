@@ -54,14 +54,20 @@ extension RegistryAPI {
                 body: .init(byteBuffer: ByteBuffer(string: OpenAPIDocument.json)))
         }
         router.get("/v1/registry") { _, _ in
+            /// `registrar_key` is the genesis record's (the registry's identity); the keys in force
+            /// at `height` sign its registrar entries and its header.
             struct View: Encodable {
                 let chain_id: String, name: String, registrar_key: String, height: UInt64, max_validity_s: UInt64
+                let registrar_key_in_force: String, sequencer_key: String
             }
             let genesis = store.genesis
+            let height = try store.latestHeight()
             return try JSONResponse.make(
                 View(
                     chain_id: genesis.chainID.hex, name: genesis.name, registrar_key: genesis.registrarKey.hex,
-                    height: try store.latestHeight(), max_validity_s: genesis.maxValiditySeconds
+                    height: height, max_validity_s: genesis.maxValiditySeconds,
+                    registrar_key_in_force: try store.registrarKey(afterBlock: height).hex,
+                    sequencer_key: try store.sequencerKey(afterBlock: height).hex
                 ))
         }
         router.get("/v1/blocks/latest") { _, _ in
