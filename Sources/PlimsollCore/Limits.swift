@@ -2,6 +2,11 @@
 public enum Limits {
     /// UTF-8 bytes of a party or vessel name, an alias, an identifier or an order reference.
     public static let textBytesMax = 256
+    /// How far above the last registrar sequence an entry the sequencer key signed may go: its
+    /// re-screens take the next sequences, so a stolen sequencer key cannot exhaust them.
+    public static let sequencerSequenceGapMax: UInt64 = 1 << 20
+    /// The highest registrar sequence: room above it, so taking the next one never overflows.
+    public static let registrarSequenceMax: UInt64 = UInt64.max - (1 << 32)
     public static let aliasesMax = 32
     public static let identifiersMax = 16
     public static let kycClaimsMax = 8

@@ -18,6 +18,7 @@ public struct RegistryAPI: Sendable {
     public let clock: @Sendable () -> UInt64
     let metrics = RegistryMetrics()
     let screeners = ScreenerCache()
+    let uploadGate = ListUploadGate()
 
     /// Request bodies above this size are refused with 413.
     public static let bodyBytesMax = 1 << 20

@@ -345,6 +345,25 @@ public actor Settlement {
         }
     }
 
+    /// The intake keys and rotations in flight from the ledger and every entry still waiting (cut
+    /// or in intake), in order: after a rollback, what was applied and voided no longer counts.
+    private func recomputeIntakeKeys() {
+        (intakeRegistrarKey, intakeSequencerKey) = (ledger.state.registrarKey, ledger.state.sequencerKey)
+        rotationsInFlight = 0
+        for pending in pipeline.flatMap(\.pending) + queue {
+            guard case .registrar(let entry) = pending.candidate.entry else { continue }
+            switch entry.action {
+            case .rotateRegistrarKey(let rotation):
+                intakeRegistrarKey = rotation.newKey
+                rotationsInFlight += 1
+            case .rotateSequencerKey(let rotation):
+                intakeSequencerKey = rotation.newKey
+                rotationsInFlight += 1
+            default: break
+            }
+        }
+    }
+
     /// After a batch applied: its rotations are no longer in flight; with none left, the intake
     /// keys are the ledger's again.
     private func rotationsApplied(_ batch: Batch) {
@@ -437,8 +456,9 @@ public actor Settlement {
         var (registrar, sequencer) = (intakeRegistrarKey, intakeSequencerKey)
         for (index, entry) in entries.enumerated() {
             let refusal: Rejection?
+            let byRegistrar = entry.signatureValid(chainID: chainID, registrarKey: registrar)
             let signed =
-                entry.signatureValid(chainID: chainID, registrarKey: registrar)
+                byRegistrar
                 || (entry.action.sequencerMaySign && entry.signatureValid(chainID: chainID, registrarKey: sequencer))
             if !signed {
                 refusal = Rejection(
@@ -447,6 +467,15 @@ public actor Settlement {
                 refusal = Rejection(
                     .sequenceReused,
                     "entry \(index): registrar sequence \(entry.sequence) is not above \(last) (replayed or stale; sign again with a sequence above \(last))"
+                )
+            } else if entry.sequence > Limits.registrarSequenceMax {
+                refusal = Rejection(
+                    .malformed,
+                    "entry \(index): registrar sequence \(entry.sequence) is above \(Limits.registrarSequenceMax)")
+            } else if !byRegistrar, entry.sequence - last > Limits.sequencerSequenceGapMax {
+                refusal = Rejection(
+                    .sequenceReused,
+                    "entry \(index): a sequencer-signed entry's sequence \(entry.sequence) is more than \(Limits.sequencerSequenceGapMax) above \(last)"
                 )
             } else if case .forcedTransfer = entry.action {
                 refusal = Self.legacyForcedTransfer
@@ -698,9 +727,7 @@ public actor Settlement {
             durableTip = tip
             durableCommitment = commitment
             durableLists = state.counters.lists
-            intakeRegistrarKey = state.registrarKey
-            intakeSequencerKey = state.sequencerKey
-            rotationsInFlight = 0
+            recomputeIntakeKeys()
             stale = false
         } catch {
             logger.error("cannot read the state back after a failed commit: \(error.description)")

@@ -204,7 +204,7 @@ extension SQLiteStore {
         }
     }
 
-    private static func holdingChange(_ row: Row) throws -> HoldingChange {
+    static func holdingChange(_ row: Row) throws -> HoldingChange {
         HoldingChange(
             asset: try AssetID(row["asset"] as String), key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)),
             height: row["height"], leafIndex: row["leaf_index"], units: row["units"], timestampMs: row["timestamp_ms"]

@@ -45,6 +45,23 @@ extension SQLiteStore {
         try lastRotation(kind: 0x1c, atOrBelow: height) ?? genesis.sequencerKey
     }
 
+    /// The sequencer key rotations among the first `leafCount` leaves, in log order.
+    public func sequencerRotations(belowLeaf leafCount: UInt64) throws -> [StoredEntry] {
+        let leafCount = try DatabaseInteger.checked(leafCount, "leaf index")
+        return try read { db in
+            try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT leaf_index, height, bytes FROM entries WHERE kind = 28 AND leaf_index < ? ORDER BY leaf_index",
+                arguments: [leafCount]
+            ).map { row in
+                StoredEntry(
+                    leafIndex: row["leaf_index"], height: row["height"],
+                    entry: try Entry(bytes: Array(row["bytes"] as Data)))
+            }
+        }
+    }
+
     /// The registrar key in force after the block at `height`.
     public func registrarKey(afterBlock height: Height) throws -> XOnlyPublicKey {
         try lastRotation(kind: 0x1b, atOrBelow: height) ?? genesis.registrarKey

@@ -40,7 +40,7 @@ struct Demo: AsyncParsableCommand {
         narrator.say("registrar \(store.genesis.registrarKey.hex)  (signs every registrar entry)")
         narrator.say("sequencer \(store.genesis.sequencerKey.hex)  (signs every block header)")
         try selfCheck(narrator, chainID: store.genesis.chainID)
-        let registry = try await OpenRegistry.open(RegistryOptions(registry: folder.path))
+        let registry = try OpenRegistry.open(RegistryOptions(registry: folder.path))
         try await DemoScenario(registry: registry, lists: lists, narrator: narrator).run()
         narrator.step("Done")
         if keep {

@@ -56,10 +56,9 @@ enum RegistryFolder {
 
     /// After a rotation settled (perhaps in a process that stopped before it could say so): a
     /// `*.next.key` whose key is now in force replaces the key file it was waiting to replace.
-    static func settleKeyFiles(_ folder: URL, inForce state: LedgerState) throws {
+    static func settleKeyFiles(_ folder: URL, registrar: XOnlyPublicKey, sequencer: XOnlyPublicKey) throws {
         for (next, current, key) in [
-            (nextSequencerKeyName, sequencerKeyName, state.sequencerKey),
-            (nextRegistrarKeyName, registrarKeyName, state.registrarKey),
+            (nextSequencerKeyName, sequencerKeyName, sequencer), (nextRegistrarKeyName, registrarKeyName, registrar),
         ] {
             let nextURL = folder.appendingPathComponent(next)
             guard FileManager.default.fileExists(atPath: nextURL.path),

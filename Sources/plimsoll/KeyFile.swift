@@ -67,6 +67,22 @@ enum KeyFile {
         }
     }
 
+    /// Copies a key file as it is (plain or sealed) to a new 0600 file: never overwrites.
+    static func copy(_ source: URL, to target: URL) throws(CLIError) {
+        _ = try read(source)  // Refuses a file others can read, or one that holds no key.
+        guard let data = FileManager.default.contents(atPath: source.path) else {
+            throw CLIError("cannot read key file \(source.path)")
+        }
+        let fd = open(target.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
+        guard fd >= 0 else {
+            throw CLIError("cannot create key file \(target.path): \(String(cString: strerror(errno)))")
+        }
+        defer { close(fd) }
+        let bytes = Array(data)
+        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
+        guard written == bytes.count, fsync(fd) == 0 else { throw CLIError("cannot write key file \(target.path)") }
+    }
+
     /// Seals a plain key file in place: the sealed copy is written beside it (0600) and renamed
     /// over it, so the file is whole at every moment.
     static func seal(_ url: URL) throws(CLIError) {

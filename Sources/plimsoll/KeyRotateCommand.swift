@@ -29,15 +29,39 @@ extension KeyCommand {
 
         func run() async throws {
             let folder = options.registryURL
-            let genesis = try ReadOnly.store(options).genesis
+            let store = try ReadOnly.store(options)
+            let genesis = store.genesis
+            let height = try store.latestHeight()
+            let inForce =
+                role == .registrar
+                ? try store.registrarKey(afterBlock: height) : try store.sequencerKey(afterBlock: height)
             let current = folder.appendingPathComponent(
                 role == .registrar ? RegistryFolder.registrarKeyName : RegistryFolder.sequencerKeyName)
             let nextURL = folder.appendingPathComponent(
                 role == .registrar ? RegistryFolder.nextRegistrarKeyName : RegistryFolder.nextSequencerKeyName)
-            // A registry of an earlier release has no sequencer key file: its registrar key signs.
-            let old = try KeyFile.read(
-                FileManager.default.fileExists(atPath: current.path)
-                    ? current : folder.appendingPathComponent(RegistryFolder.registrarKeyName))
+            let registrarFile = folder.appendingPathComponent(RegistryFolder.registrarKeyName)
+            let sequencerFile = folder.appendingPathComponent(RegistryFolder.sequencerKeyName)
+            // A registry of an earlier release has no sequencer key file: its registrar key signs
+            // the blocks. Before that key is rotated away as the registrar's, it is kept as the
+            // sequencer's (else the registry would lose the key that signs its blocks).
+            if !FileManager.default.fileExists(atPath: sequencerFile.path) {
+                try KeyFile.copy(registrarFile, to: sequencerFile)
+            }
+            // A rotation that settled before its rename: only the rename is left.
+            if FileManager.default.fileExists(atPath: nextURL.path), try KeyFile.read(nextURL).publicKey == inForce {
+                guard rename(nextURL.path, current.path) == 0 else {
+                    throw CLIError(
+                        "cannot put \(nextURL.lastPathComponent) in place: \(String(cString: strerror(errno)))")
+                }
+                print("\(role.rawValue)_key \(inForce.hex)\nthe rotation had settled; its key file is now in place")
+                return
+            }
+            let old = try KeyFile.read(current)
+            guard old.publicKey == inForce else {
+                throw CLIError(
+                    "\(current.lastPathComponent) is not the \(role.rawValue) key in force (\(inForce.hex.prefix(16))…)",
+                    code: "REGISTRAR_KEY_MISMATCH")
+            }
             let new: SigningKey
             if FileManager.default.fileExists(atPath: nextURL.path) {
                 new = try KeyFile.read(nextURL)

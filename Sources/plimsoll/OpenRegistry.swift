@@ -35,25 +35,50 @@ struct OpenRegistry {
     /// the registrar then signs on its own machine and sends the actions.
     static func open(
         _ options: RegistryOptions, config: SettlementConfig = SettlementConfig(), registrarRequired: Bool = true
-    ) async throws -> OpenRegistry {
+    ) throws -> OpenRegistry {
         let folder = try existingFolder(options)
+        let store = try openWriter(folder.appendingPathComponent(SQLiteStore.fileName))
+        // The keys in force, from the log's rotations (an index lookup); a rotation whose rename
+        // was cut short is finished first.
+        let height = try store.latestHeight()
+        let inForce = (
+            registrar: try store.registrarKey(afterBlock: height), sequencer: try store.sequencerKey(afterBlock: height)
+        )
+        try RegistryFolder.settleKeyFiles(folder, registrar: inForce.registrar, sequencer: inForce.sequencer)
         let registrarFile = folder.appendingPathComponent(RegistryFolder.registrarKeyName)
-        let registrar: SigningKey? =
-            registrarRequired || FileManager.default.fileExists(atPath: registrarFile.path)
-            ? try KeyFile.read(registrarFile) : nil
+        var registrar: SigningKey?
+        if FileManager.default.fileExists(atPath: registrarFile.path) {
+            let key = try KeyFile.read(registrarFile)
+            if key.publicKey == inForce.registrar {
+                registrar = key
+            } else if registrarRequired {
+                throw CLIError(
+                    "\(registrarFile.path) is not the registrar key in force (\(inForce.registrar.hex.prefix(16))…): it was rotated",
+                    code: "REGISTRAR_KEY_MISMATCH")
+            } else {
+                FileHandle.standardError.write(
+                    Data(
+                        "plimsoll: \(registrarFile.lastPathComponent) is not the registrar key in force; serving without it\n"
+                            .utf8))
+            }
+        } else if registrarRequired {
+            throw CLIError("no registrar key in \(folder.path) (\(RegistryFolder.registrarKeyName))")
+        }
         let sequencerFile = folder.appendingPathComponent(RegistryFolder.sequencerKeyName)
         let nextFile = folder.appendingPathComponent(RegistryFolder.nextSequencerKeyName)
         var sequencers: [SigningKey] = []
-        if FileManager.default.fileExists(atPath: sequencerFile.path) {
-            sequencers.append(try KeyFile.read(sequencerFile))
-        } else if let registrar {
-            sequencers.append(registrar)  // A registry of an earlier release: its registrar signs the blocks.
+        for file in [sequencerFile, nextFile] where FileManager.default.fileExists(atPath: file.path) {
+            sequencers.append(try KeyFile.read(file))
         }
-        if FileManager.default.fileExists(atPath: nextFile.path) { sequencers.append(try KeyFile.read(nextFile)) }
-        guard !sequencers.isEmpty else {
-            throw CLIError("no sequencer key in \(folder.path) (\(RegistryFolder.sequencerKeyName))")
+        if sequencers.isEmpty, FileManager.default.fileExists(atPath: registrarFile.path) {
+            // A registry of an earlier release: its registrar key signs the blocks.
+            sequencers.append(try KeyFile.read(registrarFile))
         }
-        let store = try openWriter(folder.appendingPathComponent(SQLiteStore.fileName))
+        guard sequencers.contains(where: { $0.publicKey == inForce.sequencer }) else {
+            throw CLIError(
+                "no key file in \(folder.path) holds the sequencer key in force (\(inForce.sequencer.hex.prefix(16))…, \(RegistryFolder.sequencerKeyName))",
+                code: "REGISTRAR_KEY_MISMATCH")
+        }
         let settlement = try Settlement(
             store: store, sequencerKeys: sequencers, registrarKey: registrar,
             nextSequencerKey: { key in
@@ -61,7 +86,6 @@ struct OpenRegistry {
                 guard let next = try? KeyFile.read(nextFile), next.publicKey == key else { return nil }
                 return next
             }, config: config, clock: Settlement.wallClockMs)
-        try RegistryFolder.settleKeyFiles(folder, inForce: await settlement.state)
         return OpenRegistry(folder: folder, local: (store, settlement), server: nil, options: options)
     }
 
@@ -74,13 +98,13 @@ struct OpenRegistry {
     static func forRegistrar(_ options: RegistryOptions) async throws -> OpenRegistry {
         let (folder, key) = try registrarKey(options)
         if options.server == nil {
-            do { return try await open(options) } catch let error as CLIError where error.isLocked {}
+            do { return try open(options) } catch let error as CLIError where error.isLocked {}
         }
         let chainID = try ReadOnly.store(options).genesis.chainID
         if let client = try await RegistrarClient.find(options, key: key, chainID: chainID) {
             return OpenRegistry(folder: folder, local: nil, server: client, options: options)
         }
-        return try await open(options)
+        return try open(options)
     }
 
     private static func existingFolder(_ options: RegistryOptions) throws -> URL {

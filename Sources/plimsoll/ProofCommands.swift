@@ -14,6 +14,10 @@ struct ProofJSON: Codable {
     /// in force at each height. Absent in documents of earlier releases (the registrar key signed).
     var sequencer_key: String?
     var from_sequencer_key: String?
+    /// The genesis record (hex) and the sequencer rotations up to the latest header of the
+    /// document, each with its inclusion proof: the signing keys checkable from `chain_id` alone.
+    var genesis: String?
+    var sequencer_rotations: [RotationProofJSON]?
     // Inclusion.
     var entry_id: String?
     var leaf_index: UInt64?
@@ -85,6 +89,8 @@ struct ProofCommand: AsyncParsableCommand {
                 type: "consistency", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
                 sequencer_key: try store.sequencerKey(afterBlock: to).hex,
                 from_sequencer_key: try store.sequencerKey(afterBlock: from).hex,
+                genesis: Hex.encode(store.genesis.canonicalBytes),
+                sequencer_rotations: try store.rotationProofs(logSize: second.header.logSize),
                 from: SignedHeaderJSON(first), to: SignedHeaderJSON(second), proof: proof.map(\.hex)
             )
             Output.emit(true, document, text: "")
@@ -168,7 +174,9 @@ extension ProofCommand {
         guard state.vessels[asset] != nil else { throw CLIError("no vessel \(asset)") }
         let commitment = tip.commitment ?? StateCommitment(state: state)
         let proof = HoldingProof(state: state, commitment: commitment, header: tip.header, asset: asset, key: key)
-        return HoldingProofJSON(proof, registrarKey: store.genesis.registrarKey, sequencerKey: state.sequencerKey)
+        return HoldingProofJSON(
+            proof, genesis: store.genesis, sequencerKey: state.sequencerKey,
+            rotations: try store.rotationProofs(logSize: tip.header.header.logSize))
     }
 }
 
@@ -180,6 +188,8 @@ extension ProofJSON {
         return ProofJSON(
             type: "inclusion", chain_id: store.genesis.chainID.hex, registrar_key: store.genesis.registrarKey.hex,
             sequencer_key: try store.sequencerKey(afterBlock: head.header.height).hex,
+            genesis: Hex.encode(store.genesis.canonicalBytes),
+            sequencer_rotations: try store.rotationProofs(logSize: head.header.logSize),
             entry_id: stored.entry.id.hex, leaf_index: stored.leafIndex, leaf: Hex.encode(stored.entry.bytes),
             tree_size: head.header.logSize, head: SignedHeaderJSON(head), proof: proof.map(\.hex))
     }
@@ -220,14 +230,13 @@ struct VerifyProof: AsyncParsableCommand {
             let (head, index, _) = try verifyInclusion(document)
             print("ok: entry at leaf \(index) is in the log of size \(head.logSize) signed at height \(head.height)")
         case "consistency":
-            let registrar = try registrar(document.registrar_key)
             let chainID = try Hash32(hex: document.chain_id)
             let proof = try document.proof.map { try Hash32(hex: $0) }
+            let keys = try Keys(document.registrar_key, document.genesis, document.sequencer_rotations, chainID, self)
+            let second = try checkedHeader(document.to, chainID: chainID, keys: keys, embedded: document.sequencer_key)
             let first = try checkedHeader(
-                document.from, chainID: chainID,
-                signer: try signer(document.from_sequencer_key, registrar: registrar, pinned: false))
-            let second = try checkedHeader(
-                document.to, chainID: chainID, signer: try signer(document.sequencer_key, registrar: registrar))
+                document.from, chainID: chainID, keys: keys, embedded: document.from_sequencer_key, latest: false)
+            try keys.checkIncluded(in: second)
             do {
                 try Merkle.verifyConsistency(
                     size1: first.logSize, size2: second.logSize, root1: first.logRoot, root2: second.logRoot,
@@ -242,7 +251,7 @@ struct VerifyProof: AsyncParsableCommand {
     }
 
     /// The registrar key a proof names, refused when it is not the one pinned with `--registrar-key`.
-    private func registrar(_ hex: String) throws -> XOnlyPublicKey {
+    fileprivate func registrar(_ hex: String) throws -> XOnlyPublicKey {
         let embedded = try XOnlyPublicKey(hex: hex)
         if let pinned = registrarKey?.key, pinned != embedded {
             throw CLIError("the proof names registrar \(embedded.hex), not the pinned \(pinned.hex)")
@@ -250,25 +259,74 @@ struct VerifyProof: AsyncParsableCommand {
         return embedded
     }
 
-    /// The key a proof says signed its latest header (the registrar's in documents without one),
-    /// refused when it is not the one pinned with `--sequencer-key`. An earlier header of a
-    /// consistency proof (`pinned: false`) may be signed by a key rotated away since.
-    private func signer(_ hex: String?, registrar: XOnlyPublicKey, pinned: Bool = true) throws -> XOnlyPublicKey {
-        let embedded = try hex.map { try XOnlyPublicKey(hex: $0) } ?? registrar
-        if pinned, let pin = sequencerKey?.key, pin != embedded {
-            throw CLIError("the proof's header is signed by sequencer \(embedded.hex), not the pinned \(pin.hex)")
+    /// How the keys that signed a document's headers are established, strongest first: a pinned
+    /// `--sequencer-key`; else the genesis record the document carries (its tagged hash must be
+    /// the `chain_id`, its registrar key the pinned `--registrar-key`) and the chain of sequencer
+    /// rotations, each signed by the key it replaces and included in the log; else, for a
+    /// document of an earlier release, the registrar key, which then signed the headers.
+    struct Keys {
+        let pinned: XOnlyPublicKey?
+        let genesis: Genesis?
+        let rotations: [RotationProofJSON]
+        let registrar: XOnlyPublicKey
+
+        init(
+            _ registrarHex: String, _ genesisHex: String?, _ rotations: [RotationProofJSON]?, _ chainID: Hash32,
+            _ command: VerifyProof
+        ) throws {
+            registrar = try command.registrar(registrarHex)
+            pinned = command.sequencerKey?.key
+            self.rotations = rotations ?? []
+            if let genesisHex {
+                let genesis = try Genesis(canonicalBytes: try Hex.decode(genesisHex))
+                guard genesis.chainID == chainID else {
+                    throw CLIError("the proof's genesis record is not the one of chain \(chainID.hex)")
+                }
+                guard genesis.registrarKey == registrar else {
+                    throw CLIError(
+                        "the proof's genesis record names registrar \(genesis.registrarKey.hex), not \(registrar.hex)")
+                }
+                self.genesis = genesis
+            } else {
+                genesis = nil
+            }
         }
-        return embedded
+
+        /// The key that signed a header of this document.
+        func signer(for header: BlockHeader, embedded: String?, latest: Bool) throws -> XOnlyPublicKey {
+            if let pinned, latest { return pinned }
+            if let genesis {
+                do {
+                    return try RotationProofJSON.signer(genesis: genesis, rotations: rotations, logSize: header.logSize)
+                } catch {
+                    throw CLIError("the proof's key rotations do not check: \(error)")
+                }
+            }
+            if let embedded, try XOnlyPublicKey(hex: embedded) != registrar, pinned == nil {
+                throw CLIError(
+                    "the proof names a sequencer key but not the genesis record that vouches for it: pin it with --sequencer-key"
+                )
+            }
+            return registrar
+        }
+
+        /// The rotations the signers were derived from are in the log the latest header signs.
+        func checkIncluded(in header: BlockHeader) throws {
+            do { try RotationProofJSON.checkIncluded(rotations, in: header) } catch {
+                throw CLIError("a key rotation of the proof is not in the signed log: \(error)")
+            }
+        }
     }
 
-    /// A signed header of the proof's chain, signed by `signer`.
+    /// A signed header of the proof's chain, signed by the key in force at it.
     private func checkedHeader(
-        _ json: SignedHeaderJSON?, chainID: Hash32, signer: XOnlyPublicKey
+        _ json: SignedHeaderJSON?, chainID: Hash32, keys: Keys, embedded: String?, latest: Bool = true
     ) throws -> BlockHeader {
         guard let signed = try json?.parsed() else { throw CLIError("the proof lacks a signed header") }
         guard signed.header.chainID == chainID else {
             throw CLIError("header \(signed.header.height) is for another chain")
         }
+        let signer = try keys.signer(for: signed.header, embedded: embedded, latest: latest)
         guard signed.signatureValid(signer: signer) else {
             throw CLIError(
                 "header \(signed.header.height) is not signed by the sequencer key \(signer.hex.prefix(16))…")
@@ -280,9 +338,9 @@ struct VerifyProof: AsyncParsableCommand {
     private func verifyInclusion(_ document: ProofJSON) throws -> (BlockHeader, UInt64, [UInt8]) {
         let chainID = try Hash32(hex: document.chain_id)
         let proof = try document.proof.map { try Hash32(hex: $0) }
-        let head = try checkedHeader(
-            document.head, chainID: chainID,
-            signer: try signer(document.sequencer_key, registrar: try registrar(document.registrar_key)))
+        let keys = try Keys(document.registrar_key, document.genesis, document.sequencer_rotations, chainID, self)
+        let head = try checkedHeader(document.head, chainID: chainID, keys: keys, embedded: document.sequencer_key)
+        try keys.checkIncluded(in: head)
         guard let leafHex = document.leaf, let index = document.leaf_index, document.tree_size == head.logSize else {
             throw CLIError("the proof's tree size is not the header's log size")
         }
@@ -320,7 +378,8 @@ struct VerifyProof: AsyncParsableCommand {
     }
 
     private func verifyHolding(_ document: HoldingProofJSON) throws -> HoldingProof {
-        let embedded = try signer(document.sequencer_key, registrar: try registrar(document.registrar_key))
+        let chainID = try Hash32(hex: document.chain_id)
+        let keys = try Keys(document.registrar_key, document.genesis, document.sequencer_rotations, chainID, self)
         let proof: HoldingProof
         do { proof = try document.parsed() } catch { throw CLIError("not a holding proof: \(error)") }
         if let record = document.record,
@@ -328,8 +387,9 @@ struct VerifyProof: AsyncParsableCommand {
         {
             throw CLIError("the record is not \(proof.units) units of \(proof.asset) held by \(proof.key.hex)")
         }
-        let chainID = try Hash32(hex: document.chain_id)
-        do { try proof.verify(signer: embedded, chainID: chainID) } catch {
+        let signer = try keys.signer(for: proof.header.header, embedded: document.sequencer_key, latest: true)
+        try keys.checkIncluded(in: proof.header.header)
+        do { try proof.verify(signer: signer, chainID: chainID) } catch {
             throw CLIError("holding proof fails: \(error.message)")
         }
         return proof

@@ -140,25 +140,38 @@ struct RegistrarClient {
         var isDirectory: ObjCBool = false
         _ = FileManager.default.fileExists(atPath: url.path, isDirectory: &isDirectory)
         struct File: Encodable { let name: String, base64: String }
-        struct Body: Encodable { let folder: String?, files: [File] }
+        struct Body: Encodable {
+            let folder: String?
+            let files: [File]
+            let allow_shrink: Bool
+        }
         let files = try ListLoader.files(url).map { file in
             File(name: file.lastPathComponent, base64: try Data(contentsOf: file).base64EncodedString())
         }
-        let body = try JSONEncoder().encode(
-            Body(folder: isDirectory.boolValue ? url.lastPathComponent : nil, files: files))
-        var components = URLComponents(
-            url: base.appendingPathComponent("v1/registrar/lists/\(version.contentHash.hex)"),
-            resolvingAgainstBaseURL: false)!
-        if allowShrink { components.queryItems = [URLQueryItem(name: "allow_shrink", value: "true")] }
-        var request = URLRequest(url: components.url!)
+        let encoder = JSONEncoder()
+        encoder.outputFormatting = .withoutEscapingSlashes  // base64 is full of slashes
+        let body = try encoder.encode(
+            Body(folder: isDirectory.boolValue ? url.lastPathComponent : nil, files: files, allow_shrink: allowShrink))
+        var request = URLRequest(url: base.appendingPathComponent("v1/registrar/lists/\(version.contentHash.hex)"))
         request.httpMethod = "PUT"
         request.setValue("application/json", forHTTPHeaderField: "Content-Type")
         let signature = key.sign(hash: RegistrarEntry.uploadMessage(chainID: chainID, body: Array(body)))
         request.setValue(signature.hex, forHTTPHeaderField: "Plimsoll-Registrar-Signature")
         request.timeoutInterval = 300
         request.httpBody = body
-        let (data, response) = try await URLSession.shared.data(for: request)
-        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        // One upload at a time on the server: wait for another registrar command's to end.
+        for attempt in 0..<12 {
+            let (data, response) = try await URLSession.shared.data(for: request)
+            let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+            if status == 503, attempt < 11 {
+                try await Task.sleep(nanoseconds: 5_000_000_000)
+                continue
+            }
+            return try Self.uploadAnswer(data, status)
+        }
+    }
+
+    private static func uploadAnswer(_ data: Data, _ status: Int) throws {
         guard status == 200 else {
             struct Problem: Decodable { let code: String, detail: String }
             if let problem = try? JSONDecoder().decode(Problem.self, from: data) {

@@ -64,7 +64,7 @@ struct Serve: AsyncParsableCommand {
                         + " (plimsoll check --full)")
             }
         }
-        let registry = try await OpenRegistry.open(options, registrarRequired: false)
+        let registry = try OpenRegistry.open(options, registrarRequired: false)
         let api = RegistryAPI(settlement: registry.settlement, store: registry.store, folder: registry.folder)
         // Registrar batches that change what screening finds are followed by a re-screen in
         // settlement, over the lists in force (issue 16, item 2).

@@ -126,3 +126,53 @@ struct ListUploadRouteTests {
         }
     }
 }
+
+extension ListUploadRouteTests {
+    /// An edition that shrinks too far is refused before it is stored; signed with
+    /// `"allow_shrink": true` in the body, it is stored.
+    @Test func aShrinkingEditionIsRefusedAndNotStored() async throws {
+        let f = try await HTTPFixture()
+        let lines = (1...10).map {
+            #"{"id":"t-\#($0)","schema":"Company","properties":{"name":["Shell Number \#($0) Ltd"]}}"#
+        }
+        let full = lines.joined(separator: "\n")
+        let cut = lines[0]
+        let fullHash = Self.contentHash("update.jsonl", full)
+        let cutHash = Self.contentHash("update.jsonl", cut)
+        try await f.app.test(.router) { client in
+            let fullBody = Self.body(files: [("update.jsonl", full)])
+            let stored = try await client.execute(
+                uri: "/v1/registrar/lists/\(fullHash.hex)", method: .put, headers: Self.headers(fullBody, f),
+                body: ByteBuffer(bytes: fullBody))
+            #expect(stored.status == .ok, "\(stored.text)")
+            let source = try #require(stored.json["source"] as? String)
+            let sequence = await f.settlement.registrarSequence
+            let adoption = RegistrarEntry.signed(
+                .adoptList(ListAdoption(source: source, format: "ftm-jsonl", contentHash: fullHash, entityCount: 10)),
+                sequence: sequence + 1, chainID: f.chainID, by: f.registrar)
+            let adopted = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json,
+                body: RegistrarRouteTests.body([adoption]))
+            #expect(RegistrarRouteTests.results(adopted).first?["status"] as? String == "settled", "\(adopted.text)")
+
+            let cutBody = Self.body(files: [("update.jsonl", cut)])
+            let refused = try await client.execute(
+                uri: "/v1/registrar/lists/\(cutHash.hex)", method: .put, headers: Self.headers(cutBody, f),
+                body: ByteBuffer(bytes: cutBody))
+            #expect(refused.status == .unprocessableContent)
+            #expect(refused.json["code"] as? String == "LIST_SHRINKS", "\(refused.text)")
+            #expect(!Self.stored(f).contains(cutHash.hex), "a refused edition is not stored")
+
+            let allowedBody = Array(
+                String(decoding: cutBody, as: UTF8.self).replacingOccurrences(
+                    of: #"{"folder""#, with: #"{"allow_shrink":true,"folder""#
+                )
+                .utf8)
+            let allowed = try await client.execute(
+                uri: "/v1/registrar/lists/\(cutHash.hex)", method: .put, headers: Self.headers(allowedBody, f),
+                body: ByteBuffer(bytes: allowedBody))
+            #expect(allowed.status == .ok, "\(allowed.text)")
+            #expect(Self.stored(f).contains(cutHash.hex))
+        }
+    }
+}

@@ -139,17 +139,16 @@ struct KeyRotationTests {
         // Not signed by the key in force.
         let forged = KeyRotation.signed(chainID: chainID, role: .registrar, old: stranger, new: new)
         #expect(
-            Self.code(try await settlement.submitRegistrar(.rotateRegistrarKey(forged))) == "BAD_REGISTRAR_SIGNATURE")
+            Self.code(try await settlement.submitRegistrar(.rotateRegistrarKey(forged))) == "MALFORMED")
         // The new key's signature missing: the old key's twice.
         let good = KeyRotation.signed(chainID: chainID, role: .registrar, old: registry.registrar, new: new)
         let unproven = KeyRotation(
             newKey: new.publicKey, oldKeySignature: good.oldKeySignature, newKeySignature: good.oldKeySignature)
-        #expect(
-            Self.code(try await settlement.submitRegistrar(.rotateRegistrarKey(unproven))) == "BAD_REGISTRAR_SIGNATURE")
+        #expect(Self.code(try await settlement.submitRegistrar(.rotateRegistrarKey(unproven))) == "MALFORMED")
         // Signed for the sequencer role, sent as a registrar rotation.
         let otherRole = KeyRotation.signed(chainID: chainID, role: .sequencer, old: registry.registrar, new: new)
         #expect(
-            Self.code(try await settlement.submitRegistrar(.rotateRegistrarKey(otherRole))) == "BAD_REGISTRAR_SIGNATURE"
+            Self.code(try await settlement.submitRegistrar(.rotateRegistrarKey(otherRole))) == "MALFORMED"
         )
         // To the sequencer's own key: the roles stay apart.
         let merged = KeyRotation.signed(
@@ -189,6 +188,21 @@ struct KeyRotationTests {
             .unfreeze(.party(party, asset: nil), reason: "lifted"), sequence: sequence + 1, chainID: chainID,
             by: registry.sequencer)
         #expect(try await settlement.submitSignedRegistrar([unfreeze]).map(Self.code) == ["BAD_REGISTRAR_SIGNATURE"])
+        // A `clear` decision loosens: the registrar's alone too.
+        #expect(
+            Self.code(try await settlement.submitRegistrar(.recordScreening(party, .clear, evidence: "delisted")))
+                == "BAD_REGISTRAR_SIGNATURE")
+        // A stolen sequencer key cannot push the registrar sequence out of reach.
+        let last = await settlement.registrarSequence
+        let far = RegistrarEntry.signed(
+            .freeze(.party(party, asset: nil), reason: "again"), sequence: last + (1 << 21), chainID: chainID,
+            by: registry.sequencer)
+        #expect(try await settlement.submitSignedRegistrar([far]).map(Self.code) == ["SEQUENCE_REUSED"])
+        let top = RegistrarEntry.signed(
+            .freeze(.party(party, asset: nil), reason: "again"), sequence: UInt64.max, chainID: chainID,
+            by: registry.sequencer)
+        #expect(try await settlement.submitSignedRegistrar([top]).map(Self.code) == ["MALFORMED"])
+        #expect(await settlement.state.counters.registrarSequence < 1_000)
         await settlement.waitUntilIdle()
         let file = registry.folder.appendingPathComponent("log.plimsoll")
         _ = try LogExport.write(try SQLiteStore.open(at: registry.url), to: file)

@@ -114,12 +114,14 @@ public enum RegistrarAction: Hashable, Sendable {
         }
     }
 
-    /// What the sequencer key may sign as well as the registrar's: the decisions and freezes of a
-    /// re-screen the server runs by itself, so the registrar's key can stay offline. Nothing that
-    /// lifts a freeze, moves units or changes who owns what.
+    /// What the sequencer key may sign as well as the registrar's: what a re-screen the server
+    /// runs by itself tightens (a `review` or `block` decision, a freeze), so the registrar's key
+    /// can stay offline. Nothing that loosens: no `clear` decision, no unfreeze, no units moved,
+    /// no change of who owns what.
     public var sequencerMaySign: Bool {
         switch self {
-        case .recordScreening, .recordVesselScreening, .freeze: true
+        case .recordScreening(_, let status, _), .recordVesselScreening(_, let status, _): status != .clear
+        case .freeze: true
         default: false
         }
     }

@@ -6,8 +6,9 @@ extension Ledger {
         // Checked here, against the keys in force at this entry, not before the batch: a
         // rotation earlier in the same block changes which key that is.
         let chainID = state.chainID
+        let byRegistrar = entry.signatureValid(chainID: chainID, registrarKey: state.registrarKey)
         guard
-            entry.signatureValid(chainID: chainID, registrarKey: state.registrarKey)
+            byRegistrar
                 || (entry.action.sequencerMaySign
                     && entry.signatureValid(chainID: chainID, registrarKey: state.sequencerKey))
         else {
@@ -16,6 +17,17 @@ extension Ledger {
         guard entry.sequence > state.counters.registrarSequence else {
             throw Rejection(
                 .sequenceReused, "registrar sequence \(entry.sequence) is not above \(state.counters.registrarSequence)"
+            )
+        }
+        guard entry.sequence <= Limits.registrarSequenceMax else {
+            throw Rejection(.malformed, "registrar sequence \(entry.sequence) is above \(Limits.registrarSequenceMax)")
+        }
+        // The sequencer's own entries take the next sequences only: a stolen sequencer key cannot
+        // push the sequence out of the registrar's reach.
+        guard byRegistrar || entry.sequence - state.counters.registrarSequence <= Limits.sequencerSequenceGapMax else {
+            throw Rejection(
+                .sequenceReused,
+                "a sequencer-signed entry's sequence \(entry.sequence) is more than \(Limits.sequencerSequenceGapMax) above \(state.counters.registrarSequence)"
             )
         }
         let time = context.blockTimeMs
@@ -114,10 +126,11 @@ extension Ledger {
         guard rotation.newKey != other else {
             throw Rejection(.malformed, "the registrar and the sequencer keep separate keys")
         }
+        // The entry is the registrar's (checked above): a rotation it carries without both
+        // keys' signatures is the registrar's mistake, refused and audited as such.
         guard rotation.valid(chainID: state.chainID, role: role, old: old) else {
             throw Rejection(
-                .badRegistrarSignature,
-                "the \(role.name) key rotation is not signed by both the key in force and the new key")
+                .malformed, "the \(role.name) key rotation is not signed by both the key in force and the new key")
         }
         updateCounters {
             switch role {

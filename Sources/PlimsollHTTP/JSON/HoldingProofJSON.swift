@@ -1,5 +1,6 @@
 public import PlimsollCore
 public import PlimsollCrypto
+public import PlimsollStore
 
 /// A signed header as proofs carry it: enough to check the registrar's signature offline (the
 /// inclusion, consistency and holding proof documents share it).
@@ -31,6 +32,10 @@ public struct HoldingProofJSON: Codable, Sendable {
     /// The key that signed `head` (the sequencer key in force at its height); absent in documents
     /// of earlier releases, whose headers the registrar key signed.
     public let sequencer_key: String?
+    /// The genesis record (hex) and the sequencer rotations up to `head`: `sequencer_key` checked
+    /// from the `chain_id` alone. Absent in documents of earlier releases.
+    public let genesis: String?
+    public let sequencer_rotations: [RotationProofJSON]?
     public let vessel: String
     public let key: String
     public let units: UInt64
@@ -46,12 +51,16 @@ public struct HoldingProofJSON: Codable, Sendable {
     public let other_value_hash: String?
     public let head: SignedHeaderJSON
 
-    public init(_ proof: HoldingProof, registrarKey: XOnlyPublicKey, sequencerKey: XOnlyPublicKey) {
+    public init(
+        _ proof: HoldingProof, genesis: Genesis, sequencerKey: XOnlyPublicKey, rotations: [RotationProofJSON]
+    ) {
         let header = proof.header.header
         type = "holding"
         chain_id = header.chainID.hex
-        registrar_key = registrarKey.hex
+        registrar_key = genesis.registrarKey.hex
         sequencer_key = sequencerKey.hex
+        self.genesis = Hex.encode(genesis.canonicalBytes)
+        sequencer_rotations = rotations
         vessel = proof.asset.text
         key = proof.key.hex
         units = proof.units
@@ -84,5 +93,68 @@ public struct HoldingProofJSON: Codable, Sendable {
             key: try Hash32(hex: record_key), siblings: try siblings.map { try Hash32(hex: $0) }, terminal: end)
         return HoldingProof(
             header: signed, asset: try AssetID(vessel), key: try XOnlyPublicKey(hex: key), units: units, proof: proof)
+    }
+}
+
+/// One sequencer key rotation (`0x1c`) of the log, with its RFC 6962 inclusion proof against the
+/// header a proof document carries: with the genesis record, the chain of handovers that makes
+/// the key that signed that header checkable from the `chain_id` alone (Docs/log-format.md, "Keys").
+public struct RotationProofJSON: Codable, Sendable, Equatable {
+    public let leaf_index: UInt64
+    public let entry: String
+    public let proof: [String]
+
+    public init(leafIndex: UInt64, entry: Entry, proof: [Hash32]) {
+        leaf_index = leafIndex
+        self.entry = Hex.encode(entry.bytes)
+        self.proof = proof.map(\.hex)
+    }
+
+    /// The key that signs a header whose log holds `logSize` entries: genesis's sequencer key,
+    /// handed over by each rotation below that size, each signed by the key it replaces.
+    /// - Throws: `CoreError` `MALFORMED` for a rotation out of order, not a sequencer rotation, or
+    ///   not signed by the key in force before it.
+    public static func signer(
+        genesis: Genesis, rotations: [RotationProofJSON], logSize: UInt64
+    ) throws
+        -> XOnlyPublicKey
+    {
+        var key = genesis.sequencerKey
+        var last: UInt64?
+        for rotation in rotations where rotation.leaf_index < logSize {
+            if let last, rotation.leaf_index <= last { throw CoreError(.malformed, "rotations out of order") }
+            last = rotation.leaf_index
+            guard case .registrar(let entry) = try Entry(bytes: try Hex.decode(rotation.entry)),
+                case .rotateSequencerKey(let handover) = entry.action
+            else { throw CoreError(.malformed, "leaf \(rotation.leaf_index) is not a sequencer key rotation") }
+            guard handover.valid(chainID: genesis.chainID, role: .sequencer, old: key) else {
+                throw CoreError(
+                    .malformed, "the rotation at leaf \(rotation.leaf_index) is not signed by the key it replaces")
+            }
+            key = handover.newKey
+        }
+        return key
+    }
+
+    /// Every rotation is in the log the header signs.
+    public static func checkIncluded(_ rotations: [RotationProofJSON], in header: BlockHeader) throws {
+        for rotation in rotations {
+            let leaf = try Hex.decode(rotation.entry)
+            try Merkle.verifyInclusion(
+                leafIndex: rotation.leaf_index, treeSize: header.logSize, leafHash: Merkle.leafHash(leaf),
+                proof: try rotation.proof.map { try Hash32(hex: $0) }, root: header.logRoot)
+        }
+    }
+}
+
+extension SQLiteStore {
+    /// The sequencer rotations among the first `logSize` leaves, each with its inclusion proof at
+    /// that size: what a proof document carries beside the genesis record.
+    public func rotationProofs(logSize: UInt64) throws -> [RotationProofJSON] {
+        try sequencerRotations(belowLeaf: logSize).map { stored in
+            RotationProofJSON(
+                leafIndex: stored.leafIndex, entry: stored.entry,
+                proof: try inclusionProof(leafIndex: stored.leafIndex, treeSize: logSize))
+        }
     }
 }

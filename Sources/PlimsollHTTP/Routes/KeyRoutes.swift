@@ -55,10 +55,11 @@ extension RegistryAPI {
                     .conflict, .noStateCommitment,
                     "the latest block is a version 1 header, which commits to no provable state; the next block will")
             }
+            let head = proof.header.header
             return try JSONResponse.make(
                 HoldingProofJSON(
-                    proof, registrarKey: store.genesis.registrarKey,
-                    sequencerKey: try store.sequencerKey(afterBlock: proof.header.header.height)))
+                    proof, genesis: store.genesis, sequencerKey: try store.sequencerKey(afterBlock: head.height),
+                    rotations: try store.rotationProofs(logSize: head.logSize)))
         }
     }
 

@@ -17,10 +17,13 @@ struct StoredListJSON: Encodable {
 
 extension RegistryAPI {
     /// `PUT /v1/registrar/lists/{content_hash}` `{"folder": "ofac_sdn" | null, "files": [{"name":
-    /// "sdn.csv", "base64": "..."}]}`, signed by the registrar in `Plimsoll-Registrar-Signature`
-    /// over `chain_id || SHA-256(body)`: the server parses the files, checks their content hash
-    /// and the edition against the adopted one (`?allow_shrink=true` to allow a large shrink),
-    /// and stores them where a later `list-adopted` action finds them (issue 16, item 2).
+    /// "sdn.csv", "base64": "..."}], "allow_shrink": false}`, signed by the registrar in
+    /// `Plimsoll-Registrar-Signature` over `chain_id || SHA-256(body)`: the server parses the
+    /// files, checks their content hash and the edition against the adopted one, and only then
+    /// stores them where a later `list-adopted` action finds them (issue 16, item 2).
+    ///
+    /// The signature covers the body, so the body is read before it can be checked: one upload
+    /// at a time (`ListUploadGate`), others 503, so anonymous bodies cannot pile up in memory.
     func addListUploadRoute(to router: Router<BasicRequestContext>) {
         let settlement = self.settlement
         let store = self.store
@@ -30,15 +33,19 @@ extension RegistryAPI {
             guard let text = context.parameters.get("content_hash"), let expected = try? Hash32(hex: text) else {
                 throw Problem.malformed("a content hash: 64 hex digits", parameter: "content_hash")
             }
-            let allowShrink: Bool
-            switch request.uri.queryParameters.get("allow_shrink") {
-            case nil, "false": allowShrink = false
-            case "true": allowShrink = true
-            default: throw Problem.malformed("allow_shrink is true or false", parameter: "allow_shrink")
-            }
+            guard let signatureText = request.headers[.plimsollRegistrarSignature],
+                let signature = try? SchnorrSignature(hex: signatureText)
+            else { throw Self.badUploadSignature }
             guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
                 throw Problem(.unsupportedMediaType, .unsupportedMediaType, "send Content-Type: application/json")
             }
+            guard uploadGate.enter() else {
+                var busy = Problem(
+                    .serviceUnavailable, .intakeFull, "another list upload is in progress: send again shortly")
+                busy.retryAfterSeconds = 5
+                throw busy
+            }
+            defer { uploadGate.leave() }
             var request = request
             let body: [UInt8]
             do {
@@ -47,22 +54,21 @@ extension RegistryAPI {
                 throw Problem(
                     .contentTooLarge, .bodyTooLarge, "list uploads are limited to \(Self.listUploadBodyBytesMax) bytes")
             }
-            let registrar = await settlement.state.registrarKey
-            guard let signatureText = request.headers[.plimsollRegistrarSignature],
-                let signature = try? SchnorrSignature(hex: signatureText),
-                registrar.verify(
-                    signature: signature,
-                    hash: RegistrarEntry.uploadMessage(chainID: store.genesis.chainID, body: body))
-            else {
-                throw Problem(
-                    .unauthorized, .badRegistrarSignature,
-                    "Plimsoll-Registrar-Signature must be the registrar key's BIP-340 signature over TaggedHash(\"plimsoll/registrar-upload/v1\", chain_id || SHA-256(body))"
+            let state = await settlement.state
+            guard
+                state.registrarKey.verify(
+                    signature: signature, hash: RegistrarEntry.uploadMessage(chainID: store.genesis.chainID, body: body)
                 )
-            }
+            else { throw Self.badUploadSignature }
             let upload = try Self.listUpload(try Self.parseJSON(body))
+            let adopted = state.counters.lists
             let version: ListVersion
             do {
-                version = try await Task.detached { try upload.store(in: folder, expected: expected) }.value
+                version = try await Task.detached {
+                    try upload.store(in: folder, expected: expected) { version in
+                        _ = try ListEditionPolicy.check(version, adopted: adopted, allowShrink: upload.allowShrink)
+                    }
+                }.value
             } catch let refusal as ListUpload.Refusal {
                 switch refusal.code {
                 case "LIST_HASH_MISMATCH":
@@ -70,10 +76,8 @@ extension RegistryAPI {
                 case "LIST_UNPARSABLE": throw Problem(.unprocessableContent, .listUnparsable, refusal.description)
                 default: throw Problem.malformed(refusal.description, pointer: "/files")
                 }
-            }
-            let adopted = await settlement.state.counters.lists
-            do { _ = try ListEditionPolicy.check(version, adopted: adopted, allowShrink: allowShrink) } catch {
-                throw Problem(.unprocessableContent, .listShrinks, "\(error)")
+            } catch let refusal as ListEditionPolicy.Refusal {
+                throw Problem(.unprocessableContent, .listShrinks, refusal.description)
             }
             return try JSONResponse.make(
                 StoredListJSON(
@@ -81,6 +85,11 @@ extension RegistryAPI {
                     entity_count: version.entityCount))
         }
     }
+
+    static let badUploadSignature = Problem(
+        .unauthorized, .badRegistrarSignature,
+        "Plimsoll-Registrar-Signature must be the registrar key's BIP-340 signature over TaggedHash(\"plimsoll/registrar-upload/v1\", chain_id || SHA-256(body))"
+    )
 
     /// Bytes of a list upload's body at most: `ListUpload.bytesMax` in base64, with room for the JSON.
     static let listUploadBodyBytesMax = ListUpload.bytesMax / 3 * 4 + (64 << 10)
@@ -91,8 +100,10 @@ extension RegistryAPI {
         }
         var folder: String?
         var files: [(name: String, bytes: [UInt8])]?
+        var allowShrink = false
         for (name, value) in members {
             switch (name, value) {
+            case ("allow_shrink", .bool(let value)): allowShrink = value
             case ("folder", .null): folder = nil
             case ("folder", .string(let text)): folder = text
             case ("files", .array(let items)):
@@ -111,8 +122,25 @@ extension RegistryAPI {
             }
         }
         guard let files else { throw Problem.malformed("files is required", pointer: "/files") }
-        do { return try ListUpload(folder: folder, files: files) } catch {
+        do { return try ListUpload(folder: folder, files: files, allowShrink: allowShrink) } catch {
             throw Problem.malformed(error.description, pointer: "/files")
         }
     }
+}
+
+/// One list upload at a time: its body (up to `listUploadBodyBytesMax`) is read before its
+/// signature can be checked, so concurrent anonymous uploads must not each hold one.
+final class ListUploadGate: @unchecked Sendable {
+    private let lock = NSLock()
+    private var busy = false
+
+    func enter() -> Bool {
+        lock.withLock {
+            guard !busy else { return false }
+            busy = true
+            return true
+        }
+    }
+
+    func leave() { lock.withLock { busy = false } }
 }

@@ -64,10 +64,15 @@ extension RegistryAPI {
                 entries.append(entry)
             }
             // A list is adopted only when the server holds its files (uploaded, or stored
-            // beside it): else its first re-screen would find nothing to screen against.
+            // beside it): else its first re-screen would find nothing to screen against. Checked
+            // for signed entries only, each list once: hashing a list is not for anyone to ask.
             if let folder {
+                let registrar = await settlement.state.registrarKey
+                var checked = Set<Hash32>()
                 for (index, entry) in entries.enumerated() {
                     if case .adoptList(let adoption) = entry.action,
+                        entry.signatureValid(chainID: store.genesis.chainID, registrarKey: registrar),
+                        checked.insert(adoption.contentHash).inserted,
                         AdoptedLists.storedList(folder, adoption.contentHash) == nil
                     {
                         throw Problem(

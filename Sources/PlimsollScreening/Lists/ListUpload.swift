@@ -11,6 +11,8 @@ public struct ListUpload: Sendable {
     /// The folder of an OFAC list (its CSV files), or nil for a one-file list.
     public let folder: String?
     public let files: [(name: String, bytes: [UInt8])]
+    /// The registrar allows an edition that shrinks beyond the bound (signed with the body).
+    public let allowShrink: Bool
 
     /// Files in one list at most (OFAC ships four to six CSV files).
     public static let filesMax = 16
@@ -26,7 +28,7 @@ public struct ListUpload: Sendable {
     /// - Throws: `Refusal` `MALFORMED` for a name that is not a plain file name, no file or too
     ///   many, a one-file list with several, a file over `ListLoader.fileBytesMax` or a total over
     ///   `bytesMax`.
-    public init(folder: String?, files: [(name: String, bytes: [UInt8])]) throws(Refusal) {
+    public init(folder: String?, files: [(name: String, bytes: [UInt8])], allowShrink: Bool = false) throws(Refusal) {
         for name in [folder].compactMap({ $0 }) + files.map(\.name) where !Self.isPlainName(name) {
             throw Refusal(code: "MALFORMED", description: "\"\(name.prefix(80))\" is not a plain file name")
         }
@@ -48,6 +50,7 @@ public struct ListUpload: Sendable {
         }
         self.folder = folder
         self.files = files
+        self.allowShrink = allowShrink
     }
 
     /// 1 to 64 letters, digits, `.`, `_` or `-`, not starting with a dot: no path, no hidden file.
@@ -61,17 +64,24 @@ public struct ListUpload: Sendable {
     }
 
     /// Writes the files into a staging folder beside the adopted lists, parses them as a list,
-    /// checks their content hash against `expected`, and only then moves them into place. A list
-    /// already stored under `expected` is parsed from its place and left as it is.
+    /// checks their content hash against `expected` and passes the version to `check` (the
+    /// edition policy), and only then moves them into place. A list already stored under
+    /// `expected` is parsed from its place, checked, and left as it is.
     /// - Returns: the list's version (its source, format, hash and entry count).
-    /// - Throws: `Refusal` `LIST_UNPARSABLE` or `LIST_HASH_MISMATCH`; file system errors.
-    public func store(in registry: URL, expected: Hash32) throws -> ListVersion {
+    /// - Throws: `Refusal` `LIST_UNPARSABLE` or `LIST_HASH_MISMATCH`; what `check` throws; file
+    ///   system errors. Nothing is stored when anything throws.
+    public func store(
+        in registry: URL, expected: Hash32, check: (ListVersion) throws -> Void = { _ in }
+    ) throws -> ListVersion {
         let lists = AdoptedLists.listsFolder(registry)
         let target = lists.appendingPathComponent(expected.hex)
         if let stored = AdoptedLists.storedList(registry, expected) {
-            do { return try ListLoader.load(stored).0 } catch {
+            let version: ListVersion
+            do { version = try ListLoader.load(stored).0 } catch {
                 throw Refusal(code: "LIST_UNPARSABLE", description: error.description)
             }
+            try check(version)
+            return version
         }
         let staging = lists.appendingPathComponent(".upload-\(UUID().uuidString)")
         defer { try? FileManager.default.removeItem(at: staging) }
@@ -91,6 +101,7 @@ public struct ListUpload: Sendable {
                 description:
                     "the files hash to \(version.contentHash.hex), not \(expected.hex): nothing stored")
         }
+        try check(version)
         do { try FileManager.default.moveItem(at: staging, to: target) } catch {
             // Another upload of the same list won the race: what it stored is this list.
             guard AdoptedLists.storedList(registry, expected) != nil else { throw error }
