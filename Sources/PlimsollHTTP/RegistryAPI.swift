@@ -19,6 +19,7 @@ public struct RegistryAPI: Sendable {
     let metrics = RegistryMetrics()
     let screeners = ScreenerCache()
     let uploadGate = ListUploadGate()
+    let explorer = ExplorerSessions()
 
     /// Request bodies above this size are refused with 413.
     public static let bodyBytesMax = 1 << 20
@@ -65,6 +66,7 @@ public struct RegistryAPI: Sendable {
         addScreenRoute(to: router)
         addRegistrarRoutes(to: router)
         addListUploadRoute(to: router)
+        addExplorerRoutes(to: router)
         return router
     }
 

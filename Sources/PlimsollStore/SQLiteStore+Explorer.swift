@@ -1,0 +1,59 @@
+import Foundation
+import GRDB
+public import PlimsollCore
+
+/// The explorer's reads: lists of vessels and parties by name, and a vessel's holding changes
+/// in order; bounded, index lookups or one pass over a small table.
+extension SQLiteStore {
+    /// Rows a list for the explorer returns at most.
+    public static let explorerRowsMax = 200
+
+    /// Registered vessels in IMO order, at most `limit`.
+    public func vessels(limit: Int = explorerRowsMax) throws -> [VesselRecord] {
+        try read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT record FROM vessels ORDER BY asset LIMIT ?",
+                arguments: [min(max(limit, 0), Self.explorerRowsMax)]
+            ).map { try JSONDecoder().decode(VesselRecord.self, from: $0) }
+        }
+    }
+
+    /// Parties whose registered name contains `text` (ASCII case-insensitive), by id; at most
+    /// `limit`. `%` and `_` in the text match themselves.
+    public func parties(named text: String, limit: Int = explorerRowsMax) throws -> [PartyRecord] {
+        let escaped = text.replacingOccurrences(of: "\\", with: "\\\\").replacingOccurrences(of: "%", with: "\\%")
+            .replacingOccurrences(of: "_", with: "\\_")
+        return try read { db in
+            try Data.fetchAll(
+                db, sql: "SELECT record FROM parties WHERE name LIKE ? ESCAPE '\\' ORDER BY id LIMIT ?",
+                arguments: ["%\(escaped)%", min(max(limit, 0), Self.explorerRowsMax)]
+            ).map { try JSONDecoder().decode(PartyRecord.self, from: $0) }
+        }
+    }
+
+    /// Vessels whose name contains `text` (ASCII case-insensitive), at most `limit`.
+    public func vessels(named text: String, limit: Int = explorerRowsMax) throws -> [VesselRecord] {
+        // The name lives in the record; vessels are few (one registry's fleet), so one pass.
+        try vessels(limit: Self.explorerRowsMax).filter {
+            $0.vessel.name.range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
+        }.prefix(limit).map { $0 }
+    }
+
+    /// Every change of the holdings of one vessel, oldest first, at most `limit` (the latest ones
+    /// when there are more).
+    public func vesselHoldingHistory(_ asset: AssetID, limit: Int = historyRowsMax) throws -> [HoldingChange] {
+        try read { db in
+            try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT * FROM (
+                        SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
+                        FROM balance_history h JOIN blocks b ON b.height = h.height
+                        WHERE h.asset = ? ORDER BY h.height DESC LIMIT ?
+                    ) ORDER BY height ASC
+                    """,
+                arguments: [asset.text, min(max(limit, 0), Self.historyRowsMax)]
+            ).map(Self.holdingChange)
+        }
+    }
+}
