@@ -46,6 +46,12 @@ struct Demo: AsyncParsableCommand {
         if keep {
             narrator.say("the registry is kept in \(folder.path); try:")
             narrator.command("plimsoll log --registry \(folder.path) --limit 5")
+            // The regulator's explorer over the kept registry: a token to sign in with.
+            let token = try store.grantToken(
+                role: .regulator, label: "demo explorer", nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            narrator.command("plimsoll serve --registry \(folder.path) --port 8080")
+            narrator.say("explorer  http://127.0.0.1:8080/explorer")
+            narrator.say("token     \(token)  (a regulator token: sign in with it)")
         } else {
             narrator.say("the temporary registry is removed (pass --keep to explore it)")
         }

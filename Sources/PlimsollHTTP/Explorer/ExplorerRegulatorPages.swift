@@ -61,9 +61,10 @@ extension RegistryAPI {
             cycles: report?.cycles ?? [], timeMs: timeMs)
         var context: [String: Any] = [
             "id": party.id.raw, "name": party.name, "kind": party.kind.rawValue, "country": party.country.code,
-            "born": party.born as Any, "aliases": party.aliases, "screening": record.screening.rawValue,
+            "aliases": party.aliases, "screening": record.screening.rawValue,
             "screeningEvidence": record.screeningEvidence, "frozen": record.frozen, "keys": record.keys.map(\.hex),
         ]
+        if let born = party.born { context["born"] = born }
         var holdings: [[String: Any]] = []
         for key in record.keys {
             for (asset, units) in try store.balances(of: key) {
@@ -91,20 +92,24 @@ extension RegistryAPI {
         return context
     }
 
-    /// Everything the vessel page shows, at the date asked (`?at=YYYY-MM-DD`, the end of that day
-    /// UTC) or now.
+    /// Everything the vessel page shows, as at the time asked (`?at=YYYY-MM-DD`, the end of that
+    /// day UTC, or `YYYY-MM-DDTHH:MM[:SS]`, UTC), at a height (`?height=H`), or now.
     func vesselContext(_ record: VesselRecord, request: Request) throws -> [String: Any] {
         let vessel = record.vessel
         let latest = try store.latestHeight()
         var height = latest
         var atDate = ""
-        if let text = request.uri.queryParameters.get("at"), !text.isEmpty {
-            let day = String(text)
-            guard day.utf8.count == 10, DayText.isValid(day),
-                let date = ISO8601DateFormatter().date(from: day + "T23:59:59Z")
-            else { throw Problem.malformed("at is a date, YYYY-MM-DD", parameter: "at") }
-            atDate = day
-            height = try store.height(atTimeMs: UInt64(max(0, date.timeIntervalSince1970 * 1000))) ?? 0
+        var atHeight = ""
+        let query = request.uri.queryParameters
+        if let text = query.get("height"), !text.isEmpty {
+            height = try Parameter.height(String(text))
+            guard height <= latest else {
+                throw Problem.malformed("height \(height) is above the latest, \(latest)", parameter: "height")
+            }
+            atHeight = String(height)
+        } else if let text = query.get("at"), !text.isEmpty {
+            atDate = String(text)
+            height = try store.height(atTimeMs: try Self.endOfTime(atDate)) ?? 0
         }
         let graph = try store.ownershipGraph()
         let parties = graph.parties
@@ -115,7 +120,7 @@ extension RegistryAPI {
             "grossTonnage": vessel.grossTonnage, "units": vessel.totalUnits, "unissued": record.unissued,
             "status": vessel.status.rawValue, "frozen": vessel.status == .frozen,
             "screening": record.screening.rawValue, "screeningEvidence": record.screeningEvidence,
-            "atDate": atDate, "capHeight": height, "capTime": capTime, "past": height < latest,
+            "atDate": atDate, "atHeight": atHeight, "capHeight": height, "capTime": capTime, "past": height < latest,
         ]
         var roles: [[String: Any]] = [
             ["role": "Registered owner", "id": vessel.roles.owner.raw, "name": partyName(vessel.roles.owner, parties)]
@@ -136,10 +141,18 @@ extension RegistryAPI {
         }
         let timeMs = try store.block(at: height)?.header.timestampMs ?? 0
         let report = try store.beneficialOwners(of: vessel.asset, at: height)
+        var roleParties: [(party: PartyID, role: String)] = []
+        for (role, party) in [
+            ("manager", vessel.roles.manager), ("operator", vessel.roles.operator),
+            ("charterer", vessel.roles.charterer), ("ISM company", record.ismCompany),
+        ] {
+            if let party, !holders.contains(where: { $0.party == party }) { roleParties.append((party, role)) }
+        }
         let picture = OwnershipPicture(
-            vessel: vessel, totalUnits: vessel.totalUnits,
-            holders: holders.compactMap { holding in holding.party.map { ($0, holding.units) } }, links: graph.links,
-            parties: parties, gaps: report?.undeclared ?? [], cycles: report?.cycles ?? [], timeMs: timeMs)
+            vessel: vessel, status: record.screening.rawValue, totalUnits: vessel.totalUnits,
+            holders: holders.compactMap { holding in holding.party.map { ($0, holding.units) } }, roles: roleParties,
+            links: graph.links, parties: parties, gaps: report?.undeclared ?? [], cycles: report?.cycles ?? [],
+            timeMs: timeMs)
         context.merge(ownershipContext(picture, report: report)) { _, new in new }
         // Units over time: one line per key that ever held the vessel, from its history.
         let history = try store.vesselHoldingHistory(vessel.asset)
@@ -170,6 +183,26 @@ extension RegistryAPI {
             ]
         }
         return context
+    }
+
+    /// The last millisecond of a day (`YYYY-MM-DD`) or a minute or second
+    /// (`YYYY-MM-DDTHH:MM[:SS]`), UTC: the cap table "as at" it includes everything settled then.
+    static func endOfTime(_ text: String) throws -> UInt64 {
+        let formatter = ISO8601DateFormatter()
+        let day = String(text.prefix(10))
+        guard text.utf8.count <= 19, DayText.isValid(day) else {
+            throw Problem.malformed("at is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC", parameter: "at")
+        }
+        let (full, extra): (String, Double) =
+            switch text.utf8.count {
+            case 10: (day + "T23:59:59Z", 0.999)
+            case 16: (text + ":59Z", 0.999)
+            default: (text + "Z", 0.999)
+            }
+        guard let date = formatter.date(from: full) else {
+            throw Problem.malformed("at is YYYY-MM-DD or YYYY-MM-DDTHH:MM[:SS], UTC", parameter: "at")
+        }
+        return UInt64(max(0, (date.timeIntervalSince1970 + extra) * 1000))
     }
 
     /// The ownership picture's fields for the `ownership` partial.

@@ -131,7 +131,7 @@ enum ExplorerTemplates {
         <form class="signin" method="post" action="/explorer/sign-in">
         <input type="hidden" name="csrf" value="{{signInToken}}">
         <label for="token">Regulator token</label>
-        <input id="token" name="token" type="password" autocomplete="off" required maxlength="200">
+        <input id="token" name="token" type="password" autocomplete="current-password" required maxlength="200">
         <button type="submit">Sign in</button>
         </form>
         <p>The token (from <code>plimsoll token grant --role regulator</code>) is checked once; the browser then holds a session cookie that expires after 8 hours or at sign-out.</p>
@@ -150,9 +150,14 @@ enum ExplorerTemplates {
         <section aria-labelledby="cap-h">
         <h2 id="cap-h">Cap table</h2>
         <form class="inline" method="get" action="/explorer/vessels/{{imo}}">
-        <label for="at">As at the end of</label>
+        <label for="at">As at the end of (UTC)</label>
         <input type="date" id="at" name="at" value="{{atDate}}">
-        <button type="submit">Show</button>
+        <button type="submit" id="at-show">Show</button>
+        </form>
+        <form class="inline" method="get" action="/explorer/vessels/{{imo}}">
+        <label for="at-height">or at height</label>
+        <input type="number" id="at-height" name="height" min="0" max="{{height}}" value="{{atHeight}}">
+        <button type="submit" id="height-show">Show</button>
         </form>
         <p id="cap-height">At height {{capHeight}} ({{capTime}}){{#past}}, not the latest ({{height}}){{/past}}.</p>
         <table id="cap-table"><caption>Holders of {{imo}} at height {{capHeight}}</caption>

@@ -42,13 +42,16 @@ struct OwnershipPicture: Sendable {
     ///   - links: every ownership link; those effective at `timeMs` are followed upward.
     ///   - gaps: undeclared remainders of the look-through (party, percent, reason).
     ///   - cycles: ownership cycles the look-through found.
+    ///   - roles: the vessel's manager, operator, charterer and ISM company (screened with it):
+    ///     drawn with the role on the edge, so a block that a listed manager caused shows its path.
     init(
-        vessel: Vessel, totalUnits: UInt64, holders: [(party: PartyID, units: UInt64)], links: [OwnershipLink],
-        parties: [PartyID: PartyRecord], gaps: [BeneficialOwnership.Gap], cycles: [[PartyID]], timeMs: TimestampMs
+        vessel: Vessel, status: String = "clear", totalUnits: UInt64, holders: [(party: PartyID, units: UInt64)],
+        roles: [(party: PartyID, role: String)] = [], links: [OwnershipLink], parties: [PartyID: PartyRecord],
+        gaps: [BeneficialOwnership.Gap], cycles: [[PartyID]], timeMs: TimestampMs
     ) {
         nodes.append(
             Node(
-                id: "vessel", label: vessel.name, sublabel: vessel.asset.text, kind: .vessel, status: "clear",
+                id: "vessel", label: vessel.name, sublabel: vessel.asset.text, kind: .vessel, status: status,
                 frozen: vessel.status == .frozen, detail: "\(vessel.name) (\(vessel.asset.text))", layer: 0))
         for (party, units) in holders where place(party, layer: 1, parties) {
             edges.append(
@@ -56,7 +59,12 @@ struct OwnershipPicture: Sendable {
                     from: Self.id(party), to: "vessel", label: Self.percent(units, of: totalUnits), highlighted: false,
                     inCycle: false))
         }
-        grow(from: holders.map(\.party), links: links, parties: parties, gaps: gaps, cycles: cycles, timeMs: timeMs)
+        for (party, role) in roles where place(party, layer: 1, parties) {
+            edges.append(Edge(from: Self.id(party), to: "vessel", label: role, highlighted: false, inCycle: false))
+        }
+        grow(
+            from: holders.map(\.party) + roles.map(\.party), links: links, parties: parties, gaps: gaps, cycles: cycles,
+            timeMs: timeMs)
     }
 
     /// A party and everything that owns it, up to natural persons (the party page's picture).
@@ -172,7 +180,7 @@ struct OwnershipPicture: Sendable {
 
     // MARK: Layout and SVG
 
-    static let boxWidth = 200
+    static let boxWidth = 220
     static let boxHeight = 48
     static let columnGap = 24
     static let rowGap = 72
@@ -252,8 +260,11 @@ struct OwnershipPicture: Sendable {
                 "<g class=\"\(classes.joined(separator: " "))\" id=\"node-\(node.id)\" data-status=\"\(node.status)\"><title>\(HTML.escape(node.detail))</title>"
             out +=
                 "<rect x=\"\(p.x)\" y=\"\(p.y)\" width=\"\(Self.boxWidth)\" height=\"\(Self.boxHeight)\" rx=\"6\"/>"
+            let marks = (node.status == "block" ? " ⚠" : "") + (node.frozen ? " ❄" : "")
+            let room = 25 - marks.count
+            let label = node.label.count > room ? String(node.label.prefix(room - 1)) + "…" : node.label
             out +=
-                "<text class=\"label\" x=\"\(p.x + 8)\" y=\"\(p.y + 20)\">\(HTML.escape(String(node.label.prefix(26))))\(node.status == "block" ? " ⚠" : "")\(node.frozen ? " ❄" : "")</text>"
+                "<text class=\"label\" x=\"\(p.x + 8)\" y=\"\(p.y + 20)\">\(HTML.escape(label))\(marks)</text>"
             out +=
                 "<text class=\"sublabel\" x=\"\(p.x + 8)\" y=\"\(p.y + 38)\">\(HTML.escape(String(node.sublabel.prefix(30))))</text></g>"
         }
