@@ -332,17 +332,23 @@ public actor Settlement {
         )
     }
 
+    /// The keys after `action`, when it rotates one; nil for any other action.
+    static func keys(
+        after action: RegistrarAction, registrar: XOnlyPublicKey, sequencer: XOnlyPublicKey
+    ) -> (registrar: XOnlyPublicKey, sequencer: XOnlyPublicKey)? {
+        switch action {
+        case .rotateRegistrarKey(let rotation): (rotation.newKey, sequencer)
+        case .rotateSequencerKey(let rotation): (registrar, rotation.newKey)
+        default: nil
+        }
+    }
+
     /// Follows a rotation through intake: entries queued after it are checked against the new key.
     private func intakeAccepted(_ action: RegistrarAction) {
-        switch action {
-        case .rotateRegistrarKey(let rotation):
-            intakeRegistrarKey = rotation.newKey
-            rotationsInFlight += 1
-        case .rotateSequencerKey(let rotation):
-            intakeSequencerKey = rotation.newKey
-            rotationsInFlight += 1
-        default: break
-        }
+        guard let keys = Self.keys(after: action, registrar: intakeRegistrarKey, sequencer: intakeSequencerKey)
+        else { return }
+        (intakeRegistrarKey, intakeSequencerKey) = keys
+        rotationsInFlight += 1
     }
 
     /// The intake keys and rotations in flight from the ledger and every entry still waiting (cut
@@ -351,16 +357,7 @@ public actor Settlement {
         (intakeRegistrarKey, intakeSequencerKey) = (ledger.state.registrarKey, ledger.state.sequencerKey)
         rotationsInFlight = 0
         for pending in pipeline.flatMap(\.pending) + queue {
-            guard case .registrar(let entry) = pending.candidate.entry else { continue }
-            switch entry.action {
-            case .rotateRegistrarKey(let rotation):
-                intakeRegistrarKey = rotation.newKey
-                rotationsInFlight += 1
-            case .rotateSequencerKey(let rotation):
-                intakeSequencerKey = rotation.newKey
-                rotationsInFlight += 1
-            default: break
-            }
+            if case .registrar(let entry) = pending.candidate.entry { intakeAccepted(entry.action) }
         }
     }
 
@@ -369,11 +366,7 @@ public actor Settlement {
     private func rotationsApplied(_ batch: Batch) {
         guard rotationsInFlight > 0 else { return }
         for pending in batch.pending {
-            guard case .registrar(let entry) = pending.candidate.entry else { continue }
-            switch entry.action {
-            case .rotateRegistrarKey, .rotateSequencerKey: rotationsInFlight -= 1
-            default: break
-            }
+            if case .registrar(let entry) = pending.candidate.entry, entry.action.rotatesKey { rotationsInFlight -= 1 }
         }
         if rotationsInFlight <= 0 {
             rotationsInFlight = 0
@@ -484,20 +477,13 @@ public actor Settlement {
             }
             if let refusal { return entries.map { .rejected(id: Entry.registrar($0).id, refusal) } }
             last = entry.sequence
-            switch entry.action {
-            case .rotateRegistrarKey(let rotation): registrar = rotation.newKey
-            case .rotateSequencerKey(let rotation): sequencer = rotation.newKey
-            default: break
+            if let keys = Self.keys(after: entry.action, registrar: registrar, sequencer: sequencer) {
+                (registrar, sequencer) = keys
             }
         }
         lastRegistrarSequence = last
         (intakeRegistrarKey, intakeSequencerKey) = (registrar, sequencer)
-        rotationsInFlight += entries.count {
-            switch $0.action {
-            case .rotateRegistrarKey, .rotateSequencerKey: true
-            default: false
-            }
-        }
+        rotationsInFlight += entries.count { $0.action.rotatesKey }
         return try await submitAll(entries.map(Entry.registrar))
     }
 

@@ -124,6 +124,31 @@ enum CLI {
         init(_ description: String) { self.description = description }
     }
 
+    /// A registry folder `reg` in a fresh temporary folder, removed when the value goes: `run`
+    /// passes `--registry` and expects success.
+    final class Folder {
+        let url: URL
+        let reg: String
+
+        init() throws {
+            url = try CLI.temporaryFolder()
+            reg = url.appendingPathComponent("reg").path
+        }
+
+        deinit { try? FileManager.default.removeItem(at: url) }
+
+        func path(_ name: String) -> String { url.appendingPathComponent(name).path }
+
+        @discardableResult
+        func run(_ arguments: String..., sourceLocation: SourceLocation = #_sourceLocation) throws -> Result {
+            let result = try CLI.run(arguments + ["--registry", reg])
+            #expect(
+                result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)",
+                sourceLocation: sourceLocation)
+            return result
+        }
+    }
+
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

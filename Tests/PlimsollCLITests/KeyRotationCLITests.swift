@@ -21,25 +21,19 @@ struct KeyRotationCLITests {
     }
 
     @Test(.tags(.slow)) func bothKeysRotateOnALiveRegistryAndVerifyFollows() async throws {
-        let folder = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let reg = folder.appendingPathComponent("reg").path
-        @discardableResult
-        func run(_ arguments: String...) throws -> CLI.Result {
-            let result = try CLI.run(arguments + ["--registry", reg])
-            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
+        let folder = try CLI.Folder()
+        let reg = folder.reg
         let created =
-            try JSONSerialization.jsonObject(with: Data(try run("init", "--name", "Rotating", "--json").stdout.utf8))
+            try JSONSerialization.jsonObject(
+                with: Data(try folder.run("init", "--name", "Rotating", "--json").stdout.utf8))
             as? [String: String]
         let registrar = try #require(created?["registrar_key"])
         let sequencer = try #require(created?["sequencer_key"])
         #expect(registrar != sequencer, "genesis names a sequencer key of its own")
-        try run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
+        try folder.run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
 
         // The registrar's key leaves the server's folder: it serves with the sequencer key alone.
-        let offline = folder.appendingPathComponent("registrar.key").path
+        let offline = folder.url.appendingPathComponent("registrar.key").path
         try FileManager.default.moveItem(atPath: reg + "/registrar.key", toPath: offline)
         let (server, base) = try await CLI.serve(registry: reg)
         defer { if server.isRunning { server.terminate() } }
@@ -47,34 +41,34 @@ struct KeyRotationCLITests {
         // Back on the registrar's side (here: the same folder, for the CLI to find it).
         try FileManager.default.moveItem(atPath: offline, toPath: reg + "/registrar.key")
 
-        let rotatedSequencer = try run("key", "rotate", "--role", "sequencer", "--json").stdout
+        let rotatedSequencer = try folder.run("key", "rotate", "--role", "sequencer", "--json").stdout
         let newSequencer = try #require(
             (try JSONSerialization.jsonObject(with: Data(rotatedSequencer.utf8)) as? [String: Any])?["key"] as? String)
         #expect(!FileManager.default.fileExists(atPath: reg + "/sequencer.next.key"), "the new key is in place")
         let registry = try await Self.registryJSON(base)
         #expect(registry["sequencer_key"] as? String == newSequencer, "\(registry)")
 
-        let rotatedRegistrar = try run("key", "rotate", "--role", "registrar", "--json").stdout
+        let rotatedRegistrar = try folder.run("key", "rotate", "--role", "registrar", "--json").stdout
         let newRegistrar = try #require(
             (try JSONSerialization.jsonObject(with: Data(rotatedRegistrar.utf8)) as? [String: Any])?["key"] as? String)
         #expect(try await Self.registryJSON(base)["registrar_key_in_force"] as? String == newRegistrar)
         #expect(try await Self.registryJSON(base)["registrar_key"] as? String == registrar, "genesis's stays")
         // The next registrar command signs with the new key, through the server.
-        try run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
+        try folder.run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
         server.terminate()
         server.waitUntilExit()
 
         // Offline: the log follows both rotations; pinned to genesis's registrar key.
-        let log = folder.appendingPathComponent("log.plimsoll").path
-        try run("export", "--out", log)
+        let log = folder.url.appendingPathComponent("log.plimsoll").path
+        try folder.run("export", "--out", log)
         let verified = try CLI.run("verify", log, "--registrar-key", registrar)
         #expect(verified.status == 0, "\(verified.stderr)")
         #expect(verified.stdout.contains("rotated sequencer key at height"), "\(verified.stdout)")
         #expect(verified.stdout.contains("rotated registrar key at height"), "\(verified.stdout)")
         #expect(verified.stdout.contains("sequencer \(newSequencer)"), "\(verified.stdout)")
         // And the files: a later command opens the registry with the rotated keys.
-        try run("party", "add", "--kind", "person", "--name", "Eva Moss", "--country", "NO")
-        #expect(try run("history", "--party", "3").stdout.contains("Eva Moss"))
+        try folder.run("party", "add", "--kind", "person", "--name", "Eva Moss", "--country", "NO")
+        #expect(try folder.run("history", "--party", "3").stdout.contains("Eva Moss"))
     }
 }
 
@@ -126,45 +120,39 @@ struct KeyRotationEdgeTests {
     }
 
     @Test(.tags(.slow)) func aRotationCutShortIsFinishedAndProofsCarryTheirKeys() throws {
-        let folder = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let reg = folder.appendingPathComponent("reg").path
-        @discardableResult
-        func run(_ arguments: String...) throws -> CLI.Result {
-            let result = try CLI.run(arguments + ["--registry", reg])
-            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
+        let folder = try CLI.Folder()
+        let reg = folder.reg
         let created =
-            try JSONSerialization.jsonObject(with: Data(try run("init", "--name", "Cut", "--json").stdout.utf8))
+            try JSONSerialization.jsonObject(with: Data(try folder.run("init", "--name", "Cut", "--json").stdout.utf8))
             as? [String: String]
         let registrar = try #require(created?["registrar_key"])
         let chainID = try #require(created?["chain_id"])
-        try run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
+        try folder.run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
         let holder = String(
-            try run("key", "new", "--out", folder.appendingPathComponent("ana.key").path, "--bind", "1").stdout.prefix(
-                64))
-        try run("vessel", "register", "--imo", "9176187", "--name", "Cut Star", "--flag", "PA", "--owner", "1")
-        try run("issue", "--vessel", "IMO9176187", "--to", holder, "--units", "64")
+            try folder.run("key", "new", "--out", folder.url.appendingPathComponent("ana.key").path, "--bind", "1")
+                .stdout.prefix(
+                    64))
+        try folder.run("vessel", "register", "--imo", "9176187", "--name", "Cut Star", "--flag", "PA", "--owner", "1")
+        try folder.run("issue", "--vessel", "IMO9176187", "--to", holder, "--units", "64")
 
         // A registrar rotation whose process stopped after the rotation settled, before the rename.
         let oldKey = try Data(contentsOf: URL(fileURLWithPath: reg + "/registrar.key"))
-        try run("key", "rotate", "--role", "registrar")
+        try folder.run("key", "rotate", "--role", "registrar")
         try FileManager.default.moveItem(atPath: reg + "/registrar.key", toPath: reg + "/registrar.next.key")
         #expect(
             FileManager.default.createFile(
                 atPath: reg + "/registrar.key", contents: oldKey, attributes: [.posixPermissions: 0o600]))
         // The next command finds the new key waiting and puts it in place.
-        try run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
+        try folder.run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
         #expect(!FileManager.default.fileExists(atPath: reg + "/registrar.next.key"))
 
         // Two sequencer rotations: a holding proof carries them, and verify-proof follows them
         // from the chain id alone.
-        try run("key", "rotate", "--role", "sequencer")
-        try run("key", "rotate", "--role", "sequencer")
-        try run("freeze", "--key", holder, "--reason", "a block after the rotations")
-        let proof = try run("proof", "holding", "--key", holder, "--vessel", "IMO9176187").stdout
-        let file = folder.appendingPathComponent("proof.json")
+        try folder.run("key", "rotate", "--role", "sequencer")
+        try folder.run("key", "rotate", "--role", "sequencer")
+        try folder.run("freeze", "--key", holder, "--reason", "a block after the rotations")
+        let proof = try folder.run("proof", "holding", "--key", holder, "--vessel", "IMO9176187").stdout
+        let file = folder.url.appendingPathComponent("proof.json")
         try Data(proof.utf8).write(to: file)
         let verified = try CLI.run("verify-proof", file.path, "--registrar-key", registrar)
         #expect(verified.status == 0, "\(verified.stderr)")

@@ -11,26 +11,21 @@ import FoundationNetworking
 /// and once the server stops the same commands work on the files again.
 struct ServedRegistrarTests {
     @Test(.tags(.slow)) func registrarCommandsSettleThroughTheRunningServer() async throws {
-        let folder = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let reg = folder.appendingPathComponent("reg").path
-        @discardableResult
-        func run(_ arguments: String...) throws -> CLI.Result {
-            let result = try CLI.run(arguments + ["--registry", reg])
-            #expect(result.status == 0, "\(arguments.joined(separator: " ")): \(result.stderr)")
-            return result
-        }
-        let created = try run("init", "--name", "Served Test", "--json")
+        let folder = try CLI.Folder()
+        let reg = folder.reg
+        let created = try folder.run("init", "--name", "Served Test", "--json")
         let chainID = try #require(created.stdout.split(separator: "\"").dropFirst(3).first.map(String.init))
-        try run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
-        try run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
-        let anaFile = folder.appendingPathComponent("ana.key").path
-        let ana = String(try run("key", "new", "--out", anaFile, "--bind", "1").stdout.prefix(64))
+        try folder.run("party", "add", "--kind", "person", "--name", "Ana Lima", "--country", "BR")
+        try folder.run("party", "add", "--kind", "person", "--name", "Rui Prado", "--country", "PT")
+        let anaFile = folder.url.appendingPathComponent("ana.key").path
+        let ana = String(try folder.run("key", "new", "--out", anaFile, "--bind", "1").stdout.prefix(64))
         let rui = String(
-            try run("key", "new", "--out", folder.appendingPathComponent("rui.key").path, "--bind", "2").stdout.prefix(
-                64))
-        try run("vessel", "register", "--imo", "9176187", "--name", "Served Star", "--flag", "PA", "--owner", "1")
-        try run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
+            try folder.run("key", "new", "--out", folder.url.appendingPathComponent("rui.key").path, "--bind", "2")
+                .stdout.prefix(
+                    64))
+        try folder.run(
+            "vessel", "register", "--imo", "9176187", "--name", "Served Star", "--flag", "PA", "--owner", "1")
+        try folder.run("issue", "--vessel", "IMO9176187", "--to", ana, "--units", "64")
 
         let (server, base) = try await CLI.serve(registry: reg)
         defer { if server.isRunning { server.terminate() } }
@@ -48,7 +43,7 @@ struct ServedRegistrarTests {
 
         // A folder whose server.json points at this server but whose lock is free (a copy, another
         // registry) is worked on locally: the lock decides, not the file.
-        let other = folder.appendingPathComponent("other").path
+        let other = folder.url.appendingPathComponent("other").path
         #expect(try CLI.run("init", "--registry", other, "--name", "Other").status == 0)
         try FileManager.default.copyItem(atPath: address, toPath: other + "/server.json")
         let local = try CLI.run(
@@ -58,13 +53,13 @@ struct ServedRegistrarTests {
         #expect(try CLI.run("history", "--party", "3", "--registry", reg).status != 0, "nothing reached the served one")
 
         // Registrar commands while serving: no lock error, no restart.
-        try run("party", "add", "--kind", "person", "--name", "Eve Sousa", "--country", "PT")
-        let freeze = try run("freeze", "--key", ana, "--reason", "court order 12/2026")
+        try folder.run("party", "add", "--kind", "person", "--name", "Eve Sousa", "--country", "PT")
+        let freeze = try folder.run("freeze", "--key", ana, "--reason", "court order 12/2026")
         #expect(freeze.stdout.contains("settled") || freeze.stdout.contains("height"), "\(freeze.stdout)")
         let refused = try await transfer(nonce: 2)
         #expect(refused.0 == 422 && refused.1.contains("FROZEN"), "\(refused)")
-        try run("lists", "load", ScreeningCLITests.lists + "/ofac_sdn_sample")
-        #expect(try run("screen", "--name", "Nobody Known", "--json").stdout.contains("lists_digest"))
+        try folder.run("lists", "load", ScreeningCLITests.lists + "/ofac_sdn_sample")
+        #expect(try folder.run("screen", "--name", "Nobody Known", "--json").stdout.contains("lists_digest"))
         let sequence = try await URLSession.shared.data(from: base.appendingPathComponent("v1/registrar/sequence"))
         #expect(String(decoding: sequence.0, as: UTF8.self).contains("\"sequence\""))
 
@@ -72,8 +67,8 @@ struct ServedRegistrarTests {
         server.waitUntilExit()
         #expect(!FileManager.default.fileExists(atPath: address), "a stopped server removes its address")
         // With no server, the same commands work on the files.
-        try run("unfreeze", "--key", ana, "--reason", "order lifted")
-        let eve = try run("screen", "--party", "3").stdout
+        try folder.run("unfreeze", "--key", ana, "--reason", "order lifted")
+        let eve = try folder.run("screen", "--party", "3").stdout
         #expect(eve.contains("Eve Sousa"), "\(eve)")
     }
 }

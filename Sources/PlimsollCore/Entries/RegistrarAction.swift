@@ -114,6 +114,14 @@ public enum RegistrarAction: Hashable, Sendable {
         }
     }
 
+    /// A rotation of the registrar's or the sequencer's key.
+    public var rotatesKey: Bool {
+        switch self {
+        case .rotateRegistrarKey, .rotateSequencerKey: true
+        default: false
+        }
+    }
+
     /// What the sequencer key may sign as well as the registrar's: what a re-screen the server
     /// runs by itself tightens (a `review` or `block` decision, a freeze), so the registrar's key
     /// can stay offline. Nothing that loosens: no `clear` decision, no unfreeze, no units moved,
