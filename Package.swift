@@ -30,6 +30,7 @@ let package = Package(
         .package(url: "https://github.com/apple/swift-nio-extras.git", from: "1.35.2"),
         .package(url: "https://github.com/attaswift/BigInt.git", from: "6.0.1"),
         .package(url: "https://github.com/hummingbird-project/swift-mustache.git", from: "2.1.1"),
+        .package(url: "https://github.com/vapor/postgres-nio.git", from: "1.33.2"),
     ],
     targets: [
         .systemLibrary(
@@ -59,6 +60,17 @@ let package = Package(
         .target(
             name: "PlimsollStore",
             dependencies: ["PlimsollCore", "PlimsollCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            swiftSettings: swiftSettings
+        ),
+        .target(
+            name: "PlimsollPostgres",
+            dependencies: [
+                "PlimsollCore", "PlimsollCrypto", "PlimsollStore",
+                .product(name: "PostgresNIO", package: "postgres-nio"),
+                .product(name: "Logging", package: "swift-log"),
+                .product(name: "NIOCore", package: "swift-nio"),
+                .product(name: "NIOPosix", package: "swift-nio"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
@@ -124,7 +136,9 @@ let package = Package(
             name: "PlimsollSettlementTests",
             dependencies: [
                 "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
+                "PlimsollPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

@@ -1,7 +1,7 @@
 import Foundation
 import GRDB
 public import PlimsollCore
-import PlimsollCrypto
+public import PlimsollCrypto
 
 extension SQLiteStore {
     /// Writes one block in ONE transaction: entries, header, the state rows it changed and its
@@ -169,6 +169,10 @@ extension SQLiteStore {
             try holder.execute(arguments: [address.asset.text, key])
         }
     }
+
+    /// A log frontier's stored bytes (`u64 size || node hashes`): the same in every store.
+    public static func encodeFrontier(_ frontier: MerkleFrontier) -> [UInt8] { encode(frontier) }
+    public static func decodeStoredFrontier(_ bytes: [UInt8]) -> MerkleFrontier? { decodeFrontier(bytes) }
 
     static func encode(_ frontier: MerkleFrontier) -> [UInt8] {
         var bytes: [UInt8] = []

@@ -1,0 +1,212 @@
+public import Foundation
+import Logging
+import NIOCore
+import NIOPosix
+public import PlimsollCore
+import PlimsollCrypto
+public import PlimsollStore
+public import PostgresNIO
+
+/// The registry on PostgreSQL (postgres-nio), behind the same `SettlementStore` protocol as the
+/// embedded SQLite store: a registry that outgrows one machine lives in the database its
+/// operators already run and replicate (issue 17; DESIGN.md's direction).
+///
+/// Tables mirror the SQLite layout (Docs/ledger.md), created by versioned migrations
+/// (`PostgresMigrations`). A block is one transaction, committed with `synchronous_commit = on`:
+/// when `commit` returns, the block is durable. `blocks.height` is the primary key, so no two
+/// blocks can ever claim one height, whoever writes them.
+///
+/// Writes go through a connection pool (`PostgresClient`); the synchronous read settlement needs
+/// at start-up and after a failed commit (`loadLedger`) uses a connection of its own through
+/// postgres-nio's future API, waited on from the calling thread: the futures complete on NIO's
+/// event loops, so the wait never needs a Swift concurrency thread to make progress.
+public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Immutable after init.
+    public let genesis: Genesis
+    let configuration: PostgresConnection.Configuration
+    let client: PostgresClient
+    let runner: Task<Void, Never>
+    let logger: Logger
+
+    private init(genesis: Genesis, configuration: PostgresConnection.Configuration, logger: Logger) {
+        self.genesis = genesis
+        self.configuration = configuration
+        self.logger = logger
+        let pool = PostgresClient.Configuration(
+            host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432,
+            username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: .disable)
+        client = PostgresClient(configuration: pool, backgroundLogger: logger)
+        let client = client
+        runner = Task.detached { await client.run() }
+    }
+
+    deinit { runner.cancel() }
+
+    /// A connection string: `postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (TLS off: run it
+    /// on loopback or a private network, as the database's own clients do).
+    /// - Throws: `StoreError` `STORE_MISSING` for anything else.
+    public static func configuration(_ url: String) throws(StoreError) -> PostgresConnection.Configuration {
+        guard let parts = URLComponents(string: url), ["postgresql", "postgres"].contains(parts.scheme ?? ""),
+            let host = parts.host, !host.isEmpty, let user = parts.user, !user.isEmpty
+        else {
+            throw StoreError(.missing, "a database is postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE")
+        }
+        let database = String(parts.path.dropFirst())
+        return PostgresConnection.Configuration(
+            host: host, port: parts.port ?? 5432, username: user, password: parts.password,
+            database: database.isEmpty ? nil : database, tls: .disable)
+    }
+
+    /// Creates the registry in an empty database: migrations, the genesis record and block 0, in
+    /// one transaction.
+    /// - Throws: `StoreError` `STORE_EXISTS` when the database already holds a registry.
+    public static func create(
+        _ configuration: PostgresConnection.Configuration, genesis: Genesis, genesisBlock: CommittedBlock,
+        state: LedgerState, logger: Logger = Logger(label: "plimsoll.postgres")
+    ) async throws(StoreError) -> PostgresStore {
+        try await Connections.run("create the registry") {
+            try await Connections.connection(configuration, logger: logger) { connection in
+                try await PostgresMigrations.migrate(connection, logger: logger)
+                let existing = try await connection.query("SELECT count(*)::BIGINT FROM registry", logger: logger)
+                for try await count in existing.decode(Int64.self) where count > 0 {
+                    throw StoreError(.exists, "the database already holds a registry")
+                }
+                try await connection.withTransaction(logger: logger) { connection in
+                    try await connection.query(
+                        "INSERT INTO registry (id, genesis) VALUES (1, \(ByteBuffer(bytes: genesis.canonicalBytes)))",
+                        logger: logger)
+                    var dirty = DirtySet()
+                    dirty.counters = true
+                    try await PostgresWriter.write(
+                        genesisBlock, changes: StateChanges(dirty: dirty, state: state), connection, logger)
+                }
+            }
+        }
+        return PostgresStore(genesis: genesis, configuration: configuration, logger: logger)
+    }
+
+    /// Opens the registry of a database (migrating it to this version's schema).
+    /// - Throws: `StoreError` `STORE_MISSING` when it holds none, `STORE_IO` when unreachable.
+    public static func open(
+        _ configuration: PostgresConnection.Configuration, logger: Logger = Logger(label: "plimsoll.postgres")
+    ) async throws(StoreError) -> PostgresStore {
+        let genesis = try await Connections.run("open the registry") { () async throws -> Genesis in
+            try await Connections.connection(configuration, logger: logger) { connection in
+                try await PostgresMigrations.migrate(connection, logger: logger)
+                let rows = try await connection.query("SELECT genesis FROM registry WHERE id = 1", logger: logger)
+                for try await bytes in rows.decode(ByteBuffer.self) {
+                    do { return try Genesis(canonicalBytes: Array(buffer: bytes)) } catch {
+                        throw StoreError(.corrupt, table: "registry", "the genesis record does not parse: \(error)")
+                    }
+                }
+                throw StoreError(.missing, "the database holds no registry (plimsoll init --database ...)")
+            }
+        }
+        return PostgresStore(genesis: genesis, configuration: configuration, logger: logger)
+    }
+
+    public func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {
+        let connection: PostgresConnection
+        do {
+            connection = try PostgresConnection.connect(
+                on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 2, logger: logger
+            ).wait()
+        } catch {
+            throw StoreError(.io, "cannot reach the database to load the registry: \(error)")
+        }
+        defer { try? connection.close().wait() }
+        return try PostgresLoader.load(connection, genesis: genesis, logger: logger)
+    }
+
+    public func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
+        let logger = logger
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await PostgresWriter.write(block, changes: changes, connection, logger)
+            }
+        } catch {
+            throw StoreError(.io, "cannot commit block \(block.header.header.height): \(String(reflecting: error))")
+        }
+    }
+
+    public func probeWrite() async throws(StoreError) {
+        do { try await client.query("UPDATE registry SET id = id WHERE id = 1", logger: logger) } catch {
+            throw StoreError(.io, "the write probe failed: \(error)")
+        }
+    }
+
+    public func recordRejections(
+        _ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs
+    ) async throws(StoreError) {
+        let logger = logger
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await PostgresWriter.insertRejections(rejected, decidedAtMs: decidedAtMs, connection, logger)
+            }
+        } catch {
+            throw StoreError(.io, "cannot record \(rejected.count) rejections: \(error)")
+        }
+    }
+
+    /// The database this store's registry lives in.
+    public var databaseName: String? { configuration.database }
+
+    /// The latest height.
+    public func latestHeight() async throws(StoreError) -> Height {
+        let logger = logger
+        return try await Connections.run("read the latest height") {
+            let rows = try await self.client.query("SELECT max(height) FROM blocks", logger: logger)
+            for try await height in rows.decode(Int64?.self) { return UInt64(max(0, height ?? 0)) }
+            return 0
+        }
+    }
+}
+
+/// Connections of their own, and errors made store errors.
+enum Connections {
+    static func run<T: Sendable>(_ what: String, _ work: () async throws -> T) async throws(StoreError) -> T {
+        do { return try await work() } catch let error as StoreError { throw error } catch {
+            throw StoreError(.io, "cannot \(what): \(String(reflecting: error))")
+        }
+    }
+
+    /// A connection of its own for the duration of `body`.
+    static func connection<T: Sendable>(
+        _ configuration: PostgresConnection.Configuration, logger: Logger,
+        _ body: (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        let connection = try await PostgresConnection.connect(
+            on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 1, logger: logger)
+        do {
+            let value = try await body(connection)
+            try await connection.close()
+            return value
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+}
+
+/// Administration of databases on a server, for operators' scripts and tests: create and drop a
+/// database, run one statement.
+public enum PostgresAdmin {
+    /// Runs one SQL statement (no parameters) on `configuration`'s database.
+    public static func execute(_ sql: String, on configuration: PostgresConnection.Configuration) async throws {
+        let logger = Logger(label: "plimsoll.postgres")
+        try await Connections.connection(configuration, logger: logger) { connection in
+            try await connection.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+        }
+    }
+
+    /// `configuration` pointed at another database of the same server.
+    public static func database(
+        _ name: String, of configuration: PostgresConnection.Configuration
+    )
+        -> PostgresConnection.Configuration
+    {
+        var copy = configuration
+        copy.database = name
+        return copy
+    }
+}
