@@ -1,6 +1,7 @@
 import Foundation
 import GRDB
 public import PlimsollCore
+public import PlimsollCrypto
 
 /// The explorer's reads: lists of vessels and parties by name, and a vessel's holding changes
 /// in order; bounded, index lookups or one pass over a small table.
@@ -37,6 +38,36 @@ extension SQLiteStore {
         try vessels(limit: Self.explorerRowsMax).filter {
             $0.vessel.name.range(of: text, options: [.caseInsensitive, .diacriticInsensitive]) != nil
         }.prefix(limit).map { $0 }
+    }
+
+    /// The newest registrar entries about a vessel, newest first.
+    public func newestVesselEvents(_ asset: AssetID, limit: Int) throws -> [StoredEntry] {
+        try newest(
+            sql: "SELECT leaf_index FROM vessel_events WHERE asset = ? ORDER BY leaf_index DESC LIMIT ?",
+            [asset.text, min(max(limit, 0), Self.historyRowsMax)])
+    }
+
+    /// The newest registrar entries about a party, newest first.
+    public func newestPartyEvents(_ party: PartyID, limit: Int) throws -> [StoredEntry] {
+        try newest(
+            sql: "SELECT leaf_index FROM party_events WHERE party = ? ORDER BY leaf_index DESC LIMIT ?",
+            [try DatabaseInteger.checked(party.raw, "party"), min(max(limit, 0), Self.historyRowsMax)])
+    }
+
+    private func newest(sql: String, _ arguments: StatementArguments) throws -> [StoredEntry] {
+        let leaves = try read { db in try UInt64.fetchAll(db, sql: sql, arguments: arguments) }
+        return try leaves.compactMap { leaf in try entries(fromLeaf: leaf, limit: 1).first }
+    }
+
+    /// The role of a live token given by its SHA-256 (what a session keeps instead of the token):
+    /// nil once it is revoked.
+    public func tokenRole(hash: Hash32) throws -> TokenRole? {
+        try read { db in
+            try String.fetchOne(
+                db, sql: "SELECT role FROM api_tokens WHERE hash = ? AND revoked_ms IS NULL",
+                arguments: [Data(hash.bytes)]
+            ).flatMap(TokenRole.init(rawValue:))
+        }
     }
 
     /// Every change of the holdings of one vessel, oldest first, at most `limit` (the latest ones

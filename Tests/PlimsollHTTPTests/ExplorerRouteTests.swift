@@ -180,6 +180,35 @@ struct ExplorerRouteTests {
     }
 }
 
+extension ExplorerRouteTests {
+    /// Revoking the token ends the sessions made from it at once, not at their expiry.
+    @Test func aRevokedTokenEndsItsSessions() async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            let (session, _) = try #require(try await Self.signIn(client, token: f.regulatorToken))
+            let cookie: HTTPFields = [.cookie: "plimsoll_session=\(session)"]
+            #expect(
+                try await client.execute(uri: "/explorer/vessels/IMO9176187", method: .get, headers: cookie).status
+                    == .ok)
+            let id = try #require(try f.store.listTokens().first { $0.role == .regulator }?.id)
+            #expect(try f.store.revokeToken(idPrefix: String(id.prefix(16)), nowMs: 2) == 1)
+            let after = try await client.execute(uri: "/explorer/vessels/IMO9176187", method: .get, headers: cookie)
+            #expect(after.status == .unauthorized)
+        }
+    }
+
+    /// A block's entries come a page at a time, the entries root recomputed over all of them.
+    @Test func aBlockPageChecksItsEntriesRoot() async throws {
+        let f = try await HTTPFixture()
+        try await f.app.test(.router) { client in
+            let page = try await client.execute(uri: "/explorer/blocks/1", method: .get)
+            #expect(page.text.contains("matches the header"))
+            let beyond = try await client.execute(uri: "/explorer/blocks/1?page=99", method: .get)
+            #expect(beyond.status == .badRequest)
+        }
+    }
+}
+
 /// The ownership picture: layers, shares, the chain to a blocked party, cycles and remainders.
 struct OwnershipPictureTests {
     @Test func theChainToABlockedPartyIsHighlightedAndCyclesAndGapsAreDrawn() throws {

@@ -15,9 +15,21 @@ token=$(printf '%s\n' "$out" | sed -n 's/^ *token *\([^ ]*\) .*/\1/p')
 port=$(python3 -c 'import socket; s=socket.socket(); s.bind(("127.0.0.1",0)); print(s.getsockname()[1])')
 "$bin" serve --registry "$registry" --port "$port" >"$registry/serve.log" 2>&1 &
 server=$!
-cleanup() { kill -TERM "$server" 2>/dev/null || true; wait "$server" 2>/dev/null || true; rm -rf "$registry"; }
+cleanup() {
+  status=$?
+  kill -TERM "$server" 2>/dev/null || true
+  wait "$server" 2>/dev/null || true
+  # On failure the server's log says what it saw.
+  if [ "$status" -ne 0 ]; then echo "explorer: the server's log:" >&2; tail -40 "$registry/serve.log" >&2 || true; fi
+  rm -rf "$registry"
+}
 trap cleanup EXIT
-for _ in $(seq 300); do curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1 && break; sleep 0.1; done
+up=""
+for _ in $(seq 600); do
+  if curl -fs "http://127.0.0.1:$port/healthz" >/dev/null 2>&1; then up=1; break; fi
+  sleep 0.1
+done
+[ -n "$up" ] || { echo "explorer: the server did not come up on port $port" >&2; exit 1; }
 python3 examples/explorer/browser_test.py --base "http://127.0.0.1:$port" --token "$token" --screenshots "$shots"
 echo "explorer: screenshots in $shots"
 ls "$shots"

@@ -80,10 +80,10 @@ extension RegistryAPI {
                 "share": OwnershipPicture.percent(UInt64(link.shareBps), of: 10_000) + " " + link.kind.rawValue,
             ]
         }
-        context["decisions"] = try store.partyEvents(party.id).filter { stored in
+        context["decisions"] = try store.newestPartyEvents(party.id, limit: 1000).filter { stored in
             if case .registrar(let entry) = stored.entry, case .recordScreening = entry.action { return true }
             return false
-        }.suffix(100).reversed().map { stored -> [String: Any] in
+        }.prefix(100).map { stored -> [String: Any] in
             [
                 "height": stored.height, "summary": stored.entry.summary,
                 "time": try store.block(at: stored.height).map { Self.time($0.header.timestampMs) } ?? "",
@@ -133,11 +133,12 @@ extension RegistryAPI {
         }
         context["roles"] = roles
         context["holders"] = holders.map { holding -> [String: Any] in
-            [
-                "party": holding.party?.raw as Any, "name": partyName(holding.party, parties),
-                "key": String(holding.key.hex.prefix(16)) + "…", "units": holding.units,
-                "percent": OwnershipPicture.percent(holding.units, of: vessel.totalUnits),
+            var row: [String: Any] = [
+                "name": partyName(holding.party, parties), "key": String(holding.key.hex.prefix(16)) + "…",
+                "units": holding.units, "percent": OwnershipPicture.percent(holding.units, of: vessel.totalUnits),
             ]
+            if let party = holding.party { row["party"] = party.raw }
+            return row
         }
         let timeMs = try store.block(at: height)?.header.timestampMs ?? 0
         let report = try store.beneficialOwners(of: vessel.asset, at: height)
@@ -166,7 +167,8 @@ extension RegistryAPI {
             let label = "\(partyName(party, parties)) (\(key.hex.prefix(8))…)"
             series.append(HoldingsChart.Series(label: label, points: byKey[key]!))
             legend.append([
-                "index": index, "label": label, "changes": byKey[key]!.count, "units": byKey[key]!.last!.units,
+                "index": index, "number": index + 1, "label": label, "changes": byKey[key]!.count,
+                "units": byKey[key]!.last!.units,
             ])
         }
         let first = history.first?.height ?? 0
@@ -176,7 +178,7 @@ extension RegistryAPI {
             lastLabel: try store.block(at: latest).map { Self.day($0.header.timestampMs) } ?? "")
         context["chartSVG"] = chart.svg
         context["series"] = legend
-        context["events"] = try store.vesselEvents(vessel.asset).suffix(200).reversed().map { stored -> [String: Any] in
+        context["events"] = try store.newestVesselEvents(vessel.asset, limit: 200).map { stored -> [String: Any] in
             [
                 "height": stored.height, "kind": stored.entry.kindName, "summary": stored.entry.summary,
                 "time": try store.block(at: stored.height).map { Self.time($0.header.timestampMs) } ?? "",
@@ -213,7 +215,7 @@ extension RegistryAPI {
             "nodes": picture.nodes.dropFirst(picture.nodes.first?.kind == .vessel ? 1 : 0).map {
                 node -> [String: Any] in
                 [
-                    "party": node.id.hasPrefix("p") ? String(node.id.dropFirst()) as Any : NSNull(),
+                    "party": node.id.hasPrefix("p") ? String(node.id.dropFirst()) as Any : false,
                     "label": node.label,
                     "kind": node.kind.rawValue, "status": node.status, "frozen": node.frozen, "detail": node.detail,
                 ]

@@ -24,7 +24,12 @@ extension RegistryAPI {
 
     func explorerVisit(_ request: Request) async -> ExplorerVisit {
         let cookies = ExplorerHTTP.cookies(request.headers[.cookie])
-        let session = await explorer.session(cookies[ExplorerHTTP.sessionCookie], nowMs: clock())
+        var session = await explorer.session(cookies[ExplorerHTTP.sessionCookie], nowMs: clock())
+        // A revoked token ends the sessions made from it at once.
+        if let live = session, (try? store.tokenRole(hash: live.tokenHash)) == nil {
+            await explorer.end(live.id)
+            session = nil
+        }
         let secure = request.headers[HTTPField.Name("X-Forwarded-Proto")!]?.lowercased() == "https"
         return ExplorerVisit(session: session, secure: secure)
     }
@@ -71,6 +76,9 @@ extension RegistryAPI {
             "Sign-in required", "This page shows party data: sign in with a regulator token.", visit: visit,
             status: .unauthorized, signInLink: true)
     }
+
+    /// Entries of a block shown (with their inclusion proofs checked) on one page.
+    static let entriesPerPage = 50
 
     static func redirect(_ location: String, cookies: [String] = []) -> Response {
         var headers: HTTPFields = [.location: location, .cacheControl: "no-store"]
@@ -144,7 +152,9 @@ extension RegistryAPI {
             let visit = await explorerVisit(request)
             var context: [String: Any] = [:]
             if let head = try store.block(at: try store.latestHeight()) { context["head"] = try headerContext(head) }
-            context["blocks"] = try blockRows(below: nil, count: 10).rows
+            let recent = try blockRows(below: nil, count: 10)
+            context["blocks"] = recent.rows
+            if let older = recent.older { context["older"] = older }
             if visit.signedIn {
                 let state = await settlement.state
                 context["lists"] = state.counters.lists.map {
@@ -171,7 +181,9 @@ extension RegistryAPI {
             var below: UInt64?
             if let text = request.uri.queryParameters.get("below") { below = try Parameter.height(String(text)) }
             let (rows, older) = try blockRows(below: below, count: 50)
-            return try explorerPage("blocks", ["blocks": rows, "older": older as Any], visit: visit)
+            var context: [String: Any] = ["blocks": rows]
+            if let older { context["older"] = older }
+            return try explorerPage("blocks", context, visit: visit)
         }
         router.get("/explorer/blocks/{height}") { request, context in
             let visit = await explorerVisit(request)
@@ -180,7 +192,20 @@ extension RegistryAPI {
                 return try explorerMessage(
                     "No such block", "There is no block \(height).", visit: visit, status: .notFound)
             }
-            let entries = try store.entries(inBlock: height).prefix(1000).map { stored -> [String: Any] in
+            // Every entry counts in the entries root, recomputed here; a page of them (50) also has
+            // its inclusion proof against the log root checked: bounded work per request.
+            let all = try store.entries(inBlock: height)
+            let rootMatches = Merkle.root(leafHashes: all.map(\.entry.leafHash)) == signed.header.entriesRoot
+            let pages = max(1, (all.count + Self.entriesPerPage - 1) / Self.entriesPerPage)
+            var page = 1
+            if let text = request.uri.queryParameters.get("page") {
+                guard let number = Int(String(text)), (1...pages).contains(number) else {
+                    throw Problem.malformed("page is 1 to \(pages)", parameter: "page")
+                }
+                page = number
+            }
+            let shown = all.dropFirst((page - 1) * Self.entriesPerPage).prefix(Self.entriesPerPage)
+            let entries = try shown.map { stored -> [String: Any] in
                 let proof = try store.inclusionProof(leafIndex: stored.leafIndex, treeSize: signed.header.logSize)
                 let included =
                     (try? Merkle.verifyInclusion(
@@ -191,7 +216,13 @@ extension RegistryAPI {
                     "summary": visit.signedIn ? stored.entry.summary : "", "included": included,
                 ]
             }
-            return try explorerPage("block", ["head": try headerContext(signed), "entries": entries], visit: visit)
+            var context: [String: Any] = [
+                "head": try headerContext(signed), "entries": entries, "rootMatches": rootMatches,
+                "entryTotal": all.count, "page": page, "pages": pages, "paged": pages > 1,
+            ]
+            if page > 1 { context["previousPage"] = page - 1 }
+            if page < pages { context["nextPage"] = page + 1 }
+            return try explorerPage("block", context, visit: visit)
         }
         addExplorerSignIn(to: router)
         addExplorerRegulatorPages(to: router)
@@ -233,7 +264,10 @@ extension RegistryAPI {
                             ExplorerHTTP.signInCookie, token, maxAgeSeconds: 600, secure: visit.secure)
                     ])
             }
-            let session = await explorer.create(role: role.rawValue, nowMs: clock())
+            // A new sign-in ends the session the browser held before, if any.
+            if let previous = visit.session { await explorer.end(previous.id) }
+            let session = await explorer.create(
+                role: role.rawValue, tokenHash: Hashing.sha256(Array((form["token"] ?? "").utf8)), nowMs: clock())
             return Self.redirect(
                 "/explorer",
                 cookies: [

@@ -10,6 +10,8 @@ actor ExplorerSessions {
         /// Every form of the session carries it (`csrf`); a POST without it is refused.
         let csrf: String
         let role: String
+        /// SHA-256 of the token it was made from: a session ends when its token is revoked.
+        let tokenHash: Hash32
         let expiresAtMs: UInt64
     }
 
@@ -20,14 +22,14 @@ actor ExplorerSessions {
 
     private var sessions: [String: Session] = [:]
 
-    func create(role: String, nowMs: UInt64) -> Session {
+    func create(role: String, tokenHash: Hash32, nowMs: UInt64) -> Session {
         sessions = sessions.filter { $0.value.expiresAtMs > nowMs }
         if sessions.count >= Self.sessionsMax, let oldest = sessions.values.min(by: { $0.expiresAtMs < $1.expiresAtMs })
         {
             sessions[oldest.id] = nil
         }
         let session = Session(
-            id: Self.randomToken(), csrf: Self.randomToken(), role: role,
+            id: Self.randomToken(), csrf: Self.randomToken(), role: role, tokenHash: tokenHash,
             expiresAtMs: nowMs + Self.lifetimeSeconds * 1000)
         sessions[session.id] = session
         return session

@@ -118,9 +118,11 @@ enum ExplorerTemplates {
         <h1>Block {{head.height}}</h1>
         {{#head}}{{>header}}{{/head}}
         <h2 id="entries-h">Entries</h2>
-        <p>Each entry's inclusion proof is checked here against the header's log root (RFC 6962).</p>
+        <p id="entries-root">The entries root recomputed from all {{entryTotal}} entries {{#rootMatches}}<span class="good">matches the header</span>{{/rootMatches}}{{^rootMatches}}<span class="bad">DOES NOT MATCH the header</span>{{/rootMatches}}. Each entry shown has its inclusion proof checked against the header's log root (RFC 6962){{#paged}}; page {{page}} of {{pages}}{{/paged}}.</p>
         <table id="entries" aria-labelledby="entries-h"><thead><tr><th scope="col">Leaf</th><th scope="col">Kind</th><th scope="col">Entry</th><th scope="col">Inclusion</th></tr></thead>
         <tbody>{{#entries}}<tr><td class="num">{{leaf}}</td><td>{{kind}}</td><td>{{summary}}<br><code>{{id}}</code></td><td>{{#included}}<span class="good">proven</span>{{/included}}{{^included}}<span class="bad">NOT PROVEN</span>{{/included}}</td></tr>{{/entries}}</tbody></table>
+        {{#previousPage}}<p><a href="/explorer/blocks/{{head.height}}?page={{previousPage}}">Previous entries</a></p>{{/previousPage}}
+        {{#nextPage}}<p><a href="/explorer/blocks/{{head.height}}?page={{nextPage}}">Next entries</a></p>{{/nextPage}}
         {{^signedIn}}<p class="notice">Entry summaries name parties: <a href="/explorer/sign-in">sign in</a> to read them.</p>{{/signedIn}}
         {{/content}}{{/layout}}
         """,
@@ -131,7 +133,7 @@ enum ExplorerTemplates {
         <form class="signin" method="post" action="/explorer/sign-in">
         <input type="hidden" name="csrf" value="{{signInToken}}">
         <label for="token">Regulator token</label>
-        <input id="token" name="token" type="password" autocomplete="current-password" required maxlength="200">
+        <input id="token" name="token" type="password" autocomplete="current-password" required maxlength="200"{{#error}} aria-invalid="true" aria-describedby="sign-in-error"{{/error}}>
         <button type="submit">Sign in</button>
         </form>
         <p>The token (from <code>plimsoll token grant --role regulator</code>) is checked once; the browser then holds a session cookie that expires after 8 hours or at sign-out.</p>
@@ -152,12 +154,12 @@ enum ExplorerTemplates {
         <form class="inline" method="get" action="/explorer/vessels/{{imo}}">
         <label for="at">As at the end of (UTC)</label>
         <input type="date" id="at" name="at" value="{{atDate}}">
-        <button type="submit" id="at-show">Show</button>
+        <button type="submit" id="at-show">Show at date</button>
         </form>
         <form class="inline" method="get" action="/explorer/vessels/{{imo}}">
         <label for="at-height">or at height</label>
         <input type="number" id="at-height" name="height" min="0" max="{{height}}" value="{{atHeight}}">
-        <button type="submit" id="height-show">Show</button>
+        <button type="submit" id="height-show">Show at height</button>
         </form>
         <p id="cap-height">At height {{capHeight}} ({{capTime}}){{#past}}, not the latest ({{height}}){{/past}}.</p>
         <table id="cap-table"><caption>Holders of {{imo}} at height {{capHeight}}</caption>
@@ -171,9 +173,9 @@ enum ExplorerTemplates {
         </section>
         <section aria-labelledby="chart-h">
         <h2 id="chart-h">Units over time</h2>
-        <div class="figure">{{{chartSVG}}}</div>
+        <div class="figure" tabindex="0" role="region" aria-label="Chart of units over time">{{{chartSVG}}}</div>
         <table id="chart-legend"><thead><tr><th scope="col">Line</th><th scope="col">Holder</th><th scope="col">Changes</th><th scope="col">Units now</th></tr></thead>
-        <tbody>{{#series}}<tr><td><span class="swatch series-{{index}}"></span></td><td>{{label}}</td><td class="num">{{changes}}</td><td class="num">{{units}}</td></tr>{{/series}}</tbody></table>
+        <tbody>{{#series}}<tr><td><span class="swatch series-{{index}}"></span> line {{number}}</td><td>{{label}}</td><td class="num">{{changes}}</td><td class="num">{{units}}</td></tr>{{/series}}</tbody></table>
         </section>
         <section aria-labelledby="history-h">
         <h2 id="history-h">History</h2>
@@ -184,7 +186,7 @@ enum ExplorerTemplates {
         "ownership": """
         {{#graph}}
         <p>Arrows point from an owner to what it owns; the share is on the arrow. <span class="status-block">Blocked</span> parties are drawn in red, and so is every chain that leads to one; parties held for <span class="status-review">review</span> in amber; frozen ones with a dotted outline; cycles dashed. Hover a party for its screening evidence.</p>
-        <div class="figure" id="ownership-graph">{{{graphSVG}}}</div>
+        <div class="figure" id="ownership-graph" tabindex="0" role="region" aria-label="Ownership graph">{{{graphSVG}}}</div>
         {{#truncated}}<p class="notice">The structure has more parties than the picture shows; the table lists those drawn.</p>{{/truncated}}
         <table id="graph-parties"><caption>Parties in the picture</caption>
         <thead><tr><th scope="col">Party</th><th scope="col">Kind</th><th scope="col">Screening</th><th scope="col">Frozen</th><th scope="col">Evidence</th></tr></thead>

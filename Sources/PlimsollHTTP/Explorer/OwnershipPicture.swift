@@ -234,7 +234,7 @@ struct OwnershipPicture: Sendable {
             "<svg xmlns=\"http://www.w3.org/2000/svg\" class=\"graph\" viewBox=\"0 0 \(width) \(height)\" width=\"\(width)\" height=\"\(height)\" role=\"img\" aria-labelledby=\"graph-title graph-desc\">"
         out += "<title id=\"graph-title\">Beneficial ownership of \(HTML.escape(nodes[0].label))</title>"
         out +=
-            "<desc id=\"graph-desc\">\(nodes.count - 1) parties above the vessel; \(edges.filter(\.highlighted).count) links lead to a blocked party. The table below lists every party and link.</desc>"
+            "<desc id=\"graph-desc\">\(nodes.count - 1) parties above \(HTML.escape(nodes[0].label)); \(edges.filter(\.highlighted).count) links lead to a blocked party. The table below lists every party and link.</desc>"
         out +=
             "<defs><marker id=\"arrow\" viewBox=\"0 0 10 10\" refX=\"10\" refY=\"5\" markerWidth=\"8\" markerHeight=\"8\" orient=\"auto-start-reverse\"><path d=\"M 0 0 L 10 5 L 0 10 z\" class=\"arrowhead\"/></marker></defs>"
         for edge in edges {
