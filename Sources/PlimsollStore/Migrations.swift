@@ -97,6 +97,10 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v6-list-adoptions") { db in
+            // The few list adoptions (0x0e), found without a scan: when each edition was adopted.
+            try db.execute(sql: "CREATE INDEX entries_list_adoptions ON entries(height) WHERE kind = 14")
+        }
         return migrator
     }
 }

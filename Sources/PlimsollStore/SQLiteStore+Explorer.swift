@@ -40,6 +40,26 @@ extension SQLiteStore {
         }.prefix(limit).map { $0 }
     }
 
+    /// When a list edition was adopted: the block time of the newest adoption of that content.
+    public func adoptionTimes() throws -> [Hash32: TimestampMs] {
+        try read { db in
+            var times: [Hash32: TimestampMs] = [:]
+            for row in try Row.fetchAll(
+                db,
+                sql: """
+                    SELECT e.bytes, b.timestamp_ms FROM entries e JOIN blocks b ON b.height = e.height
+                    WHERE e.kind = 14 ORDER BY e.leaf_index
+                    """)
+            {
+                guard case .registrar(let entry)? = try? Entry(bytes: Array(row["bytes"] as Data)),
+                    case .adoptList(let adoption) = entry.action
+                else { continue }
+                times[adoption.contentHash] = row["timestamp_ms"]
+            }
+            return times
+        }
+    }
+
     /// The newest registrar entries about a vessel, newest first.
     public func newestVesselEvents(_ asset: AssetID, limit: Int) throws -> [StoredEntry] {
         try newest(

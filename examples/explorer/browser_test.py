@@ -110,6 +110,9 @@ def main() -> None:
                f"a session cookie, HttpOnly and SameSite=Strict ({cookie}, at {driver.current_url})")
         expect(driver.find_elements(By.CSS_SELECTOR, "form[action='/explorer/sign-out']") != [], "signed in")
         expect("Plimsoll Star" in driver.page_source, "the registry page lists the vessel")
+        lists = [r.text for r in driver.find_elements(By.CSS_SELECTOR, "#lists tbody tr")]
+        expect(len(lists) >= 2 and all(re.search(r"\d{4}-\d{2}-\d{2}T", r) for r in lists),
+               f"the lists in force, each with the time it was adopted ({len(lists)} lists)")
         s.page("3-registry")
 
         print("== the vessel: cap table now and at an earlier height, graph, chart, history")

@@ -157,8 +157,13 @@ extension RegistryAPI {
             if let older = recent.older { context["older"] = older }
             if visit.signedIn {
                 let state = await settlement.state
+                let adopted = try store.adoptionTimes()
                 context["lists"] = state.counters.lists.map {
-                    ["source": $0.source, "format": $0.format, "entities": $0.entityCount, "hash": $0.contentHash.hex]
+                    [
+                        "source": $0.source, "format": $0.format, "entities": $0.entityCount,
+                        "hash": $0.contentHash.hex,
+                        "adopted": adopted[$0.contentHash].map(Self.time) ?? "",
+                    ]
                 }
                 context["vessels"] = try store.vessels().map { record -> [String: Any] in
                     [

@@ -62,9 +62,9 @@ enum ExplorerTemplates {
         {{#signedIn}}
         <section aria-labelledby="lists-h">
         <h2 id="lists-h">Sanctions lists in force</h2>
-        <table id="lists"><thead><tr><th scope="col">Source</th><th scope="col">Format</th><th scope="col">Entries</th><th scope="col">Content hash</th></tr></thead>
-        <tbody>{{#lists}}<tr><td>{{source}}</td><td>{{format}}</td><td class="num">{{entities}}</td><td><code>{{hash}}</code></td></tr>{{/lists}}
-        {{^lists}}<tr><td colspan="4">No list adopted</td></tr>{{/lists}}</tbody></table>
+        <table id="lists"><thead><tr><th scope="col">Source</th><th scope="col">Format</th><th scope="col">Entries</th><th scope="col">Adopted</th><th scope="col">Edition (content hash)</th></tr></thead>
+        <tbody>{{#lists}}<tr><td>{{source}}</td><td>{{format}}</td><td class="num">{{entities}}</td><td>{{adopted}}</td><td><code>{{hash}}</code></td></tr>{{/lists}}
+        {{^lists}}<tr><td colspan="5">No list adopted</td></tr>{{/lists}}</tbody></table>
         </section>
         <section aria-labelledby="vessels-h">
         <h2 id="vessels-h">Vessels</h2>
