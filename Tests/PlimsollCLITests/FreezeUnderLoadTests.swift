@@ -7,6 +7,7 @@ import Testing
 /// Registrar work on a registry that keeps serving 64 holders (issue 16, item 4): a freeze, and a
 /// list update, each settled through the running server with no restart; what they stop is
 /// refused `FROZEN` from the next block on, and no other holder's request fails.
+@Suite(.serialized)  // One load at a time: each measures its own command, not the other's load.
 struct FreezeUnderLoadTests {
     /// The holder keys `plimsoll-bench stress --setup` registers (its own derivation).
     static func holderKeys(_ count: Int) -> [SigningKey] {
