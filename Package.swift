@@ -114,7 +114,7 @@ let package = Package(
             name: "plimsoll-bench",
             dependencies: [
                 "PlimsollCrypto", "PlimsollCore", "PlimsollSettlement", "PlimsollStore", "PlimsollTesting",
-                "PlimsollScreening",
+                "PlimsollScreening", "PlimsollPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ],
             swiftSettings: swiftSettings

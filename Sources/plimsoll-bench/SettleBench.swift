@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollPostgres
 import PlimsollSettlement
 import PlimsollStore
 import PlimsollTesting
@@ -34,6 +35,11 @@ struct SettleBench: AsyncParsableCommand {
             }
         }
     ) var registryHolders: [Int] = []
+    @Option(
+        help:
+            "A PostgreSQL server (postgresql://USER:PASSWORD@HOST:PORT/DATABASE) to settle on as well, beside SQLite: a fresh database is made there and dropped after."
+    )
+    var database: String?
 
     func run() async throws {
         let sizes = registryHolders.isEmpty ? [keys] : registryHolders.sorted()
@@ -43,29 +49,33 @@ struct SettleBench: AsyncParsableCommand {
         }
         var figures: [Figure] = []
         var rates: [(size: Int, rate: Double, ratio: Double)] = []
+        let backends: [String?] = database == nil ? [nil] : [nil, database]
         for size in sizes {
-            let run = try await Self.settle(transfers: transfers, keys: keys, idle: size - keys, batch: batch)
-            let suffix = registryHolders.isEmpty ? "" : "@\(size)"
-            rates.append((size, run.rate, run.rate / run.baseline))
-            figures += [
-                Figure(name: "raw_verify_before" + suffix, value: run.before, unit: "ops/s"),
-                Figure(
-                    name: "settled_durable" + suffix, value: run.rate, unit: "transfers/s",
-                    ratio: run.rate / run.baseline, baseline: "raw verify all cores (mean before/after)"),
-                Figure(name: "raw_verify_after" + suffix, value: run.after, unit: "ops/s"),
-                Figure(name: "settled" + suffix, value: Double(run.settled), unit: "transfers"),
-                Figure(name: "rejected" + suffix, value: Double(run.rejected), unit: "transfers"),
-                Figure(name: "blocks" + suffix, value: Double(run.stats.blocks), unit: "blocks"),
-                Figure(
-                    name: "peak_rss_all_queued" + suffix, value: Double(run.rssQueued), unit: "MiB",
-                    ratio: Double(run.rssQueued) / 1024, baseline: "1 GiB budget"),
-                Figure(name: "time_verify_wait" + suffix, value: run.stats.verifySeconds, unit: "s"),
-                Figure(name: "time_apply_and_sign" + suffix, value: run.stats.applySeconds, unit: "s"),
-                Figure(name: "time_commit" + suffix, value: run.stats.commitSeconds, unit: "s"),
-                Figure(name: "time_total" + suffix, value: run.seconds, unit: "s"),
-            ]
-            if size > keys {
-                figures.append(Figure(name: "setup_idle_holders" + suffix, value: run.setupSeconds, unit: "s"))
+            for backend in backends {
+                let run = try await Self.settle(
+                    transfers: transfers, keys: keys, idle: size - keys, batch: batch, database: backend)
+                let suffix = (registryHolders.isEmpty ? "" : "@\(size)") + (backend == nil ? "" : "@postgresql")
+                if backend == nil { rates.append((size, run.rate, run.rate / run.baseline)) }
+                figures += [
+                    Figure(name: "raw_verify_before" + suffix, value: run.before, unit: "ops/s"),
+                    Figure(
+                        name: "settled_durable" + suffix, value: run.rate, unit: "transfers/s",
+                        ratio: run.rate / run.baseline, baseline: "raw verify all cores (mean before/after)"),
+                    Figure(name: "raw_verify_after" + suffix, value: run.after, unit: "ops/s"),
+                    Figure(name: "settled" + suffix, value: Double(run.settled), unit: "transfers"),
+                    Figure(name: "rejected" + suffix, value: Double(run.rejected), unit: "transfers"),
+                    Figure(name: "blocks" + suffix, value: Double(run.stats.blocks), unit: "blocks"),
+                    Figure(
+                        name: "peak_rss_all_queued" + suffix, value: Double(run.rssQueued), unit: "MiB",
+                        ratio: Double(run.rssQueued) / 1024, baseline: "1 GiB budget"),
+                    Figure(name: "time_verify_wait" + suffix, value: run.stats.verifySeconds, unit: "s"),
+                    Figure(name: "time_apply_and_sign" + suffix, value: run.stats.applySeconds, unit: "s"),
+                    Figure(name: "time_commit" + suffix, value: run.stats.commitSeconds, unit: "s"),
+                    Figure(name: "time_total" + suffix, value: run.seconds, unit: "s"),
+                ]
+                if size > keys {
+                    figures.append(Figure(name: "setup_idle_holders" + suffix, value: run.setupSeconds, unit: "s"))
+                }
             }
         }
         if let small = rates.first, let large = rates.last, rates.count > 1 {
@@ -89,17 +99,35 @@ struct SettleBench: AsyncParsableCommand {
     }
 
     /// One registry of `keys` senders and `idle` idle holders, and the same transfer workload.
-    static func settle(transfers: Int, keys: Int, idle: Int, batch: Int) async throws -> Run {
+    static func settle(transfers: Int, keys: Int, idle: Int, batch: Int, database: String? = nil) async throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "plimsoll-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
         defer { try? FileManager.default.removeItem(at: folder) }
         var rng = SplitMix64(seed: 7)
         let registrar = SigningKey.generate(using: &rng)
-        let store = try RegistryBootstrap.create(
-            at: folder.appendingPathComponent(SQLiteStore.fileName), name: "Bench", registrarKey: registrar,
-            createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
-        )
+        let store: any SettlementStore
+        var dropDatabase: (() async -> Void)?
+        if let database {
+            // A database of its own on the server, dropped after the run.
+            let admin = try PostgresStore.configuration(database)
+            let name = "plimsoll_bench_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+            try await PostgresAdmin.execute("CREATE DATABASE \(name)", on: admin)
+            dropDatabase = {
+                try? await PostgresAdmin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: admin)
+            }
+            let genesis = try Genesis(
+                name: "Bench", registrarKey: registrar.publicKey, createdAtMs: Settlement.wallClockMs(),
+                maxValiditySeconds: 604_800)
+            let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
+            store = try await PostgresStore.create(
+                PostgresAdmin.database(name, of: admin), genesis: genesis, genesisBlock: block, state: state)
+        } else {
+            store = try RegistryBootstrap.create(
+                at: folder.appendingPathComponent(SQLiteStore.fileName), name: "Bench", registrarKey: registrar,
+                createdAtMs: Settlement.wallClockMs(), maxValiditySeconds: 604_800
+            )
+        }
         let settlement = try Settlement(store: store, registrarKey: registrar, clock: Settlement.wallClockMs)
         let holders = (0..<keys).map { _ in SigningKey.generate(using: &rng) }
         let owner = try await setUp(settlement, holders)
@@ -137,6 +165,8 @@ struct SettleBench: AsyncParsableCommand {
         run.after = rawVerifyRate(probe)
         run.stats = await settlement.stats.since(statsBefore)
         run.rate = Double(run.settled) / run.seconds
+        await settlement.waitUntilIdle()
+        await dropDatabase?()
         return run
     }
 
