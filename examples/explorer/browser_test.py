@@ -14,7 +14,7 @@ from axe_selenium_python import Axe
 from selenium import webdriver
 from selenium.webdriver.chrome.service import Service
 from selenium.webdriver.common.by import By
-from selenium.common.exceptions import NoSuchElementException, StaleElementReferenceException
+from selenium.common.exceptions import WebDriverException
 from selenium.webdriver.support.ui import WebDriverWait
 
 
@@ -62,10 +62,10 @@ class Session:
 
     def wait(self, condition, what: str) -> None:
         """Waits (10 s at most) for the page a click started to be there."""
-        # The page being left may go stale mid-check: that is still waiting, not a failure.
-        WebDriverWait(
-            self.driver, 10, ignored_exceptions=(NoSuchElementException, StaleElementReferenceException)
-        ).until(lambda d: condition(d), message=what)
+        # The page being left may go stale mid-check (Chromium says so as a stale element, a missing
+        # one, or a node that no longer belongs to the document): that is still waiting.
+        WebDriverWait(self.driver, 10, ignored_exceptions=(WebDriverException,)).until(
+            lambda d: condition(d), message=what)
 
     def sign_in(self, token: str) -> None:
         self.open("/explorer/sign-in")
