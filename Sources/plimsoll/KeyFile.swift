@@ -29,10 +29,14 @@ enum KeyFile {
                 throw CLIError("cannot seal key file \(url.path): \(error)")
             }
         }
+        try createPrivate(Array(text.utf8), at: url)
+    }
+
+    /// A new 0600 file holding `bytes`, synced; never overwrites.
+    private static func createPrivate(_ bytes: [UInt8], at url: URL) throws(CLIError) {
         let fd = open(url.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
         guard fd >= 0 else { throw CLIError("cannot create key file \(url.path): \(String(cString: strerror(errno)))") }
         defer { close(fd) }
-        let bytes = Array(text.utf8)
         let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
         guard written == bytes.count, fsync(fd) == 0 else { throw CLIError("cannot write key file \(url.path)") }
     }
@@ -73,14 +77,7 @@ enum KeyFile {
         guard let data = FileManager.default.contents(atPath: source.path) else {
             throw CLIError("cannot read key file \(source.path)")
         }
-        let fd = open(target.path, O_WRONLY | O_CREAT | O_EXCL, 0o600)
-        guard fd >= 0 else {
-            throw CLIError("cannot create key file \(target.path): \(String(cString: strerror(errno)))")
-        }
-        defer { close(fd) }
-        let bytes = Array(data)
-        let written = bytes.withUnsafeBytes { Glibc.write(fd, $0.baseAddress, $0.count) }
-        guard written == bytes.count, fsync(fd) == 0 else { throw CLIError("cannot write key file \(target.path)") }
+        try createPrivate(Array(data), at: target)
     }
 
     /// Seals a plain key file in place: the sealed copy is written beside it (0600) and renamed
