@@ -136,7 +136,10 @@ extension SQLiteStore {
 
     /// Every ownership link ever declared (ended ones carry their end time) and every party's
     /// record, for look-through at any time.
-    public func ownershipGraph() throws -> (links: [OwnershipLink], parties: [PartyID: PartyRecord]) {
+    /// Every ownership link and every party record (`ownershipGraph()`).
+    public typealias OwnershipGraph = (links: [OwnershipLink], parties: [PartyID: PartyRecord])
+
+    public func ownershipGraph() throws -> OwnershipGraph {
         try read { db in
             let decoder = JSONDecoder()
             let links = try Data.fetchAll(db, sql: "SELECT record FROM ownership_links").map {
@@ -154,25 +157,30 @@ extension SQLiteStore {
     /// Look-through of a vessel at a height: the natural persons behind every holder of its cap
     /// table then, along the links effective at that block's time. Nil for an unknown vessel or
     /// height. (The CLI's `owners` and the regulator's HTTP route both answer with this.)
-    public func beneficialOwners(of asset: AssetID, at height: Height) throws -> BeneficialOwnership? {
+    /// - Parameter graph: `ownershipGraph()` when the caller already read it, else read here.
+    public func beneficialOwners(
+        of asset: AssetID, at height: Height, graph: OwnershipGraph? = nil
+    ) throws -> BeneficialOwnership? {
         guard let record = try vessel(asset) else { return nil }
         let holdings = try capTable(asset, at: height).compactMap { holding in holding.party.map { ($0, holding.units) }
         }
-        return try lookThrough(holdings, totalUnits: record.vessel.totalUnits, at: height)
+        return try lookThrough(holdings, totalUnits: record.vessel.totalUnits, at: height, graph: graph)
     }
 
     /// Look-through of one party at a height: the natural persons behind it, shares of the whole
     /// party. Nil for an unknown party or height.
-    public func beneficialOwners(ofParty id: PartyID, at height: Height) throws -> BeneficialOwnership? {
+    public func beneficialOwners(
+        ofParty id: PartyID, at height: Height, graph: OwnershipGraph? = nil
+    ) throws -> BeneficialOwnership? {
         guard try party(id) != nil else { return nil }
-        return try lookThrough([(id, 1)], totalUnits: 1, at: height)
+        return try lookThrough([(id, 1)], totalUnits: 1, at: height, graph: graph)
     }
 
     private func lookThrough(
-        _ holdings: [(party: PartyID, units: UInt64)], totalUnits: UInt64, at height: Height
+        _ holdings: [(party: PartyID, units: UInt64)], totalUnits: UInt64, at height: Height, graph: OwnershipGraph?
     ) throws -> BeneficialOwnership? {
         guard let block = try block(at: height) else { return nil }
-        let graph = try ownershipGraph()
+        let graph = try graph ?? ownershipGraph()
         return BeneficialOwnership(
             holdings: holdings, totalUnits: totalUnits, links: graph.links, parties: graph.parties,
             at: block.header.timestampMs)

@@ -55,7 +55,7 @@ extension RegistryAPI {
         let height = try store.latestHeight()
         let graph = try store.ownershipGraph()
         let timeMs = try store.block(at: height)?.header.timestampMs ?? 0
-        let report = try store.beneficialOwners(ofParty: party.id, at: height)
+        let report = try store.beneficialOwners(ofParty: party.id, at: height, graph: graph)
         let picture = OwnershipPicture(
             party: party.id, links: graph.links, parties: graph.parties, gaps: report?.undeclared ?? [],
             cycles: report?.cycles ?? [], timeMs: timeMs)
@@ -141,7 +141,7 @@ extension RegistryAPI {
             return row
         }
         let timeMs = try store.block(at: height)?.header.timestampMs ?? 0
-        let report = try store.beneficialOwners(of: vessel.asset, at: height)
+        let report = try store.beneficialOwners(of: vessel.asset, at: height, graph: graph)
         var roleParties: [(party: PartyID, role: String)] = []
         for (role, party) in [
             ("manager", vessel.roles.manager), ("operator", vessel.roles.operator),
