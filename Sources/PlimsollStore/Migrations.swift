@@ -101,6 +101,35 @@ enum Migrations {
             // The few list adoptions (0x0e), found without a scan: when each edition was adopted.
             try db.execute(sql: "CREATE INDEX entries_list_adoptions ON entries(height) WHERE kind = 14")
         }
+        migrator.registerMigration("v7-holder-locality") { db in
+            // A block rewrites the rows of the keys that sent in it. Keyed by a random 32-byte key,
+            // those rows lie one to a page across the whole table once the registry is large, and
+            // every such page goes to the WAL at each commit: the cost of a block grew with the
+            // registry (issue 13). `keys` becomes a rowid table in binding order (the key stays
+            // UNIQUE, its index untouched by a nonce update), and the two by-key indexes that
+            // every balance change rewrote give way to one on `asset_holders`, written only
+            // when a key first holds a vessel. Reads by key go through it (keyHistory,
+            // partyHoldingHistory, balances(of:)).
+            try db.execute(
+                sql: """
+                    CREATE TABLE keys_v7 (
+                        id INTEGER PRIMARY KEY,
+                        key BLOB NOT NULL UNIQUE,
+                        party INTEGER NOT NULL REFERENCES parties(id),
+                        last_nonce INTEGER NOT NULL,
+                        record BLOB NOT NULL
+                    );
+                    INSERT INTO keys_v7 (key, party, last_nonce, record)
+                        SELECT key, party, last_nonce, record FROM keys ORDER BY party, key;
+                    DROP TABLE keys;
+                    ALTER TABLE keys_v7 RENAME TO keys;
+                    CREATE INDEX keys_by_party ON keys(party);
+                    DROP INDEX balances_by_key;
+                    DROP INDEX balance_history_by_key;
+                    CREATE INDEX asset_holders_by_key ON asset_holders(key, asset);
+                    """
+            )
+        }
         return migrator
     }
 }

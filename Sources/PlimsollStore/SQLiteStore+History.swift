@@ -33,15 +33,10 @@ extension SQLiteStore {
     ) throws -> [HoldingChange] {
         let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
         return try read { db in
-            try Row.fetchAll(
-                db,
-                sql: """
-                    SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
-                    FROM balance_history h JOIN blocks b ON b.height = h.height
-                    WHERE h.key = ? AND h.height < ? ORDER BY h.height DESC LIMIT ?
-                    """,
-                arguments: [Data(key.bytes), before, min(limit, Self.historyRowsMax)]
-            ).map(Self.holdingChange)
+            let holdings = try String.fetchAll(
+                db, sql: "SELECT asset FROM asset_holders WHERE key = ?", arguments: [Data(key.bytes)]
+            ).map { (asset: $0, key: Data(key.bytes)) }
+            return try Self.newestChanges(of: holdings, before: before, limit: limit, db)
         }
     }
 
@@ -52,16 +47,38 @@ extension SQLiteStore {
         let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
         let party = try DatabaseInteger.checked(party.raw, "party")
         return try read { db in
-            try Row.fetchAll(
+            let holdings = try Row.fetchAll(
                 db,
-                sql: """
-                    SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
-                    FROM keys k JOIN balance_history h ON h.key = k.key JOIN blocks b ON b.height = h.height
-                    WHERE k.party = ? AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC LIMIT ?
-                    """,
-                arguments: [party, before, min(limit, Self.historyRowsMax)]
-            ).map(Self.holdingChange)
+                sql: "SELECT a.asset, a.key FROM keys k JOIN asset_holders a ON a.key = k.key WHERE k.party = ?",
+                arguments: [party]
+            ).map { (asset: $0["asset"] as String, key: $0["key"] as Data) }
+            return try Self.newestChanges(of: holdings, before: before, limit: limit, db)
         }
+    }
+
+    /// The newest `limit` changes below `before` across the given holdings, newest first (ties:
+    /// the later entry first). Each holding is one range of the history's primary key read
+    /// newest first and at most `limit` deep, so the cost follows the holdings and the limit,
+    /// never the length of a history or the size of the registry (there is no by-key index on
+    /// the history: every balance change would rewrite it, issue 13).
+    static func newestChanges(
+        of holdings: [(asset: String, key: Data)], before: Int64, limit: Int, _ db: Database
+    ) throws -> [HoldingChange] {
+        let limit = min(max(limit, 0), historyRowsMax)
+        guard limit > 0 else { return [] }
+        let statement = try db.cachedStatement(
+            sql: """
+                SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
+                FROM balance_history h JOIN blocks b ON b.height = h.height
+                WHERE h.asset = ? AND h.key = ? AND h.height < ? ORDER BY h.height DESC LIMIT ?
+                """)
+        var changes: [HoldingChange] = []
+        for holding in holdings {
+            changes += try Row.fetchAll(statement, arguments: [holding.asset, holding.key, before, limit])
+                .map(holdingChange)
+        }
+        changes.sort { ($0.height, $0.leafIndex) > ($1.height, $1.leafIndex) }
+        return Array(changes.prefix(limit))
     }
 
     /// Registrar entries about a vessel (registration, amendments, issuance, freezes, forced

@@ -141,7 +141,12 @@ extension SQLiteStore {
     public func balances(of key: KeyRef) throws -> [(asset: AssetID, units: UInt64)] {
         try read { db in
             try Row.fetchAll(
-                db, sql: "SELECT asset, units FROM balances WHERE key = ? ORDER BY asset", arguments: [Data(key.bytes)]
+                db,
+                sql: """
+                    SELECT b.asset, b.units FROM asset_holders a JOIN balances b ON b.asset = a.asset AND b.key = a.key
+                    WHERE a.key = ? ORDER BY b.asset
+                    """,
+                arguments: [Data(key.bytes)]
             )
             .map { (try AssetID($0["asset"] as String), $0["units"] as UInt64) }
         }

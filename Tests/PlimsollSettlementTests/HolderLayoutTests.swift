@@ -1,0 +1,171 @@
+import Foundation
+import GRDB
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+import PlimsollTesting
+import Testing
+
+/// The holder tables' layout (migration v7, issue 13): `keys` in binding order and no by-key
+/// index on balances or their history. Reads by key and by party go through `asset_holders`;
+/// they must answer exactly what the old by-key index answered (the same SQL, run here over a
+/// full scan as the reference), and a registry written before v7 must migrate with nothing lost.
+@Suite(.tags(.slow), .timeLimit(.minutes(10)))
+struct HolderLayoutTests {
+    /// Two vessels, four parties, the first with three keys; random transfers in both vessels.
+    final class World {
+        let registry: TempRegistry
+        let keys: [SigningKey]
+        let parties: [PartyID]
+        let state: LedgerState
+
+        init(seed: UInt64) async throws {
+            registry = try TempRegistry(seed: seed)
+            let settlement = try registry.settlement()
+            var rng = SplitMix64(seed: seed)
+            let holders = (0..<4).map { _ in SigningKey.generate(using: &rng) }
+            let seeded = try await RegistrySeed.seed(
+                settlement, holders: holders.enumerated().map { ("Holder \($0)", $1) },
+                vessels: [(IMOs.a, 400), (IMOs.b, 400)],
+                issues: holders.indices.flatMap {
+                    [
+                        RegistrySeed.Issue(vessel: IMOs.a, holder: $0, units: 100),
+                        RegistrySeed.Issue(vessel: IMOs.b, holder: $0, units: 100),
+                    ]
+                },
+                kycUntilMs: Settlement.wallClockMs() + 365 * 86_400_000)
+            let extra = (0..<2).map { _ in SigningKey.generate(using: &rng) }
+            for key in extra {
+                let outcome = try await settlement.submitRegistrar(.bindKey(key.publicKey, to: seeded.holders[0].party))
+                guard case .settled = outcome else { throw SetupError("bind: \(outcome)") }
+            }
+            keys = holders + extra
+            parties = seeded.holders.map(\.party)
+            let chainID = await settlement.state.chainID
+            var nonces = [UInt64](repeating: 0, count: keys.count)
+            for _ in 0..<12 {
+                var entries: [Entry] = []
+                for _ in 0..<40 {
+                    // Extra keys only receive until they hold something; holders send.
+                    let from = Int(rng.next() % 4)
+                    let to = (from + 1 + Int(rng.next() % 5)) % keys.count
+                    nonces[from] += 1
+                    entries.append(
+                        .transfer(
+                            Transfer(
+                                chainID: chainID, asset: rng.next() % 2 == 0 ? IMOs.a : IMOs.b,
+                                from: keys[from].publicKey, to: keys[to].publicKey, amount: 1,
+                                nonce: nonces[from], expiresAt: UInt64(Date().timeIntervalSince1970) + 600
+                            ).signed(by: keys[from])))
+                }
+                _ = try await settlement.submitAll(entries)
+            }
+            await settlement.waitUntilIdle()
+            state = await settlement.state
+        }
+    }
+
+    /// The by-key reads against the old index's query, over a scan: every key and party, several
+    /// heights and limits.
+    static func expectSameAnswers(_ store: SQLiteStore, _ world: World, url: URL) throws {
+        let reference = try DatabaseQueue(path: url.path)
+        let latest = try store.latestHeight()
+        let columns = "h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms"
+        func rows(
+            _ filter: String, _ value: any DatabaseValueConvertible, before: UInt64, limit: Int
+        ) throws
+            -> [[String]]
+        {
+            try reference.read { db in
+                try Row.fetchAll(
+                    db,
+                    sql: """
+                        SELECT \(columns) FROM balance_history h NOT INDEXED JOIN blocks b ON b.height = h.height
+                        WHERE \(filter) AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC LIMIT ?
+                        """,
+                    arguments: [value, before, limit]
+                ).map { row in
+                    [
+                        row["asset"] as String, Hex.encode(Array(row["key"] as Data)), "\(row["height"] as UInt64)",
+                        "\(row["leaf_index"] as UInt64)", "\(row["units"] as UInt64)",
+                    ]
+                }
+            }
+        }
+        func strings(_ changes: [HoldingChange]) -> [[String]] {
+            changes.map { [$0.asset.text, $0.key.hex, "\($0.height)", "\($0.leafIndex)", "\($0.units)"] }
+        }
+        var answered = 0
+        for before in [latest + 1, latest / 2, 3] {
+            for limit in [1, 7, 1000] {
+                for key in world.keys.map(\.publicKey) {
+                    let expected = try rows("h.key = ?", Data(key.bytes), before: before, limit: limit)
+                    #expect(
+                        strings(try store.keyHistory(key, beforeHeight: before, limit: limit)) == expected,
+                        "key \(key.hex.prefix(8)) before \(before) limit \(limit)")
+                    answered += expected.count
+                }
+                for party in world.parties {
+                    let expected = try rows(
+                        "h.key IN (SELECT key FROM keys WHERE party = ?)", party.raw, before: before, limit: limit)
+                    #expect(
+                        strings(try store.partyHoldingHistory(party, beforeHeight: before, limit: limit)) == expected,
+                        "party \(party) before \(before) limit \(limit)")
+                }
+            }
+        }
+        #expect(answered > 100, "the world must make history to compare: \(answered) rows")
+        for key in world.keys.map(\.publicKey) {
+            let held = try store.balances(of: key)
+            let expected = [IMOs.a, IMOs.b].sorted { $0.text < $1.text }.map { ($0, world.state.balance($0, key)) }
+                .filter { $0.1 > 0 }
+            #expect(held.map(\.asset) == expected.map(\.0) && held.map(\.units) == expected.map(\.1))
+        }
+    }
+
+    @Test func byKeyReadsAnswerAsTheOldIndexDid() async throws {
+        let world = try await World(seed: 31)
+        try Self.expectSameAnswers(try SQLiteStore.open(at: world.registry.url), world, url: world.registry.url)
+    }
+
+    /// A registry with the v6 layout (keys keyed by the key itself, both by-key indexes) is
+    /// migrated on open: the same state loads, the same answers come back, and the new layout
+    /// is in place.
+    @Test func aV6RegistryMigrates() async throws {
+        let world = try await World(seed: 32)
+        let url = world.registry.url
+        let queue = try DatabaseQueue(path: url.path)
+        try await queue.writeWithoutTransaction { db in
+            try db.execute(sql: "PRAGMA foreign_keys = OFF")
+            try db.inTransaction {
+                try db.execute(
+                    sql: """
+                        CREATE TABLE keys_v6 (key BLOB PRIMARY KEY, party INTEGER NOT NULL REFERENCES parties(id), last_nonce INTEGER NOT NULL, record BLOB NOT NULL) WITHOUT ROWID;
+                        INSERT INTO keys_v6 SELECT key, party, last_nonce, record FROM keys;
+                        DROP TABLE keys;
+                        ALTER TABLE keys_v6 RENAME TO keys;
+                        CREATE INDEX keys_by_party ON keys(party);
+                        CREATE INDEX balances_by_key ON balances(key);
+                        CREATE INDEX balance_history_by_key ON balance_history(key, height);
+                        DROP INDEX asset_holders_by_key;
+                        DELETE FROM grdb_migrations WHERE identifier = 'v7-holder-locality';
+                        """)
+                return .commit
+            }
+        }
+        try queue.close()
+        let store = try SQLiteStore.open(at: url)
+        let indexes = try await DatabaseQueue(path: url.path).read { db in
+            try String.fetchAll(
+                db, sql: "SELECT name FROM sqlite_master WHERE type = 'index' AND name NOT LIKE 'sqlite_%'")
+        }
+        #expect(indexes.contains("asset_holders_by_key"))
+        #expect(!indexes.contains("balances_by_key") && !indexes.contains("balance_history_by_key"))
+        let loaded = try store.loadLedger()
+        #expect(loaded.state.keys == world.state.keys)
+        #expect(loaded.state.balances == world.state.balances)
+        #expect(loaded.tip.header.header.height == (try store.latestHeight()))
+        try Self.expectSameAnswers(store, world, url: url)
+    }
+}
