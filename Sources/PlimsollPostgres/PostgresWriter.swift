@@ -142,7 +142,7 @@ enum PostgresWriter {
             connection, logger)
         try await insert(
             "INSERT INTO asset_holders (asset, key)", columns: 2,
-            rows: balances.map { [$0.address.asset.text, bytes($0.address.key.bytes)] },
+            rows: balances.filter { !$0.heldBefore }.map { [$0.address.asset.text, bytes($0.address.key.bytes)] },
             suffix: "ON CONFLICT DO NOTHING", connection, logger)
     }
 

@@ -166,7 +166,7 @@ extension SQLiteStore {
                 try upsert.execute(arguments: [address.asset.text, key, units])
             }
             try history.execute(arguments: [address.asset.text, key, height, units, leafIndex])
-            try holder.execute(arguments: [address.asset.text, key])
+            if !change.heldBefore { try holder.execute(arguments: [address.asset.text, key]) }
         }
     }
 

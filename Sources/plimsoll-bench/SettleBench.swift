@@ -144,6 +144,8 @@ struct SettleBench: AsyncParsableCommand {
         let probe = Array(signed.prefix(40_000))
         run.before = rawVerifyRate(probe)
         let statsBefore = await settlement.stats
+        // On stderr, so a profiler can be attached to the settle phase alone.
+        FileHandle.standardError.write(Data("settle: phase starts (pid \(getpid()))\n".utf8))
         let start = Date()
         await withTaskGroup(of: [Outcome?].self) { group in
             if batch <= 1 {

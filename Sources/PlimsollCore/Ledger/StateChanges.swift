@@ -23,6 +23,9 @@ public struct StateChanges: Sendable {
         public let address: BalanceKey
         public let units: UInt64
         public let leafIndex: UInt64
+        /// Whether the key held units of the vessel before the block: when it did, the store
+        /// already lists it among the vessel's holders and need not write that again.
+        public let heldBefore: Bool
     }
 
     public init() {}
@@ -38,7 +41,9 @@ public struct StateChanges: Sendable {
         vessels = dirty.vessels.sorted().map { state.vessels[$0]! }
         links = dirty.links.sorted().map { state.links[$0]! }
         balances = dirty.balances.sorted { $0.key < $1.key }.map { address, leafIndex in
-            Balance(address: address, units: state.balance(address.asset, address.key), leafIndex: leafIndex)
+            Balance(
+                address: address, units: state.balance(address.asset, address.key), leafIndex: leafIndex,
+                heldBefore: (dirty.balancesBefore[address] ?? 0) > 0)
         }
         vesselEvents = dirty.vesselEvents
         partyEvents = dirty.partyEvents
