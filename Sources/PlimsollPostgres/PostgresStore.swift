@@ -6,6 +6,7 @@ public import PlimsollCore
 import PlimsollCrypto
 public import PlimsollStore
 public import PostgresNIO
+import Synchronization
 
 /// The registry on PostgreSQL (postgres-nio), behind the same `SettlementStore` protocol as the
 /// embedded SQLite store: a registry that outgrows one machine lives in the database its
@@ -15,6 +16,11 @@ public import PostgresNIO
 /// (`PostgresMigrations`). A block is one transaction, committed with `synchronous_commit = on`:
 /// when `commit` returns, the block is durable. `blocks.height` is the primary key, so no two
 /// blocks can ever claim one height, whoever writes them.
+///
+/// Several nodes may open one registry; only the holder of the sequencer lease (`SequencerLease`,
+/// a PostgreSQL advisory lock) writes. `open(sequencer: true)` takes it or fails with
+/// `STORE_LOCKED`; a standby opens with `sequencer: false` and waits in `awaitSequencer`. Every
+/// write checks the lease inside its own transaction and is refused with `STORE_FENCED` without it.
 ///
 /// Writes go through a connection pool (`PostgresClient`); the synchronous read settlement needs
 /// at start-up and after a failed commit (`loadLedger`) uses a connection of its own through
@@ -26,6 +32,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
+    private let lease = Mutex<SequencerLease?>(nil)
 
     private init(genesis: Genesis, configuration: PostgresConnection.Configuration, logger: Logger) {
         self.genesis = genesis
@@ -40,7 +47,12 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         runner = Task.detached { await client.run() }
     }
 
-    deinit { runner.cancel() }
+    deinit {
+        runner.cancel()
+        // The lease's session ends with the store: another node may take over at once.
+        // The closure keeps the lease (and its connection) alive until the close completes.
+        if let held = lease.withLock({ $0 }) { held.connection.close().whenComplete { _ in _ = held } }
+    }
 
     /// A connection string: `postgresql://USER[:PASSWORD]@HOST[:PORT]/DATABASE` (TLS off: run it
     /// on loopback or a private network, as the database's own clients do).
@@ -82,13 +94,20 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
                 }
             }
         }
-        return PostgresStore(genesis: genesis, configuration: configuration, logger: logger)
+        let store = PostgresStore(genesis: genesis, configuration: configuration, logger: logger)
+        guard try await store.tryBecomeSequencer() else {
+            throw StoreError(.locked, "another node already sequences this new registry")
+        }
+        return store
     }
 
-    /// Opens the registry of a database (migrating it to this version's schema).
-    /// - Throws: `StoreError` `STORE_MISSING` when it holds none, `STORE_IO` when unreachable.
+    /// Opens the registry of a database (migrating it to this version's schema), as its sequencer
+    /// or, with `sequencer: false`, as a standby that reads and may later `awaitSequencer`.
+    /// - Throws: `StoreError` `STORE_MISSING` when it holds none, `STORE_IO` when unreachable,
+    ///   `STORE_LOCKED` when `sequencer` and another node sequences the registry.
     public static func open(
-        _ configuration: PostgresConnection.Configuration, logger: Logger = Logger(label: "plimsoll.postgres")
+        _ configuration: PostgresConnection.Configuration, sequencer: Bool = true,
+        logger: Logger = Logger(label: "plimsoll.postgres")
     ) async throws(StoreError) -> PostgresStore {
         let genesis = try await Connections.run("open the registry") { () async throws -> Genesis in
             try await Connections.connection(configuration, logger: logger) { connection in
@@ -102,7 +121,53 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
                 throw StoreError(.missing, "the database holds no registry (plimsoll init --database ...)")
             }
         }
-        return PostgresStore(genesis: genesis, configuration: configuration, logger: logger)
+        let store = PostgresStore(genesis: genesis, configuration: configuration, logger: logger)
+        if sequencer, try await !store.tryBecomeSequencer() {
+            throw StoreError(.locked, "another node is the sequencer of this registry")
+        }
+        return store
+    }
+
+    /// Whether this node holds the sequencer lease (it may since have lost it: writes check).
+    public var isSequencer: Bool { lease.withLock { $0 != nil } }
+
+    /// Takes the sequencer lease when no other node holds it.
+    public func tryBecomeSequencer() async throws(StoreError) -> Bool {
+        if isSequencer { return true }
+        let (configuration, logger, key) = (configuration, logger, SequencerLease.key(genesis.chainID))
+        let taken = try await Connections.run("take the sequencer lease") {
+            try await SequencerLease.tryAcquire(configuration, key: key, logger: logger)
+        }
+        guard let taken else { return false }
+        lease.withLock { $0 = taken }
+        return true
+    }
+
+    /// Waits until this node is the sequencer, trying every `pollEvery`: a standby takes over
+    /// within that of the sequencer's session ending. Settlement is made after this returns, so
+    /// it loads the state from the committed tip.
+    /// - Throws: `CancellationError` when the waiting task is cancelled.
+    public func awaitSequencer(pollEvery: Duration = .seconds(1)) async throws {
+        while try await !tryBecomeSequencer() {
+            try await Task.sleep(for: pollEvery)
+        }
+    }
+
+    /// Gives the sequencer lease up (a clean stop or a hand-over): writes are refused after it.
+    public func releaseSequencer() async {
+        let held = lease.withLock { lease in
+            defer { lease = nil }
+            return lease
+        }
+        await held?.release()
+    }
+
+    /// The lease every write checks inside its transaction.
+    private func fence(_ transaction: PostgresConnection) async throws {
+        guard let held = lease.withLock({ $0 }) else {
+            throw StoreError(.fenced, "this node is not the registry's sequencer")
+        }
+        try await held.fence(transaction, logger: logger)
     }
 
     public func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {
@@ -122,15 +187,23 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         let logger = logger
         do {
             try await client.withTransaction(logger: logger) { connection in
+                try await self.fence(connection)
                 try await PostgresWriter.write(block, changes: changes, connection, logger)
             }
         } catch {
+            if let refusal = Connections.storeError(error) { throw refusal }
             throw StoreError(.io, "cannot commit block \(block.header.header.height): \(String(reflecting: error))")
         }
     }
 
     public func probeWrite() async throws(StoreError) {
-        do { try await client.query("UPDATE registry SET id = id WHERE id = 1", logger: logger) } catch {
+        do {
+            try await client.withTransaction(logger: logger) { connection in
+                try await self.fence(connection)
+                try await connection.query("UPDATE registry SET id = id WHERE id = 1", logger: self.logger)
+            }
+        } catch {
+            if let refusal = Connections.storeError(error) { throw refusal }
             throw StoreError(.io, "the write probe failed: \(error)")
         }
     }
@@ -141,9 +214,11 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         let logger = logger
         do {
             try await client.withTransaction(logger: logger) { connection in
+                try await self.fence(connection)
                 try await PostgresWriter.insertRejections(rejected, decidedAtMs: decidedAtMs, connection, logger)
             }
         } catch {
+            if let refusal = Connections.storeError(error) { throw refusal }
             throw StoreError(.io, "cannot record \(rejected.count) rejections: \(error)")
         }
     }
@@ -164,6 +239,12 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
 
 /// Connections of their own, and errors made store errors.
 enum Connections {
+    /// A store error thrown inside a transaction, which postgres-nio hands back wrapped.
+    static func storeError(_ error: any Error) -> StoreError? {
+        if let error = error as? StoreError { return error }
+        return (error as? PostgresTransactionError)?.closureError as? StoreError
+    }
+
     static func run<T: Sendable>(_ what: String, _ work: () async throws -> T) async throws(StoreError) -> T {
         do { return try await work() } catch let error as StoreError { throw error } catch {
             throw StoreError(.io, "cannot \(what): \(String(reflecting: error))")

@@ -56,11 +56,13 @@ extension SQLiteStore {
         }
     }
 
-    /// The newest `limit` changes below `before` across the given holdings, newest first (ties:
-    /// the later entry first). Each holding is one range of the history's primary key read
-    /// newest first and at most `limit` deep, so the cost follows the holdings and the limit,
-    /// never the length of a history or the size of the registry (there is no by-key index on
-    /// the history: every balance change would rewrite it, issue 13).
+    /// The newest `limit` changes below `before` across the given holdings, newest first: by
+    /// height, then leaf index, both descending, then key and vessel ascending (one entry can
+    /// change two holdings of one party). Each holding is one range of the history's primary key
+    /// read newest first and at most `limit` deep; rows are sorted as numbers and only the `limit`
+    /// kept are decoded. The cost follows the holdings and the limit, never the length of a
+    /// history or the size of the registry (there is no by-key index on the history: every
+    /// balance change would rewrite it, issue 13).
     static func newestChanges(
         of holdings: [(asset: String, key: Data)], before: Int64, limit: Int, _ db: Database
     ) throws -> [HoldingChange] {
@@ -68,17 +70,37 @@ extension SQLiteStore {
         guard limit > 0 else { return [] }
         let statement = try db.cachedStatement(
             sql: """
-                SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
+                SELECT h.height, h.leaf_index, h.units, b.timestamp_ms
                 FROM balance_history h JOIN blocks b ON b.height = h.height
                 WHERE h.asset = ? AND h.key = ? AND h.height < ? ORDER BY h.height DESC LIMIT ?
                 """)
-        var changes: [HoldingChange] = []
-        for holding in holdings {
-            changes += try Row.fetchAll(statement, arguments: [holding.asset, holding.key, before, limit])
-                .map(holdingChange)
+        typealias Raw = (holding: Int, height: UInt64, leafIndex: UInt64, units: UInt64, timestampMs: UInt64)
+        var rows: [Raw] = []
+        for (index, holding) in holdings.enumerated() {
+            let cursor = try Row.fetchCursor(statement, arguments: [holding.asset, holding.key, before, limit])
+            while let row = try cursor.next() {
+                rows.append((index, row[0], row[1], row[2], row[3]))
+            }
         }
-        changes.sort { ($0.height, $0.leafIndex) > ($1.height, $1.leafIndex) }
-        return Array(changes.prefix(limit))
+        rows.sort { a, b in
+            if a.height != b.height { return a.height > b.height }
+            if a.leafIndex != b.leafIndex { return a.leafIndex > b.leafIndex }
+            let (x, y) = (holdings[a.holding], holdings[b.holding])
+            if x.key != y.key { return x.key.lexicographicallyPrecedes(y.key) }
+            return x.asset < y.asset
+        }
+        var keys: [Data: KeyRef] = [:]
+        var assets: [String: AssetID] = [:]
+        return try rows.prefix(limit).map { raw in
+            let holding = holdings[raw.holding]
+            let key = try keys[holding.key] ?? XOnlyPublicKey(bytes: Array(holding.key))
+            let asset = try assets[holding.asset] ?? AssetID(holding.asset)
+            keys[holding.key] = key
+            assets[holding.asset] = asset
+            return HoldingChange(
+                asset: asset, key: key, height: raw.height, leafIndex: raw.leafIndex, units: raw.units,
+                timestampMs: raw.timestampMs)
+        }
     }
 
     /// Registrar entries about a vessel (registration, amendments, issuance, freezes, forced

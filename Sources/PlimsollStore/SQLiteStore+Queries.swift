@@ -142,9 +142,11 @@ extension SQLiteStore {
         try read { db in
             try Row.fetchAll(
                 db,
+                // Straight from `balances`, which the state commitment covers, one primary-key
+                // probe per registered vessel (there is no by-key index: issue 13, Docs/ledger.md).
                 sql: """
-                    SELECT b.asset, b.units FROM asset_holders a JOIN balances b ON b.asset = a.asset AND b.key = a.key
-                    WHERE a.key = ? ORDER BY b.asset
+                    SELECT b.asset, b.units FROM vessels v JOIN balances b ON b.asset = v.asset AND b.key = ?
+                    ORDER BY b.asset
                     """,
                 arguments: [Data(key.bytes)]
             )

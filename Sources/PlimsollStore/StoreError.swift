@@ -9,8 +9,11 @@ public struct StoreError: CodedError, Equatable {
         case io = "STORE_IO"
         /// A number from outside is above what SQLite stores (`Limits.storedIntegerMax`).
         case outOfRange = "STORE_RANGE"
-        /// Another process holds the registry's one-writer lock.
+        /// Another process holds the registry's one-writer lock (on PostgreSQL: another node is
+        /// the registry's sequencer).
         case locked = "STORE_LOCKED"
+        /// A node that does not (or no longer) hold the sequencer lease tried to write a block.
+        case fenced = "STORE_FENCED"
         /// The registrar key file given is not this registry's registrar key (the store is fine).
         case keyMismatch = "REGISTRAR_KEY_MISMATCH"
     }

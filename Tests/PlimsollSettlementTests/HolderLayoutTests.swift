@@ -40,7 +40,7 @@ struct HolderLayoutTests {
                 let outcome = try await settlement.submitRegistrar(.bindKey(key.publicKey, to: seeded.holders[0].party))
                 guard case .settled = outcome else { throw SetupError("bind: \(outcome)") }
             }
-            keys = holders + extra
+            var keys = holders + extra
             parties = seeded.holders.map(\.party)
             let chainID = await settlement.state.chainID
             var nonces = [UInt64](repeating: 0, count: keys.count)
@@ -61,8 +61,26 @@ struct HolderLayoutTests {
                 }
                 _ = try await settlement.submitAll(entries)
             }
+            // A holding that drops to zero and comes back; a bound key that never holds anything.
+            let emptied = await settlement.state.balance(IMOs.b, keys[3].publicKey)
+            for (from, to, amount) in [(3, 2, emptied), (2, 3, UInt64(5))] {
+                nonces[from] += 1
+                let outcome = try await settlement.submit(
+                    .transfer(
+                        Transfer(
+                            chainID: chainID, asset: IMOs.b, from: keys[from].publicKey, to: keys[to].publicKey,
+                            amount: amount, nonce: nonces[from],
+                            expiresAt: UInt64(Date().timeIntervalSince1970) + 600
+                        ).signed(by: keys[from])))
+                guard case .settled = outcome else { throw SetupError("move \(from) -> \(to): \(outcome)") }
+            }
+            let idle = SigningKey.generate(using: &rng)
+            guard case .settled = try await settlement.submitRegistrar(.bindKey(idle.publicKey, to: parties[1]))
+            else { throw SetupError("bind an idle key") }
+            keys.append(idle)
             await settlement.waitUntilIdle()
             state = await settlement.state
+            self.keys = keys
         }
     }
 
@@ -82,7 +100,7 @@ struct HolderLayoutTests {
                     db,
                     sql: """
                         SELECT \(columns) FROM balance_history h NOT INDEXED JOIN blocks b ON b.height = h.height
-                        WHERE \(filter) AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC LIMIT ?
+                        WHERE \(filter) AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC, h.key, h.asset LIMIT ?
                         """,
                     arguments: [value, before, limit]
                 ).map { row in

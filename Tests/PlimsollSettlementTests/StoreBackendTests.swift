@@ -63,7 +63,12 @@ struct StoreBackendTests {
         let (genesis, block, state) = try genesis(seed)
         let store = try await PostgresStore.create(configuration, genesis: genesis, genesisBlock: block, state: state)
         return Backend(
-            store: store, reopen: { try await PostgresStore.open(configuration) },
+            store: store,
+            reopen: {
+                // The first store hands the sequencer lease over, as a node stopping does.
+                await store.releaseSequencer()
+                return try await PostgresStore.open(configuration)
+            },
             tamper: { try await PostgresAdmin.execute("UPDATE balances SET units = units + 1", on: configuration) },
             cleanup: { try? await onAdmin("DROP DATABASE IF EXISTS \(name) WITH (FORCE)") })
     }
