@@ -18,11 +18,11 @@ import Synchronization
 /// blocks can ever claim one height, whoever writes them.
 ///
 /// Several nodes may open one registry; only the holder of the sequencer lease (`SequencerLease`,
-/// a PostgreSQL advisory lock) writes. `open(sequencer: true)` takes it or fails with
-/// `STORE_LOCKED`; a standby opens with `sequencer: false` and waits in `awaitSequencer`. Every
-/// write checks the lease inside its own transaction and is refused with `STORE_FENCED` without it.
+/// a PostgreSQL advisory lock) writes, and it writes on the lease's own session. `open` takes the
+/// lease or fails with `STORE_LOCKED`; a standby opens with `sequencer: false` and waits in
+/// `awaitSequencer`. A write without a live lease is refused with `STORE_FENCED`.
 ///
-/// Writes go through a connection pool (`PostgresClient`); the synchronous read settlement needs
+/// Reads go through a connection pool (`PostgresClient`); the synchronous read settlement needs
 /// at start-up and after a failed commit (`loadLedger`) uses a connection of its own through
 /// postgres-nio's future API, waited on from the calling thread: the futures complete on NIO's
 /// event loops, so the wait never needs a Swift concurrency thread to make progress.
@@ -128,46 +128,91 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         return store
     }
 
-    /// Whether this node holds the sequencer lease (it may since have lost it: writes check).
-    public var isSequencer: Bool { lease.withLock { $0 != nil } }
+    /// Whether this node holds the sequencer lease, as far as it knows (a write finds out for sure).
+    public var isSequencer: Bool { lease.withLock { $0?.isOpen ?? false } }
 
-    /// Takes the sequencer lease when no other node holds it.
+    /// The server process of the session holding this node's lease, for operators (`pg_stat_activity`).
+    public var sequencerSessionPID: Int64? { lease.withLock { $0?.backendPID } }
+
+    /// Takes the sequencer lease when no other node holds it. A lease whose session has ended is
+    /// dropped first, so a node cut off for a while can become the sequencer again.
     public func tryBecomeSequencer() async throws(StoreError) -> Bool {
         if isSequencer { return true }
+        await dropLease(ifSame: nil)
         let (configuration, logger, key) = (configuration, logger, SequencerLease.key(genesis.chainID))
         let taken = try await Connections.run("take the sequencer lease") {
             try await SequencerLease.tryAcquire(configuration, key: key, logger: logger)
         }
         guard let taken else { return false }
-        lease.withLock { $0 = taken }
+        let kept = lease.withLock { lease in
+            guard lease == nil else { return false }
+            lease = taken
+            return true
+        }
+        if !kept { await taken.release(logger: logger) }
         return true
     }
 
     /// Waits until this node is the sequencer, trying every `pollEvery`: a standby takes over
-    /// within that of the sequencer's session ending. Settlement is made after this returns, so
-    /// it loads the state from the committed tip.
+    /// within that of the sequencer's session ending. A database that cannot be reached is tried
+    /// again (that is when a standby is needed). Settlement is made after this returns, so it
+    /// loads the state from the committed tip.
     /// - Throws: `CancellationError` when the waiting task is cancelled.
     public func awaitSequencer(pollEvery: Duration = .seconds(1)) async throws {
-        while try await !tryBecomeSequencer() {
+        while true {
+            do {
+                if try await tryBecomeSequencer() { return }
+            } catch {
+                logger.warning("cannot reach the database to take the sequencer lease: \(error.description)")
+            }
             try await Task.sleep(for: pollEvery)
         }
     }
 
-    /// Gives the sequencer lease up (a clean stop or a hand-over): writes are refused after it.
+    /// Gives the sequencer lease up (a clean stop or a hand-over) once the write in flight has
+    /// ended; writes are refused after it, and another node can take the lease at once.
     public func releaseSequencer() async {
         let held = lease.withLock { lease in
             defer { lease = nil }
             return lease
         }
-        await held?.release()
+        await held?.release(logger: logger)
     }
 
-    /// The lease every write checks inside its transaction.
-    private func fence(_ transaction: PostgresConnection) async throws {
-        guard let held = lease.withLock({ $0 }) else {
-            throw StoreError(.fenced, "this node is not the registry's sequencer")
+    /// Drops the lease this node holds when its session has ended (`ifSame` nil) or when it is
+    /// the given one (a write found it dead).
+    private func dropLease(ifSame dead: SequencerLease?) async {
+        let dropped = lease.withLock { lease -> SequencerLease? in
+            guard let held = lease else { return nil }
+            if let dead, held !== dead { return nil }
+            if dead == nil, held.isOpen { return nil }
+            lease = nil
+            return held
         }
-        try await held.fence(transaction, logger: logger)
+        if let dropped, dropped.isOpen { try? await dropped.connection.close() }
+    }
+
+    /// One write transaction on the lease's session; refused with `STORE_FENCED` without a lease
+    /// or when its session has ended (the lease is then dropped: `tryBecomeSequencer` may take it
+    /// again once it is free).
+    private func write(
+        _ what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Void
+    ) async throws(StoreError) {
+        guard let held = lease.withLock({ $0 }) else {
+            throw StoreError(.fenced, "this node is not the registry's sequencer: cannot \(what)")
+        }
+        let logger = logger
+        do {
+            try await held.write(logger: logger) { transaction in try await body(transaction, logger) }
+        } catch {
+            if let refusal = Connections.storeError(error) { throw refusal }
+            if !held.isOpen {
+                await dropLease(ifSame: held)
+                throw StoreError(
+                    .fenced, "the sequencer lease's session ended (another node may sequence now): cannot \(what)")
+            }
+            throw StoreError(.io, "cannot \(what): \(String(reflecting: error))")
+        }
     }
 
     public func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {
@@ -184,42 +229,22 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     }
 
     public func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
-        let logger = logger
-        do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await self.fence(connection)
-                try await PostgresWriter.write(block, changes: changes, connection, logger)
-            }
-        } catch {
-            if let refusal = Connections.storeError(error) { throw refusal }
-            throw StoreError(.io, "cannot commit block \(block.header.header.height): \(String(reflecting: error))")
+        try await write("commit block \(block.header.header.height)") { transaction, logger in
+            try await PostgresWriter.write(block, changes: changes, transaction, logger)
         }
     }
 
     public func probeWrite() async throws(StoreError) {
-        do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await self.fence(connection)
-                try await connection.query("UPDATE registry SET id = id WHERE id = 1", logger: self.logger)
-            }
-        } catch {
-            if let refusal = Connections.storeError(error) { throw refusal }
-            throw StoreError(.io, "the write probe failed: \(error)")
+        try await write("probe a write") { transaction, logger in
+            try await transaction.query("UPDATE registry SET id = id WHERE id = 1", logger: logger)
         }
     }
 
     public func recordRejections(
         _ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs
     ) async throws(StoreError) {
-        let logger = logger
-        do {
-            try await client.withTransaction(logger: logger) { connection in
-                try await self.fence(connection)
-                try await PostgresWriter.insertRejections(rejected, decidedAtMs: decidedAtMs, connection, logger)
-            }
-        } catch {
-            if let refusal = Connections.storeError(error) { throw refusal }
-            throw StoreError(.io, "cannot record \(rejected.count) rejections: \(error)")
+        try await write("record \(rejected.count) rejections") { transaction, logger in
+            try await PostgresWriter.insertRejections(rejected, decidedAtMs: decidedAtMs, transaction, logger)
         }
     }
 

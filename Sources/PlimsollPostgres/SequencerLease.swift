@@ -3,25 +3,25 @@ import NIOPosix
 import PlimsollCrypto
 import PlimsollStore
 import PostgresNIO
+import Synchronization
 
 /// The right to build and sign the registry's blocks when several nodes share one database
-/// (issue 17): a session-level PostgreSQL advisory lock, keyed by the registry's chain id, held
-/// on a connection of its own for as long as the node sequences.
+/// (issue 17): a session-level PostgreSQL advisory lock, keyed by the registry's chain id, on a
+/// connection of its own, which is also the connection every write of the sequencer runs on.
 ///
-/// PostgreSQL releases the lock when that session ends: the node stops, its process dies, or the
-/// server sees its connection dead (the session's TCP keepalives are set to notice a dead peer in
-/// about `deadPeerSeconds`). Another node waiting for the lease then takes it and continues from
-/// the committed tip. A deposed node cannot commit: every block's transaction first checks that
-/// this session still holds the lock (`fence`), and `blocks.height` is the primary key, so even a
-/// commit racing the hand-over can never put a second block at a height.
+/// Lock and writes share one session, so they end together: when the session ends (the node
+/// stops, its process dies, the server finds its connection dead through the TCP keepalives set
+/// here, about 5 s) PostgreSQL aborts the transaction in flight and releases the lock in the same
+/// step, and a standby waiting for the lease takes it and continues from the committed tip. A
+/// deposed node has no session to write with; `blocks.height` is the primary key besides, so no
+/// interleaving can ever put two blocks at one height.
 final class SequencerLease: Sendable {
     let connection: PostgresConnection
-    /// The server process of the lease's session, as `pg_locks` names it.
+    /// The server process of the lease's session (`pg_stat_activity`, `pg_locks`).
     let backendPID: Int64
     let key: Int64
-
-    /// A dead peer is noticed after about this long: idle 2 s, then 3 probes 1 s apart.
-    static let deadPeerSeconds = 5
+    /// Writes on the session one at a time: a transaction must not interleave with another.
+    private let gate = SerialGate()
 
     private init(connection: PostgresConnection, backendPID: Int64, key: Int64) {
         self.connection = connection
@@ -41,6 +41,7 @@ final class SequencerLease: Sendable {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 3, logger: logger)
         do {
+            // A dead peer is noticed after about 5 s: idle 2 s, then 3 probes 1 s apart.
             try await connection.query("SET tcp_keepalives_idle = 2", logger: logger)
             try await connection.query("SET tcp_keepalives_interval = 1", logger: logger)
             try await connection.query("SET tcp_keepalives_count = 3", logger: logger)
@@ -57,22 +58,61 @@ final class SequencerLease: Sendable {
         }
     }
 
-    /// Gives the lease up: the lock is released with the session.
-    func release() async {
-        try? await connection.close()
+    /// Whether the session is still there, as far as this side knows.
+    var isOpen: Bool { !connection.isClosed }
+
+    /// Runs `body` in one transaction on the lease's session, after any write before it.
+    func write<T: Sendable>(
+        logger: Logger, _ body: @Sendable (PostgresConnection) async throws -> T
+    ) async throws -> T {
+        try await gate.run {
+            // postgres-nio hands a query to a closed channel with no promise for the write, so
+            // the query would wait forever: a session known to have ended is refused here.
+            guard isOpen else { throw LeaseEnded() }
+            return try await connection.withTransaction(logger: logger) { transaction in try await body(transaction) }
+        }
     }
 
-    /// Inside a block's transaction: refuses unless this lease's session still holds the lock.
-    func fence(_ transaction: PostgresConnection, logger: Logger) async throws {
-        let high = (key >> 32) & 0xffff_ffff
-        let low = key & 0xffff_ffff
-        let rows = try await transaction.query(
-            """
-            SELECT count(*)::BIGINT FROM pg_locks WHERE locktype = 'advisory' AND granted AND objsubid = 1
-                AND classid::BIGINT = \(high) AND objid::BIGINT = \(low) AND pid = \(backendPID)
-            """, logger: logger)
-        for try await count in rows.decode(Int64.self) where count == 1 { return }
-        throw StoreError(
-            .fenced, "this node lost the sequencer lease (its session ended); another node may be sequencing")
+    /// Gives the lease up once the write in flight (if any) has ended: the lock is released
+    /// explicitly, so another node can take it the moment this returns, then the session closes.
+    func release(logger: Logger) async {
+        guard isOpen else { return }
+        try? await gate.run {
+            _ = try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+        }
+        if isOpen { try? await connection.close() }
+    }
+}
+
+/// The lease's session has ended: nothing can be written on it any more.
+struct LeaseEnded: Error {}
+
+/// An async mutual exclusion: bodies run one at a time, in the order they arrived.
+final class SerialGate: Sendable {
+    private let state = Mutex<(busy: Bool, waiting: [CheckedContinuation<Void, Never>])>((false, []))
+
+    func run<T: Sendable>(_ body: () async throws -> T) async throws -> T {
+        await withCheckedContinuation { (continuation: CheckedContinuation<Void, Never>) in
+            let now = state.withLock { state in
+                if state.busy {
+                    state.waiting.append(continuation)
+                    return false
+                }
+                state.busy = true
+                return true
+            }
+            if now { continuation.resume() }
+        }
+        defer {
+            let next = state.withLock { state in
+                if state.waiting.isEmpty {
+                    state.busy = false
+                    return nil as CheckedContinuation<Void, Never>?
+                }
+                return state.waiting.removeFirst()
+            }
+            next?.resume()
+        }
+        return try await body()
     }
 }

@@ -46,7 +46,14 @@ struct SequencerFailoverTests {
     @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
     func oneSequencerAtATime() async throws {
         let database = try await Database(seed: 181)
-        defer { Task { await database.cleanup() } }
+        do { try await Self.oneSequencerAtATime(database) } catch {
+            await database.cleanup()
+            throw error
+        }
+        await database.cleanup()
+    }
+
+    static func oneSequencerAtATime(_ database: Database) async throws {
         #expect(database.first.isSequencer)
         // A second node cannot become the sequencer while the first is.
         await #expect(throws: StoreError(.locked, "another node is the sequencer of this registry")) {
@@ -80,7 +87,14 @@ struct SequencerFailoverTests {
     @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
     func aStandbyTakesOverWhenTheSequencerDies() async throws {
         let database = try await Database(seed: 182)
-        defer { Task { await database.cleanup() } }
+        do { try await Self.aStandbyTakesOver(database) } catch {
+            await database.cleanup()
+            throw error
+        }
+        await database.cleanup()
+    }
+
+    static func aStandbyTakesOver(_ database: Database) async throws {
         let first = try database.settlement(database.first)
         var rng = SplitMix64(seed: 182)
         let holders = (0..<4).map { _ in SigningKey.generate(using: &rng) }
@@ -116,9 +130,9 @@ struct SequencerFailoverTests {
         try await Task.sleep(for: .milliseconds(300))
         #expect(!standby.isSequencer)
         let killed = ContinuousClock.now
-        try await PostgresAdmin.execute(
-            "SELECT pg_terminate_backend(pid) FROM pg_locks WHERE locktype = 'advisory' AND granted",
-            on: database.configuration)
+        // Only this registry's sequencer session: other tests' servers run beside this one.
+        let session = try #require(database.first.sequencerSessionPID)
+        try await PostgresAdmin.execute("SELECT pg_terminate_backend(\(session))", on: database.configuration)
         try await waiting.value
         let takeover = ContinuousClock.now - killed
         #expect(takeover < .seconds(10), "takeover took \(takeover)")
@@ -126,7 +140,11 @@ struct SequencerFailoverTests {
 
         // The old sequencer cannot land anything any more: its transfers fail, nothing is acknowledged.
         let late = try await first.submitAll(transfers(4))
-        #expect(late.allSatisfy { if case .settled = $0 { false } else { true } }, "\(late)")
+        #expect(
+            late.allSatisfy { outcome in
+                if case .failed(_, let message) = outcome { message.contains("STORE_FENCED") } else { false }
+            }, "the old sequencer's transfers must fail fenced: \(late)")
+        #expect(!database.first.isSequencer)
         for index in holders.indices { nonces[index] -= 1 }
 
         // The new sequencer continues from the committed tip.
@@ -163,6 +181,19 @@ struct SequencerFailoverTests {
     ) async throws -> (heights: [UInt64], headers: [BlockHeader], entryIDs: Set<Hash32>, entryCount: Int) {
         let logger = Logger(label: "test")
         let connection = try await PostgresConnection.connect(configuration: configuration, id: 9, logger: logger)
+        do {
+            let read = try await read(connection, logger)
+            try await connection.close()
+            return read
+        } catch {
+            try? await connection.close()
+            throw error
+        }
+    }
+
+    static func read(
+        _ connection: PostgresConnection, _ logger: Logger
+    ) async throws -> (heights: [UInt64], headers: [BlockHeader], entryIDs: Set<Hash32>, entryCount: Int) {
         var heights: [UInt64] = []
         var headers: [BlockHeader] = []
         for try await (height, header) in try await connection.query(
@@ -179,7 +210,6 @@ struct SequencerFailoverTests {
             ids.insert(try Hash32(bytes: Array(buffer: id)))
             count += 1
         }
-        try await connection.close()
         return (heights, headers, ids, count)
     }
 }
