@@ -65,7 +65,7 @@ let package = Package(
         .target(
             name: "PlimsollPostgres",
             dependencies: [
-                "PlimsollCore", "PlimsollCrypto", "PlimsollStore",
+                "PlimsollCore", "PlimsollCrypto", "PlimsollStore", "PlimsollSettlement",
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
                 .product(name: "NIOCore", package: "swift-nio"),

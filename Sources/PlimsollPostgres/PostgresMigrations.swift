@@ -48,7 +48,16 @@ enum PostgresMigrations {
             """,
             "CREATE TABLE vessel_events (asset TEXT NOT NULL, leaf_index BIGINT NOT NULL, PRIMARY KEY (asset, leaf_index))",
             "CREATE TABLE party_events (party BIGINT NOT NULL, leaf_index BIGINT NOT NULL, PRIMARY KEY (party, leaf_index))",
-        ]
+        ],
+        // 2: transfers accepted by any node, handed to the sequencer (`PostgresStore+HandOff`).
+        [
+            """
+            CREATE TABLE intake (seq BIGSERIAL PRIMARY KEY, entry_id BYTEA NOT NULL UNIQUE, bytes BYTEA NOT NULL,
+                node TEXT NOT NULL, accepted_at_ms BIGINT NOT NULL, code TEXT, message TEXT, decided_at_ms BIGINT,
+                CHECK ((code IS NULL) = (decided_at_ms IS NULL)))
+            """,
+            "CREATE INDEX intake_waiting ON intake(seq) WHERE code IS NULL",
+        ],
     ]
 
     /// The schema version this build writes.

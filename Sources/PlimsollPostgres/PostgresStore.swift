@@ -195,7 +195,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     /// One write transaction on the lease's session; refused with `STORE_FENCED` without a lease
     /// or when its session has ended (the lease is then dropped: `tryBecomeSequencer` may take it
     /// again once it is free).
-    private func write(
+    func write(
         _ what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Void
     ) async throws(StoreError) {
         guard let held = lease.withLock({ $0 }) else {

@@ -1,0 +1,94 @@
+public import Logging
+public import PlimsollCore
+public import PlimsollCrypto
+public import PlimsollSettlement
+public import PlimsollStore
+
+/// The sequencer's side of the hand-off (`PostgresStore+HandOff`): takes the transfers other
+/// nodes accepted from `intake`, oldest first, settles them through this node's settlement queue
+/// beside its own intake, and records the decisions. Runs while this node holds the lease; a
+/// deposed sequencer's relay stops at its first fenced write, and the transfers it had not
+/// decided stay in `intake` for the next sequencer.
+///
+/// Nothing is decided twice: a transfer the log already holds (the previous sequencer settled it
+/// and died before clearing its row) is cleared without being submitted again, and rows are
+/// cleared in the same fenced way blocks are written.
+public struct HandOffRelay: Sendable {
+    let store: PostgresStore
+    let settlement: Settlement
+    /// Transfers taken from `intake` per pass: bounded like every batch.
+    let batchLimit: Int
+    let idlePoll: Duration
+    let clock: @Sendable () -> TimestampMs
+    let logger: Logger
+
+    public init(
+        store: PostgresStore, settlement: Settlement, batchLimit: Int = 4096, idlePoll: Duration = .milliseconds(10),
+        clock: @escaping @Sendable () -> TimestampMs = Settlement.wallClockMs,
+        logger: Logger = Logger(label: "plimsoll.handoff")
+    ) {
+        precondition(batchLimit > 0)
+        self.store = store
+        self.settlement = settlement
+        self.batchLimit = batchLimit
+        self.idlePoll = idlePoll
+        self.clock = clock
+        self.logger = logger
+    }
+
+    /// Settles what other nodes hand over until this node stops being the sequencer or the task
+    /// is cancelled. A database error is logged and the pass tried again a second later.
+    public func run() async {
+        while !Task.isCancelled && store.isSequencer {
+            do {
+                let pass = try await step()
+                if pass.decided == 0 || pass.failed > 0 { try await Task.sleep(for: idlePoll) }
+            } catch let error as StoreError where error.code == .fenced {
+                logger.notice("no longer the sequencer; the hand-off relay stops: \(error.description)")
+                return
+            } catch is CancellationError {
+                return
+            } catch {
+                logger.warning("hand-off pass failed; trying again: \(error)")
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// One pass over the oldest waiting transfers: how many were decided (settled or refused) and
+    /// how many failed to commit (they stay waiting).
+    public func step() async throws -> (decided: Int, failed: Int) {
+        let waiting = try await store.waitingHandOffs(limit: batchLimit)
+        guard !waiting.isEmpty else { return (0, 0) }
+        let logged = try await store.handOffOutcomes(waiting.map(\.id))
+        var done: [Hash32] = []
+        var refused: [(id: Hash32, rejection: Rejection)] = []
+        var submit: [Entry] = []
+        for row in waiting {
+            if case .settled = logged[row.id] {
+                done.append(row.id)
+                continue
+            }
+            guard let entry = try? Entry(bytes: row.bytes), case .transfer = entry, entry.id == row.id else {
+                refused.append((row.id, Rejection(.malformed, "what was handed over is not a signed transfer")))
+                continue
+            }
+            submit.append(entry)
+        }
+        var failed = 0
+        do {
+            for outcome in try await settlement.submitAll(submit) {
+                switch outcome {
+                case .settled(let receipt): done.append(receipt.id)
+                case .rejected(let id, let rejection): refused.append((id, rejection))
+                case .failed: failed += 1
+                }
+            }
+        } catch {
+            // The settlement queue is full: these wait in `intake` for the next pass.
+            failed = submit.count
+        }
+        try await store.settleHandOffs(done: done, refused: refused, nowMs: clock())
+        return (done.count + refused.count, failed)
+    }
+}

@@ -1,0 +1,183 @@
+import Foundation
+import Logging
+import NIOCore
+public import PlimsollCore
+public import PlimsollCrypto
+public import PlimsollSettlement
+public import PlimsollStore
+import PostgresNIO
+
+/// Transfers accepted by a node that is not the sequencer travel to the sequencer through the
+/// database (issue 17): the accepting node inserts them into `intake` in one committed statement,
+/// the sequencer's `HandOffRelay` settles them in the order they arrived, and the accepting node
+/// reads the outcome back: a receipt from `entries` (what is in the log is durable, whoever wrote
+/// it) or the refusal the sequencer recorded on the intake row.
+///
+/// Through the database rather than node to node because it needs nothing more to survive the
+/// sequencer's death: what a node accepted stays in `intake` until a sequencer decides it, and a
+/// new sequencer picks up where the old one stopped. A transfer handed over twice (a holder
+/// retrying on another node) is one row (`entry_id` is unique).
+extension PostgresStore {
+    /// The most transfers waiting in `intake` before `handOff` refuses more: what a sequencer
+    /// settles in a few seconds.
+    public static let handOffBound = 65_536
+    /// How long a decided refusal stays on its intake row for the accepting node to read.
+    public static let refusalKeptMs: UInt64 = 600_000
+    /// Ids per statement that looks entries up by id.
+    static let idsPerStatement = 1000
+
+    /// Hands transfers this node accepted (signatures checked) to the sequencer: durable in
+    /// `intake` when this returns.
+    /// - Throws: `StoreError` `STORE_RANGE` when `intake` already holds `handOffBound` transfers
+    ///   (the caller answers 503 and the holder retries), `STORE_IO` when the database fails.
+    public func handOff(_ transfers: [SignedTransfer], node: String) async throws(StoreError) {
+        guard !transfers.isEmpty else { return }
+        let logger = logger
+        let now = try Self.bigint(Settlement.wallClockMs())
+        let waiting = try await Connections.run("count the transfers handed over") {
+            let rows = try await self.client.query(
+                "SELECT count(*)::BIGINT FROM intake WHERE code IS NULL", logger: logger)
+            var count: Int64 = 0
+            for try await value in rows.decode(Int64.self) { count = value }
+            return Int(count)
+        }
+        guard waiting + transfers.count <= Self.handOffBound else {
+            throw StoreError(
+                .outOfRange, "\(waiting) transfers wait for the sequencer already (at most \(Self.handOffBound))")
+        }
+        try await Connections.run("hand \(transfers.count) transfers to the sequencer") {
+            try await self.client.withConnection { connection in
+                let rows: [[any PostgresDynamicTypeEncodable]] = transfers.map { transfer in
+                    let entry = Entry.transfer(transfer)
+                    return [PostgresWriter.bytes(entry.id.bytes), PostgresWriter.bytes(entry.bytes), node, now]
+                }
+                try await PostgresWriter.insert(
+                    "INSERT INTO intake (entry_id, bytes, node, accepted_at_ms)", columns: 4, rows: rows,
+                    suffix: " ON CONFLICT (entry_id) DO NOTHING", connection, logger)
+            }
+        }
+    }
+
+    /// What is known of each id: settled (in the log) or refused by the sequencer; an id missing
+    /// from the answer is still waiting.
+    public func handOffOutcomes(_ ids: [Hash32]) async throws(StoreError) -> [Hash32: Outcome] {
+        let logger = logger
+        return try await Connections.run("read the outcomes of \(ids.count) transfers") {
+            var found: [Hash32: Outcome] = [:]
+            var start = 0
+            while start < ids.count {
+                let chunk = ids[start..<min(ids.count, start + Self.idsPerStatement)]
+                start += chunk.count
+                let (list, binds) = Self.idList(chunk)
+                let settled = try await self.client.query(
+                    PostgresQuery(
+                        unsafeSQL: """
+                            SELECT e.entry_id, e.height, e.leaf_index, b.log_size FROM entries e
+                            JOIN blocks b ON b.height = e.height WHERE e.entry_id IN (\(list))
+                            """, binds: binds), logger: logger)
+                for try await (id, height, leaf, size) in settled.decode((ByteBuffer, Int64, Int64, Int64).self) {
+                    let id = try Self.hash(id)
+                    found[id] = .settled(
+                        Receipt(id: id, height: UInt64(height), leafIndex: UInt64(leaf), logSize: UInt64(size)))
+                }
+                let refused = try await self.client.query(
+                    PostgresQuery(
+                        unsafeSQL:
+                            "SELECT entry_id, code, message FROM intake WHERE code IS NOT NULL AND entry_id IN (\(list))",
+                        binds: binds), logger: logger)
+                for try await (id, code, message) in refused.decode((ByteBuffer, String, String).self) {
+                    let id = try Self.hash(id)
+                    guard found[id] == nil else { continue }
+                    guard let reason = ReasonCode(rawValue: code) else {
+                        throw PostgresStoreFailure("intake holds an unknown reason code \(code)")
+                    }
+                    found[id] = .rejected(id: id, Rejection(reason, message))
+                }
+            }
+            return found
+        }
+    }
+
+    /// Waits until every id has an outcome or `timeout` has passed, reading every `pollEvery`;
+    /// the ids still waiting then are missing from the answer (the caller answers "pending": the
+    /// transfer stays handed over and may settle later).
+    public func awaitHandOffOutcomes(
+        _ ids: [Hash32], timeout: Duration, pollEvery: Duration = .milliseconds(10)
+    ) async throws -> [Hash32: Outcome] {
+        let deadline = ContinuousClock.now + timeout
+        var known: [Hash32: Outcome] = [:]
+        var waiting = ids
+        while true {
+            known.merge(try await handOffOutcomes(waiting)) { _, new in new }
+            waiting = waiting.filter { known[$0] == nil }
+            if waiting.isEmpty || ContinuousClock.now >= deadline { return known }
+            try await Task.sleep(for: pollEvery)
+        }
+    }
+
+    /// The oldest transfers waiting for a sequencer, in the order they were handed over.
+    func waitingHandOffs(limit: Int) async throws(StoreError) -> [(seq: Int64, id: Hash32, bytes: [UInt8])] {
+        let logger = logger
+        return try await Connections.run("read the transfers handed over") {
+            let rows = try await self.client.query(
+                "SELECT seq, entry_id, bytes FROM intake WHERE code IS NULL ORDER BY seq LIMIT \(Int64(limit))",
+                logger: logger)
+            var waiting: [(seq: Int64, id: Hash32, bytes: [UInt8])] = []
+            for try await (seq, id, bytes) in rows.decode((Int64, ByteBuffer, ByteBuffer).self) {
+                waiting.append((seq, try Self.hash(id), Array(buffer: bytes)))
+            }
+            return waiting
+        }
+    }
+
+    /// Records what the sequencer decided on the intake: settled rows (and rows of transfers the
+    /// log already holds) go, refusals stay for the accepting node to read, and refusals older
+    /// than `refusalKeptMs` are swept. Fenced like every write: a deposed sequencer cannot
+    /// decide anything.
+    func settleHandOffs(
+        done: [Hash32], refused: [(id: Hash32, rejection: Rejection)], nowMs: TimestampMs
+    ) async throws(StoreError) {
+        let now = try Self.bigint(nowMs)
+        let oldest = now - Int64(Self.refusalKeptMs)
+        try await write("decide \(done.count + refused.count) transfers handed over") { transaction, logger in
+            var start = 0
+            while start < done.count {
+                let chunk = done[start..<min(done.count, start + Self.idsPerStatement)]
+                start += chunk.count
+                let (list, binds) = Self.idList(chunk)
+                try await transaction.query(
+                    PostgresQuery(unsafeSQL: "DELETE FROM intake WHERE entry_id IN (\(list))", binds: binds),
+                    logger: logger)
+            }
+            try await PostgresWriter.insert(
+                "UPDATE intake AS i SET code = v.code, message = v.message, decided_at_ms = v.at FROM (",
+                columns: 4,
+                rows: refused.map {
+                    [PostgresWriter.bytes($0.id.bytes), $0.rejection.code.rawValue, $0.rejection.message, now]
+                },
+                suffix: ") AS v(entry_id, code, message, at) WHERE i.entry_id = v.entry_id", transaction, logger)
+            try await transaction.query(
+                "DELETE FROM intake WHERE code IS NOT NULL AND decided_at_ms < \(oldest)", logger: logger)
+        }
+    }
+
+    static func bigint(_ ms: TimestampMs) throws(StoreError) -> Int64 {
+        guard let value = Int64(exactly: ms), value < Int64.max / 2 else {
+            throw StoreError(.outOfRange, "time \(ms) ms is beyond what the intake stores")
+        }
+        return value
+    }
+
+    /// `$1, $2, …` and the ids bound to them.
+    static func idList(_ ids: ArraySlice<Hash32>) -> (String, PostgresBindings) {
+        var binds = PostgresBindings(capacity: ids.count)
+        for id in ids { binds.append(PostgresWriter.bytes(id.bytes)) }
+        return ((1...max(1, ids.count)).map { "$\($0)" }.joined(separator: ", "), binds)
+    }
+
+    static func hash(_ buffer: ByteBuffer) throws -> Hash32 {
+        do { return try Hash32(bytes: Array(buffer: buffer)) } catch {
+            throw PostgresStoreFailure("an entry id is \(buffer.readableBytes) bytes, not 32")
+        }
+    }
+}
