@@ -88,6 +88,9 @@ public struct HandOffRelay: Sendable {
             // The settlement queue is full: these wait in `intake` for the next pass.
             failed = submit.count
         }
+        // A commit failed: this pass's refusals may rest on blocks that never landed (a nonce
+        // "reused" by a transfer whose block was voided), so they are decided again next pass.
+        if failed > 0 { refused.removeAll() }
         try await store.settleHandOffs(done: done, refused: refused, nowMs: clock())
         return (done.count + refused.count, failed)
     }

@@ -57,6 +57,7 @@ enum PostgresMigrations {
                 CHECK ((code IS NULL) = (decided_at_ms IS NULL)))
             """,
             "CREATE INDEX intake_waiting ON intake(seq) WHERE code IS NULL",
+            "CREATE INDEX intake_decided ON intake(decided_at_ms) WHERE code IS NOT NULL",
         ],
     ]
 

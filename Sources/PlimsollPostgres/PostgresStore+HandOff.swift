@@ -27,39 +27,63 @@ extension PostgresStore {
     static let idsPerStatement = 1000
 
     /// Hands transfers this node accepted (signatures checked) to the sequencer: durable in
-    /// `intake` when this returns.
-    /// - Throws: `StoreError` `STORE_RANGE` when `intake` already holds `handOffBound` transfers
-    ///   (the caller answers 503 and the holder retries), `STORE_IO` when the database fails.
+    /// `intake` when this returns. A transfer handed over before is not added twice; one refused
+    /// before is put back to be decided again (the holder retries it, perhaps after the cause
+    /// went away).
+    /// - Throws: `StoreError` `STORE_RANGE` when `intake` already holds `handOffBound` rows,
+    ///   waiting or decided (the caller answers 503 and the holder retries), `STORE_IO` when the
+    ///   database fails.
     public func handOff(_ transfers: [SignedTransfer], node: String) async throws(StoreError) {
         guard !transfers.isEmpty else { return }
         let logger = logger
         let now = try Self.bigint(Settlement.wallClockMs())
-        let waiting = try await Connections.run("count the transfers handed over") {
-            let rows = try await self.client.query(
-                "SELECT count(*)::BIGINT FROM intake WHERE code IS NULL", logger: logger)
-            var count: Int64 = 0
-            for try await value in rows.decode(Int64.self) { count = value }
-            return Int(count)
-        }
-        guard waiting + transfers.count <= Self.handOffBound else {
+        let held = try await intakeRows()
+        guard held + transfers.count <= Self.handOffBound else {
             throw StoreError(
-                .outOfRange, "\(waiting) transfers wait for the sequencer already (at most \(Self.handOffBound))")
+                .outOfRange, "\(held) transfers are in the intake already (at most \(Self.handOffBound))")
         }
+        // One row per id: an upsert must not meet the same key twice in one statement.
+        var seen: Set<Hash32> = []
+        let entries = transfers.map(Entry.transfer).filter { seen.insert($0.id).inserted }
         try await Connections.run("hand \(transfers.count) transfers to the sequencer") {
             try await self.client.withConnection { connection in
-                let rows: [[any PostgresDynamicTypeEncodable]] = transfers.map { transfer in
-                    let entry = Entry.transfer(transfer)
-                    return [PostgresWriter.bytes(entry.id.bytes), PostgresWriter.bytes(entry.bytes), node, now]
+                let rows: [[any PostgresDynamicTypeEncodable]] = entries.map { entry in
+                    [PostgresWriter.bytes(entry.id.bytes), PostgresWriter.bytes(entry.bytes), node, now]
                 }
                 try await PostgresWriter.insert(
                     "INSERT INTO intake (entry_id, bytes, node, accepted_at_ms)", columns: 4, rows: rows,
-                    suffix: " ON CONFLICT (entry_id) DO NOTHING", connection, logger)
+                    suffix: """
+                        ON CONFLICT (entry_id) DO UPDATE SET code = NULL, message = NULL, decided_at_ms = NULL,
+                            accepted_at_ms = EXCLUDED.accepted_at_ms WHERE intake.code IS NOT NULL
+                        """, connection, logger)
             }
         }
     }
 
+    /// Rows in `intake`, waiting or decided: what `handOffBound` bounds.
+    func intakeRows() async throws(StoreError) -> Int {
+        try await count("SELECT count(*)::BIGINT FROM intake", "count the intake")
+    }
+
+    /// How many transfers handed over wait for a sequencer's decision.
+    public func handOffsWaiting() async throws(StoreError) -> Int {
+        try await count("SELECT count(*)::BIGINT FROM intake WHERE code IS NULL", "count the transfers handed over")
+    }
+
+    private func count(_ sql: String, _ what: String) async throws(StoreError) -> Int {
+        let logger = logger
+        return try await Connections.run(what) {
+            let rows = try await self.client.query(PostgresQuery(unsafeSQL: sql), logger: logger)
+            var count: Int64 = 0
+            for try await value in rows.decode(Int64.self) { count = value }
+            return Int(count)
+        }
+    }
+
     /// What is known of each id: settled (in the log) or refused by the sequencer; an id missing
-    /// from the answer is still waiting.
+    /// from the answer is still waiting. Refusals are read first: a sequencer records a refusal
+    /// only after the blocks before it are durable, so a transfer that settled meanwhile (and was
+    /// refused as a duplicate later) is found settled by the second read, which wins.
     public func handOffOutcomes(_ ids: [Hash32]) async throws(StoreError) -> [Hash32: Outcome] {
         let logger = logger
         return try await Connections.run("read the outcomes of \(ids.count) transfers") {
@@ -69,6 +93,18 @@ extension PostgresStore {
                 let chunk = ids[start..<min(ids.count, start + Self.idsPerStatement)]
                 start += chunk.count
                 let (list, binds) = Self.idList(chunk)
+                let refused = try await self.client.query(
+                    PostgresQuery(
+                        unsafeSQL:
+                            "SELECT entry_id, code, message FROM intake WHERE code IS NOT NULL AND entry_id IN (\(list))",
+                        binds: binds), logger: logger)
+                for try await (id, code, message) in refused.decode((ByteBuffer, String, String).self) {
+                    let id = try Self.hash(id)
+                    guard let reason = ReasonCode(rawValue: code) else {
+                        throw PostgresStoreFailure("intake holds an unknown reason code \(code)")
+                    }
+                    found[id] = .rejected(id: id, Rejection(reason, message))
+                }
                 let settled = try await self.client.query(
                     PostgresQuery(
                         unsafeSQL: """
@@ -79,19 +115,6 @@ extension PostgresStore {
                     let id = try Self.hash(id)
                     found[id] = .settled(
                         Receipt(id: id, height: UInt64(height), leafIndex: UInt64(leaf), logSize: UInt64(size)))
-                }
-                let refused = try await self.client.query(
-                    PostgresQuery(
-                        unsafeSQL:
-                            "SELECT entry_id, code, message FROM intake WHERE code IS NOT NULL AND entry_id IN (\(list))",
-                        binds: binds), logger: logger)
-                for try await (id, code, message) in refused.decode((ByteBuffer, String, String).self) {
-                    let id = try Self.hash(id)
-                    guard found[id] == nil else { continue }
-                    guard let reason = ReasonCode(rawValue: code) else {
-                        throw PostgresStoreFailure("intake holds an unknown reason code \(code)")
-                    }
-                    found[id] = .rejected(id: id, Rejection(reason, message))
                 }
             }
             return found

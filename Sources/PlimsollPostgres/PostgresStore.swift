@@ -33,6 +33,10 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     let runner: Task<Void, Never>
     let logger: Logger
     private let lease = Mutex<SequencerLease?>(nil)
+    /// Leases this node has taken, and the one held when the state was last loaded
+    /// (`loadLedger`): a settlement whose state was loaded under another lease, or none, is
+    /// fenced until it reloads, since another sequencer may have written blocks meanwhile.
+    private let epochs = Mutex<(taken: Int, loaded: Int?)>((0, nil))
 
     private init(genesis: Genesis, configuration: PostgresConnection.Configuration, logger: Logger) {
         self.genesis = genesis
@@ -140,8 +144,12 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         if isSequencer { return true }
         await dropLease(ifSame: nil)
         let (configuration, logger, key) = (configuration, logger, SequencerLease.key(genesis.chainID))
+        let epoch = epochs.withLock { epochs in
+            epochs.taken += 1
+            return epochs.taken
+        }
         let taken = try await Connections.run("take the sequencer lease") {
-            try await SequencerLease.tryAcquire(configuration, key: key, logger: logger)
+            try await SequencerLease.tryAcquire(configuration, key: key, epoch: epoch, logger: logger)
         }
         guard let taken else { return false }
         let kept = lease.withLock { lease in
@@ -192,14 +200,20 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         if let dropped, dropped.isOpen { try? await dropped.connection.close() }
     }
 
-    /// One write transaction on the lease's session; refused with `STORE_FENCED` without a lease
-    /// or when its session has ended (the lease is then dropped: `tryBecomeSequencer` may take it
-    /// again once it is free).
+    /// One write transaction on the lease's session; refused with `STORE_FENCED` without a lease,
+    /// when its session has ended (the lease is then dropped: `tryBecomeSequencer` may take it
+    /// again once it is free) or, for a write that rests on the loaded state (`fromState`), when
+    /// that state was loaded under another lease or none (settlement then reloads it).
     func write(
-        _ what: String, _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Void
+        _ what: String, fromState: Bool = true,
+        _ body: @escaping @Sendable (PostgresConnection, Logger) async throws -> Void
     ) async throws(StoreError) {
         guard let held = lease.withLock({ $0 }) else {
             throw StoreError(.fenced, "this node is not the registry's sequencer: cannot \(what)")
+        }
+        if fromState, epochs.withLock({ $0.loaded }) != held.epoch {
+            throw StoreError(
+                .fenced, "the state was loaded before this node became the sequencer; reload it: cannot \(what)")
         }
         let logger = logger
         do {
@@ -225,7 +239,11 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
             throw StoreError(.io, "cannot reach the database to load the registry: \(error)")
         }
         defer { try? connection.close().wait() }
-        return try PostgresLoader.load(connection, genesis: genesis, logger: logger)
+        // The lease first: a state read after taking it includes everything any sequencer wrote.
+        let epoch = lease.withLock { $0?.epoch }
+        let loaded = try PostgresLoader.load(connection, genesis: genesis, logger: logger)
+        epochs.withLock { $0.loaded = epoch }
+        return loaded
     }
 
     public func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
@@ -235,7 +253,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     }
 
     public func probeWrite() async throws(StoreError) {
-        try await write("probe a write") { transaction, logger in
+        try await write("probe a write", fromState: false) { transaction, logger in
             try await transaction.query("UPDATE registry SET id = id WHERE id = 1", logger: logger)
         }
     }

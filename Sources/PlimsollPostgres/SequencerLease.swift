@@ -20,13 +20,19 @@ final class SequencerLease: Sendable {
     /// The server process of the lease's session (`pg_stat_activity`, `pg_locks`).
     let backendPID: Int64
     let key: Int64
+    /// This node's count of leases taken: state loaded under an earlier lease may be behind
+    /// blocks another sequencer wrote meanwhile (`PostgresStore.write`).
+    let epoch: Int
     /// Writes on the session one at a time: a transaction must not interleave with another.
     private let gate = SerialGate()
+    /// Set, inside the gate, when the lease is given up: no write runs after it.
+    private let released = Atomic<Bool>(false)
 
-    private init(connection: PostgresConnection, backendPID: Int64, key: Int64) {
+    private init(connection: PostgresConnection, backendPID: Int64, key: Int64, epoch: Int) {
         self.connection = connection
         self.backendPID = backendPID
         self.key = key
+        self.epoch = epoch
     }
 
     /// The advisory lock key of a registry: the first 8 bytes of its chain id.
@@ -36,7 +42,7 @@ final class SequencerLease: Sendable {
 
     /// Takes the lease if no other session holds it; nil when one does.
     static func tryAcquire(
-        _ configuration: PostgresConnection.Configuration, key: Int64, logger: Logger
+        _ configuration: PostgresConnection.Configuration, key: Int64, epoch: Int, logger: Logger
     ) async throws -> SequencerLease? {
         let connection = try await PostgresConnection.connect(
             on: MultiThreadedEventLoopGroup.singleton.next(), configuration: configuration, id: 3, logger: logger)
@@ -48,7 +54,7 @@ final class SequencerLease: Sendable {
             let rows = try await connection.query(
                 "SELECT pg_try_advisory_lock(\(key)), pg_backend_pid()::BIGINT", logger: logger)
             for try await (held, pid) in rows.decode((Bool, Int64).self) where held {
-                return SequencerLease(connection: connection, backendPID: pid, key: key)
+                return SequencerLease(connection: connection, backendPID: pid, key: key, epoch: epoch)
             }
             try await connection.close()
             return nil
@@ -59,33 +65,70 @@ final class SequencerLease: Sendable {
     }
 
     /// Whether the session is still there, as far as this side knows.
-    var isOpen: Bool { !connection.isClosed }
+    var isOpen: Bool { !connection.isClosed && !released.load(ordering: .acquiring) }
 
     /// Runs `body` in one transaction on the lease's session, after any write before it.
+    ///
+    /// postgres-nio hands a query to a closed channel with no promise for the write, so a query
+    /// sent after the session ended (the body's next statement, or the ROLLBACK after a failed
+    /// one) would wait forever and keep the gate: the transaction races the session's end, and
+    /// the first to finish answers. A transaction left waiting that way holds nothing but memory.
     func write<T: Sendable>(
-        logger: Logger, _ body: @Sendable (PostgresConnection) async throws -> T
+        logger: Logger, _ body: @escaping @Sendable (PostgresConnection) async throws -> T
     ) async throws -> T {
         try await gate.run {
-            // postgres-nio hands a query to a closed channel with no promise for the write, so
-            // the query would wait forever: a session known to have ended is refused here.
             guard isOpen else { throw LeaseEnded() }
-            return try await connection.withTransaction(logger: logger) { transaction in try await body(transaction) }
+            let connection = connection
+            return try await withCheckedThrowingContinuation { (continuation: CheckedContinuation<T, any Error>) in
+                let answer = OnceContinuation(continuation)
+                Task {
+                    do {
+                        answer.resume(
+                            with: .success(
+                                try await connection.withTransaction(logger: logger) { transaction in
+                                    try await body(transaction)
+                                }))
+                    } catch {
+                        answer.resume(with: .failure(error))
+                    }
+                }
+                connection.closeFuture.whenComplete { _ in answer.resume(with: .failure(LeaseEnded())) }
+            }
         }
     }
 
     /// Gives the lease up once the write in flight (if any) has ended: the lock is released
-    /// explicitly, so another node can take it the moment this returns, then the session closes.
+    /// explicitly, so another node can take it the moment this returns, then the session closes;
+    /// both inside the gate, so no write waiting behind them runs on a session without the lock.
     func release(logger: Logger) async {
         guard isOpen else { return }
         try? await gate.run {
-            _ = try await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+            guard !released.exchange(true, ordering: .acquiringAndReleasing), !connection.isClosed else { return }
+            _ = try? await connection.query("SELECT pg_advisory_unlock(\(key))", logger: logger)
+            try await connection.close()
         }
-        if isOpen { try? await connection.close() }
     }
 }
 
 /// The lease's session has ended: nothing can be written on it any more.
 struct LeaseEnded: Error {}
+
+/// A continuation resumed by whichever of several racers finishes first; the others are ignored.
+final class OnceContinuation<T: Sendable>: Sendable {
+    private let continuation = Mutex<CheckedContinuation<T, any Error>?>(nil)
+
+    init(_ continuation: CheckedContinuation<T, any Error>) {
+        self.continuation.withLock { $0 = continuation }
+    }
+
+    func resume(with result: Result<T, any Error>) {
+        let waiting = continuation.withLock { held in
+            defer { held = nil }
+            return held
+        }
+        waiting?.resume(with: result)
+    }
+}
 
 /// An async mutual exclusion: bodies run one at a time, in the order they arrived.
 final class SerialGate: Sendable {

@@ -6,6 +6,7 @@ import PlimsollPostgres
 import PlimsollSettlement
 import PlimsollStore
 import PlimsollTesting
+import PostgresNIO
 
 /// `plimsoll-bench settle`: durable settlement of pre-signed transfers against the raw all-core
 /// BIP-340 verify rate, measured right before and right after the figure in the same run (their
@@ -40,6 +41,11 @@ struct SettleBench: AsyncParsableCommand {
             "A PostgreSQL server (postgresql://USER:PASSWORD@HOST:PORT/DATABASE) to settle on as well, beside SQLite: a fresh database is made there and dropped after."
     )
     var database: String?
+    @Flag(
+        help:
+            "With --database, settle once more with the transfers handed over by a second node through the database's intake (issue 17)."
+    )
+    var handOff = false
 
     func run() async throws {
         let sizes = registryHolders.isEmpty ? [keys] : registryHolders.sorted()
@@ -49,13 +55,18 @@ struct SettleBench: AsyncParsableCommand {
         }
         var figures: [Figure] = []
         var rates: [(size: Int, rate: Double, ratio: Double)] = []
-        let backends: [String?] = database == nil ? [nil] : [nil, database]
+        var backends: [(database: String?, handOff: Bool)] = [(nil, false)]
+        if let database { backends.append((database, false)) }
+        if let database, handOff { backends.append((database, true)) }
         for size in sizes {
             for backend in backends {
                 let run = try await Self.settle(
-                    transfers: transfers, keys: keys, idle: size - keys, batch: batch, database: backend)
-                let suffix = (registryHolders.isEmpty ? "" : "@\(size)") + (backend == nil ? "" : "@postgresql")
-                if backend == nil { rates.append((size, run.rate, run.rate / run.baseline)) }
+                    transfers: transfers, keys: keys, idle: size - keys, batch: batch, database: backend.database,
+                    handOff: backend.handOff)
+                let suffix =
+                    (registryHolders.isEmpty ? "" : "@\(size)") + (backend.database == nil ? "" : "@postgresql")
+                    + (backend.handOff ? "+handoff" : "")
+                if backend.database == nil { rates.append((size, run.rate, run.rate / run.baseline)) }
                 figures += [
                     Figure(name: "raw_verify_before" + suffix, value: run.before, unit: "ops/s"),
                     Figure(
@@ -99,7 +110,9 @@ struct SettleBench: AsyncParsableCommand {
     }
 
     /// One registry of `keys` senders and `idle` idle holders, and the same transfer workload.
-    static func settle(transfers: Int, keys: Int, idle: Int, batch: Int, database: String? = nil) async throws -> Run {
+    static func settle(
+        transfers: Int, keys: Int, idle: Int, batch: Int, database: String? = nil, handOff: Bool = false
+    ) async throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "plimsoll-bench-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
@@ -108,6 +121,7 @@ struct SettleBench: AsyncParsableCommand {
         let registrar = SigningKey.generate(using: &rng)
         let store: any SettlementStore
         var dropDatabase: (() async -> Void)?
+        var configuration: PostgresConnection.Configuration?
         if let database {
             // A database of its own on the server, dropped after the run.
             let admin = try PostgresStore.configuration(database)
@@ -120,6 +134,7 @@ struct SettleBench: AsyncParsableCommand {
                 name: "Bench", registrarKey: registrar.publicKey, createdAtMs: Settlement.wallClockMs(),
                 maxValiditySeconds: 604_800)
             let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
+            configuration = PostgresAdmin.database(name, of: admin)
             store = try await PostgresStore.create(
                 PostgresAdmin.database(name, of: admin), genesis: genesis, genesisBlock: block, state: state)
         } else {
@@ -147,20 +162,28 @@ struct SettleBench: AsyncParsableCommand {
         // On stderr, so a profiler can be attached to the settle phase alone.
         FileHandle.standardError.write(Data("settle: phase starts (pid \(getpid()))\n".utf8))
         let start = Date()
-        await withTaskGroup(of: [Outcome?].self) { group in
-            if batch <= 1 {
-                for entry in signed { group.addTask { [try? await settlement.submit(entry)] } }
-            } else {
-                for start in stride(from: 0, to: signed.count, by: batch) {
-                    let chunk = Array(signed[start..<min(signed.count, start + batch)])
-                    group.addTask {
-                        (try? await settlement.submitAll(chunk)) ?? Array(repeating: nil, count: chunk.count)
+        if handOff, let configuration, let sequencer = store as? PostgresStore {
+            run.rssQueued = peakRSSMiB()
+            (run.settled, run.rejected) = try await Self.handOver(
+                signed, from: configuration, to: sequencer, settlement: settlement, chunk: max(batch, 1000))
+        } else {
+            await withTaskGroup(of: [Outcome?].self) { group in
+                if batch <= 1 {
+                    for entry in signed { group.addTask { [try? await settlement.submit(entry)] } }
+                } else {
+                    for start in stride(from: 0, to: signed.count, by: batch) {
+                        let chunk = Array(signed[start..<min(signed.count, start + batch)])
+                        group.addTask {
+                            (try? await settlement.submitAll(chunk)) ?? Array(repeating: nil, count: chunk.count)
+                        }
                     }
                 }
-            }
-            run.rssQueued = peakRSSMiB()
-            for await outcomes in group {
-                for outcome in outcomes { if case .settled? = outcome { run.settled += 1 } else { run.rejected += 1 } }
+                run.rssQueued = peakRSSMiB()
+                for await outcomes in group {
+                    for outcome in outcomes {
+                        if case .settled? = outcome { run.settled += 1 } else { run.rejected += 1 }
+                    }
+                }
             }
         }
         run.seconds = Date().timeIntervalSince(start)
@@ -170,6 +193,43 @@ struct SettleBench: AsyncParsableCommand {
         await settlement.waitUntilIdle()
         await dropDatabase?()
         return run
+    }
+
+    /// A second node hands every transfer over through the database's intake, in order, in
+    /// chunks (as it would the batches its holders send), while the sequencer's relay settles
+    /// them; done when the intake holds nothing waiting. Returns settled and refused counts, read
+    /// back as the handing node reads outcomes.
+    static func handOver(
+        _ signed: [Entry], from configuration: PostgresConnection.Configuration, to sequencer: PostgresStore,
+        settlement: Settlement, chunk: Int
+    ) async throws -> (settled: Int, rejected: Int) {
+        let node = try await PostgresStore.open(configuration, sequencer: false)
+        let relay = Task { await HandOffRelay(store: sequencer, settlement: settlement).run() }
+        defer { relay.cancel() }
+        let transfers = signed.compactMap { entry -> SignedTransfer? in
+            guard case .transfer(let transfer) = entry else { return nil }
+            return transfer
+        }
+        for start in stride(from: 0, to: transfers.count, by: chunk) {
+            let part = Array(transfers[start..<min(transfers.count, start + chunk)])
+            // The intake is full (STORE_RANGE): as a holder would, retry a moment later.
+            while !(try await handOffOnce(node, part)) { try await Task.sleep(for: .milliseconds(5)) }
+        }
+        while try await node.handOffsWaiting() > 0 { try await Task.sleep(for: .milliseconds(5)) }
+        let outcomes = try await node.handOffOutcomes(signed.map(\.id))
+        let settled = outcomes.values.filter { if case .settled = $0 { true } else { false } }.count
+        return (settled, signed.count - settled)
+    }
+
+    /// Whether the intake took `part`; false when it is full.
+    static func handOffOnce(_ node: PostgresStore, _ part: [SignedTransfer]) async throws -> Bool {
+        let refusal: StoreError
+        do {
+            try await node.handOff(part, node: "bench")
+            return true
+        } catch { refusal = error }
+        if refusal.code == .outOfRange { return false }
+        throw refusal
     }
 
     /// Every sender sends one transfer per round to the next sender, rounds in nonce order;

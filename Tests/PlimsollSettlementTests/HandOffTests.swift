@@ -7,6 +7,7 @@ import PlimsollSettlement
 import PlimsollStore
 import PlimsollTesting
 import PostgresNIO
+import Synchronization
 import Testing
 
 /// A node that is not the sequencer hands the transfers it accepted to the sequencer through the
@@ -94,8 +95,9 @@ struct HandOffTests {
         let rows = try await SequencerFailoverTests.blocksAndIDs(database.configuration)
         #expect(Set(ids).isSubset(of: rows.entryIDs) && !rows.entryIDs.contains(replayID))
         #expect(rows.entryIDs.count == rows.entryCount)
-        // Settled rows are cleared; the refusal stays for the node to read, decided.
-        #expect(try await Self.intakeRows(database.configuration) == (waiting: 0, all: 1))
+        // Settled rows are cleared (the relay does it just after the receipts are readable); the
+        // refusal stays for the node to read, decided.
+        #expect(try await Self.intakeRows(database.configuration, become: (waiting: 0, all: 1)))
 
         relay.cancel()
         await relay.value
@@ -113,7 +115,10 @@ struct HandOffTests {
     }
 
     static func surviveDeath(_ database: Database) async throws {
-        let first = try database.settlement(database.first)
+        let dying = KilledInCommit(database.first)
+        let first = try Settlement(
+            store: dying, sequencerKeys: [database.sequencer], registrarKey: database.registrar,
+            clock: Settlement.wallClockMs)
         var ring = try await seeded(first, seed: 184)
         let firstRelay = Task { await HandOffRelay(store: database.first, settlement: first).run() }
         let node = try await PostgresStore.open(database.configuration, sequencer: false)
@@ -134,21 +139,24 @@ struct HandOffTests {
         try await node.handOff(before, node: "b")
         try await handOverAndWait(before)
 
-        // Transfers handed over, then the sequencer's session dies before or while it settles them.
+        // Transfers handed over; the sequencer's session is killed while their block commits.
+        let tipBefore = await first.latestHeader.header.height
+        dying.arm(database.configuration)
         let during = ring.next(64)
         try await node.handOff(during, node: "b")
-        let session = try #require(database.first.sequencerSessionPID)
-        let killed = ContinuousClock.now
-        try await PostgresAdmin.execute("SELECT pg_terminate_backend(\(session))", on: database.configuration)
         // The deposed sequencer's relay stops at its first fenced write.
         await firstRelay.value
+        let killed = try #require(dying.killedAt, "the session must have been killed inside a commit")
+        #expect(await first.latestHeader.header.height == tipBefore)
 
         // The node takes the lease, settles from the committed tip and relays what waits.
         try await node.awaitSequencer(pollEvery: .milliseconds(200))
         print("hand-off: sequencer takeover after its session was killed: \(ContinuousClock.now - killed)")
         let second = try database.settlement(node)
         let secondRelay = Task { await HandOffRelay(store: node, settlement: second).run() }
+        let acknowledgedBefore = acknowledged.count
         try await handOverAndWait(during)
+        #expect(acknowledged.count == acknowledgedBefore + during.count)
         let after = ring.next(16)
         try await node.handOff(after, node: "b")
         try await handOverAndWait(after)
@@ -163,14 +171,30 @@ struct HandOffTests {
         #expect(rows.entryIDs.count == rows.entryCount, "an entry id appears twice in the log")
         let (state, _) = try node.loadLedger()
         #expect(state.balances[IMOs.a]?.values.reduce(0, +) == 400)
-        #expect(try await Self.intakeRows(database.configuration) == (waiting: 0, all: 0))
+        #expect(try await Self.intakeRows(database.configuration, become: (waiting: 0, all: 0)))
 
         secondRelay.cancel()
         await secondRelay.value
         await node.releaseSequencer()
     }
 
-    /// Rows in `intake`: waiting for a sequencer, and all (decided refusals kept for reading).
+    /// Whether the rows in `intake` (waiting for a sequencer, and all: decided refusals are kept
+    /// for reading) become `expected` within 10 s.
+    static func intakeRows(
+        _ configuration: PostgresConnection.Configuration, become expected: (waiting: Int64, all: Int64)
+    ) async throws -> Bool {
+        let deadline = ContinuousClock.now + .seconds(10)
+        while true {
+            let rows = try await intakeRows(configuration)
+            if rows == expected { return true }
+            if ContinuousClock.now > deadline {
+                Issue.record("intake rows \(rows), expected \(expected)")
+                return false
+            }
+            try await Task.sleep(for: .milliseconds(20))
+        }
+    }
+
     static func intakeRows(
         _ configuration: PostgresConnection.Configuration
     ) async throws -> (waiting: Int64, all: Int64) {
@@ -189,5 +213,39 @@ struct HandOffTests {
             try? await connection.close()
             throw error
         }
+    }
+}
+
+/// The sequencer's store, which kills its own lease's session from the server side at the start
+/// of the first commit after `arm`: the sequencer dies with a block in flight, deterministically.
+final class KilledInCommit: SettlementStore, @unchecked Sendable {  // State behind its Mutex.
+    let store: PostgresStore
+    private let state = Mutex<(armed: PostgresConnection.Configuration?, killedAt: ContinuousClock.Instant?)>(
+        (nil, nil))
+
+    init(_ store: PostgresStore) { self.store = store }
+
+    var genesis: Genesis { store.genesis }
+    var killedAt: ContinuousClock.Instant? { state.withLock { $0.killedAt } }
+
+    func arm(_ configuration: PostgresConnection.Configuration) { state.withLock { $0.armed = configuration } }
+
+    func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) { try store.loadLedger() }
+
+    func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
+        if let configuration = state.withLock({ state in
+            defer { state.armed = nil }
+            return state.armed
+        }), let session = store.sequencerSessionPID {
+            try? await PostgresAdmin.execute("SELECT pg_terminate_backend(\(session))", on: configuration)
+            state.withLock { $0.killedAt = .now }
+        }
+        try await store.commit(block, changes: changes)
+    }
+
+    func probeWrite() async throws(StoreError) { try await store.probeWrite() }
+
+    func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
+        try await store.recordRejections(rejected, decidedAtMs: decidedAtMs)
     }
 }
