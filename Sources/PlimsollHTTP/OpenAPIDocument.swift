@@ -71,6 +71,11 @@ enum OpenAPIDocument {
             "A sanctions list's files, signed by the registrar (Plimsoll-Registrar-Signature), checked and stored for adoption",
             "public", "StoredList"
         ),
+        (
+            "post", "/v1/registrar/tokens",
+            "Grant (by the token's hash) or revoke an API token, signed by the registrar (Plimsoll-Registrar-Signature)",
+            "public", "TokenChange"
+        ),
     ]
 
     static var json: String {
@@ -113,7 +118,7 @@ enum OpenAPIDocument {
             ##"{"type":"object","required":["status","code","detail"],"properties":{"type":{"type":"string"},"title":{"type":"string"},"status":{"type":"integer"},"code":{"type":"string"},"detail":{"type":"string"},"pointer":{"type":"string"},"parameter":{"type":"string"},"id":{"type":"string"}}}"##
         let answers = Self.answerSchemas.map { ##""\##($0.0)":\##($0.1)"## }.joined(separator: ",")
         return
-            ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ListUpload":{"type":"object","additionalProperties":false,"required":["files"],"properties":{"allow_shrink":{"type":"boolean"},"folder":{"type":["string","null"],"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"},"files":{"type":"array","minItems":1,"maxItems":16,"items":{"type":"object","additionalProperties":false,"required":["name","base64"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"},"base64":{"type":"string","contentEncoding":"base64"}}}}}},"RegistrarActions":{"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{"type":"array","minItems":1,"maxItems":4096,"items":{"type":"string","pattern":"^([0-9a-fA-F]{2})+$"}}}},"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"born":{"type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
+            ##"{"openapi":"3.1.0","info":{"title":"Plimsoll registry API","version":"1"},"paths":{\##(pathsJSON)},"components":{"schemas":{\##(answers),"Transfer":\##(transfer),"Batch":\##(batch),"Problem":\##(problem),"ListUpload":{"type":"object","additionalProperties":false,"required":["files"],"properties":{"allow_shrink":{"type":"boolean"},"folder":{"type":["string","null"],"pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"},"files":{"type":"array","minItems":1,"maxItems":16,"items":{"type":"object","additionalProperties":false,"required":["name","base64"],"properties":{"name":{"type":"string","pattern":"^[A-Za-z0-9_-][A-Za-z0-9._-]{0,63}$"},"base64":{"type":"string","contentEncoding":"base64"}}}}}},"TokenRequest":{"type":"object","additionalProperties":false,"required":["op","signed_at_ms"],"properties":{"op":{"enum":["grant","revoke"]},"token_sha256":\##(hex64),"role":{"enum":["regulator","registrar"]},"label":{"type":"string","minLength":1,"maxLength":128},"id_prefix":{"type":"string","pattern":"^[0-9a-fA-F]{8,64}$"},"signed_at_ms":\##(integer)}},"RegistrarActions":{"type":"object","additionalProperties":false,"required":["entries"],"properties":{"entries":{"type":"array","minItems":1,"maxItems":4096,"items":{"type":"string","pattern":"^([0-9a-fA-F]{2})+$"}}}},"ScreenQuery":{"type":"object","additionalProperties":false,"properties":{"name":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"kind":{"enum":["person","organization","vessel","aircraft"]},"imo":{"type":"string","maxLength":\##(Limits.screenQueryBytesMax)},"born":{"type":"string","pattern":"^[0-9]{4}-(0[1-9]|1[0-2])-(0[1-9]|[12][0-9]|3[01])$"},"country":{"type":"string","pattern":"^[A-Z]{2}$"}}}},"responses":{"Problem":{"description":"RFC 9457 problem with a reason code","content":{"application/problem+json":{"schema":{"$ref":"#/components/schemas/Problem"}}}}},"securitySchemes":{"bearer":{"type":"http","scheme":"bearer"},"holderSignature":{"type":"apiKey","in":"header","name":"Plimsoll-Signature"}}}}"##
     }
 
     static func bodySchema(_ path: String) -> String {
@@ -121,6 +126,7 @@ enum OpenAPIDocument {
         if path.hasSuffix("screen") { return "ScreenQuery" }
         if path.hasSuffix("actions") { return "RegistrarActions" }
         if path.hasPrefix("/v1/registrar/lists") { return "ListUpload" }
+        if path == "/v1/registrar/tokens" { return "TokenRequest" }
         return "Transfer"
     }
 
@@ -233,6 +239,15 @@ enum OpenAPIDocument {
             (
                 "RegistrarSequence",
                 object(["sequence", "chain_id"], [("sequence", count), ("chain_id", hex64)])
+            ),
+            (
+                "TokenChange",
+                object(
+                    ["op"],
+                    [
+                        ("op", ##"{"enum":["grant","revoke"]}"##), ("id", hex64),
+                        ("role", ##"{"enum":["regulator","registrar"]}"##), ("revoked", count),
+                    ])
             ),
             (
                 "StoredList",

@@ -43,4 +43,8 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case listShrinks = "LIST_SHRINKS"
     /// 409: a list adoption whose files the server does not hold (upload them first).
     case listNotStored = "LIST_NOT_STORED"
+    /// 401: a signed registrar request whose signing time is more than 5 minutes from the server's.
+    case requestExpired = "REQUEST_EXPIRED"
+    /// 409: a token grant whose token is already stored (granted before, perhaps revoked since).
+    case tokenExists = "TOKEN_EXISTS"
 }

@@ -66,6 +66,7 @@ public struct RegistryAPI: Sendable {
         addScreenRoute(to: router)
         addRegistrarRoutes(to: router)
         addListUploadRoute(to: router)
+        addTokenRoute(to: router)
         addExplorerRoutes(to: router)
         return router
     }

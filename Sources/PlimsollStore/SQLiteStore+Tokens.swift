@@ -19,18 +19,33 @@ extension SQLiteStore {
 
     /// Creates a token for `role`; returns the token text (64 hex digits) to give to its holder.
     public func grantToken(role: TokenRole, label: String, nowMs: UInt64) throws -> String {
-        var rng = SystemRandomNumberGenerator()
-        let secret = (0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) }
-        let token = Hex.encode(secret)
-        try pool.write { db in
-            try db.execute(
-                sql: "INSERT INTO api_tokens (hash, role, label, created_ms) VALUES (?, ?, ?, ?)",
-                arguments: [
-                    Data(Hashing.sha256(Array(token.utf8)).bytes), role.rawValue, String(label.prefix(128)), nowMs,
-                ]
-            )
+        let token = Self.newToken()
+        guard try storeToken(hash: Self.tokenHash(token), role: role, label: label, nowMs: nowMs) else {
+            throw StoreError(.exists, "a fresh token's hash is already stored")
         }
         return token
+    }
+
+    /// A new token: 32 random bytes as 64 hex digits, made where it is first shown (the
+    /// registrar's machine, when granted through a running server, which sees only its hash).
+    public static func newToken() -> String {
+        var rng = SystemRandomNumberGenerator()
+        return Hex.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) })
+    }
+
+    /// What is stored of a token, and its id (in hex).
+    public static func tokenHash(_ token: String) -> Hash32 { Hashing.sha256(Array(token.utf8)) }
+
+    /// Stores a token by its hash; false when that hash is stored already (live or revoked: a
+    /// revoked token never comes back).
+    public func storeToken(hash: Hash32, role: TokenRole, label: String, nowMs: UInt64) throws -> Bool {
+        try pool.write { db in
+            try db.execute(
+                sql: "INSERT OR IGNORE INTO api_tokens (hash, role, label, created_ms) VALUES (?, ?, ?, ?)",
+                arguments: [Data(hash.bytes), role.rawValue, String(label.prefix(128)), nowMs]
+            )
+            return db.changesCount == 1
+        }
     }
 
     /// The role of a live token, or nil for an unknown or revoked one.

@@ -107,6 +107,29 @@ struct OpenRegistry {
         return try open(options)
     }
 
+    /// Where a token change goes: the registry's files when no server holds them (the writer
+    /// lock is taken here, so nothing else writes meanwhile), else the running server, which the
+    /// registrar key signs for; `--server` always goes to the server.
+    enum TokenTarget {
+        case local(SQLiteStore)
+        case server(RegistrarClient)
+    }
+
+    static func forTokens(_ options: RegistryOptions) async throws -> TokenTarget {
+        let folder = try existingFolder(options)
+        if options.server == nil {
+            do { return .local(try openWriter(folder.appendingPathComponent(SQLiteStore.fileName))) } catch let error
+                as CLIError where error.isLocked
+            {}
+        }
+        let (_, key) = try registrarKey(options)
+        let chainID = try ReadOnly.store(options).genesis.chainID
+        if let client = try await RegistrarClient.find(options, key: key, chainID: chainID) {
+            return .server(client)
+        }
+        return .local(try openWriter(folder.appendingPathComponent(SQLiteStore.fileName)))
+    }
+
     private static func existingFolder(_ options: RegistryOptions) throws -> URL {
         let folder = options.registryURL
         let dbURL = folder.appendingPathComponent(SQLiteStore.fileName)

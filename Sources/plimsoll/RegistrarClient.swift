@@ -171,6 +171,45 @@ struct RegistrarClient {
         }
     }
 
+    /// What a token change did on the server.
+    struct TokenChange: Decodable {
+        let op: String
+        let id: String?
+        let role: String?
+        let revoked: Int?
+    }
+
+    /// Grants (`token_sha256`, role, label) or revokes (`id_prefix`) an API token on the server
+    /// (`POST /v1/registrar/tokens`), signed here by the registrar key with the time of signing.
+    func changeToken(_ fields: [String: String]) async throws -> TokenChange {
+        var members = fields.keys.sorted().map { "\(Self.jsonString($0)):\(Self.jsonString(fields[$0]!))" }
+        members.append("\"signed_at_ms\":\(UInt64(Date().timeIntervalSince1970 * 1000))")
+        let body = Data("{\(members.joined(separator: ","))}".utf8)
+        var request = URLRequest(url: base.appendingPathComponent("v1/registrar/tokens"))
+        request.httpMethod = "POST"
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        let signature = key.sign(hash: RegistrarEntry.tokenMessage(chainID: chainID, body: Array(body)))
+        request.setValue(signature.hex, forHTTPHeaderField: "Plimsoll-Registrar-Signature")
+        request.timeoutInterval = 30
+        request.httpBody = body
+        let (data, response) = try await URLSession.shared.data(for: request)
+        let status = (response as? HTTPURLResponse)?.statusCode ?? 0
+        guard status == 200 else {
+            struct Problem: Decodable { let code: String, detail: String }
+            if let problem = try? JSONDecoder().decode(Problem.self, from: data) {
+                throw CLIError(
+                    "the server refused the token change (\(problem.code)): \(problem.detail)", code: problem.code)
+            }
+            throw CLIError("the server refused the token change (HTTP \(status))")
+        }
+        return try JSONDecoder().decode(TokenChange.self, from: data)
+    }
+
+    /// A JSON string literal.
+    static func jsonString(_ text: String) -> String {
+        String(decoding: try! JSONEncoder().encode(text), as: UTF8.self)
+    }
+
     private static func uploadAnswer(_ data: Data, _ status: Int) throws {
         guard status == 200 else {
             struct Problem: Decodable { let code: String, detail: String }

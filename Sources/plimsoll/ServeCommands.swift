@@ -145,9 +145,19 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "A label for the token's holder.") var label = "token"
 
         func run() async throws {
-            let store = try ReadOnly.store(options)
-            let token = try store.grantToken(
-                role: role, label: label, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            let token: String
+            switch try await OpenRegistry.forTokens(options) {
+            case .local(let store):
+                token = try store.grantToken(
+                    role: role, label: label, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            case .server(let client):
+                // Made here; only its hash goes to the server.
+                token = SQLiteStore.newToken()
+                _ = try await client.changeToken([
+                    "op": "grant", "token_sha256": SQLiteStore.tokenHash(token).hex, "role": role.rawValue,
+                    "label": String(label.prefix(128)),
+                ])
+            }
             Output.emit(options.json, ["token": token, "role": role.rawValue], text: token)
         }
     }
@@ -172,8 +182,16 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "Token id prefix, from token list.") var id: String
 
         func run() async throws {
-            let count = try ReadOnly.store(options).revokeToken(
-                idPrefix: id, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            let count: Int
+            switch try await OpenRegistry.forTokens(options) {
+            case .local(let store):
+                count = try store.revokeToken(idPrefix: id, nowMs: UInt64(Date().timeIntervalSince1970 * 1000))
+            case .server(let client):
+                guard (8...64).contains(id.count), id.allSatisfy(\.isHexDigit) else {
+                    throw CLIError("a token id prefix is 8 to 64 hex digits")
+                }
+                count = try await client.changeToken(["op": "revoke", "id_prefix": id.lowercased()]).revoked ?? 0
+            }
             guard count > 0 else { throw CLIError("no live token with id \(id) (give at least 8 hex digits)") }
             print("revoked \(count)")
         }

@@ -63,6 +63,22 @@ struct ServedRegistrarTests {
         let sequence = try await URLSession.shared.data(from: base.appendingPathComponent("v1/registrar/sequence"))
         #expect(String(decoding: sequence.0, as: UTF8.self).contains("\"sequence\""))
 
+        // API tokens granted and revoked through the server: the token is made here, its hash
+        // sent signed; it reads at once and is refused at once after its revocation.
+        func vessel(_ token: String) async throws -> Int {
+            var request = URLRequest(url: base.appendingPathComponent("v1/vessels/IMO9176187"))
+            request.setValue("Bearer \(token)", forHTTPHeaderField: "Authorization")
+            return (try await URLSession.shared.data(for: request).1 as? HTTPURLResponse)?.statusCode ?? 0
+        }
+        let granted = try folder.run("token", "grant", "--role", "regulator", "--label", "flag state", "--json")
+        let token = try #require(
+            (try JSONSerialization.jsonObject(with: Data(granted.stdout.utf8)) as? [String: Any])?["token"] as? String)
+        #expect(try await vessel(token) == 200)
+        let listed = try folder.run("token", "list").stdout
+        let id = try #require(listed.split(separator: "\n").first { $0.contains("flag state") }?.prefix(16))
+        #expect(try folder.run("token", "revoke", "--id", String(id)).stdout.contains("revoked 1"))
+        #expect(try await vessel(token) == 401)
+
         server.terminate()
         server.waitUntilExit()
         #expect(!FileManager.default.fileExists(atPath: address), "a stopped server removes its address")

@@ -13,6 +13,7 @@ struct ProblemCodeTests {
         (.httpError, "HTTP_ERROR"), (.noStateCommitment, "NO_STATE_COMMITMENT"),
         (.badRegistrarSignature, "BAD_REGISTRAR_SIGNATURE"), (.listUnparsable, "LIST_UNPARSABLE"),
         (.listHashMismatch, "LIST_HASH_MISMATCH"), (.listShrinks, "LIST_SHRINKS"), (.listNotStored, "LIST_NOT_STORED"),
+        (.requestExpired, "REQUEST_EXPIRED"), (.tokenExists, "TOKEN_EXISTS"),
     ]
 
     @Test func rawValuesArePinnedAndEveryCodeIsDocumented() throws {

@@ -7,6 +7,7 @@ import PlimsollCore
 import PlimsollCrypto
 import PlimsollHTTP
 import PlimsollSettlement
+import PlimsollStore
 import PlimsollTesting
 import Testing
 
@@ -131,6 +132,60 @@ struct RegistrarRouteTests {
             #expect((rescreen["refused"] as? [String])?.isEmpty == true)
             #expect(await f.settlement.state.parties[bob]?.frozen == true)
         }
+    }
+
+    /// Issue 16, item 2: the decisions and freezes of one re-screen land in one block, while the
+    /// holders' transfers keep settling in the blocks around it.
+    @Test func aRescreenLandsInOneBlockWhileTransfersSettleAroundIt() async throws {
+        let f = try await HTTPFixture()
+        await f.settlement.setRescreen { state, _ in
+            let listed = state.parties.values.filter { $0.party.name.hasPrefix("Listed ") && !$0.frozen }.map(
+                \.party.id
+            )
+            .sorted()
+            return Settlement.RescreenActions(
+                actions: listed.map { .freeze(.party($0, asset: nil), reason: "screening: listed") }, recorded: [],
+                frozen: listed.map { "party \($0)" })
+        }
+        let heightBefore = try f.store.latestHeight()
+        try await f.app.test(.router) { client in
+            let holders = Task {
+                var statuses: [String] = []
+                for nonce in 1...40 {
+                    let answer = try await client.execute(
+                        uri: "/v1/transfers", method: .post, headers: HTTPFixture.json,
+                        body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, amount: 1, nonce: UInt64(nonce))))
+                    statuses.append(answer.json["status"] as? String ?? answer.text)
+                }
+                return statuses
+            }
+            let sequence = await f.settlement.registrarSequence
+            let parties = (0..<12).map { index in
+                RegistrarEntry.signed(
+                    .registerParty(
+                        PartyRegistration(kind: .person, name: "Listed \(index)", country: try! Country("NO"))),
+                    sequence: sequence + 1 + UInt64(index), chainID: f.chainID, by: f.registrar)
+            }
+            let posted = try await client.execute(
+                uri: "/v1/registrar/actions", method: .post, headers: HTTPFixture.json, body: Self.body(parties))
+            let rescreen = try #require(posted.json["rescreen"] as? [String: Any], "\(posted.text)")
+            #expect((rescreen["frozen"] as? [String])?.count == 12)
+            #expect(try await holders.value == Array(repeating: "settled", count: 40), "no holder request failed")
+        }
+        var freezeHeights: Set<UInt64> = []
+        var transferHeights: Set<UInt64> = []
+        for height in (heightBefore + 1)...(try f.store.latestHeight()) {
+            for stored in try f.store.entries(inBlock: height) {
+                switch stored.entry {
+                case .registrar(let entry):
+                    if case .freeze = entry.action { freezeHeights.insert(height) }
+                case .transfer: transferHeights.insert(height)
+                default: break
+                }
+            }
+        }
+        #expect(freezeHeights.count == 1, "one re-screen, one block: \(freezeHeights.sorted())")
+        #expect(transferHeights.count > 1, "transfers settled in blocks around it: \(transferHeights.sorted())")
     }
 
     @Test func aFreezeSentToTheServerStopsTheNextTransfer() async throws {

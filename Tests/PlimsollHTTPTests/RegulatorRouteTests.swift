@@ -100,7 +100,7 @@ struct OpenAPIDocumentTests {
                 checked += 1
             }
         }
-        #expect(checked == 27, "every JSON operation was checked")
+        #expect(checked == 28, "every JSON operation was checked")
         let registry = try #require(schemas["Registry"] as? [String: Any])
         #expect(
             Set(registry["required"] as? [String] ?? []) == [

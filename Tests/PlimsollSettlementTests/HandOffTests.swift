@@ -48,12 +48,7 @@ struct HandOffTests {
 
     @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
     func handedOverTransfersSettleInOrder() async throws {
-        let database = try await Database(seed: 183)
-        do { try await Self.settleInOrder(database) } catch {
-            await database.cleanup()
-            throw error
-        }
-        await database.cleanup()
+        try await Database.with(seed: 183, Self.settleInOrder)
     }
 
     static func settleInOrder(_ database: Database) async throws {
@@ -106,12 +101,7 @@ struct HandOffTests {
 
     @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
     func handedOverTransfersSurviveTheSequencersDeath() async throws {
-        let database = try await Database(seed: 184)
-        do { try await Self.surviveDeath(database) } catch {
-            await database.cleanup()
-            throw error
-        }
-        await database.cleanup()
+        try await Database.with(seed: 184, Self.surviveDeath)
     }
 
     static func surviveDeath(_ database: Database) async throws {
@@ -140,6 +130,8 @@ struct HandOffTests {
         try await handOverAndWait(before)
 
         // Transfers handed over; the sequencer's session is killed while their block commits.
+        // The receipts were readable before settlement took note of its own commit: wait for it.
+        await first.waitUntilIdle()
         let tipBefore = await first.latestHeader.header.height
         dying.arm(database.configuration)
         let during = ring.next(64)
@@ -147,7 +139,7 @@ struct HandOffTests {
         // The deposed sequencer's relay stops at its first fenced write.
         await firstRelay.value
         let killed = try #require(dying.killedAt, "the session must have been killed inside a commit")
-        #expect(await first.latestHeader.header.height == tipBefore)
+        #expect(try await node.latestHeight() == tipBefore, "the block in flight did not land")
 
         // The node takes the lease, settles from the committed tip and relays what waits.
         try await node.awaitSequencer(pollEvery: .milliseconds(200))

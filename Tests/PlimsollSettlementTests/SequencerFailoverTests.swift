@@ -38,6 +38,16 @@ struct SequencerFailoverTests {
                 store: store, sequencerKeys: [sequencer], registrarKey: registrar, clock: Settlement.wallClockMs)
         }
 
+        /// Runs `body` on a fresh registry database and drops the database after, whatever happens.
+        static func with(seed: UInt64, _ body: (Database) async throws -> Void) async throws {
+            let database = try await Database(seed: seed)
+            do { try await body(database) } catch {
+                await database.cleanup()
+                throw error
+            }
+            await database.cleanup()
+        }
+
         func cleanup() async {
             try? await PostgresAdmin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: admin)
         }
@@ -45,12 +55,7 @@ struct SequencerFailoverTests {
 
     @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
     func oneSequencerAtATime() async throws {
-        let database = try await Database(seed: 181)
-        do { try await Self.oneSequencerAtATime(database) } catch {
-            await database.cleanup()
-            throw error
-        }
-        await database.cleanup()
+        try await Database.with(seed: 181, Self.oneSequencerAtATime)
     }
 
     static func oneSequencerAtATime(_ database: Database) async throws {
@@ -86,12 +91,7 @@ struct SequencerFailoverTests {
 
     @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
     func aStandbyTakesOverWhenTheSequencerDies() async throws {
-        let database = try await Database(seed: 182)
-        do { try await Self.aStandbyTakesOver(database) } catch {
-            await database.cleanup()
-            throw error
-        }
-        await database.cleanup()
+        try await Database.with(seed: 182, Self.aStandbyTakesOver)
     }
 
     static func aStandbyTakesOver(_ database: Database) async throws {

@@ -12,6 +12,9 @@ public enum Tags {
     public static let keyRotation = TaggedHashTag("plimsoll/key-rotation/v1")
     /// A list upload to a running server: the registrar signs `chain_id || SHA-256(body)`.
     public static let registrarUpload = TaggedHashTag("plimsoll/registrar-upload/v1")
+    /// A change of the API tokens sent to a running server: the registrar signs
+    /// `chain_id || SHA-256(body)`.
+    public static let registrarToken = TaggedHashTag("plimsoll/registrar-token/v1")
     /// The version 2 state commitment (StateTree): record keys, leaves and inner nodes.
     public static let stateKey = TaggedHashTag("plimsoll/state-key/v2")
     public static let stateLeaf = TaggedHashTag("plimsoll/state-leaf/v2")

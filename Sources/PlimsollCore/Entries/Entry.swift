@@ -40,6 +40,14 @@ public struct RegistrarEntry: Hashable, Sendable {
         Hashing.tagged(Tags.registrarUpload, chainID.bytes + Hashing.sha256(body).bytes)
     }
 
+    /// The message the registrar signs to change the API tokens of a running server:
+    /// `TaggedHash("plimsoll/registrar-token/v1", chain_id || SHA-256(body))`. The body names its
+    /// signing time; a replay changes nothing (a token's hash is never stored twice, a revoked
+    /// token stays revoked) and is refused once the time is old.
+    public static func tokenMessage(chainID: Hash32, body: [UInt8]) -> Hash32 {
+        Hashing.tagged(Tags.registrarToken, chainID.bytes + Hashing.sha256(body).bytes)
+    }
+
     public func signatureValid(chainID: Hash32, registrarKey: XOnlyPublicKey) -> Bool {
         registrarKey.verify(
             signature: signature, hash: Self.message(chainID: chainID, sequence: sequence, action: action))
