@@ -148,8 +148,9 @@ let package = Package(
             name: "PlimsollCLITests",
             dependencies: [
                 "plimsoll", "plimsoll-bench", "PlimsollSettlement", "PlimsollScreening", "PlimsollStore",
-                "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
+                "PlimsollCore", "PlimsollCrypto", "PlimsollTesting", "PlimsollPostgres",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings
         ),

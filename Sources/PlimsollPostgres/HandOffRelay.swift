@@ -36,10 +36,12 @@ public struct HandOffRelay: Sendable {
         self.logger = logger
     }
 
-    /// Settles what other nodes hand over until this node stops being the sequencer or the task
-    /// is cancelled. A database error is logged and the pass tried again a second later.
-    public func run() async {
-        while !Task.isCancelled && store.isSequencer {
+    /// Settles what other nodes hand over until this node stops being the sequencer, the task is
+    /// cancelled, or `keepGoing` answers false (checked between passes, so a node that stops
+    /// this way finishes the pass it is in, its decisions recorded). A database error is logged
+    /// and the pass tried again a second later.
+    public func run(while keepGoing: @escaping @Sendable () -> Bool = { true }) async {
+        while !Task.isCancelled && store.isSequencer && keepGoing() {
             do {
                 let pass = try await step()
                 if pass.decided == 0 || pass.failed > 0 { try await Task.sleep(for: idlePoll) }

@@ -8,7 +8,7 @@ struct Bench: AsyncParsableCommand {
         subcommands: [
             CryptoBench.self, SettleBench.self, HistoryBench.self, ScreenBench.self, ScreenEvalBench.self,
             SimulateBench.self, Stress.self,
-            Presign.self,
+            Presign.self, NodeCommand.self,
         ]
     )
 }

@@ -222,10 +222,12 @@ struct SettleBench: AsyncParsableCommand {
     }
 
     /// Whether the intake took `part`; false when it is full.
-    static func handOffOnce(_ node: PostgresStore, _ part: [SignedTransfer]) async throws -> Bool {
+    static func handOffOnce(
+        _ store: PostgresStore, _ part: [SignedTransfer], node: String = "bench"
+    ) async throws -> Bool {
         let refusal: StoreError
         do {
-            try await node.handOff(part, node: "bench")
+            try await store.handOff(part, node: node)
             return true
         } catch { refusal = error }
         if refusal.code == .outOfRange { return false }

@@ -152,13 +152,9 @@ struct RegistrarClient {
         encoder.outputFormatting = .withoutEscapingSlashes  // base64 is full of slashes
         let body = try encoder.encode(
             Body(folder: isDirectory.boolValue ? url.lastPathComponent : nil, files: files, allow_shrink: allowShrink))
-        var request = URLRequest(url: base.appendingPathComponent("v1/registrar/lists/\(version.contentHash.hex)"))
-        request.httpMethod = "PUT"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let signature = key.sign(hash: RegistrarEntry.uploadMessage(chainID: chainID, body: Array(body)))
-        request.setValue(signature.hex, forHTTPHeaderField: "Plimsoll-Registrar-Signature")
-        request.timeoutInterval = 300
-        request.httpBody = body
+        let request = signedRequest(
+            "PUT", "v1/registrar/lists/\(version.contentHash.hex)", body, timeout: 300,
+            message: RegistrarEntry.uploadMessage(chainID: chainID, body: Array(body)))
         // One upload at a time on the server: wait for another registrar command's to end.
         for attempt in 0..<12 {
             let (data, response) = try await URLSession.shared.data(for: request)
@@ -169,6 +165,19 @@ struct RegistrarClient {
             }
             return try Self.uploadAnswer(data, status)
         }
+    }
+
+    /// A JSON request to `path` whose body the registrar key signs (`message`, computed over it).
+    private func signedRequest(
+        _ method: String, _ path: String, _ body: Data, timeout: TimeInterval, message: Hash32
+    ) -> URLRequest {
+        var request = URLRequest(url: base.appendingPathComponent(path))
+        request.httpMethod = method
+        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
+        request.setValue(key.sign(hash: message).hex, forHTTPHeaderField: "Plimsoll-Registrar-Signature")
+        request.timeoutInterval = timeout
+        request.httpBody = body
+        return request
     }
 
     /// What a token change did on the server.
@@ -185,13 +194,9 @@ struct RegistrarClient {
         var members = fields.keys.sorted().map { "\(Self.jsonString($0)):\(Self.jsonString(fields[$0]!))" }
         members.append("\"signed_at_ms\":\(UInt64(Date().timeIntervalSince1970 * 1000))")
         let body = Data("{\(members.joined(separator: ","))}".utf8)
-        var request = URLRequest(url: base.appendingPathComponent("v1/registrar/tokens"))
-        request.httpMethod = "POST"
-        request.setValue("application/json", forHTTPHeaderField: "Content-Type")
-        let signature = key.sign(hash: RegistrarEntry.tokenMessage(chainID: chainID, body: Array(body)))
-        request.setValue(signature.hex, forHTTPHeaderField: "Plimsoll-Registrar-Signature")
-        request.timeoutInterval = 30
-        request.httpBody = body
+        let request = signedRequest(
+            "POST", "v1/registrar/tokens", body, timeout: 30,
+            message: RegistrarEntry.tokenMessage(chainID: chainID, body: Array(body)))
         let (data, response) = try await URLSession.shared.data(for: request)
         let status = (response as? HTTPURLResponse)?.statusCode ?? 0
         guard status == 200 else {

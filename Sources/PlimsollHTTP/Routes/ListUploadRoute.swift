@@ -33,12 +33,7 @@ extension RegistryAPI {
             guard let text = context.parameters.get("content_hash"), let expected = try? Hash32(hex: text) else {
                 throw Problem.malformed("a content hash: 64 hex digits", parameter: "content_hash")
             }
-            guard let signatureText = request.headers[.plimsollRegistrarSignature],
-                let signature = try? SchnorrSignature(hex: signatureText)
-            else { throw Self.badUploadSignature }
-            guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
-                throw Problem(.unsupportedMediaType, .unsupportedMediaType, "send Content-Type: application/json")
-            }
+            let signature = try Self.registrarSignature(request, else: Self.badUploadSignature)
             guard uploadGate.enter() else {
                 var busy = Problem(
                     .serviceUnavailable, .intakeFull, "another list upload is in progress: send again shortly")
@@ -84,6 +79,17 @@ extension RegistryAPI {
                     source: version.source, format: version.format, content_hash: version.contentHash.hex,
                     entity_count: version.entityCount))
         }
+    }
+
+    /// The registrar's signature a signed request carries (`refusal` without one), and its JSON
+    /// content type checked, before its body is read.
+    static func registrarSignature(_ request: Request, else refusal: Problem) throws -> SchnorrSignature {
+        guard let text = request.headers[.plimsollRegistrarSignature], let signature = try? SchnorrSignature(hex: text)
+        else { throw refusal }
+        guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
+            throw Problem(.unsupportedMediaType, .unsupportedMediaType, "send Content-Type: application/json")
+        }
+        return signature
     }
 
     static let badUploadSignature = Problem(

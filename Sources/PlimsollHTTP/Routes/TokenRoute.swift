@@ -43,12 +43,7 @@ extension RegistryAPI {
         let settlement = self.settlement
         let store = self.store
         router.post("/v1/registrar/tokens") { request, _ in
-            guard let signatureText = request.headers[.plimsollRegistrarSignature],
-                let signature = try? SchnorrSignature(hex: signatureText)
-            else { throw Self.badTokenSignature }
-            guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
-                throw Problem(.unsupportedMediaType, .unsupportedMediaType, "send Content-Type: application/json")
-            }
+            let signature = try Self.registrarSignature(request, else: Self.badTokenSignature)
             var request = request
             let body: [UInt8]
             do {
