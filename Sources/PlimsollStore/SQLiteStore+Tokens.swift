@@ -33,6 +33,21 @@ extension SQLiteStore {
         return Hex.encode((0..<32).map { _ in UInt8.random(in: .min ... .max, using: &rng) })
     }
 
+    /// Bytes of a token's label at most.
+    public static let tokenLabelBytesMax = 128
+
+    /// A label cut to `tokenLabelBytesMax` UTF-8 bytes at a character boundary.
+    public static func tokenLabel(_ label: String) -> String {
+        var kept = ""
+        var bytes = 0
+        for character in label {
+            bytes += character.utf8.count
+            guard bytes <= tokenLabelBytesMax else { break }
+            kept.append(character)
+        }
+        return kept
+    }
+
     /// What is stored of a token, and its id (in hex).
     public static func tokenHash(_ token: String) -> Hash32 { Hashing.sha256(Array(token.utf8)) }
 
@@ -42,7 +57,7 @@ extension SQLiteStore {
         try pool.write { db in
             try db.execute(
                 sql: "INSERT OR IGNORE INTO api_tokens (hash, role, label, created_ms) VALUES (?, ?, ?, ?)",
-                arguments: [Data(hash.bytes), role.rawValue, String(label.prefix(128)), nowMs]
+                arguments: [Data(hash.bytes), role.rawValue, Self.tokenLabel(label), nowMs]
             )
             return db.changesCount == 1
         }

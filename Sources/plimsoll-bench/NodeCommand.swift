@@ -38,19 +38,26 @@ struct NodeCommand: AsyncParsableCommand {
         let world = TwoNodeWorld(seed: seed)
         let store = try await PostgresStore.open(try PostgresStore.configuration(database), sequencer: false)
         let running = Flag(true)
+        // Sequences whenever it holds the lease: a start that fails gives the lease back, and a
+        // lease lost (fenced) is waited for again, so the last node standing always sequences.
         let sequencing = Task {
-            do {
-                try await store.awaitSequencer(pollEvery: .milliseconds(pollMs))
-                let settlement = try Settlement(
-                    store: store, sequencerKeys: [world.sequencer], registrarKey: world.registrar,
-                    clock: Settlement.wallClockMs)
-                Self.say(
-                    "\(name): sequencing from height \(await settlement.latestHeader.header.height) at unix ms \(Settlement.wallClockMs())"
-                )
-                await HandOffRelay(store: store, settlement: settlement).run(while: { running.value })
-            } catch is CancellationError {
-            } catch {
-                Self.say("\(name): cannot sequence: \(error)")
+            while running.value {
+                do {
+                    try await store.awaitSequencer(pollEvery: .milliseconds(pollMs))
+                    let settlement = try Settlement(
+                        store: store, sequencerKeys: [world.sequencer], registrarKey: world.registrar,
+                        clock: Settlement.wallClockMs)
+                    Self.say(
+                        "\(name): sequencing from height \(await settlement.latestHeader.header.height) at unix ms \(Settlement.wallClockMs())"
+                    )
+                    await HandOffRelay(store: store, settlement: settlement).run(while: { running.value })
+                } catch is CancellationError {
+                    return
+                } catch {
+                    Self.say("\(name): cannot sequence: \(error)")
+                    try? await Task.sleep(for: .milliseconds(pollMs))
+                }
+                if running.value { await store.releaseSequencer() }
             }
         }
         let lines = try String(contentsOfFile: transfers, encoding: .utf8).split(separator: "\n")

@@ -109,7 +109,10 @@ struct OpenRegistry {
 
     /// Where a token change goes: the registry's files when no server holds them (the writer
     /// lock is taken here, so nothing else writes meanwhile), else the running server, which the
-    /// registrar key signs for; `--server` always goes to the server.
+    /// registrar key signs for; `--server` always goes to the server. On the server's own host
+    /// without `registrar.key` (a server that signs with its sequencer key alone), the token table
+    /// is written directly beside the server, as before there was a route for it: only someone
+    /// who can write the registry's files can do that.
     enum TokenTarget {
         case local(SQLiteStore)
         case server(RegistrarClient)
@@ -121,6 +124,14 @@ struct OpenRegistry {
             do { return .local(try openWriter(folder.appendingPathComponent(SQLiteStore.fileName))) } catch let error
                 as CLIError where error.isLocked
             {}
+        }
+        let keyFile = folder.appendingPathComponent(RegistryFolder.registrarKeyName)
+        guard FileManager.default.fileExists(atPath: keyFile.path) else {
+            guard options.server == nil else {
+                throw CLIError(
+                    "no registrar key in \(folder.path) to sign for the server with (\(keyFile.lastPathComponent))")
+            }
+            return .local(try ReadOnly.store(options))
         }
         let (_, key) = try registrarKey(options)
         let chainID = try ReadOnly.store(options).genesis.chainID

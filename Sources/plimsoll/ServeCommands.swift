@@ -145,6 +145,7 @@ struct TokenCommand: AsyncParsableCommand {
         @Option(help: "A label for the token's holder.") var label = "token"
 
         func run() async throws {
+            guard !SQLiteStore.tokenLabel(label).isEmpty else { throw CLIError("a token's label cannot be empty") }
             let token: String
             switch try await OpenRegistry.forTokens(options) {
             case .local(let store):
@@ -155,7 +156,7 @@ struct TokenCommand: AsyncParsableCommand {
                 token = SQLiteStore.newToken()
                 _ = try await client.changeToken([
                     "op": "grant", "token_sha256": SQLiteStore.tokenHash(token).hex, "role": role.rawValue,
-                    "label": String(label.prefix(128)),
+                    "label": SQLiteStore.tokenLabel(label),
                 ])
             }
             Output.emit(options.json, ["token": token, "role": role.rawValue], text: token)

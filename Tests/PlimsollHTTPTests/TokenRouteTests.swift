@@ -94,10 +94,18 @@ struct TokenRouteTests {
         }
     }
 
+    /// A label is cut at a character boundary to 128 UTF-8 bytes, as the route takes it.
+    @Test func labelsAreCutToTheirByteBound() {
+        #expect(SQLiteStore.tokenLabel(String(repeating: "é", count: 100)) == String(repeating: "é", count: 64))
+        #expect(SQLiteStore.tokenLabel(String(repeating: "a", count: 127) + "é") == String(repeating: "a", count: 127))
+        #expect(SQLiteStore.tokenLabel("port state control") == "port state control")
+    }
+
     @Test(arguments: [
         #""op":"grant","token_sha256":"abc","role":"regulator","label":"x""#,
         #""op":"grant","token_sha256":"\#(String(repeating: "a", count: 64))","role":"admin","label":"x""#,
         #""op":"grant","token_sha256":"\#(String(repeating: "a", count: 64))","role":"regulator","label":"""#,
+        #""op":"grant","token_sha256":"\#(String(repeating: "a", count: 64))","role":"regulator","label":"\#(String(repeating: "é", count: 65))""#,
         #""op":"revoke","id_prefix":"abc""#,
         #""op":"revoke","id_prefix":"zzzzzzzzzz""#,
         #""op":"revoke","id_prefix":"abcdef12","role":"regulator""#,

@@ -104,7 +104,9 @@ extension RegistryAPI {
             else { throw Problem.malformed("token_sha256: 64 hex digits", pointer: "/token_sha256") }
             guard case .string(let roleText)? = fields["role"], let role = SQLiteStore.TokenRole(rawValue: roleText)
             else { throw Problem.malformed("role: regulator or registrar", pointer: "/role") }
-            guard case .string(let label)? = fields["label"], !label.isEmpty, label.utf8.count <= 128 else {
+            guard case .string(let label)? = fields["label"], !label.isEmpty,
+                label.utf8.count <= SQLiteStore.tokenLabelBytesMax
+            else {
                 throw Problem.malformed("label: 1 to 128 bytes", pointer: "/label")
             }
             guard fields["id_prefix"] == nil else {
