@@ -86,12 +86,15 @@ public struct RegistryAPI: Sendable {
         guard let type = request.headers[.contentType], type.lowercased().hasPrefix("application/json") else {
             throw Problem(.unsupportedMediaType, .unsupportedMediaType, "send Content-Type: application/json")
         }
+        return try await body(request, upTo: bodyBytesMax, what: "request bodies")
+    }
+
+    /// The body as bytes, at most `bytes` of them (413 naming `what` beyond).
+    static func body(_ request: Request, upTo bytes: Int, what: String) async throws -> [UInt8] {
         var request = request
-        let buffer: ByteBuffer
-        do { buffer = try await request.collectBody(upTo: bodyBytesMax) } catch {
-            throw Problem(.contentTooLarge, .bodyTooLarge, "request bodies are limited to \(bodyBytesMax) bytes")
+        do { return Array(try await request.collectBody(upTo: bytes).readableBytesView) } catch {
+            throw Problem(.contentTooLarge, .bodyTooLarge, "\(what) are limited to \(bytes) bytes")
         }
-        return Array(buffer.readableBytesView)
     }
 
     static func parseJSON(_ bytes: [UInt8]) throws -> JSONValue {

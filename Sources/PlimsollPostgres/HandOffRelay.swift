@@ -62,12 +62,12 @@ public struct HandOffRelay: Sendable {
     public func step() async throws -> (decided: Int, failed: Int) {
         let waiting = try await store.waitingHandOffs(limit: batchLimit)
         guard !waiting.isEmpty else { return (0, 0) }
-        let logged = try await store.handOffOutcomes(waiting.map(\.id))
+        let logged = Set(try await store.receipts(of: waiting.map(\.id)).map(\.id))
         var done: [Hash32] = []
         var refused: [(id: Hash32, rejection: Rejection)] = []
         var submit: [Entry] = []
         for row in waiting {
-            if case .settled = logged[row.id] {
+            if logged.contains(row.id) {
                 done.append(row.id)
                 continue
             }

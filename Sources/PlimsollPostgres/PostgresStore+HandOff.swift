@@ -36,7 +36,7 @@ extension PostgresStore {
     public func handOff(_ transfers: [SignedTransfer], node: String) async throws(StoreError) {
         guard !transfers.isEmpty else { return }
         let logger = logger
-        let now = try Self.bigint(Settlement.wallClockMs())
+        let now = try PostgresWriter.int(Settlement.wallClockMs())
         let held = try await intakeRows()
         guard held + transfers.count <= Self.handOffBound else {
             throw StoreError(
@@ -88,11 +88,7 @@ extension PostgresStore {
         let logger = logger
         return try await Connections.run("read the outcomes of \(ids.count) transfers") {
             var found: [Hash32: Outcome] = [:]
-            var start = 0
-            while start < ids.count {
-                let chunk = ids[start..<min(ids.count, start + Self.idsPerStatement)]
-                start += chunk.count
-                let (list, binds) = Self.idList(chunk)
+            for (list, binds) in Self.idLists(ids) {
                 let refused = try await self.client.query(
                     PostgresQuery(
                         unsafeSQL:
@@ -105,20 +101,36 @@ extension PostgresStore {
                     }
                     found[id] = .rejected(id: id, Rejection(reason, message))
                 }
-                let settled = try await self.client.query(
-                    PostgresQuery(
-                        unsafeSQL: """
-                            SELECT e.entry_id, e.height, e.leaf_index, b.log_size FROM entries e
-                            JOIN blocks b ON b.height = e.height WHERE e.entry_id IN (\(list))
-                            """, binds: binds), logger: logger)
-                for try await (id, height, leaf, size) in settled.decode((ByteBuffer, Int64, Int64, Int64).self) {
-                    let id = try Self.hash(id)
-                    found[id] = .settled(
-                        Receipt(id: id, height: UInt64(height), leafIndex: UInt64(leaf), logSize: UInt64(size)))
-                }
             }
+            for receipt in try await self.receipts(ids, logger) { found[receipt.id] = .settled(receipt) }
             return found
         }
+    }
+
+    /// The receipts of those of `ids` the log holds: what is durable, whoever wrote it.
+    func receipts(of ids: [Hash32]) async throws(StoreError) -> [Receipt] {
+        let logger = logger
+        return try await Connections.run("look \(ids.count) transfers up in the log") {
+            try await self.receipts(ids, logger)
+        }
+    }
+
+    private func receipts(_ ids: [Hash32], _ logger: Logger) async throws -> [Receipt] {
+        var receipts: [Receipt] = []
+        for (list, binds) in Self.idLists(ids) {
+            let settled = try await client.query(
+                PostgresQuery(
+                    unsafeSQL: """
+                        SELECT e.entry_id, e.height, e.leaf_index, b.log_size FROM entries e
+                        JOIN blocks b ON b.height = e.height WHERE e.entry_id IN (\(list))
+                        """, binds: binds), logger: logger)
+            for try await (id, height, leaf, size) in settled.decode((ByteBuffer, Int64, Int64, Int64).self) {
+                receipts.append(
+                    Receipt(
+                        id: try Self.hash(id), height: UInt64(height), leafIndex: UInt64(leaf), logSize: UInt64(size)))
+            }
+        }
+        return receipts
     }
 
     /// Waits until every id has an outcome or `timeout` has passed, reading every `pollEvery`;
@@ -139,15 +151,15 @@ extension PostgresStore {
     }
 
     /// The oldest transfers waiting for a sequencer, in the order they were handed over.
-    func waitingHandOffs(limit: Int) async throws(StoreError) -> [(seq: Int64, id: Hash32, bytes: [UInt8])] {
+    func waitingHandOffs(limit: Int) async throws(StoreError) -> [(id: Hash32, bytes: [UInt8])] {
         let logger = logger
         return try await Connections.run("read the transfers handed over") {
             let rows = try await self.client.query(
-                "SELECT seq, entry_id, bytes FROM intake WHERE code IS NULL ORDER BY seq LIMIT \(Int64(limit))",
+                "SELECT entry_id, bytes FROM intake WHERE code IS NULL ORDER BY seq LIMIT \(Int64(limit))",
                 logger: logger)
-            var waiting: [(seq: Int64, id: Hash32, bytes: [UInt8])] = []
-            for try await (seq, id, bytes) in rows.decode((Int64, ByteBuffer, ByteBuffer).self) {
-                waiting.append((seq, try Self.hash(id), Array(buffer: bytes)))
+            var waiting: [(id: Hash32, bytes: [UInt8])] = []
+            for try await (id, bytes) in rows.decode((ByteBuffer, ByteBuffer).self) {
+                waiting.append((try Self.hash(id), Array(buffer: bytes)))
             }
             return waiting
         }
@@ -160,14 +172,10 @@ extension PostgresStore {
     func settleHandOffs(
         done: [Hash32], refused: [(id: Hash32, rejection: Rejection)], nowMs: TimestampMs
     ) async throws(StoreError) {
-        let now = try Self.bigint(nowMs)
+        let now = try PostgresWriter.int(nowMs)
         let oldest = now - Int64(Self.refusalKeptMs)
         try await write("decide \(done.count + refused.count) transfers handed over") { transaction, logger in
-            var start = 0
-            while start < done.count {
-                let chunk = done[start..<min(done.count, start + Self.idsPerStatement)]
-                start += chunk.count
-                let (list, binds) = Self.idList(chunk)
+            for (list, binds) in Self.idLists(done) {
                 try await transaction.query(
                     PostgresQuery(unsafeSQL: "DELETE FROM intake WHERE entry_id IN (\(list))", binds: binds),
                     logger: logger)
@@ -184,18 +192,14 @@ extension PostgresStore {
         }
     }
 
-    static func bigint(_ ms: TimestampMs) throws(StoreError) -> Int64 {
-        guard let value = Int64(exactly: ms), value < Int64.max / 2 else {
-            throw StoreError(.outOfRange, "time \(ms) ms is beyond what the intake stores")
+    /// The ids in statements' worth (`idsPerStatement`): each `$1, $2, …` and the ids bound to it.
+    static func idLists(_ ids: [Hash32]) -> [(list: String, binds: PostgresBindings)] {
+        stride(from: 0, to: ids.count, by: idsPerStatement).map { start in
+            let chunk = ids[start..<min(ids.count, start + idsPerStatement)]
+            var binds = PostgresBindings(capacity: chunk.count)
+            for id in chunk { binds.append(PostgresWriter.bytes(id.bytes)) }
+            return ((1...chunk.count).map { "$\($0)" }.joined(separator: ", "), binds)
         }
-        return value
-    }
-
-    /// `$1, $2, …` and the ids bound to them.
-    static func idList(_ ids: ArraySlice<Hash32>) -> (String, PostgresBindings) {
-        var binds = PostgresBindings(capacity: ids.count)
-        for id in ids { binds.append(PostgresWriter.bytes(id.bytes)) }
-        return ((1...max(1, ids.count)).map { "$\($0)" }.joined(separator: ", "), binds)
     }
 
     static func hash(_ buffer: ByteBuffer) throws -> Hash32 {

@@ -142,7 +142,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     /// dropped first, so a node cut off for a while can become the sequencer again.
     public func tryBecomeSequencer() async throws(StoreError) -> Bool {
         if isSequencer { return true }
-        await dropLease(ifSame: nil)
+        dropLease(ifSame: nil)
         let (configuration, logger, key) = (configuration, logger, SequencerLease.key(genesis.chainID))
         let epoch = epochs.withLock { epochs in
             epochs.taken += 1
@@ -188,16 +188,15 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     }
 
     /// Drops the lease this node holds when its session has ended (`ifSame` nil) or when it is
-    /// the given one (a write found it dead).
-    private func dropLease(ifSame dead: SequencerLease?) async {
-        let dropped = lease.withLock { lease -> SequencerLease? in
-            guard let held = lease else { return nil }
-            if let dead, held !== dead { return nil }
-            if dead == nil, held.isOpen { return nil }
+    /// the given one (a write found it dead). Either way its session is over (closed, or closing
+    /// after a release), so there is nothing left to close.
+    private func dropLease(ifSame dead: SequencerLease?) {
+        lease.withLock { lease in
+            guard let held = lease else { return }
+            if let dead, held !== dead { return }
+            if dead == nil, held.isOpen { return }
             lease = nil
-            return held
         }
-        if let dropped, dropped.isOpen { try? await dropped.connection.close() }
     }
 
     /// One write transaction on the lease's session; refused with `STORE_FENCED` without a lease,
@@ -221,7 +220,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         } catch {
             if let refusal = Connections.storeError(error) { throw refusal }
             if !held.isOpen {
-                await dropLease(ifSame: held)
+                dropLease(ifSame: held)
                 throw StoreError(
                     .fenced, "the sequencer lease's session ended (another node may sequence now): cannot \(what)")
             }
@@ -289,7 +288,8 @@ enum Connections {
     }
 
     static func run<T: Sendable>(_ what: String, _ work: () async throws -> T) async throws(StoreError) -> T {
-        do { return try await work() } catch let error as StoreError { throw error } catch {
+        do { return try await work() } catch {
+            if let refusal = storeError(error) { throw refusal }
             throw StoreError(.io, "cannot \(what): \(String(reflecting: error))")
         }
     }

@@ -174,7 +174,7 @@ enum PostgresWriter {
     static func bytes(_ value: [UInt8]) -> ByteBuffer { ByteBuffer(bytes: value) }
 
     /// An unsigned integer of the log as PostgreSQL's BIGINT.
-    static func int(_ value: UInt64) throws -> Int64 {
+    static func int(_ value: UInt64) throws(StoreError) -> Int64 {
         guard let value = Int64(exactly: value) else {
             throw StoreError(.outOfRange, "\(value) is above what PostgreSQL's BIGINT stores")
         }

@@ -37,7 +37,7 @@ public struct RegistrarEntry: Hashable, Sendable {
     /// `TaggedHash("plimsoll/registrar-upload/v1", chain_id || SHA-256(body))`. Replaying it
     /// sends the same bytes again, which stores nothing new.
     public static func uploadMessage(chainID: Hash32, body: [UInt8]) -> Hash32 {
-        Hashing.tagged(Tags.registrarUpload, chainID.bytes + Hashing.sha256(body).bytes)
+        bodyMessage(Tags.registrarUpload, chainID: chainID, body: body)
     }
 
     /// The message the registrar signs to change the API tokens of a running server:
@@ -45,7 +45,13 @@ public struct RegistrarEntry: Hashable, Sendable {
     /// signing time; a replay changes nothing (a token's hash is never stored twice, a revoked
     /// token stays revoked) and is refused once the time is old.
     public static func tokenMessage(chainID: Hash32, body: [UInt8]) -> Hash32 {
-        Hashing.tagged(Tags.registrarToken, chainID.bytes + Hashing.sha256(body).bytes)
+        bodyMessage(Tags.registrarToken, chainID: chainID, body: body)
+    }
+
+    /// What the registrar signs for a request body sent to a running server: `tag` over
+    /// `chain_id || SHA-256(body)`.
+    private static func bodyMessage(_ tag: TaggedHashTag, chainID: Hash32, body: [UInt8]) -> Hash32 {
+        Hashing.tagged(tag, chainID.bytes + Hashing.sha256(body).bytes)
     }
 
     public func signatureValid(chainID: Hash32, registrarKey: XOnlyPublicKey) -> Bool {

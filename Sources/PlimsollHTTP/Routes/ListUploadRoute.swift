@@ -41,14 +41,7 @@ extension RegistryAPI {
                 throw busy
             }
             defer { uploadGate.leave() }
-            var request = request
-            let body: [UInt8]
-            do {
-                body = Array(try await request.collectBody(upTo: Self.listUploadBodyBytesMax).readableBytesView)
-            } catch {
-                throw Problem(
-                    .contentTooLarge, .bodyTooLarge, "list uploads are limited to \(Self.listUploadBodyBytesMax) bytes")
-            }
+            let body = try await Self.body(request, upTo: Self.listUploadBodyBytesMax, what: "list uploads")
             let state = await settlement.state
             guard
                 state.registrarKey.verify(

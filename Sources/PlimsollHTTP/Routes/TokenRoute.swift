@@ -44,14 +44,7 @@ extension RegistryAPI {
         let store = self.store
         router.post("/v1/registrar/tokens") { request, _ in
             let signature = try Self.registrarSignature(request, else: Self.badTokenSignature)
-            var request = request
-            let body: [UInt8]
-            do {
-                body = Array(try await request.collectBody(upTo: TokenRequest.bodyBytesMax).readableBytesView)
-            } catch {
-                throw Problem(
-                    .contentTooLarge, .bodyTooLarge, "token requests are limited to \(TokenRequest.bodyBytesMax) bytes")
-            }
+            let body = try await Self.body(request, upTo: TokenRequest.bodyBytesMax, what: "token requests")
             let registrarKey = await settlement.state.registrarKey
             guard
                 registrarKey.verify(
