@@ -103,7 +103,7 @@ let package = Package(
             name: "plimsoll",
             dependencies: [
                 "PlimsollCrypto", "PlimsollCore", "PlimsollScreening", "PlimsollStore",
-                "PlimsollSettlement", "PlimsollHTTP",
+                "PlimsollSettlement", "PlimsollHTTP", "PlimsollPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
                 .product(name: "Hummingbird", package: "hummingbird"),
                 .product(name: "Logging", package: "swift-log"),

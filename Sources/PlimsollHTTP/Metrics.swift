@@ -62,7 +62,7 @@ final class RegistryMetrics: Sendable {
         ready = gauge("ready", "", "1 while blocks can be committed, 0 while commits fail.")
     }
 
-    func text(_ settlement: Settlement) async -> String {
+    func text(_ settlement: any RegistryService) async -> String {
         pending.set(Double(await settlement.pendingCount))
         height.set(Double(await settlement.latestHeader.header.height))
         undurable.set(Double(await settlement.undurableBlocks))

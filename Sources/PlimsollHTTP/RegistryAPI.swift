@@ -11,7 +11,7 @@ public import PlimsollStore
 /// The HTTP API of one registry (DESIGN.md: Reads, Canonical transfer). Handlers decode, call,
 /// encode; every refusal is a `Problem`.
 public struct RegistryAPI: Sendable {
-    public let settlement: Settlement
+    public let settlement: any RegistryService
     public let store: SQLiteStore
     /// The registry folder, for the adopted lists behind `POST /v1/screen` (nil: no screening).
     public let folder: URL?
@@ -29,7 +29,7 @@ public struct RegistryAPI: Sendable {
     public static let pageSizeDefault = 100
 
     public init(
-        settlement: Settlement, store: SQLiteStore, folder: URL?,
+        settlement: any RegistryService, store: SQLiteStore, folder: URL?,
         clock: @escaping @Sendable () -> UInt64 = Settlement.wallClockMs
     ) {
         self.settlement = settlement
@@ -58,6 +58,7 @@ public struct RegistryAPI: Sendable {
         router.add(middleware: MetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: CredentialsMiddleware(api: self))
+        router.add(middleware: HeightMiddleware(settlement: settlement))
         addPublicRoutes(to: router)
         addTransferRoutes(to: router)
         addKeyRoutes(to: router)
@@ -119,6 +120,24 @@ struct CredentialsMiddleware: RouterMiddleware {
             _ = try api.caller(request)
         }
         return try await next(request, context)
+    }
+}
+
+/// Every read names the block it reflects (`Plimsoll-Height`): the latest block of the registry
+/// when the request came in, which the answer holds at least. On a node of a PostgreSQL registry
+/// that is the block its mirror holds, which may trail the sequencer by a moment.
+struct HeightMiddleware: RouterMiddleware {
+    typealias Context = BasicRequestContext
+    let settlement: any RegistryService
+
+    func handle(
+        _ request: Request, context: Context, next: (Request, Context) async throws -> Response
+    ) async throws -> Response {
+        guard request.method == .get || request.method == .head else { return try await next(request, context) }
+        let height = await settlement.latestHeader.header.height
+        var response = try await next(request, context)
+        response.headers[.plimsollHeight] = String(height)
+        return response
     }
 }
 

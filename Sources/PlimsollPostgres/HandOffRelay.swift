@@ -65,35 +65,69 @@ public struct HandOffRelay: Sendable {
         let logged = Set(try await store.receipts(of: waiting.map(\.id)).map(\.id))
         var done: [Hash32] = []
         var refused: [(id: Hash32, rejection: Rejection)] = []
-        var submit: [Entry] = []
+        // Runs of one kind, in the order handed over: transfers settle as one batch, registrar
+        // entries (signed on the registrar's machine) in order through the registrar intake.
+        var runs: [[Entry]] = []
         for row in waiting {
             if logged.contains(row.id) {
                 done.append(row.id)
                 continue
             }
-            guard let entry = try? Entry(bytes: row.bytes), case .transfer = entry, entry.id == row.id else {
-                refused.append((row.id, Rejection(.malformed, "what was handed over is not a signed transfer")))
+            guard let entry = try? Entry(bytes: row.bytes), entry.id == row.id else {
+                refused.append((row.id, Rejection(.malformed, "what was handed over is not a signed entry")))
                 continue
             }
-            submit.append(entry)
+            switch entry {
+            case .genesis:
+                refused.append((row.id, Rejection(.malformed, "a genesis record cannot be handed over")))
+                continue
+            case .transfer, .registrar:
+                if let last = runs.last?.last, Self.isRegistrar(last) == Self.isRegistrar(entry) {
+                    runs[runs.count - 1].append(entry)
+                } else {
+                    runs.append([entry])
+                }
+            }
         }
         var failed = 0
-        do {
-            for outcome in try await settlement.submitAll(submit) {
+        for run in runs {
+            let outcomes: [Outcome]
+            do {
+                if Self.isRegistrar(run[0]) {
+                    outcomes = try await settlement.submitSignedRegistrar(
+                        run.compactMap { if case .registrar(let signed) = $0 { signed } else { nil } })
+                } else {
+                    outcomes = try await settlement.submitAll(run)
+                }
+            } catch {
+                // The settlement queue is full: these wait in `intake` for the next pass.
+                failed += run.count
+                continue
+            }
+            for outcome in outcomes {
                 switch outcome {
                 case .settled(let receipt): done.append(receipt.id)
                 case .rejected(let id, let rejection): refused.append((id, rejection))
                 case .failed: failed += 1
                 }
             }
-        } catch {
-            // The settlement queue is full: these wait in `intake` for the next pass.
-            failed = submit.count
+            // Registrar actions that change what screening finds are followed by a re-screen,
+            // as a serving node does after the registrar route (nothing when no hook is set).
+            if Self.isRegistrar(run[0]), outcomes.contains(where: { if case .settled = $0 { true } else { false } }) {
+                do { _ = try await settlement.rescreen() } catch {
+                    logger.warning("the re-screen after handed-over registrar actions did not fit: \(error)")
+                }
+            }
         }
         // A commit failed: this pass's refusals may rest on blocks that never landed (a nonce
         // "reused" by a transfer whose block was voided), so they are decided again next pass.
         if failed > 0 { refused.removeAll() }
         try await store.settleHandOffs(done: done, refused: refused, nowMs: clock())
         return (done.count + refused.count, failed)
+    }
+
+    private static func isRegistrar(_ entry: Entry) -> Bool {
+        if case .registrar = entry { return true }
+        return false
     }
 }

@@ -65,7 +65,7 @@ extension PostgresStore {
         }
     }
 
-    private static func blocks(
+    static func blocks(
         from height: Int64, _ connection: PostgresConnection, _ logger: Logger
     ) async throws -> [SignedBlockHeader] {
         var page: [SignedBlockHeader] = []

@@ -34,6 +34,13 @@ extension PostgresStore {
     ///   waiting or decided (the caller answers 503 and the holder retries), `STORE_IO` when the
     ///   database fails.
     public func handOff(_ transfers: [SignedTransfer], node: String) async throws(StoreError) {
+        try await handOff(entries: transfers.map(Entry.transfer), node: node)
+    }
+
+    /// Hands entries over, transfers and registrar entries signed on the registrar's machine
+    /// alike; the sequencer settles them in the order they were handed over.
+    public func handOff(entries handed: [Entry], node: String) async throws(StoreError) {
+        let transfers = handed
         guard !transfers.isEmpty else { return }
         let logger = logger
         let now = try PostgresWriter.int(Settlement.wallClockMs())
@@ -44,8 +51,8 @@ extension PostgresStore {
         }
         // One row per id: an upsert must not meet the same key twice in one statement.
         var seen: Set<Hash32> = []
-        let entries = transfers.map(Entry.transfer).filter { seen.insert($0.id).inserted }
-        try await Connections.run("hand \(transfers.count) transfers to the sequencer") {
+        let entries = handed.filter { seen.insert($0.id).inserted }
+        try await Connections.run("hand \(transfers.count) entries to the sequencer") {
             try await self.client.withConnection { connection in
                 let rows: [[any PostgresDynamicTypeEncodable]] = entries.map { entry in
                     [PostgresWriter.bytes(entry.id.bytes), PostgresWriter.bytes(entry.bytes), node, now]
@@ -57,6 +64,19 @@ extension PostgresStore {
                             accepted_at_ms = EXCLUDED.accepted_at_ms WHERE intake.code IS NOT NULL
                         """, connection, logger)
             }
+        }
+    }
+
+    /// Whether the entry waits in `intake` for a sequencer's decision.
+    public func isWaitingHandOff(_ id: Hash32) async throws(StoreError) -> Bool {
+        let logger = logger
+        return try await Connections.run("look a transfer up in the intake") {
+            let rows = try await self.client.query(
+                "SELECT count(*)::BIGINT FROM intake WHERE code IS NULL AND entry_id = \(PostgresWriter.bytes(id.bytes))",
+                logger: logger)
+            var count: Int64 = 0
+            for try await value in rows.decode(Int64.self) { count = value }
+            return count > 0
         }
     }
 

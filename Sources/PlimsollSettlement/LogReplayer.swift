@@ -1,5 +1,6 @@
 public import PlimsollCore
 public import PlimsollCrypto
+public import PlimsollStore
 
 /// Why a replayed log was refused: which block and entry broke, and how.
 public struct ReplayError: Error, Equatable, Sendable, CustomStringConvertible {
@@ -42,6 +43,19 @@ public struct LogReplayer {
                 message: "block 0 must have height 0, zero prev_hash and the genesis chain_id")
         }
         try checkTotals(header, entriesRoot: frontier.root)
+    }
+
+    /// Continues from a stored state and its tip (a store's `loadLedger`), as a mirror of a log
+    /// does when it starts again: the next `apply` takes the block after `tip`.
+    public init(state: LedgerState, tip: StoreTip) {
+        ledger = Ledger(state: state)
+        frontier = tip.frontier
+        lastHeader = tip.header.header
+        if let kept = tip.commitment {
+            commitment = kept
+        } else if tip.header.header.version >= 2 {
+            commitment = StateCommitment(state: state)
+        }
     }
 
     /// Applies the next block's entries and checks its header.

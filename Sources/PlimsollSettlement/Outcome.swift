@@ -45,5 +45,14 @@ extension Outcome {
 /// A full intake queue: the caller should retry later (HTTP 503 with Retry-After).
 public struct IntakeFull: Error, Sendable, CustomStringConvertible {
     public let retryAfterSeconds: Int
-    public var description: String { "intake queue is full; retry after \(retryAfterSeconds) s" }
+    /// Why nothing could be taken now, when it is not a full queue (a node whose database does
+    /// not answer: nothing was handed over).
+    public let reason: String?
+
+    public init(retryAfterSeconds: Int, reason: String? = nil) {
+        self.retryAfterSeconds = retryAfterSeconds
+        self.reason = reason
+    }
+
+    public var description: String { "\(reason ?? "intake queue is full"); retry after \(retryAfterSeconds) s" }
 }

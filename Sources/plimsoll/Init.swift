@@ -8,7 +8,7 @@ import PlimsollStore
 /// `plimsoll init`: creates a registry folder with its SQLite file, a 0600 registrar key and a
 /// 0600 sequencer key (named in a version 2 genesis: it signs the blocks, so the registrar key
 /// can leave the server).
-struct Init: ParsableCommand {
+struct Init: AsyncParsableCommand {
     static let configuration = CommandConfiguration(abstract: "Create a new registry.")
 
     @OptionGroup var options: RegistryOptions
@@ -28,10 +28,22 @@ struct Init: ParsableCommand {
     )
     var sealKey = false
 
-    func run() throws {
-        let store = try RegistryFolder.create(
-            at: options.registryURL, name: name, maxValidity: maxValidity, sealKey: sealKey)
-        let genesis = store.genesis
+    @Option(
+        help:
+            "Create the registry in this empty PostgreSQL database (postgresql://USER:PASSWORD@HOST:PORT/DATABASE) instead of an embedded SQLite file; the folder holds the keys and this node's mirror."
+    )
+    var database: String?
+
+    func run() async throws {
+        let genesis: Genesis
+        if let database {
+            genesis = try await ClusterFolder.create(
+                at: options.registryURL, database: database, name: name, maxValidity: maxValidity, sealKey: sealKey)
+        } else {
+            genesis = try RegistryFolder.create(
+                at: options.registryURL, name: name, maxValidity: maxValidity, sealKey: sealKey
+            ).genesis
+        }
         Output.emit(
             options.json,
             [

@@ -37,6 +37,12 @@ struct OpenRegistry {
         _ options: RegistryOptions, config: SettlementConfig = SettlementConfig(), registrarRequired: Bool = true
     ) throws -> OpenRegistry {
         let folder = try existingFolder(options)
+        guard !ClusterFolder.isCluster(folder) else {
+            // Settling into a node's mirror would fork it from the shared log.
+            throw CLIError(
+                "\(folder.path) mirrors a registry on PostgreSQL: send registrar actions to a node (plimsoll serve --database …, --server URL)",
+                code: CLIError.lockedCode)
+        }
         let store = try openWriter(folder.appendingPathComponent(SQLiteStore.fileName))
         // The keys in force, from the log's rotations (an index lookup); a rotation whose rename
         // was cut short is finished first.

@@ -5,6 +5,7 @@ import Logging
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollHTTP
+import PlimsollPostgres
 import PlimsollScreening
 import PlimsollSettlement
 public import PlimsollStore
@@ -31,6 +32,18 @@ struct Serve: AsyncParsableCommand {
         }
     }
 
+    @Option(
+        help:
+            "Serve as one node of a registry on PostgreSQL (postgresql://USER:PASSWORD@HOST:PORT/DATABASE, made by plimsoll init --database): the folder holds this node's keys and mirror."
+    )
+    var database: String?
+    @Option(
+        help:
+            "With --database: follow the log from this database instead (a streaming replica of it); reads name the height they reflect."
+    )
+    var readDatabase: String?
+    @Option(help: "With --database: this node's name on what it hands over (default: HOST:PORT).") var node: String?
+
     @Flag(help: "Skip the quick check of the stored registry at start-up (pages, tip header, state digest).")
     var skipStartCheck = false
     @Option(help: "Seconds from a request's first byte until its head is complete.") var headTimeout: Int64 =
@@ -54,7 +67,15 @@ struct Serve: AsyncParsableCommand {
         return limits
     }
 
+    func validateCluster() throws {
+        if database == nil, readDatabase != nil || node != nil {
+            throw ValidationError("--read-database and --node go with --database")
+        }
+    }
+
     func run() async throws {
+        try validateCluster()
+        if let database { return try await runNode(database) }
         if !skipStartCheck {
             // Never serve a damaged registry as truth: a page or tip problem stops the start, naming the table.
             let problems = StoreCheck.quick(try ReadOnly.store(options))
@@ -65,15 +86,75 @@ struct Serve: AsyncParsableCommand {
             }
         }
         let registry = try OpenRegistry.open(options, registrarRequired: false)
-        let api = RegistryAPI(settlement: registry.settlement, store: registry.store, folder: registry.folder)
         // Registrar batches that change what screening finds are followed by a re-screen in
         // settlement, over the lists in force (issue 16, item 2).
-        let memo = ScreenerMemo(folder: registry.folder)
-        await registry.settlement.setRescreen { state, now in
+        await registry.settlement.setRescreen(Self.rescreen(ScreenerMemo(folder: registry.folder)))
+        try await serve(
+            RegistryAPI(settlement: registry.settlement, store: registry.store, folder: registry.folder),
+            name: registry.store.genesis.name, folder: registry.folder)
+        // The server stopped taking requests: let intake drain and the block in flight reach the store.
+        await registry.settlement.waitUntilIdle()
+    }
+
+    /// One node of a registry on PostgreSQL: a mirror of the log in the folder, transfers handed
+    /// to the sequencer through the database, and sequencing whenever this node holds the lease
+    /// (when the folder holds the sequencer key).
+    private func runNode(_ database: String) async throws {
+        let folder = options.registryURL
+        if !FileManager.default.fileExists(atPath: folder.path) {
+            try FileManager.default.createDirectory(
+                at: folder, withIntermediateDirectories: true, attributes: [.posixPermissions: 0o700])
+        }
+        let store = try await PostgresStore.open(try PostgresStore.configuration(database), sequencer: false)
+        let reader = PostgresLogReader(try PostgresStore.configuration(readDatabase ?? database))
+        let mirror = try await LogMirror.open(at: folder.appendingPathComponent(SQLiteStore.fileName), reader: reader)
+        try ClusterFolder.writeMarker(folder, database: database, chainID: store.genesis.chainID)
+        let start = ContinuousClock.now
+        while try await mirror.step() > 0 {}
+        FileHandle.standardError.write(
+            Data("plimsoll: mirror at block \(mirror.height) (caught up in \(ContinuousClock.now - start))\n".utf8))
+        let keys = try ClusterFolder.keys(folder, state: mirror.current.state)
+        let node = ClusterNode(store: store, mirror: mirror, name: self.node ?? "\(host):\(port)")
+        let following = Task { await mirror.run() }
+        let nextFile = folder.appendingPathComponent(RegistryFolder.nextSequencerKeyName)
+        let sequencing: Task<Void, Never>? =
+            keys.sequencers.isEmpty
+            ? nil
+            : Task {
+                await node.runSequencing(
+                    sequencerKeys: keys.sequencers, registrarKey: keys.registrar,
+                    rescreen: Self.rescreen(ScreenerMemo(folder: folder)),
+                    nextSequencerKey: { key in
+                        guard let next = try? KeyFile.read(nextFile), next.publicKey == key else { return nil }
+                        return next
+                    })
+            }
+        if sequencing == nil {
+            FileHandle.standardError.write(
+                Data(
+                    "plimsoll: no \(RegistryFolder.sequencerKeyName) in \(folder.path): this node never sequences\n"
+                        .utf8))
+        }
+        try await serve(
+            RegistryAPI(settlement: node, store: mirror.store, folder: folder), name: store.genesis.name,
+            folder: folder)
+        // Stopped taking requests: the pass in flight is decided, the lease given up.
+        sequencing?.cancel()
+        await sequencing?.value
+        following.cancel()
+        await following.value
+    }
+
+    static func rescreen(_ memo: ScreenerMemo) -> Settlement.Rescreen {
+        { state, now in
             guard let screener = memo.screener(state) else { return nil }
             let plan = RescreenPlan.make(screener, state, at: now)
             return Settlement.RescreenActions(actions: plan.actions, recorded: plan.recorded, frozen: plan.frozen)
         }
+    }
+
+    /// Serves `api` until SIGTERM/SIGINT, with the server's address in the folder for registrar commands.
+    private func serve(_ api: RegistryAPI, name: String, folder: URL) async throws {
         let logger = Logger(label: "plimsoll.serve")
         // The screening index is built before the first request, not by it.
         if let seconds = try await api.warmScreening() {
@@ -91,12 +172,12 @@ struct Serve: AsyncParsableCommand {
         )
         FileHandle.standardError.write(
             Data(
-                ("plimsoll: serving \(registry.store.genesis.name) on http://\(host):\(port) (timeouts: head \(limits.headTimeoutSeconds) s, "
+                ("plimsoll: serving \(name) on http://\(host):\(port) (timeouts: head \(limits.headTimeoutSeconds) s, "
                     + "body \(limits.bodyTimeoutSeconds) s, idle \(limits.idleTimeoutSeconds) s; at most \(limits.effectiveMaxConnections) connections)\n")
                     .utf8
             ))
         // Registrar commands find this server by the address it records while it serves.
-        let address = registry.folder.appendingPathComponent(RegistrarClient.addressFileName)
+        let address = folder.appendingPathComponent(RegistrarClient.addressFileName)
         let reachable = host == "0.0.0.0" || host == "::" ? "127.0.0.1" : host
         try JSONEncoder().encode(
             RegistrarClient.Address(
@@ -105,8 +186,6 @@ struct Serve: AsyncParsableCommand {
         ).write(to: address, options: .atomic)
         defer { try? FileManager.default.removeItem(at: address) }
         try await app.runService()
-        // The server stopped taking requests: let intake drain and the block in flight reach the store.
-        await registry.settlement.waitUntilIdle()
     }
 }
 

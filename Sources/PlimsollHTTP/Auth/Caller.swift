@@ -17,6 +17,8 @@ public enum Caller: Sendable, Equatable {
 
 extension HTTPField.Name {
     static let plimsollKey = HTTPField.Name("Plimsoll-Key")!
+    /// The block a read reflects (`HeightMiddleware`).
+    static let plimsollHeight = HTTPField.Name("Plimsoll-Height")!
     static let plimsollTimestamp = HTTPField.Name("Plimsoll-Timestamp")!
     static let plimsollSignature = HTTPField.Name("Plimsoll-Signature")!
     /// The registrar's BIP-340 signature over a registrar upload (`RegistrarUpload.message`).

@@ -1,0 +1,319 @@
+public import Foundation
+public import Logging
+public import PlimsollCore
+public import PlimsollCrypto
+public import PlimsollSettlement
+public import PlimsollStore
+import Synchronization
+
+/// One `plimsoll serve --database` node of a registry shared on PostgreSQL (issue 17), behind
+/// the same HTTP API as the embedded registry (`RegistryService`).
+///
+/// - Reads answer from the node's `LogMirror`, which follows the committed log (from the primary
+///   or a replica); every read names the mirrored height.
+/// - Transfers are verified here (a bad signature is refused without touching the database),
+///   then handed to the sequencer through `intake` (`PostgresStore+HandOff`), many requests'
+///   transfers in one statement; the answer is the sequencer's decision, read back from the
+///   database, and a receipt only for a transfer in the committed log. Before a receipt is
+///   answered, the mirror is given a moment to hold its block, so the holder reads it here next.
+/// - Registrar entries signed on the registrar's machine travel the same way and settle in the
+///   order handed over; the sequencer re-screens after them.
+/// - `runSequencing` waits for the sequencer lease; holding it, this node builds and signs the
+///   blocks (`Settlement` on the `PostgresStore`) and settles what every node hands over.
+public final class ClusterNode: RegistryService {
+    public let store: PostgresStore
+    public let mirror: LogMirror
+    let name: String
+    let answerTimeout: Duration
+    let logger: Logger
+    let handOffs: HandOffQueue
+    let outcomes: OutcomeWatch
+    private let sequencing = Mutex<Settlement?>(nil)
+
+    /// - Parameters:
+    ///   - name: this node's name on the intake rows it writes (operators find a node's share).
+    ///   - answerTimeout: how long a holder waits for the sequencer's decision before the answer
+    ///     is "not settled yet" (the transfer stays handed over; sending it again is safe).
+    public init(
+        store: PostgresStore, mirror: LogMirror, name: String, answerTimeout: Duration = .seconds(20),
+        logger: Logger = Logger(label: "plimsoll.node")
+    ) {
+        self.store = store
+        self.mirror = mirror
+        self.name = name
+        self.answerTimeout = answerTimeout
+        self.logger = logger
+        handOffs = HandOffQueue(store: store, node: name)
+        outcomes = OutcomeWatch(store: store, logger: logger)
+    }
+
+    // MARK: What reads answer from
+
+    public var state: LedgerState { mirror.current.state }
+    public var latestHeader: SignedBlockHeader { mirror.current.header }
+    public var durableLists: [ListAdoption] { mirror.current.state.counters.lists }
+    public var pendingCount: Int {
+        get async { (try? await store.handOffsWaiting()) ?? 0 }
+    }
+    public var undurableBlocks: Int {
+        get async { await sequencing.withLock({ $0 })?.undurableBlocks ?? 0 }
+    }
+    public var isReady: Bool {
+        get async {
+            guard mirror.failure == nil else { return false }
+            return await sequencing.withLock({ $0 })?.isReady ?? true
+        }
+    }
+    public var registrarSequence: UInt64 {
+        get async {
+            let settled = mirror.current.state.counters.registrarSequence
+            guard let settlement = sequencing.withLock({ $0 }) else { return settled }
+            return max(settled, await settlement.registrarSequence)
+        }
+    }
+
+    /// Ready when the mirror follows and the database answers (and, on the sequencer, when its
+    /// writes succeed).
+    public func readiness() async -> Bool {
+        guard mirror.failure == nil, (try? await store.latestHeight()) != nil else { return false }
+        return await sequencing.withLock({ $0 })?.readiness() ?? true
+    }
+
+    public func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof? {
+        mirror.holdingProof(asset: asset, key: key)
+    }
+
+    public func isPending(_ id: Hash32) async -> Bool {
+        (try? await store.isWaitingHandOff(id)) ?? false
+    }
+
+    /// Whether this node builds the blocks now.
+    public var isSequencing: Bool { sequencing.withLock { $0 != nil } }
+
+    // MARK: Intake
+
+    public func submit(_ entry: Entry) async throws(IntakeFull) -> Outcome {
+        try await submitAll([entry])[0]
+    }
+
+    public func submitAll(_ entries: [Entry]) async throws(IntakeFull) -> [Outcome] {
+        guard !entries.isEmpty else { return [] }
+        let chainID = mirror.current.state.chainID
+        let valid = await Verifier.verify(entries, chainID: chainID)
+        var early: [Int: Outcome] = [:]
+        var handed: [Entry] = []
+        for (index, entry) in entries.enumerated() {
+            if case .genesis = entry {
+                early[index] = .rejected(id: entry.id, Rejection(.malformed, "a genesis record cannot be submitted"))
+            } else if !valid[index] {
+                early[index] = .rejected(
+                    id: entry.id, Rejection(.badSignature, "signature does not verify for this registry"))
+            } else {
+                handed.append(entry)
+            }
+        }
+        let decided = try await handOver(handed)
+        return entries.enumerated().map { index, entry in early[index] ?? decided[entry.id]! }
+    }
+
+    public func submitWithoutWaiting(_ entry: Entry) async throws(IntakeFull) {
+        guard case .transfer = entry, await Verifier.verify([entry], chainID: mirror.current.state.chainID)[0] else {
+            // Refused at once, as settlement refuses it in its first batch; nothing is kept.
+            return
+        }
+        try await handOffs.put([entry])
+    }
+
+    public func submitSignedRegistrar(_ entries: [RegistrarEntry]) async throws(IntakeFull) -> [Outcome] {
+        let handed = entries.map(Entry.registrar)
+        let decided = try await handOver(handed)
+        return handed.map { decided[$0.id]! }
+    }
+
+    /// The sequencer re-screens after the registrar entries it settles (`HandOffRelay`).
+    public func rescreen() async throws(IntakeFull) -> (plan: Settlement.RescreenActions, outcomes: [Outcome])? {
+        nil
+    }
+
+    /// Hands entries over and waits for each one's outcome; one with none within
+    /// `answerTimeout` is "not settled yet" (`failed`: it may be sent again, and will be one
+    /// entry).
+    private func handOver(_ entries: [Entry]) async throws(IntakeFull) -> [Hash32: Outcome] {
+        guard !entries.isEmpty else { return [:] }
+        try await handOffs.put(entries)
+        var found = await outcomes.wait(for: entries.map(\.id), timeout: answerTimeout)
+        for entry in entries where found[entry.id] == nil {
+            found[entry.id] = .failed(
+                id: entry.id,
+                message: "not decided within \(answerTimeout); it stays handed over to the sequencer")
+        }
+        let newest = found.values.compactMap { if case .settled(let receipt) = $0 { receipt.height } else { nil } }
+            .max()
+        if let newest, !(await mirror.waitFor(height: newest, timeout: .seconds(2))) {
+            logger.notice("the mirror is behind block \(newest) the sequencer committed; reads here lag")
+        }
+        return found
+    }
+
+    // MARK: Sequencing
+
+    /// Waits for the sequencer lease and, holding it, settles what every node hands over, until
+    /// the task is cancelled. A start that fails gives the lease back; a lease lost (fenced) is
+    /// waited for again. Cancelling finishes the pass in flight and gives the lease up.
+    public func runSequencing(
+        sequencerKeys: [SigningKey], registrarKey: SigningKey?, rescreen: Settlement.Rescreen?,
+        nextSequencerKey: (@Sendable (XOnlyPublicKey) -> SigningKey?)? = nil,
+        config: SettlementConfig = SettlementConfig(), pollEvery: Duration = .milliseconds(200)
+    ) async {
+        let stopping = Mutex(false)
+        await withTaskCancellationHandler {
+            while !stopping.withLock({ $0 }) {
+                do {
+                    try await store.awaitSequencer(pollEvery: pollEvery)
+                    let settlement = try Settlement(
+                        store: store, sequencerKeys: sequencerKeys, registrarKey: registrarKey,
+                        nextSequencerKey: nextSequencerKey, config: config, clock: Settlement.wallClockMs)
+                    await settlement.setRescreen(rescreen)
+                    sequencing.withLock { $0 = settlement }
+                    let from = await settlement.latestHeader.header.height
+                    logger.notice("\(name) sequences from block \(from) at unix ms \(Settlement.wallClockMs())")
+                    await HandOffRelay(store: store, settlement: settlement, logger: logger).run(while: {
+                        !stopping.withLock { $0 }
+                    })
+                    await settlement.waitUntilIdle()
+                    sequencing.withLock { $0 = nil }
+                } catch is CancellationError {
+                    break
+                } catch {
+                    sequencing.withLock { $0 = nil }
+                    logger.error("\(name) cannot sequence: \(error)")
+                    try? await Task.sleep(for: pollEvery)
+                }
+                await store.releaseSequencer()
+            }
+            await store.releaseSequencer()
+        } onCancel: {
+            stopping.withLock { $0 = true }
+        }
+    }
+}
+
+/// Transfers handed over by many requests at once go in one statement: while one insert is in
+/// flight, the next requests' entries gather for the next (group commit, with no timer).
+actor HandOffQueue {
+    private let store: PostgresStore
+    private let node: String
+    private var queued: [(entries: [Entry], done: CheckedContinuation<StoreError?, Never>)] = []
+    private var flushing = false
+    /// Entries in one statement at most (the intake bound is checked per statement).
+    static let statementEntriesMax = 4096
+
+    init(store: PostgresStore, node: String) {
+        self.store = store
+        self.node = node
+    }
+
+    /// Returns once the entries are durable in `intake`.
+    /// - Throws: `IntakeFull` when the intake is at its bound or the database fails; nothing
+    ///   of these entries is then in it.
+    func put(_ entries: [Entry]) async throws(IntakeFull) {
+        let failure = await withCheckedContinuation { continuation in
+            queued.append((entries, continuation))
+            if !flushing {
+                flushing = true
+                Task { await self.flush() }
+            }
+        }
+        if let failure {
+            throw IntakeFull(
+                retryAfterSeconds: 1,
+                reason: failure.code == .outOfRange ? failure.message : "the registry's database does not answer")
+        }
+    }
+
+    private func flush() async {
+        while !queued.isEmpty {
+            var take = 0
+            var count = 0
+            while take < queued.count, take == 0 || count + queued[take].entries.count <= Self.statementEntriesMax {
+                count += queued[take].entries.count
+                take += 1
+            }
+            let batch = Array(queued.prefix(take))
+            queued.removeFirst(take)
+            var failure: StoreError?
+            do { try await store.handOff(entries: batch.flatMap(\.entries), node: node) } catch { failure = error }
+            for waiter in batch { waiter.done.resume(returning: failure) }
+        }
+        flushing = false
+    }
+}
+
+/// Waits for the outcomes of handed-over entries: one poll of the database answers every
+/// request waiting on this node, instead of one poll per request.
+actor OutcomeWatch {
+    private final class Waiter {
+        var remaining: Set<Hash32>
+        var found: [Hash32: Outcome] = [:]
+        let deadline: ContinuousClock.Instant
+        let continuation: CheckedContinuation<[Hash32: Outcome], Never>
+
+        init(
+            _ ids: [Hash32], _ deadline: ContinuousClock.Instant,
+            _ continuation: CheckedContinuation<[Hash32: Outcome], Never>
+        ) {
+            remaining = Set(ids)
+            self.deadline = deadline
+            self.continuation = continuation
+        }
+    }
+
+    private let store: PostgresStore
+    private let logger: Logger
+    private var waiters: [ObjectIdentifier: Waiter] = [:]
+    private var polling = false
+    static let pollEvery: Duration = .milliseconds(2)
+
+    init(store: PostgresStore, logger: Logger) {
+        self.store = store
+        self.logger = logger
+    }
+
+    /// The outcomes known within `timeout`; an id missing from the answer is still undecided.
+    func wait(for ids: [Hash32], timeout: Duration) async -> [Hash32: Outcome] {
+        await withCheckedContinuation { continuation in
+            let waiter = Waiter(ids, ContinuousClock.now + timeout, continuation)
+            waiters[ObjectIdentifier(waiter)] = waiter
+            if !polling {
+                polling = true
+                Task { await self.poll() }
+            }
+        }
+    }
+
+    private func poll() async {
+        while !waiters.isEmpty {
+            try? await Task.sleep(for: Self.pollEvery)
+            let ids = Array(Set(waiters.values.flatMap(\.remaining)))
+            var known: [Hash32: Outcome] = [:]
+            do { known = try await store.handOffOutcomes(ids) } catch {
+                logger.warning("cannot read the outcomes of handed-over entries yet: \(error)")
+                try? await Task.sleep(for: .milliseconds(100))
+            }
+            let now = ContinuousClock.now
+            for (key, waiter) in waiters {
+                for id in waiter.remaining {
+                    if let outcome = known[id] {
+                        waiter.found[id] = outcome
+                        waiter.remaining.remove(id)
+                    }
+                }
+                if waiter.remaining.isEmpty || now >= waiter.deadline {
+                    waiters[key] = nil
+                    waiter.continuation.resume(returning: waiter.found)
+                }
+            }
+        }
+        polling = false
+    }
+}

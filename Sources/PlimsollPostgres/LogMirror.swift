@@ -1,0 +1,202 @@
+public import Foundation
+public import Logging
+public import PlimsollCore
+public import PlimsollCrypto
+public import PlimsollSettlement
+public import PlimsollStore
+import Synchronization
+
+/// A node's own copy of a registry whose log lives in PostgreSQL: an ordinary SQLite registry
+/// (`registry.sqlite` in the node's folder) that follows the shared log block by block, so every
+/// read route, the explorer and the read-only CLI commands answer from it unchanged (issue 17).
+///
+/// Each block read from the database is replayed before it is kept: hash chain, entries root,
+/// log root, state commitment, and the sequencer's signature over the header are checked, as
+/// `plimsoll verify` checks an export. Entry signatures are not verified again: the sequencer
+/// settled only entries whose signatures it verified, and the entries root binds their bytes.
+/// A block that does not replay stops the mirror (it answers from the last good block and
+/// says so in its log) rather than serve a forked or damaged history.
+///
+/// It follows the primary, or a streaming replica (`--read-database`), which takes the read
+/// load off the primary: a node then reads its history from the replica once, not per request.
+public final class LogMirror: Sendable {
+    /// What the read routes answer from: one consistent block.
+    public struct View: Sendable {
+        public let state: LedgerState
+        public let header: SignedBlockHeader
+        public let commitment: StateCommitment?
+    }
+
+    public let store: SQLiteStore
+    let reader: PostgresLogReader
+    let logger: Logger
+    private let view: Mutex<View>
+    /// Only the following task uses it; behind a lock so the mirror is `Sendable`.
+    private let replayer: Mutex<LogReplayer>
+    private let rejectionsSeen = Mutex<Int64>(0)
+    private let broken = Mutex<String?>(nil)
+
+    private init(
+        store: SQLiteStore, reader: PostgresLogReader, replayer: sending LogReplayer, header: SignedBlockHeader,
+        logger: Logger
+    ) {
+        self.store = store
+        self.reader = reader
+        self.logger = logger
+        view = Mutex(View(state: replayer.ledger.state, header: header, commitment: replayer.commitment))
+        self.replayer = Mutex(replayer)
+    }
+
+    /// Opens the mirror at `url`, or makes it from the database's genesis and block 0 when the
+    /// file is not there yet (a new node).
+    /// - Throws: `StoreError` `STORE_CORRUPT` when the file mirrors another registry (another
+    ///   genesis) or its tip is not the database's block of that height (a fork: the file was
+    ///   made from another database), `STORE_LOCKED` when another process has it open to write,
+    ///   `STORE_IO`/`STORE_MISSING` from the database.
+    public static func open(
+        at url: URL, reader: PostgresLogReader, logger: Logger = Logger(label: "plimsoll.mirror")
+    ) async throws(StoreError) -> LogMirror {
+        let genesis = try await reader.genesis()
+        if !FileManager.default.fileExists(atPath: url.path) {
+            guard let first = try await reader.blocks(from: 0).first, first.header.header.height == 0,
+                first.entries.count == 1, first.entries[0] == .genesis(genesis)
+            else { throw StoreError(.corrupt, table: "blocks", "block 0 is not the genesis block") }
+            var frontier = MerkleFrontier()
+            frontier.append(leafHash: first.entries[0].leafHash)
+            let block = CommittedBlock(header: first.header, entries: first.entries, frontier: frontier, rejected: [])
+            do {
+                _ = try LogReplayer(genesisBlock: first.header, genesisEntry: first.entries[0])
+            } catch {
+                throw StoreError(.corrupt, table: "blocks", "block 0 does not verify: \(error.description)")
+            }
+            _ = try SQLiteStore.create(
+                at: url, genesis: genesis, genesisBlock: block, state: LedgerState(genesis: genesis))
+        }
+        // The one-writer lock of the folder, held for the mirror's life: no CLI settles into it.
+        let store = try SQLiteStore.openWriter(at: url)
+        guard store.genesis == genesis else {
+            throw StoreError(
+                .corrupt, "\(url.path) mirrors another registry (chain \(store.genesis.chainID.hex.prefix(16))…)")
+        }
+        let (state, tip) = try store.loadLedger()
+        // The file's tip must be the database's block of that height, or the file is another log.
+        let height = tip.header.header.height
+        guard let same = try await reader.blocks(from: height).first, same.header == tip.header else {
+            throw StoreError(
+                .corrupt, "\(url.path) holds a block \(height) the database does not (a mirror of another database)")
+        }
+        return LogMirror(
+            store: store, reader: reader, replayer: LogReplayer(state: state, tip: tip), header: tip.header,
+            logger: logger)
+    }
+
+    /// The block the reads answer from, with its state.
+    public var current: View { view.withLock { $0 } }
+    public var height: Height { view.withLock { $0.header.header.height } }
+    /// Why the mirror stopped following, when a block did not replay.
+    public var failure: String? { broken.withLock { $0 } }
+
+    /// Takes what the database committed since the last call: blocks (replayed, then written
+    /// to the file in one transaction each) and audited rejections. Returns the blocks taken.
+    /// - Throws: `StoreError` when the database or the file fails (nothing half written: the
+    ///   next call continues from the last block kept), `ReplayError` when a block does not
+    ///   replay (the mirror stops for good).
+    @discardableResult
+    public func step() async throws -> Int {
+        if let failure { throw StoreError(.corrupt, table: "blocks", failure) }
+        var taken = 0
+        while true {
+            let next = height + 1
+            let page = try await reader.blocks(from: next)
+            if page.isEmpty { break }
+            for (signed, entries) in page {
+                try await take(signed, entries)
+                taken += 1
+            }
+            if page.count < PostgresLogReader.blocksPerRead { break }
+        }
+        let seen = rejectionsSeen.withLock { $0 }
+        let rejections = try await reader.rejections(after: seen)
+        if let last = rejections.last {
+            // Grouped by decision time, as the audit table keeps them.
+            var index = 0
+            while index < rejections.count {
+                let at = rejections[index].decidedAtMs
+                var group: [CommittedBlock.Rejected] = []
+                while index < rejections.count, rejections[index].decidedAtMs == at {
+                    group.append(rejections[index].rejected)
+                    index += 1
+                }
+                try await store.recordRejections(group, decidedAtMs: at)
+            }
+            rejectionsSeen.withLock { $0 = last.seq }
+        }
+        return taken
+    }
+
+    private func take(_ signed: SignedBlockHeader, _ entries: [Entry]) async throws {
+        let (block, changes, next) = try replayer.withLock { replayer throws -> (CommittedBlock, StateChanges, View) in
+            var copy = replayer
+            let changed: DirtySet
+            do {
+                changed = try copy.apply(
+                    block: signed, entries: entries, verifiedSignatures: Array(repeating: true, count: entries.count))
+            } catch {
+                let message = "block \(signed.header.height) from the database does not replay: \(error)"
+                broken.withLock { $0 = message }
+                logger.critical("the mirror stops: \(message)")
+                throw error
+            }
+            replayer = copy
+            return (
+                CommittedBlock(header: signed, entries: entries, frontier: copy.frontier, rejected: []),
+                StateChanges(dirty: changed, state: copy.ledger.state),
+                View(state: copy.ledger.state, header: signed, commitment: copy.commitment)
+            )
+        }
+        do { try await store.commit(block, changes: changes) } catch {
+            // Not kept: the replayer goes back to the file's tip, and the block is taken again.
+            let (state, tip) = try store.loadLedger()
+            replayer.withLock { $0 = LogReplayer(state: state, tip: tip) }
+            throw error
+        }
+        view.withLock { $0 = next }
+    }
+
+    /// Follows the database until the task is cancelled: a pass every `pollEvery` while idle,
+    /// errors logged and tried again a second later; a block that does not replay ends it.
+    public func run(pollEvery: Duration = .milliseconds(10)) async {
+        while !Task.isCancelled {
+            do {
+                if try await step() == 0 { try await Task.sleep(for: pollEvery) }
+            } catch is CancellationError {
+                return
+            } catch is ReplayError {
+                return
+            } catch {
+                if failure != nil { return }
+                logger.warning("the mirror cannot follow the database yet: \(error)")
+                try? await Task.sleep(for: .seconds(1))
+            }
+        }
+    }
+
+    /// Waits until the mirror holds `height` (a holder who got a receipt from this node then
+    /// reads the transfer here), at most `timeout`. Returns whether it does.
+    public func waitFor(height wanted: Height, timeout: Duration) async -> Bool {
+        let deadline = ContinuousClock.now + timeout
+        while height < wanted {
+            guard ContinuousClock.now < deadline, failure == nil else { return false }
+            try? await Task.sleep(for: .milliseconds(2))
+        }
+        return true
+    }
+
+    /// The proof of a holding against the mirrored tip (nil before the first version 2 header).
+    public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
+        let view = current
+        guard view.header.header.version >= 2, let commitment = view.commitment else { return nil }
+        return HoldingProof(
+            units: view.state.balance(asset, key), commitment: commitment, header: view.header, asset: asset, key: key)
+    }
+}
