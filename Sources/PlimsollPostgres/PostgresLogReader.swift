@@ -10,6 +10,7 @@ public import PostgresNIO
 /// (`plimsoll serve --read-database`), which holds the same rows a little later. Read only: it
 /// takes no lease and writes nothing, so a hot standby serves it.
 public final class PostgresLogReader: Sendable {
+    let configuration: PostgresConnection.Configuration
     let client: PostgresClient
     let runner: Task<Void, Never>
     let logger: Logger
@@ -25,6 +26,7 @@ public final class PostgresLogReader: Sendable {
             username: configuration.username, password: configuration.password,
             database: configuration.database, tls: .disable)
         client = PostgresClient(configuration: pool, backgroundLogger: logger)
+        self.configuration = configuration
         self.logger = logger
         let client = client
         runner = Task.detached { await client.run() }
@@ -37,14 +39,17 @@ public final class PostgresLogReader: Sendable {
     ///   not received it), `STORE_IO` when it cannot be read.
     public func genesis() async throws(StoreError) -> Genesis {
         let logger = logger
+        // A connection of its own: the first read, made while the pool may still be starting.
         return try await Connections.run("read the genesis record") {
-            let rows = try await self.client.query("SELECT genesis FROM registry WHERE id = 1", logger: logger)
-            for try await bytes in rows.decode(ByteBuffer.self) {
-                do { return try Genesis(canonicalBytes: Array(buffer: bytes)) } catch {
-                    throw StoreError(.corrupt, table: "registry", "the genesis record does not parse: \(error)")
+            try await Connections.connection(self.configuration, logger: logger) { connection in
+                let rows = try await connection.query("SELECT genesis FROM registry WHERE id = 1", logger: logger)
+                for try await bytes in rows.decode(ByteBuffer.self) {
+                    do { return try Genesis(canonicalBytes: Array(buffer: bytes)) } catch {
+                        throw StoreError(.corrupt, table: "registry", "the genesis record does not parse: \(error)")
+                    }
                 }
+                throw StoreError(.missing, "the database holds no registry (plimsoll init --database ...)")
             }
-            throw StoreError(.missing, "the database holds no registry (plimsoll init --database ...)")
         }
     }
 

@@ -2,7 +2,7 @@ public import Foundation
 import Logging
 import NIOCore
 import PlimsollCore
-import PlimsollCrypto
+public import PlimsollCrypto
 public import PlimsollStore
 import PostgresNIO
 
@@ -15,10 +15,10 @@ extension PostgresStore {
     /// checks offline (Docs/log-format.md), through a temporary file renamed at the end. Unlike
     /// the SQLite store's export, it does not replay the log while writing: the regulator's
     /// verifier does that, on the file (signatures, hash chain, Merkle roots, a full replay).
-    /// - Returns: blocks and entries written.
+    /// - Returns: blocks and entries written, and the log root of the last block.
     /// - Throws: `StoreError` `STORE_IO` when the database or the file fails, `STORE_CORRUPT`
     ///   when a block's entries are missing.
-    public func exportLog(to url: URL) async throws(StoreError) -> (blocks: UInt64, logSize: UInt64) {
+    public func exportLog(to url: URL) async throws(StoreError) -> (blocks: UInt64, logSize: UInt64, logRoot: Hash32) {
         let temporary = url.deletingLastPathComponent().appendingPathComponent(".\(url.lastPathComponent).partial")
         guard FileManager.default.createFile(atPath: temporary.path, contents: nil),
             let handle = FileHandle(forWritingAtPath: temporary.path)
@@ -50,7 +50,7 @@ extension PostgresStore {
                     LogFileFormat.trailerBody(blockCount: last.height + 1, logSize: last.logSize, logRoot: last.logRoot)
                 )
                 try handle.write(contentsOf: checksum.finalize().bytes)
-                return (last.height + 1, last.logSize)
+                return (last.height + 1, last.logSize, last.logRoot)
             }
             try handle.synchronize()
             try handle.close()

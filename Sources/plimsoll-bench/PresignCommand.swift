@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollPostgres
 import PlimsollSettlement
 import PlimsollTesting
 
@@ -16,9 +17,14 @@ struct Presign: AsyncParsableCommand {
     @Option(help: "Holder keys to set up.") var keys = 1000
     @Option(help: "Bodies to write.") var count = 100_000
     @Option(help: "Output file.") var out: String
+    @Option(help: "The registry on PostgreSQL whose keys the folder holds (plimsoll init --database).")
+    var database: String?
 
     func run() async throws {
-        let registry = try BenchRegistry.open(folder)
+        let registry =
+            if let database { try await BenchRegistry.open(folder, database: database) } else {
+                try BenchRegistry.open(folder)
+            }
         let holders = (0..<keys).map { index in
             var rng = SplitMix64(seed: 0xB0D1 &+ UInt64(index))
             return SigningKey.generate(using: &rng)
@@ -32,6 +38,8 @@ struct Presign: AsyncParsableCommand {
                 maxHoldersPerVessel: 1_000_000, excludedCountries: [], minimumHolding: 0, kycRequired: true),
             kycUntilMs: Settlement.wallClockMs() + 86_400_000
         )
+        await registry.settlement.waitUntilIdle()
+        await registry.release()
         let chainID = await registry.state.chainID
         let expires = UInt64(Date().timeIntervalSince1970) + 6 * 86_400
         var text = ""

@@ -2,6 +2,7 @@ import ArgumentParser
 import Foundation
 import PlimsollCore
 import PlimsollCrypto
+import PlimsollPostgres
 import PlimsollSettlement
 import PlimsollStore
 
@@ -11,10 +12,22 @@ struct Export: AsyncParsableCommand {
 
     @OptionGroup var options: RegistryOptions
     @Option(help: "Output file (written whole or not at all).") var out: String
+    @Option(
+        help:
+            "Export from a registry on PostgreSQL (postgresql://USER:PASSWORD@HOST:PORT/DATABASE, a replica will do) instead of the folder."
+    )
+    var database: String?
 
     func run() async throws {
-        let store = try ReadOnly.store(options)
-        let summary = try LogExport.write(store, to: URL(fileURLWithPath: out))
+        let summary: (blocks: UInt64, logSize: UInt64, logRoot: Hash32)
+        if let database {
+            // Read only: no lease is taken, so it runs beside the nodes, or on a replica.
+            let store = try await PostgresStore.open(try PostgresStore.configuration(database), sequencer: false)
+            summary = try await store.exportLog(to: URL(fileURLWithPath: out))
+        } else {
+            let written = try LogExport.write(try ReadOnly.store(options), to: URL(fileURLWithPath: out))
+            summary = (written.blocks, written.logSize, written.logRoot)
+        }
         struct View: Encodable {
             let file: String, blocks: UInt64, log_size: UInt64, log_root: String
         }

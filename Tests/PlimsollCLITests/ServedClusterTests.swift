@@ -61,6 +61,64 @@ struct ServedClusterTests {
         try? FileManager.default.removeItem(at: work)
     }
 
+    /// `plimsoll init --database` makes the registry in the database and the first node's folder;
+    /// the folder's mirror never takes a registrar action itself (that would fork it from the
+    /// shared log): the action goes to a node, and the log exported from the database verifies.
+    @Test(.enabled(if: postgresURL != nil, "no PostgreSQL server (PLIMSOLL_TEST_POSTGRES unset)"))
+    func initMakesTheRegistryInTheDatabaseAndRegistrarActionsGoToANode() async throws {
+        let admin = try PostgresStore.configuration(try #require(Self.postgresURL))
+        let name = "plimsoll_init_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        try await PostgresAdmin.execute("CREATE DATABASE \(name)", on: admin)
+        let work = try CLI.temporaryFolder()
+        let nodes = Nodes(work: work)
+        defer {
+            nodes.killAll()
+            try? FileManager.default.removeItem(at: work)
+        }
+        do {
+            let database = try Self.url(try #require(Self.postgresURL), name)
+            let folder = work.appendingPathComponent("a").path
+            let made = try CLI.run(["init", "--registry", folder, "--name", "Cluster Init", "--database", database])
+            #expect(made.status == 0, "\(made.stderr)")
+            for file in ["registrar.key", "sequencer.key", "registry.sqlite", "cluster.json"] {
+                #expect(
+                    FileManager.default.fileExists(atPath: work.appendingPathComponent("a/\(file)").path), "\(file)")
+            }
+            let marker = try String(contentsOf: work.appendingPathComponent("a/cluster.json"), encoding: .utf8)
+            #expect(!marker.contains("plimsoll:plimsoll@"), "no password beside the keys")
+            let again = try CLI.run(["init", "--registry", folder, "--name", "Again", "--database", database])
+            #expect(again.status != 0)
+
+            let local = try CLI.run([
+                "party", "add", "--registry", folder, "--kind", "person", "--name", "A", "--country", "NO",
+            ])
+            #expect(local.status != 0 && local.stderr.contains("PostgreSQL"), "\(local.stderr)")
+
+            let port = try CLI.freePort()
+            _ = try nodes.start("a", port: port, database: database, read: nil)
+            try await Self.waitFor("node a to sequence", within: .seconds(30)) {
+                nodes.log("a").contains("a sequences from")
+            }
+            let served = try CLI.run([
+                "party", "add", "--registry", folder, "--kind", "person", "--name", "Anna Berg", "--country", "NO",
+                "--server", "http://127.0.0.1:\(port)",
+            ])
+            #expect(served.status == 0 && served.stdout.hasPrefix("party 1"), "\(served.stdout)\(served.stderr)")
+            let export = work.appendingPathComponent("log.plog").path
+            let exported = try CLI.run(["export", "--database", database, "--out", export])
+            #expect(
+                exported.status == 0 && exported.stdout.contains("exported 2 blocks"),
+                "\(exported.stdout)\(exported.stderr)")
+            let verified = try CLI.run(["verify", export])
+            #expect(verified.status == 0, "\(verified.stdout)\(verified.stderr)")
+        } catch {
+            try? await PostgresAdmin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: admin)
+            throw error
+        }
+        nodes.killAll()
+        try? await PostgresAdmin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: admin)
+    }
+
     /// The node processes a test started, for its cleanup.
     final class Nodes: @unchecked Sendable {
         let work: URL

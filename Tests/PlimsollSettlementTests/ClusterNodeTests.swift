@@ -1,0 +1,150 @@
+import Foundation
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollPostgres
+import PlimsollSettlement
+import PlimsollStore
+import PlimsollTesting
+import PostgresNIO
+import Testing
+
+/// A node of a registry on PostgreSQL (issue 17): its mirror follows the shared log block by block
+/// and keeps nothing that does not replay; its intake refuses a bad signature at once and hands
+/// the rest, registrar entries signed elsewhere included, to whichever node sequences.
+@Suite(.serialized, .timeLimit(.minutes(5)))
+struct ClusterNodeTests {
+    typealias Database = SequencerFailoverTests.Database
+
+    static func mirror(_ database: Database, _ folder: URL) async throws -> LogMirror {
+        try await LogMirror.open(
+            at: folder.appendingPathComponent(SQLiteStore.fileName), reader: PostgresLogReader(database.configuration))
+    }
+
+    static func folder() throws -> URL {
+        let url = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-mirror-\(UUID().uuidString)")
+        try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)
+        return url
+    }
+
+    @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
+    func theMirrorFollowsTheLogAndContinuesAfterARestart() async throws {
+        try await Database.with(seed: 191) { database in
+            let folder = try Self.folder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let sequencer = try database.settlement(database.first)
+            var ring = try await HandOffTests.seeded(sequencer, seed: 191)
+            var mirror: LogMirror? = try await Self.mirror(database, folder)
+            try await mirror!.step()
+            #expect(mirror!.current.state.digest == (await sequencer.state).digest)
+            #expect(mirror!.current.header == (await sequencer.latestHeader))
+
+            // A restarted mirror takes up from its own last block.
+            mirror = nil
+            for transfer in ring.next(12) { _ = try await sequencer.submit(.transfer(transfer)) }
+            mirror = try await Self.mirror(database, folder)
+            let taken = try await mirror!.step()
+            #expect(taken > 0)
+            #expect(mirror!.current.header == (await sequencer.latestHeader))
+            #expect(mirror!.current.state.digest == (await sequencer.state).digest)
+            // The file is an ordinary registry: its own check passes, and a proof verifies.
+            #expect(StoreCheck.quick(mirror!.store).isEmpty)
+            let holder = ring.holders[1].publicKey
+            let proof = try #require(mirror!.holdingProof(asset: IMOs.a, key: holder))
+            try proof.verify(signer: database.sequencer.publicKey, chainID: ring.chainID)
+            #expect(proof.units == (await sequencer.state).balance(IMOs.a, holder))
+        }
+    }
+
+    @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
+    func aBlockThatDoesNotReplayIsNeverKept() async throws {
+        try await Database.with(seed: 192) { database in
+            let folder = try Self.folder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let sequencer = try database.settlement(database.first)
+            var ring = try await HandOffTests.seeded(sequencer, seed: 192)
+            let mirror = try await Self.mirror(database, folder)
+            try await mirror.step()
+            let kept = mirror.height
+            for transfer in ring.next(4) { _ = try await sequencer.submit(.transfer(transfer)) }
+            // The last byte of a settled transfer (its signature) changed behind the sequencer's
+            // back: the entry still decodes, the block's entries root no longer matches.
+            try await PostgresAdmin.execute(
+                """
+                UPDATE entries SET bytes = overlay(bytes placing decode(CASE WHEN get_byte(bytes, length(bytes) - 1) = 0
+                THEN '01' ELSE '00' END, 'hex') from length(bytes) for 1) WHERE height = \(kept + 1)
+                """,
+                on: database.configuration)
+            await #expect(throws: ReplayError.self) { try await mirror.step() }
+            #expect(mirror.height == kept, "nothing of the bad block is kept")
+            #expect(try mirror.store.latestHeight() == kept)
+            #expect(mirror.failure?.contains("block \(kept + 1)") == true)
+            // It stays stopped: it never skips the block to serve what follows.
+            await #expect(throws: StoreError.self) { try await mirror.step() }
+        }
+    }
+
+    @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
+    func aMirrorOfAnotherDatabaseIsRefused() async throws {
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        try await Database.with(seed: 193) { first in
+            _ = try await Self.mirror(first, folder)
+        }
+        try await Database.with(seed: 194) { second in
+            await #expect(throws: StoreError.self) { _ = try await Self.mirror(second, folder) }
+        }
+    }
+
+    @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
+    func aNodeRefusesBadSignaturesAndHandsTheRestToTheSequencer() async throws {
+        try await Database.with(seed: 195) { database in
+            let folder = try Self.folder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let sequencer = try database.settlement(database.first)
+            var ring = try await HandOffTests.seeded(sequencer, seed: 195)
+            let relay = Task { await HandOffRelay(store: database.first, settlement: sequencer).run() }
+            defer { relay.cancel() }
+            let store = try await PostgresStore.open(database.configuration, sequencer: false)
+            let mirror = try await Self.mirror(database, folder)
+            let following = Task { await mirror.run() }
+            defer { following.cancel() }
+            let node = ClusterNode(store: store, mirror: mirror, name: "b", answerTimeout: .seconds(20))
+
+            let transfers = ring.next(8)
+            // The next transfer of holder 0, signed by holder 3.
+            let next = ring.next(1)[0].transfer
+            let forged = SignedTransfer(transfer: next, signature: ring.holders[3].sign(hash: next.message))
+            let outcomes = try await node.submitAll(transfers.map(Entry.transfer) + [.transfer(forged)])
+            for outcome in outcomes.prefix(8) {
+                guard case .settled(let receipt) = outcome else {
+                    Issue.record("a valid transfer settles through the hand-off: \(outcome)")
+                    continue
+                }
+                // Read your writes: the node's own mirror holds the block of the receipt.
+                #expect(mirror.height >= receipt.height)
+            }
+            guard case .rejected(_, let rejection) = outcomes[8] else {
+                Issue.record("a forged transfer is refused: \(outcomes[8])")
+                return
+            }
+            #expect(rejection.code == .badSignature)
+            #expect(try await store.handOffOutcomes([Entry.transfer(forged).id]).isEmpty, "never handed over")
+
+            // A registrar entry signed on the registrar's machine, sent to this node, settles at the
+            // sequencer with the next registrar sequence.
+            let sequence = await node.registrarSequence + 1
+            let entry = RegistrarEntry.signed(
+                .registerParty(
+                    PartyRegistration(kind: .organization, name: "Late Joiner AS", country: try Country("NO"))),
+                sequence: sequence, chainID: ring.chainID, by: database.registrar)
+            let registrar = try await node.submitSignedRegistrar([entry])
+            guard case .settled(let receipt) = registrar[0] else {
+                Issue.record("the registrar entry settles: \(registrar[0])")
+                return
+            }
+            #expect(mirror.height >= receipt.height)
+            #expect(await node.registrarSequence == sequence)
+            #expect(await node.state.parties.values.contains { $0.party.name == "Late Joiner AS" })
+        }
+    }
+}
