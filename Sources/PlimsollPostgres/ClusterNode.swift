@@ -13,7 +13,7 @@ import Synchronization
 ///   or a replica); every read names the mirrored height.
 /// - Transfers are verified here (a bad signature is refused without touching the database),
 ///   then handed to the sequencer through `intake` (`PostgresStore+HandOff`), many requests'
-///   transfers in one statement; the answer is the sequencer's decision, read back from the
+///   transfers in one statement (on the sequencing node itself, straight into its settlement); the answer is the sequencer's decision, read back from the
 ///   database, and a receipt only for a transfer in the committed log. Before a receipt is
 ///   answered, the mirror is given a moment to hold its block, so the holder reads it here next.
 /// - Registrar entries signed on the registrar's machine travel the same way and settle in the
@@ -140,8 +140,19 @@ public final class ClusterNode: RegistryService {
     /// entry).
     private func handOver(_ entries: [Entry]) async throws(IntakeFull) -> [Hash32: Outcome] {
         guard !entries.isEmpty else { return [:] }
-        try await handOffs.put(entries)
-        var found = await outcomes.wait(for: entries.map(\.id), timeout: answerTimeout)
+        var found: [Hash32: Outcome]
+        if let settlement = sequencing.withLock({ $0 }),
+            entries.allSatisfy({ if case .transfer = $0 { true } else { false } })
+        {
+            // This node sequences: its own holders' transfers go straight into its settlement
+            // (a receipt still only after the block's commit; a lease lost meanwhile fails the
+            // commit, and the holder is told to send again).
+            found = [:]
+            for outcome in try await settlement.submitAll(entries) { found[outcome.id] = outcome }
+        } else {
+            try await handOffs.put(entries)
+            found = await outcomes.wait(for: entries.map(\.id), timeout: answerTimeout)
+        }
         for entry in entries where found[entry.id] == nil {
             found[entry.id] = .failed(
                 id: entry.id,

@@ -23,7 +23,7 @@ public struct HandOffRelay: Sendable {
     let logger: Logger
 
     public init(
-        store: PostgresStore, settlement: Settlement, batchLimit: Int = 4096, idlePoll: Duration = .milliseconds(10),
+        store: PostgresStore, settlement: Settlement, batchLimit: Int = 4096, idlePoll: Duration = .milliseconds(40),
         clock: @escaping @Sendable () -> TimestampMs = Settlement.wallClockMs,
         logger: Logger = Logger(label: "plimsoll.handoff")
     ) {
@@ -41,10 +41,18 @@ public struct HandOffRelay: Sendable {
     /// this way finishes the pass it is in, its decisions recorded). A database error is logged
     /// and the pass tried again a second later.
     public func run(while keepGoing: @escaping @Sendable () -> Bool = { true }) async {
+        // Idle, it looks a little less often each time, up to `idlePoll` (what an idle registry's
+        // first transfer may wait); busy, it takes the next pass at once.
+        var idle = min(idlePoll, .milliseconds(2))
         while !Task.isCancelled && store.isSequencer && keepGoing() {
             do {
                 let pass = try await step()
-                if pass.decided == 0 || pass.failed > 0 { try await Task.sleep(for: idlePoll) }
+                if pass.decided == 0 || pass.failed > 0 {
+                    try await Task.sleep(for: idle)
+                    idle = min(idle * 2, idlePoll)
+                } else {
+                    idle = min(idlePoll, .milliseconds(2))
+                }
             } catch let error as StoreError where error.code == .fenced {
                 logger.notice("no longer the sequencer; the hand-off relay stops: \(error.description)")
                 return
@@ -90,6 +98,7 @@ public struct HandOffRelay: Sendable {
             }
         }
         var failed = 0
+        var settled = 0
         for run in runs {
             let outcomes: [Outcome]
             do {
@@ -106,7 +115,7 @@ public struct HandOffRelay: Sendable {
             }
             for outcome in outcomes {
                 switch outcome {
-                case .settled(let receipt): done.append(receipt.id)
+                case .settled: settled += 1  // Its row left the intake with its block (`PostgresStore.commit`).
                 case .rejected(let id, let rejection): refused.append((id, rejection))
                 case .failed: failed += 1
                 }
@@ -122,8 +131,10 @@ public struct HandOffRelay: Sendable {
         // A commit failed: this pass's refusals may rest on blocks that never landed (a nonce
         // "reused" by a transfer whose block was voided), so they are decided again next pass.
         if failed > 0 { refused.removeAll() }
-        try await store.settleHandOffs(done: done, refused: refused, nowMs: clock())
-        return (done.count + refused.count, failed)
+        if !done.isEmpty || !refused.isEmpty {
+            try await store.settleHandOffs(done: done, refused: refused, nowMs: clock())
+        }
+        return (done.count + refused.count + settled, failed)
     }
 
     private static func isRegistrar(_ entry: Entry) -> Bool {

@@ -34,6 +34,9 @@ public final class LogMirror: Sendable {
     /// Only the following task uses it; behind a lock so the mirror is `Sendable`.
     private let replayer: Mutex<LogReplayer>
     private let rejectionsSeen = Mutex<Int64>(0)
+    /// The highest block a request on this node waits for (`waitFor`): an idle mirror reads again
+    /// at once when it is above what it holds.
+    private let wanted = Mutex<Height>(0)
     private let broken = Mutex<String?>(nil)
 
     private init(
@@ -163,12 +166,23 @@ public final class LogMirror: Sendable {
         view.withLock { $0 = next }
     }
 
-    /// Follows the database until the task is cancelled: a pass every `pollEvery` while idle,
-    /// errors logged and tried again a second later; a block that does not replay ends it.
-    public func run(pollEvery: Duration = .milliseconds(10)) async {
+    /// Follows the database until the task is cancelled. While blocks come, it reads again at
+    /// once; idle, it waits a little longer each time, up to `idleMax` (what a read may lag an
+    /// idle registry), unless a request here waits for a block (`waitFor`). Errors are logged and
+    /// tried again a second later; a block that does not replay ends it.
+    public func run(idleMin: Duration = .milliseconds(5), idleMax: Duration = .milliseconds(50)) async {
+        var idle = idleMin
         while !Task.isCancelled {
             do {
-                if try await step() == 0 { try await Task.sleep(for: pollEvery) }
+                if try await step() > 0 {
+                    idle = idleMin
+                    continue
+                }
+                let until = ContinuousClock.now + idle
+                while ContinuousClock.now < until, wanted.withLock({ $0 }) <= height {
+                    try await Task.sleep(for: .milliseconds(2))
+                }
+                idle = min(idle * 2, idleMax)
             } catch is CancellationError {
                 return
             } catch is ReplayError {
@@ -183,11 +197,12 @@ public final class LogMirror: Sendable {
 
     /// Waits until the mirror holds `height` (a holder who got a receipt from this node then
     /// reads the transfer here), at most `timeout`. Returns whether it does.
-    public func waitFor(height wanted: Height, timeout: Duration) async -> Bool {
+    public func waitFor(height target: Height, timeout: Duration) async -> Bool {
+        wanted.withLock { $0 = max($0, target) }
         let deadline = ContinuousClock.now + timeout
-        while height < wanted {
+        while height < target {
             guard ContinuousClock.now < deadline, failure == nil else { return false }
-            try? await Task.sleep(for: .milliseconds(2))
+            try? await Task.sleep(for: .milliseconds(1))
         }
         return true
     }

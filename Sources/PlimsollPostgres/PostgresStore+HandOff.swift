@@ -185,8 +185,8 @@ extension PostgresStore {
         }
     }
 
-    /// Records what the sequencer decided on the intake: settled rows (and rows of transfers the
-    /// log already holds) go, refusals stay for the accepting node to read, and refusals older
+    /// Records what the sequencer decided on the intake: rows of transfers the log already holds
+    /// go (a settled transfer's row goes with its block, in `commit`), refusals stay for the accepting node to read, and refusals older
     /// than `refusalKeptMs` are swept. Fenced like every write: a deposed sequencer cannot
     /// decide anything.
     func settleHandOffs(

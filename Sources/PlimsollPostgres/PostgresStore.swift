@@ -248,6 +248,13 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     public func commit(_ block: CommittedBlock, changes: StateChanges) async throws(StoreError) {
         try await write("commit block \(block.header.header.height)") { transaction, logger in
             try await PostgresWriter.write(block, changes: changes, transaction, logger)
+            // Entries handed over by other nodes leave the intake with the block that holds them:
+            // no second transaction per block, and a row is never waiting for what is settled.
+            for (list, binds) in Self.idLists(block.entries.map(\.id)) {
+                try await transaction.query(
+                    PostgresQuery(unsafeSQL: "DELETE FROM intake WHERE entry_id IN (\(list))", binds: binds),
+                    logger: logger)
+            }
         }
     }
 

@@ -33,6 +33,12 @@ struct NodeCommand: AsyncParsableCommand {
             "After this many receipts, hand the next chunk over and then wait to be killed (for a failover test: the node never finishes on its own)."
     )
     var stallAfter: Int?
+    @Option(
+        help:
+            "After this many receipts, wait until the file --resume-when names exists (so a test can keep this node's load going until after it killed the other node)."
+    )
+    var pauseAfter: Int?
+    @Option(help: "The file whose existence ends the pause of --pause-after.") var resumeWhen: String?
 
     func run() async throws {
         let world = TwoNodeWorld(seed: seed)
@@ -76,6 +82,13 @@ struct NodeCommand: AsyncParsableCommand {
             // again, as a serving node would keep its holders' requests.
             while !(try await retrying("hand over") { try await SettleBench.handOffOnce(store, part, node: name) }) {
                 try await Task.sleep(for: .milliseconds(5))
+            }
+            if let pauseAfter, let resumeWhen, start >= pauseAfter, !FileManager.default.fileExists(atPath: resumeWhen)
+            {
+                Self.say("\(name): paused after \(start) receipts")
+                while !FileManager.default.fileExists(atPath: resumeWhen) {
+                    try await Task.sleep(for: .milliseconds(20))
+                }
             }
             if let stallAfter, start >= stallAfter {
                 Self.say("\(name): stalled after \(start) receipts, with \(part.count) transfers handed over")

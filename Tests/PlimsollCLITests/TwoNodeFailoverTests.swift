@@ -88,7 +88,14 @@ struct TwoNodeFailoverTests {
             files.append(file)
         }
 
-        func start(_ label: String, _ transfers: URL, stallAfter: Int? = nil) throws -> (Process, URL, URL) {
+        // Node b pauses after 40 receipts until node a has been killed, so its load always spans
+        // the failover however fast the first part settles.
+        let resume = work.appendingPathComponent("a-was-killed")
+        func start(
+            _ label: String, _ transfers: URL, stallAfter: Int? = nil, pauseAfter: Int? = nil
+        ) throws -> (
+            Process, URL, URL
+        ) {
             let process = Process()
             process.executableURL = try CLI.tool("plimsoll-bench")
             let acks = work.appendingPathComponent("\(label).acks")
@@ -100,6 +107,7 @@ struct TwoNodeFailoverTests {
                     acks.path,
                     "--name", label, "--chunk", "8",
                 ] + (stallAfter.map { ["--stall-after", String($0)] } ?? [])
+                + (pauseAfter.map { ["--pause-after", String($0), "--resume-when", resume.path] } ?? [])
             process.standardError = try FileHandle(forWritingTo: log)
             process.standardOutput = FileHandle.nullDevice
             try process.run()
@@ -121,7 +129,7 @@ struct TwoNodeFailoverTests {
         // killed with work in flight however slow the machine is.
         let (a, aAcks, aLog) = try start("a", files[0], stallAfter: 40)
         try await waitFor("node a to sequence", within: .seconds(30)) { text(aLog).contains("sequencing") }
-        let (b, bAcks, bLog) = try start("b", files[1])
+        let (b, bAcks, bLog) = try start("b", files[1], pauseAfter: 40)
         try await waitFor("node a's first 40 receipts", within: .seconds(60)) {
             text(aAcks).split(separator: "\n").count >= 40
         }
@@ -131,6 +139,7 @@ struct TwoNodeFailoverTests {
         kill(a.processIdentifier, SIGKILL)
         a.waitUntilExit()
         #expect(a.terminationReason == .uncaughtSignal)
+        FileManager.default.createFile(atPath: resume.path, contents: nil)
         // Timed by node b's own clock line, so a busy test process does not count.
         try await waitFor("node b to take over", within: .seconds(60)) { text(bLog).contains("sequencing") }
         let line = try #require(text(bLog).split(separator: "\n").first { $0.contains("sequencing") })
