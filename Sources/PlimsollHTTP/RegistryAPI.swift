@@ -123,9 +123,10 @@ struct CredentialsMiddleware: RouterMiddleware {
     }
 }
 
-/// Every read names the block it reflects (`Plimsoll-Height`): the latest block of the registry
-/// when the request came in, which the answer holds at least. On a node of a PostgreSQL registry
-/// that is the block its mirror holds, which may trail the sequencer by a moment.
+/// Every read names the block it reflects (`Plimsoll-Height`), refusals included: the latest
+/// block of the registry when the request came in, which the answer holds at least. On a node of
+/// a PostgreSQL registry that is the block its mirror holds, which may trail the sequencer by a
+/// moment.
 struct HeightMiddleware: RouterMiddleware {
     typealias Context = BasicRequestContext
     let settlement: any RegistryService
@@ -135,7 +136,11 @@ struct HeightMiddleware: RouterMiddleware {
     ) async throws -> Response {
         guard request.method == .get || request.method == .head else { return try await next(request, context) }
         let height = await settlement.latestHeader.header.height
-        var response = try await next(request, context)
+        var response: Response
+        do { response = try await next(request, context) } catch let problem as Problem {
+            // "Not found at this height" is an answer about a height too.
+            response = try problem.response(from: request, context: context)
+        }
         response.headers[.plimsollHeight] = String(height)
         return response
     }

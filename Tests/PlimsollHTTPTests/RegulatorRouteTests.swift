@@ -51,6 +51,29 @@ struct RegulatorRouteTests {
 }
 
 extension RegulatorRouteTests {
+    /// Every read names the block it reflects, a refusal of a read too; a write does not.
+    @Test func everyReadNamesTheHeightItReflects() async throws {
+        let f = try await HTTPFixture()
+        let height = await f.settlement.latestHeader.header.height
+        #expect(height > 0)
+        try await f.app.test(.router) { client in
+            let latest = try await client.execute(uri: "/v1/blocks/latest", method: .get)
+            #expect(latest.headers[HTTPField.Name("Plimsoll-Height")!] == String(height))
+            #expect(latest.json["height"] as? Int == Int(height))
+            let missing = try await client.execute(
+                uri: "/v1/vessels/IMO9074729", method: .get, headers: [.authorization: "Bearer \(f.regulatorToken)"])
+            #expect(missing.status == .notFound)
+            #expect(missing.headers[HTTPField.Name("Plimsoll-Height")!] == String(height))
+            let transfer = try await client.execute(
+                uri: "/v1/transfers", method: .post, headers: [.contentType: "application/json"],
+                body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
+            #expect(transfer.status == .ok, "\(transfer.text)")
+            #expect(transfer.headers[HTTPField.Name("Plimsoll-Height")!] == nil)
+            let after = try await client.execute(uri: "/v1/blocks/latest", method: .get)
+            #expect(after.headers[HTTPField.Name("Plimsoll-Height")!] == String(height + 1))
+        }
+    }
+
     @Test func vesselBeneficialOwnersLookThroughTheHolders() async throws {
         let f = try await HTTPFixture()
         let bearer: HTTPFields = [.authorization: "Bearer \(f.regulatorToken)"]
