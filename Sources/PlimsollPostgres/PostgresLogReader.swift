@@ -55,12 +55,7 @@ public final class PostgresLogReader: Sendable {
 
     /// The latest committed height.
     public func latestHeight() async throws(StoreError) -> Height {
-        let logger = logger
-        return try await Connections.run("read the latest height") {
-            let rows = try await self.client.query("SELECT max(height) FROM blocks", logger: logger)
-            for try await height in rows.decode(Int64?.self) { return UInt64(max(0, height ?? 0)) }
-            return 0
-        }
+        try await Connections.latestHeight(client, logger)
     }
 
     /// The blocks from `height` on, in order, with their entries decoded: at most

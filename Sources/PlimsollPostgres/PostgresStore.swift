@@ -278,16 +278,21 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
     /// The latest height.
     public func latestHeight() async throws(StoreError) -> Height {
         let logger = logger
-        return try await Connections.run("read the latest height") {
-            let rows = try await self.client.query("SELECT max(height) FROM blocks", logger: logger)
-            for try await height in rows.decode(Int64?.self) { return UInt64(max(0, height ?? 0)) }
-            return 0
-        }
+        return try await Connections.latestHeight(client, logger)
     }
 }
 
 /// Connections of their own, and errors made store errors.
 enum Connections {
+    /// The latest height of the log a pool reads (a primary's or a replica's).
+    static func latestHeight(_ client: PostgresClient, _ logger: Logger) async throws(StoreError) -> Height {
+        try await run("read the latest height") {
+            let rows = try await client.query("SELECT max(height) FROM blocks", logger: logger)
+            for try await height in rows.decode(Int64?.self) { return UInt64(max(0, height ?? 0)) }
+            return 0
+        }
+    }
+
     /// A store error thrown inside a transaction, which postgres-nio hands back wrapped.
     static func storeError(_ error: any Error) -> StoreError? {
         if let error = error as? StoreError { return error }

@@ -173,17 +173,8 @@ struct ServedClusterTests {
     ) async throws {
         let database = try url(try #require(postgresURL), name)
         let read = try replicaURL.map { try url($0, name) }
-        // The registry, made and seeded here, then left without a sequencer.
         let world = TwoNodeWorld(seed: seed)
-        let genesis = try world.genesis(createdAtMs: Settlement.wallClockMs())
-        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: world.sequencer)
-        let creator = try await PostgresStore.create(configuration, genesis: genesis, genesisBlock: block, state: state)
-        let settlement = try Settlement(
-            store: creator, sequencerKeys: [world.sequencer], registrarKey: world.registrar,
-            clock: Settlement.wallClockMs)
-        try await world.seed(settlement)
-        await settlement.waitUntilIdle()
-        await creator.releaseSequencer()
+        let genesis = try await world.createSeeded(on: configuration)
         // Each node's folder holds the sequencer key: either may sequence.
         for label in ["a", "b"] {
             let folder = work.appendingPathComponent(label)

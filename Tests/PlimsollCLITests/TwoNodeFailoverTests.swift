@@ -65,17 +65,8 @@ struct TwoNodeFailoverTests {
     static func run(
         _ configuration: PostgresConnection.Configuration, url: String, _ work: URL, _ processes: inout [Process]
     ) async throws {
-        // The registry, made and seeded here, then left without a sequencer.
         let world = TwoNodeWorld(seed: seed)
-        let genesis = try world.genesis(createdAtMs: Settlement.wallClockMs())
-        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: world.sequencer)
-        let creator = try await PostgresStore.create(configuration, genesis: genesis, genesisBlock: block, state: state)
-        let settlement = try Settlement(
-            store: creator, sequencerKeys: [world.sequencer], registrarKey: world.registrar,
-            clock: Settlement.wallClockMs)
-        try await world.seed(settlement)
-        await settlement.waitUntilIdle()
-        await creator.releaseSequencer()
+        let genesis = try await world.createSeeded(on: configuration)
         let expiry = UInt64(Date().timeIntervalSince1970) + 3600
         var files: [URL] = []
         var all: Set<Hash32> = []
@@ -204,5 +195,21 @@ struct TwoNodeFailoverTests {
     struct Failure: Error, CustomStringConvertible {
         let description: String
         init(_ description: String) { self.description = description }
+    }
+}
+
+extension TwoNodeWorld {
+    /// Makes the registry in an empty database and seeds it, then leaves it without a sequencer
+    /// for the nodes a test starts.
+    func createSeeded(on configuration: PostgresConnection.Configuration) async throws -> Genesis {
+        let genesis = try genesis(createdAtMs: Settlement.wallClockMs())
+        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: sequencer)
+        let creator = try await PostgresStore.create(configuration, genesis: genesis, genesisBlock: block, state: state)
+        let settlement = try Settlement(
+            store: creator, sequencerKeys: [sequencer], registrarKey: registrar, clock: Settlement.wallClockMs)
+        try await seed(settlement)
+        await settlement.waitUntilIdle()
+        await creator.releaseSequencer()
+        return genesis
     }
 }
