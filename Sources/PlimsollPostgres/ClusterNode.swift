@@ -191,8 +191,10 @@ public final class ClusterNode: RegistryService {
                     await HandOffRelay(store: store, settlement: settlement, logger: logger).run(while: {
                         !stopping.withLock { $0 }
                     })
-                    await settlement.waitUntilIdle()
+                    // No more of this node's transfers go to a settlement that stops (or was
+                    // deposed): they are handed over, to whichever node sequences next.
                     sequencing.withLock { $0 = nil }
+                    await settlement.waitUntilIdle()
                 } catch is CancellationError {
                     break
                 } catch {
@@ -293,13 +295,25 @@ actor OutcomeWatch {
     /// The outcomes known within `timeout`; an id missing from the answer is still undecided.
     func wait(for ids: [Hash32], timeout: Duration) async -> [Hash32: Outcome] {
         await withCheckedContinuation { continuation in
-            let waiter = Waiter(ids, ContinuousClock.now + timeout, continuation)
-            waiters[ObjectIdentifier(waiter)] = waiter
+            let deadline = ContinuousClock.now + timeout
+            let waiter = Waiter(ids, deadline, continuation)
+            let key = ObjectIdentifier(waiter)
+            waiters[key] = waiter
+            // Answered at its deadline even while a read of the database hangs.
+            Task {
+                try? await Task.sleep(until: deadline)
+                await self.expire(key)
+            }
             if !polling {
                 polling = true
                 Task { await self.poll() }
             }
         }
+    }
+
+    private func expire(_ key: ObjectIdentifier) {
+        guard let waiter = waiters.removeValue(forKey: key) else { return }
+        waiter.continuation.resume(returning: waiter.found)
     }
 
     private func poll() async {

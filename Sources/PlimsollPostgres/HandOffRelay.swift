@@ -109,9 +109,10 @@ public struct HandOffRelay: Sendable {
                     outcomes = try await settlement.submitAll(run)
                 }
             } catch {
-                // The settlement queue is full: these wait in `intake` for the next pass.
+                // The settlement queue is full: these and the runs after them wait in `intake`
+                // for the next pass, in their order.
                 failed += run.count
-                continue
+                break
             }
             for outcome in outcomes {
                 switch outcome {
@@ -120,6 +121,9 @@ public struct HandOffRelay: Sendable {
                 case .failed: failed += 1
                 }
             }
+            // A commit failed: nothing handed over after this run may settle before it (a
+            // transfer must not overtake the freeze handed over before it).
+            if failed > 0 { break }
             // Registrar actions that change what screening finds are followed by a re-screen,
             // as a serving node does after the registrar route (nothing when no hook is set).
             if Self.isRegistrar(run[0]), outcomes.contains(where: { if case .settled = $0 { true } else { false } }) {

@@ -36,8 +36,10 @@ public final class LogMirror: Sendable {
     private let rejectionsSeen = Mutex<Int64>(0)
     /// The highest block a request on this node waits for (`waitFor`): an idle mirror reads again
     /// at once when it is above what it holds.
-    private let wanted = Mutex<Height>(0)
+    private let wanted = Mutex<(height: Height, until: ContinuousClock.Instant)>((0, .now))
     private let broken = Mutex<String?>(nil)
+    /// A write of the file failed: the replayer and the view are read back from it first.
+    private let stale = Mutex(false)
 
     private init(
         store: SQLiteStore, reader: PostgresLogReader, replayer: sending LogReplayer, header: SignedBlockHeader,
@@ -83,8 +85,21 @@ public final class LogMirror: Sendable {
         }
         let (state, tip) = try store.loadLedger()
         // The file's tip must be the database's block of that height, or the file is another log.
+        // A database without that block yet (a replica behind the file) is waited for a while.
         let height = tip.header.header.height
-        guard let same = try await reader.blocks(from: height).first, same.header == tip.header else {
+        var stored = try await reader.blocks(from: height).first
+        let patience = ContinuousClock.now + .seconds(30)
+        while stored == nil, ContinuousClock.now < patience {
+            try? await Task.sleep(for: .milliseconds(500))
+            stored = try await reader.blocks(from: height).first
+        }
+        guard let stored else {
+            throw StoreError(
+                .missing,
+                "the database has no block \(height) yet, which \(url.path) holds (a replica behind this node, or a database restored from an older backup: start the node with a fresh folder)"
+            )
+        }
+        guard stored.header == tip.header else {
             throw StoreError(
                 .corrupt, "\(url.path) holds a block \(height) the database does not (a mirror of another database)")
         }
@@ -107,6 +122,7 @@ public final class LogMirror: Sendable {
     @discardableResult
     public func step() async throws -> Int {
         if let failure { throw StoreError(.corrupt, table: "blocks", failure) }
+        if stale.withLock({ $0 }) { try reload() }
         var taken = 0
         while true {
             let next = height + 1
@@ -158,12 +174,24 @@ public final class LogMirror: Sendable {
             )
         }
         do { try await store.commit(block, changes: changes) } catch {
-            // Not kept: the replayer goes back to the file's tip, and the block is taken again.
-            let (state, tip) = try store.loadLedger()
-            replayer.withLock { $0 = LogReplayer(state: state, tip: tip) }
+            // Not kept (or kept despite the error): the replayer and the view go back to the
+            // file's tip before the next block is taken, whenever the file can be read again.
+            stale.withLock { $0 = true }
+            try? reload()
             throw error
         }
         view.withLock { $0 = next }
+    }
+
+    /// The replayer and the view from the file's own tip.
+    private func reload() throws {
+        let (state, tip) = try store.loadLedger()
+        let commitment = replayer.withLock { replayer in
+            replayer = LogReplayer(state: state, tip: tip)
+            return replayer.commitment
+        }
+        view.withLock { $0 = View(state: state, header: tip.header, commitment: commitment) }
+        stale.withLock { $0 = false }
     }
 
     /// Follows the database until the task is cancelled. While blocks come, it reads again at
@@ -178,10 +206,12 @@ public final class LogMirror: Sendable {
                     idle = idleMin
                     continue
                 }
+                // At least a short pause between reads, even while a request waits (a replica
+                // that lags must not be asked in a tight loop).
                 let until = ContinuousClock.now + idle
-                while ContinuousClock.now < until, wanted.withLock({ $0 }) <= height {
+                repeat {
                     try await Task.sleep(for: .milliseconds(2))
-                }
+                } while ContinuousClock.now < until && !isWanted
                 idle = min(idle * 2, idleMax)
             } catch is CancellationError {
                 return
@@ -198,13 +228,20 @@ public final class LogMirror: Sendable {
     /// Waits until the mirror holds `height` (a holder who got a receipt from this node then
     /// reads the transfer here), at most `timeout`. Returns whether it does.
     public func waitFor(height target: Height, timeout: Duration) async -> Bool {
-        wanted.withLock { $0 = max($0, target) }
         let deadline = ContinuousClock.now + timeout
+        // Wanted until the waiter gives up: a replica that stopped is not asked at once forever.
+        wanted.withLock { $0 = (max($0.height, target), max($0.until, deadline)) }
         while height < target {
             guard ContinuousClock.now < deadline, failure == nil else { return false }
             try? await Task.sleep(for: .milliseconds(1))
         }
         return true
+    }
+
+    /// A request waits for a block the mirror does not hold yet.
+    private var isWanted: Bool {
+        let (target, until) = wanted.withLock { $0 }
+        return target > height && ContinuousClock.now < until
     }
 
     /// The proof of a holding against the mirrored tip (nil before the first version 2 header).

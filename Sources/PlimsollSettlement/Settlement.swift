@@ -713,6 +713,11 @@ public actor Settlement {
             durableTip = tip
             durableCommitment = commitment
             durableLists = state.counters.lists
+            // The voided blocks' registrar sequences never landed: a registrar may sign them
+            // again. Those of entries still queued stay taken.
+            lastRegistrarSequence = queue.reduce(state.counters.registrarSequence) { last, pending in
+                if case .registrar(let entry) = pending.candidate.entry { max(last, entry.sequence) } else { last }
+            }
             recomputeIntakeKeys()
             stale = false
         } catch {

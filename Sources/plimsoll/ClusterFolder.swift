@@ -58,16 +58,26 @@ enum ClusterFolder {
         let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: sequencer)
         try KeyFile.write(registrar, to: keyURL, sealed: sealKey)
         try KeyFile.write(sequencer, to: sequencerURL, sealed: sealKey)
+        let store: PostgresStore
         do {
-            let store = try await PostgresStore.create(
-                configuration, genesis: genesis, genesisBlock: block, state: state)
-            await store.releaseSequencer()
-            _ = try SQLiteStore.create(at: mirrorURL, genesis: genesis, genesisBlock: block, state: state)
-            try writeMarker(folder, database: database, chainID: genesis.chainID)
+            store = try await PostgresStore.create(configuration, genesis: genesis, genesisBlock: block, state: state)
         } catch {
+            // Nothing was made in the database: nothing to keep.
             try? FileManager.default.removeItem(at: keyURL)
             try? FileManager.default.removeItem(at: sequencerURL)
             throw error
+        }
+        await store.releaseSequencer()
+        // From here the database holds the registry: its keys stay, whatever fails next. A node
+        // started on this folder makes the mirror from the database when it is not there.
+        do {
+            _ = try SQLiteStore.create(at: mirrorURL, genesis: genesis, genesisBlock: block, state: state)
+            try writeMarker(folder, database: database, chainID: genesis.chainID)
+        } catch {
+            try? FileManager.default.removeItem(at: mirrorURL)
+            throw CLIError(
+                "the registry is in the database and its keys in \(folder.path), but the node's folder is incomplete (\(error)): start plimsoll serve --database on it"
+            )
         }
         return genesis
     }
