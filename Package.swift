@@ -116,6 +116,7 @@ let package = Package(
                 "PlimsollCrypto", "PlimsollCore", "PlimsollSettlement", "PlimsollStore", "PlimsollTesting",
                 "PlimsollScreening", "PlimsollPostgres",
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
+                .product(name: "Logging", package: "swift-log"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
             ],
             swiftSettings: swiftSettings

@@ -169,45 +169,25 @@ public final class ClusterNode: RegistryService {
     // MARK: Sequencing
 
     /// Waits for the sequencer lease and, holding it, settles what every node hands over, until
-    /// the task is cancelled. A start that fails gives the lease back; a lease lost (fenced) is
-    /// waited for again. Cancelling finishes the pass in flight and gives the lease up.
+    /// the task is cancelled (`SequencingLoop`); meanwhile this node's own transfers go straight
+    /// into the settlement. Cancelling finishes the pass in flight and gives the lease up.
     public func runSequencing(
         sequencerKeys: [SigningKey], registrarKey: SigningKey?, rescreen: Settlement.Rescreen?,
         nextSequencerKey: (@Sendable (XOnlyPublicKey) -> SigningKey?)? = nil,
         config: SettlementConfig = SettlementConfig(), pollEvery: Duration = .milliseconds(200)
     ) async {
-        let stopping = Mutex(false)
-        await withTaskCancellationHandler {
-            while !stopping.withLock({ $0 }) {
-                do {
-                    try await store.awaitSequencer(pollEvery: pollEvery)
-                    let settlement = try Settlement(
-                        store: store, sequencerKeys: sequencerKeys, registrarKey: registrarKey,
-                        nextSequencerKey: nextSequencerKey, config: config, clock: Settlement.wallClockMs)
-                    await settlement.setRescreen(rescreen)
-                    sequencing.withLock { $0 = settlement }
-                    let from = await settlement.latestHeader.header.height
-                    logger.notice("\(name) sequences from block \(from) at unix ms \(Settlement.wallClockMs())")
-                    await HandOffRelay(store: store, settlement: settlement, logger: logger).run(while: {
-                        !stopping.withLock { $0 }
-                    })
-                    // No more of this node's transfers go to a settlement that stops (or was
-                    // deposed): they are handed over, to whichever node sequences next.
-                    sequencing.withLock { $0 = nil }
-                    await settlement.waitUntilIdle()
-                } catch is CancellationError {
-                    break
-                } catch {
-                    sequencing.withLock { $0 = nil }
-                    logger.error("\(name) cannot sequence: \(error)")
-                    try? await Task.sleep(for: pollEvery)
-                }
-                await store.releaseSequencer()
-            }
-            await store.releaseSequencer()
-        } onCancel: {
-            stopping.withLock { $0 = true }
-        }
+        await SequencingLoop.run(
+            store: store, sequencerKeys: sequencerKeys, registrarKey: registrarKey, rescreen: rescreen,
+            nextSequencerKey: nextSequencerKey, config: config, pollEvery: pollEvery, logger: logger,
+            while: { !Task.isCancelled },
+            started: { settlement in
+                self.sequencing.withLock { $0 = settlement }
+                let from = await settlement.latestHeader.header.height
+                self.logger.notice("\(self.name) sequences from block \(from) at unix ms \(Settlement.wallClockMs())")
+            },
+            // No more of this node's transfers go to a settlement that stops (or was deposed):
+            // they are handed over, to whichever node sequences next.
+            stopped: { self.sequencing.withLock { $0 = nil } })
     }
 }
 
@@ -268,15 +248,10 @@ actor OutcomeWatch {
     private final class Waiter {
         var remaining: Set<Hash32>
         var found: [Hash32: Outcome] = [:]
-        let deadline: ContinuousClock.Instant
         let continuation: CheckedContinuation<[Hash32: Outcome], Never>
 
-        init(
-            _ ids: [Hash32], _ deadline: ContinuousClock.Instant,
-            _ continuation: CheckedContinuation<[Hash32: Outcome], Never>
-        ) {
+        init(_ ids: [Hash32], _ continuation: CheckedContinuation<[Hash32: Outcome], Never>) {
             remaining = Set(ids)
-            self.deadline = deadline
             self.continuation = continuation
         }
     }
@@ -296,10 +271,10 @@ actor OutcomeWatch {
     func wait(for ids: [Hash32], timeout: Duration) async -> [Hash32: Outcome] {
         await withCheckedContinuation { continuation in
             let deadline = ContinuousClock.now + timeout
-            let waiter = Waiter(ids, deadline, continuation)
+            let waiter = Waiter(ids, continuation)
             let key = ObjectIdentifier(waiter)
             waiters[key] = waiter
-            // Answered at its deadline even while a read of the database hangs.
+            // Answered at its deadline (here, not by the poll), even while a read of the database hangs.
             Task {
                 try? await Task.sleep(until: deadline)
                 await self.expire(key)
@@ -325,7 +300,6 @@ actor OutcomeWatch {
                 logger.warning("cannot read the outcomes of handed-over entries yet: \(error)")
                 try? await Task.sleep(for: .milliseconds(100))
             }
-            let now = ContinuousClock.now
             for (key, waiter) in waiters {
                 for id in waiter.remaining {
                     if let outcome = known[id] {
@@ -333,7 +307,7 @@ actor OutcomeWatch {
                         waiter.remaining.remove(id)
                     }
                 }
-                if waiter.remaining.isEmpty || now >= waiter.deadline {
+                if waiter.remaining.isEmpty {
                     waiters[key] = nil
                     waiter.continuation.resume(returning: waiter.found)
                 }

@@ -21,15 +21,9 @@ public final class PostgresLogReader: Sendable {
     public static let entriesPerRead = 20_000
 
     public init(_ configuration: PostgresConnection.Configuration, logger: Logger = Logger(label: "plimsoll.reader")) {
-        let pool = PostgresClient.Configuration(
-            host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432,
-            username: configuration.username, password: configuration.password,
-            database: configuration.database, tls: .disable)
-        client = PostgresClient(configuration: pool, backgroundLogger: logger)
+        (client, runner) = Connections.pool(configuration, logger: logger)
         self.configuration = configuration
         self.logger = logger
-        let client = client
-        runner = Task.detached { await client.run() }
     }
 
     deinit { runner.cancel() }
@@ -42,13 +36,7 @@ public final class PostgresLogReader: Sendable {
         // A connection of its own: the first read, made while the pool may still be starting.
         return try await Connections.run("read the genesis record") {
             try await Connections.connection(self.configuration, logger: logger) { connection in
-                let rows = try await connection.query("SELECT genesis FROM registry WHERE id = 1", logger: logger)
-                for try await bytes in rows.decode(ByteBuffer.self) {
-                    do { return try Genesis(canonicalBytes: Array(buffer: bytes)) } catch {
-                        throw StoreError(.corrupt, table: "registry", "the genesis record does not parse: \(error)")
-                    }
-                }
-                throw StoreError(.missing, "the database holds no registry (plimsoll init --database ...)")
+                try await Connections.genesis(connection, logger)
             }
         }
     }

@@ -42,13 +42,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         self.genesis = genesis
         self.configuration = configuration
         self.logger = logger
-        let pool = PostgresClient.Configuration(
-            host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432,
-            username: configuration.username, password: configuration.password,
-            database: configuration.database, tls: .disable)
-        client = PostgresClient(configuration: pool, backgroundLogger: logger)
-        let client = client
-        runner = Task.detached { await client.run() }
+        (client, runner) = Connections.pool(configuration, logger: logger)
     }
 
     deinit {
@@ -116,13 +110,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         let genesis = try await Connections.run("open the registry") { () async throws -> Genesis in
             try await Connections.connection(configuration, logger: logger) { connection in
                 try await PostgresMigrations.migrate(connection, logger: logger)
-                let rows = try await connection.query("SELECT genesis FROM registry WHERE id = 1", logger: logger)
-                for try await bytes in rows.decode(ByteBuffer.self) {
-                    do { return try Genesis(canonicalBytes: Array(buffer: bytes)) } catch {
-                        throw StoreError(.corrupt, table: "registry", "the genesis record does not parse: \(error)")
-                    }
-                }
-                throw StoreError(.missing, "the database holds no registry (plimsoll init --database ...)")
+                return try await Connections.genesis(connection, logger)
             }
         }
         let store = PostgresStore(genesis: genesis, configuration: configuration, logger: logger)
@@ -284,6 +272,31 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
 
 /// Connections of their own, and errors made store errors.
 enum Connections {
+    /// A pool on `configuration` (TLS off: loopback or a private network) and the task that runs it.
+    static func pool(
+        _ configuration: PostgresConnection.Configuration, logger: Logger
+    ) -> (PostgresClient, Task<Void, Never>) {
+        let pool = PostgresClient.Configuration(
+            host: configuration.host ?? "127.0.0.1", port: configuration.port ?? 5432,
+            username: configuration.username, password: configuration.password,
+            database: configuration.database, tls: .disable)
+        let client = PostgresClient(configuration: pool, backgroundLogger: logger)
+        return (client, Task.detached { await client.run() })
+    }
+
+    /// The registry's genesis record, as `registry` holds it.
+    /// - Throws: `STORE_MISSING` when the database holds no registry, `STORE_CORRUPT` when it
+    ///   does not parse.
+    static func genesis(_ connection: PostgresConnection, _ logger: Logger) async throws -> Genesis {
+        let rows = try await connection.query("SELECT genesis FROM registry WHERE id = 1", logger: logger)
+        for try await bytes in rows.decode(ByteBuffer.self) {
+            do { return try Genesis(canonicalBytes: Array(buffer: bytes)) } catch {
+                throw StoreError(.corrupt, table: "registry", "the genesis record does not parse: \(error)")
+            }
+        }
+        throw StoreError(.missing, "the database holds no registry (plimsoll init --database ...)")
+    }
+
     /// The latest height of the log a pool reads (a primary's or a replica's).
     static func latestHeight(_ client: PostgresClient, _ logger: Logger) async throws(StoreError) -> Height {
         try await run("read the latest height") {

@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Logging
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollPostgres
@@ -44,27 +45,18 @@ struct NodeCommand: AsyncParsableCommand {
         let world = TwoNodeWorld(seed: seed)
         let store = try await PostgresStore.open(try PostgresStore.configuration(database), sequencer: false)
         let running = Flag(true)
-        // Sequences whenever it holds the lease: a start that fails gives the lease back, and a
-        // lease lost (fenced) is waited for again, so the last node standing always sequences.
+        // Sequences whenever it holds the lease, as a serving node does.
+        let (name, pollMs) = (name, pollMs)
         let sequencing = Task {
-            while running.value {
-                do {
-                    try await store.awaitSequencer(pollEvery: .milliseconds(pollMs))
-                    let settlement = try Settlement(
-                        store: store, sequencerKeys: [world.sequencer], registrarKey: world.registrar,
-                        clock: Settlement.wallClockMs)
-                    Self.say(
-                        "\(name): sequencing from height \(await settlement.latestHeader.header.height) at unix ms \(Settlement.wallClockMs())"
-                    )
-                    await HandOffRelay(store: store, settlement: settlement).run(while: { running.value })
-                } catch is CancellationError {
-                    return
-                } catch {
-                    Self.say("\(name): cannot sequence: \(error)")
-                    try? await Task.sleep(for: .milliseconds(pollMs))
-                }
-                if running.value { await store.releaseSequencer() }
-            }
+            await SequencingLoop.run(
+                store: store, sequencerKeys: [world.sequencer], registrarKey: world.registrar,
+                pollEvery: .milliseconds(pollMs),
+                logger: Logger(label: "plimsoll.node.\(name)") { StreamLogHandler.standardError(label: $0) },
+                while: { running.value },
+                started: { settlement in
+                    let from = await settlement.latestHeader.header.height
+                    Self.say("\(name): sequencing from height \(from) at unix ms \(Settlement.wallClockMs())")
+                })
         }
         let lines = try String(contentsOfFile: transfers, encoding: .utf8).split(separator: "\n")
         let signed: [SignedTransfer] = try lines.map { line in
