@@ -13,8 +13,9 @@ import Synchronization
 ///   or a replica); every read names the mirrored height.
 /// - Transfers are verified here (a bad signature is refused without touching the database),
 ///   then handed to the sequencer through `intake` (`PostgresStore+HandOff`), many requests'
-///   transfers in one statement (on the sequencing node itself, straight into its settlement); the answer is the sequencer's decision, read back from the
-///   database, and a receipt only for a transfer in the committed log. Before a receipt is
+///   transfers in one statement; the answer is the sequencer's decision, read back from the
+///   database, and a receipt only for a transfer in the committed log. On the sequencing node
+///   itself they go straight into its settlement, which verifies them once. Before a receipt is
 ///   answered, the mirror is given a moment to hold its block, so the holder reads it here next.
 /// - Registrar entries signed on the registrar's machine travel the same way and settle in the
 ///   order handed over; the sequencer re-screens after them.
@@ -98,6 +99,16 @@ public final class ClusterNode: RegistryService {
 
     public func submitAll(_ entries: [Entry]) async throws(IntakeFull) -> [Outcome] {
         guard !entries.isEmpty else { return [] }
+        if let settlement = sequencing.withLock({ $0 }),
+            entries.allSatisfy({ if case .transfer = $0 { true } else { false } })
+        {
+            // This node sequences: its own holders' transfers go straight into its settlement,
+            // which verifies them (once) and answers after the block's commit; a lease lost
+            // meanwhile fails the commit, and the holder is told to send again.
+            let outcomes = try await settlement.submitAll(entries)
+            await awaitMirror(outcomes)
+            return outcomes
+        }
         let chainID = mirror.current.state.chainID
         let valid = await Verifier.verify(entries, chainID: chainID)
         var early: [Int: Outcome] = [:]
@@ -140,30 +151,24 @@ public final class ClusterNode: RegistryService {
     /// entry).
     private func handOver(_ entries: [Entry]) async throws(IntakeFull) -> [Hash32: Outcome] {
         guard !entries.isEmpty else { return [:] }
-        var found: [Hash32: Outcome]
-        if let settlement = sequencing.withLock({ $0 }),
-            entries.allSatisfy({ if case .transfer = $0 { true } else { false } })
-        {
-            // This node sequences: its own holders' transfers go straight into its settlement
-            // (a receipt still only after the block's commit; a lease lost meanwhile fails the
-            // commit, and the holder is told to send again).
-            found = [:]
-            for outcome in try await settlement.submitAll(entries) { found[outcome.id] = outcome }
-        } else {
-            try await handOffs.put(entries)
-            found = await outcomes.wait(for: entries.map(\.id), timeout: answerTimeout)
-        }
+        try await handOffs.put(entries)
+        var found = await outcomes.wait(for: entries.map(\.id), timeout: answerTimeout)
         for entry in entries where found[entry.id] == nil {
             found[entry.id] = .failed(
                 id: entry.id,
                 message: "not decided within \(answerTimeout); it stays handed over to the sequencer")
         }
-        let newest = found.values.compactMap { if case .settled(let receipt) = $0 { receipt.height } else { nil } }
-            .max()
+        await awaitMirror(found.values)
+        return found
+    }
+
+    /// Gives the mirror a moment to hold the newest block a receipt names, so the holder reads
+    /// its transfer on this node next.
+    private func awaitMirror(_ outcomes: some Sequence<Outcome>) async {
+        let newest = outcomes.compactMap { if case .settled(let receipt) = $0 { receipt.height } else { nil } }.max()
         if let newest, !(await mirror.waitFor(height: newest, timeout: .seconds(2))) {
             logger.notice("the mirror is behind block \(newest) the sequencer committed; reads here lag")
         }
-        return found
     }
 
     // MARK: Sequencing
