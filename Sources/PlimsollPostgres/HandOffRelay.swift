@@ -81,7 +81,7 @@ public struct HandOffRelay: Sendable {
                 done.append(row.id)
                 continue
             }
-            guard let entry = try? Entry(bytes: row.bytes), entry.id == row.id else {
+            guard let entry = try? Entry(bytes: row.bytes, keys: .shared), entry.id == row.id else {
                 refused.append((row.id, Rejection(.malformed, "what was handed over is not a signed entry")))
                 continue
             }

@@ -79,7 +79,7 @@ public final class PostgresLogReader: Sendable {
                     guard leaf == from + Int64(entries.count) else {
                         throw StoreError(.corrupt, table: "entries", "leaf \(from + Int64(entries.count)) is missing")
                     }
-                    do { entries.append(try Entry(bytes: Array(buffer: bytes))) } catch {
+                    do { entries.append(try Entry(bytes: Array(buffer: bytes), keys: .shared)) } catch {
                         throw StoreError(.corrupt, table: "entries", "leaf \(leaf) does not decode: \(error)")
                     }
                 }

@@ -72,6 +72,7 @@ public enum LogVerification {
             throw Failure(
                 description: "the log is signed by registrar \(genesis.registrarKey.hex), not \(expectedKey.hex)")
         }
+        let keys = XOnlyKeyCache()
         var replayer = try LogReplayer(genesisBlock: genesisHeader, genesisEntry: genesisEntry)
         var pending: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
         var rotations: [(height: Height, role: String, key: XOnlyPublicKey)] = []
@@ -85,7 +86,7 @@ public enum LogVerification {
                 var entries: [Entry] = []
                 entries.reserveCapacity(raw.count)
                 for (offset, bytes) in raw.enumerated() {
-                    do { entries.append(try Entry(bytes: bytes)) } catch {
+                    do { entries.append(try Entry(bytes: bytes, keys: keys)) } catch {
                         parseFailure = Failure(
                             description:
                                 "verification failed at block \(header.header.height) entry \(offset) of the block: entry does not parse: \(error)"

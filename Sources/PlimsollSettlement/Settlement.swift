@@ -103,6 +103,14 @@ public actor Settlement {
     /// A commit failed and the state could not be read back from the store yet.
     private var stale = false
     private var queue: [Pending] = []
+    /// Signature checks of intake started before its batch is cut, oldest first: they cover
+    /// `queue[0..<aheadCovered]`, the first chunk from its result `aheadUsed` on. A check needs no
+    /// state, so intake is verified while earlier blocks apply and commit, and a batch cut behind
+    /// a committing block finds its signatures checked instead of waiting for them.
+    private var ahead: [AheadChunk] = []
+    private var aheadUsed = 0
+    private var aheadCovered = 0
+    private var aheadRunning = false
     private var batcher: Batcher
     /// Batches cut and being verified, in order; the runner settles them one after another.
     private var pipeline: [Batch] = []
@@ -504,6 +512,7 @@ public actor Settlement {
     /// Carries out the batcher's decision: a cut takes entries from intake, starts verifying
     /// them on all cores at once, and makes sure the runner is settling.
     private func perform(_ action: Batcher.Action) {
+        defer { verifyAhead() }
         guard case .cut(let count) = action else { return }
         pipeline.append(takeBatch(count))
         guard !running else { return }
@@ -532,14 +541,68 @@ public actor Settlement {
         let write: Write
     }
 
+    /// Signature checks of entries still in intake, started ahead of their batch.
+    private struct AheadChunk {
+        let count: Int
+        let verification: Task<[Bool], Never>
+    }
+
+    /// How far ahead of the batch cut intake is verified: two batches, so the cores check the
+    /// next block's signatures while this one applies and commits, and no further (a check far
+    /// ahead would only take the cores from the blocks before it).
+    private var aheadMax: Int { 2 * config.batchEntriesMax }
+
+    /// Starts checking the next entries of intake no chunk covers yet, one chunk at a time (a
+    /// chunk of 64 entries or more already spreads over every core, `Verifier`).
+    private func verifyAhead() {
+        guard !aheadRunning, aheadCovered < min(queue.count, aheadMax) else { return }
+        let count = min(queue.count, aheadMax) - aheadCovered
+        let entries = queue[aheadCovered..<(aheadCovered + count)].map(\.candidate.entry)
+        let chainID = ledger.state.chainID
+        aheadRunning = true
+        let verification = Task.detached {
+            let valid = await Verifier.verify(entries, chainID: chainID)
+            await self.aheadEnded()
+            return valid
+        }
+        ahead.append(AheadChunk(count: count, verification: verification))
+        aheadCovered += count
+    }
+
+    private func aheadEnded() {
+        aheadRunning = false
+        verifyAhead()
+    }
+
     private func takeBatch(_ count: Int) -> Batch {
         precondition(count <= queue.count)
         let pending = Array(queue.prefix(count))
         queue.removeFirst(count)
         precondition(queue.count == batcher.waiting, "intake and the batcher agree on what waits")
-        let entries = pending.map(\.candidate.entry)
+        // The batch's checks: the chunks started ahead that cover its front, then its rest.
+        var parts: [(Task<[Bool], Never>, Range<Int>)] = []
+        var covered = 0
+        while covered < count, let first = ahead.first {
+            let take = min(count - covered, first.count - aheadUsed)
+            parts.append((first.verification, aheadUsed..<(aheadUsed + take)))
+            aheadUsed += take
+            covered += take
+            if aheadUsed == first.count {
+                ahead.removeFirst()
+                aheadUsed = 0
+            }
+        }
+        aheadCovered -= covered
+        precondition(aheadCovered >= 0 && aheadCovered <= queue.count, "the chunks ahead cover the front of intake")
+        let rest = pending[covered...].map(\.candidate.entry)
         let chainID = ledger.state.chainID
-        let verification = Task.detached { await Verifier.verify(entries, chainID: chainID) }
+        let verification = Task.detached {
+            var valid: [Bool] = []
+            valid.reserveCapacity(count)
+            for (chunk, range) in parts { valid += await chunk.value[range] }
+            if !rest.isEmpty { valid += await Verifier.verify(rest, chainID: chainID) }
+            return valid
+        }
         return Batch(pending: pending, verification: verification)
     }
 

@@ -47,15 +47,16 @@ extension SQLiteStore {
                 header.timestampMs, header.entryCount, header.logSize, Data(Self.encode(block.frontier)),
             ]
         )
-        let insertEntry = try db.cachedStatement(
-            sql: "INSERT INTO entries (leaf_index, height, kind, entry_id, bytes) VALUES (?, ?, ?, ?, ?)"
-        )
+        var entryRows: [DatabaseValue] = []
+        entryRows.reserveCapacity(block.entries.count * Self.insertEntries.columns)
         for (offset, entry) in block.entries.enumerated() {
             let bytes = entry.bytes
-            try insertEntry.execute(arguments: [
-                block.firstLeafIndex + UInt64(offset), header.height, bytes[0], Data(entry.id.bytes), Data(bytes),
-            ])
+            entryRows += [
+                (block.firstLeafIndex + UInt64(offset)).databaseValue, header.height.databaseValue,
+                bytes[0].databaseValue, Data(entry.id.bytes).databaseValue, Data(bytes).databaseValue,
+            ]
         }
+        try Self.insertEntries.execute(entryRows, db)
         try insertRejections(block.rejected, decidedAtMs: header.timestampMs, db)
         try writeState(changes, height: header.height, db)
         for (asset, leaf) in changes.vesselEvents {
@@ -96,16 +97,16 @@ extension SQLiteStore {
     private func insertRejections(
         _ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs, _ db: Database
     ) throws {
-        let insert = try db.cachedStatement(
-            sql:
-                "INSERT OR IGNORE INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES (?, ?, ?, ?, ?)"
-        )
+        var rows: [DatabaseValue] = []
+        rows.reserveCapacity(rejected.count * Self.insertRejections.columns)
         for rejected in rejected {
-            try insert.execute(arguments: [
-                Data(rejected.id.bytes), rejected.kind, rejected.rejection.code.rawValue, rejected.rejection.message,
-                decidedAtMs,
-            ])
+            rows += [
+                Data(rejected.id.bytes).databaseValue, rejected.kind.databaseValue,
+                rejected.rejection.code.rawValue.databaseValue, rejected.rejection.message.databaseValue,
+                decidedAtMs.databaseValue,
+            ]
         }
+        try Self.insertRejections.execute(rows, db)
     }
 
     private func writeState(_ changes: StateChanges, height: Height, _ db: Database) throws {
@@ -125,17 +126,15 @@ extension SQLiteStore {
                 ]
             )
         }
-        let upsertKey = try db.cachedStatement(
-            sql: """
-                INSERT INTO keys (key, party, last_nonce, record) VALUES (?, ?, ?, ?)
-                ON CONFLICT(key) DO UPDATE SET last_nonce = excluded.last_nonce, record = excluded.record
-                """
-        )
+        var keyRows: [DatabaseValue] = []
+        keyRows.reserveCapacity(changes.keys.count * Self.upsertKeys.columns)
         for record in changes.keys {
-            try upsertKey.execute(arguments: [
-                Data(record.key.bytes), record.party.raw, record.lastNonce, Data(record.storageBytes),
-            ])
+            keyRows += [
+                Data(record.key.bytes).databaseValue, record.party.raw.databaseValue, record.lastNonce.databaseValue,
+                Data(record.storageBytes).databaseValue,
+            ]
         }
+        try Self.upsertKeys.execute(keyRows, db)
         for record in changes.vessels {
             try db.execute(
                 sql: "INSERT OR REPLACE INTO vessels (asset, status, record) VALUES (?, ?, ?)",
@@ -148,27 +147,46 @@ extension SQLiteStore {
                 arguments: [link.id.raw, link.owner.raw, link.owned.raw, try encoder.encode(link)]
             )
         }
-        let upsert = try db.cachedStatement(
-            sql:
-                "INSERT INTO balances (asset, key, units) VALUES (?, ?, ?) ON CONFLICT(asset, key) DO UPDATE SET units = excluded.units"
-        )
         let delete = try db.cachedStatement(sql: "DELETE FROM balances WHERE asset = ? AND key = ?")
-        let history = try db.cachedStatement(
-            sql: "INSERT OR REPLACE INTO balance_history (asset, key, height, units, leaf_index) VALUES (?, ?, ?, ?, ?)"
-        )
-        let holder = try db.cachedStatement(sql: "INSERT OR IGNORE INTO asset_holders (asset, key) VALUES (?, ?)")
+        var balanceRows: [DatabaseValue] = []
+        var historyRows: [DatabaseValue] = []
+        var holderRows: [DatabaseValue] = []
+        balanceRows.reserveCapacity(changes.balances.count * Self.upsertBalances.columns)
+        historyRows.reserveCapacity(changes.balances.count * Self.insertHistory.columns)
+        let heightValue = height.databaseValue
         for change in changes.balances {
             let (address, units, leafIndex) = (change.address, change.units, change.leafIndex)
-            let key = Data(address.key.bytes)
+            let asset = address.asset.text.databaseValue
+            let key = Data(address.key.bytes).databaseValue
             if units == 0 {
-                try delete.execute(arguments: [address.asset.text, key])
+                // Each address changes once a block, so deleting before the upserts keeps the
+                // order of the per-row statements.
+                try delete.execute(arguments: [asset, key])
             } else {
-                try upsert.execute(arguments: [address.asset.text, key, units])
+                balanceRows += [asset, key, units.databaseValue]
             }
-            try history.execute(arguments: [address.asset.text, key, height, units, leafIndex])
-            if !change.heldBefore { try holder.execute(arguments: [address.asset.text, key]) }
+            historyRows += [asset, key, heightValue, units.databaseValue, leafIndex.databaseValue]
+            if !change.heldBefore { holderRows += [asset, key] }
         }
+        try Self.upsertBalances.execute(balanceRows, db)
+        try Self.insertHistory.execute(historyRows, db)
+        try Self.insertHolders.execute(holderRows, db)
     }
+
+    private static let insertEntries = MultiRowInsert(
+        "INSERT INTO entries (leaf_index, height, kind, entry_id, bytes) VALUES", columns: 5)
+    private static let insertRejections = MultiRowInsert(
+        "INSERT OR IGNORE INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES", columns: 5)
+    private static let upsertKeys = MultiRowInsert(
+        "INSERT INTO keys (key, party, last_nonce, record) VALUES", columns: 4,
+        tail: "ON CONFLICT(key) DO UPDATE SET last_nonce = excluded.last_nonce, record = excluded.record")
+    private static let upsertBalances = MultiRowInsert(
+        "INSERT INTO balances (asset, key, units) VALUES", columns: 3,
+        tail: "ON CONFLICT(asset, key) DO UPDATE SET units = excluded.units")
+    private static let insertHistory = MultiRowInsert(
+        "INSERT OR REPLACE INTO balance_history (asset, key, height, units, leaf_index) VALUES", columns: 5)
+    private static let insertHolders = MultiRowInsert(
+        "INSERT OR IGNORE INTO asset_holders (asset, key) VALUES", columns: 2)
 
     /// A log frontier's stored bytes (`u64 size || node hashes`): the same in every store.
     public static func encodeFrontier(_ frontier: MerkleFrontier) -> [UInt8] { encode(frontier) }

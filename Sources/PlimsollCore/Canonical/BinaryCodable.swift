@@ -71,7 +71,7 @@ extension ByteReader {
 
     public mutating func key() throws(CoreError) -> KeyRef {
         let bytes = try raw(32)
-        do { return try XOnlyPublicKey(bytes: bytes) } catch {
+        do { return try keys?.key(bytes) ?? XOnlyPublicKey(bytes: bytes) } catch {
             throw CoreError(.malformed, "not a valid x-only key at offset \(offset - 32)")
         }
     }

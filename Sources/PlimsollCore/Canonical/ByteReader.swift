@@ -1,9 +1,16 @@
+public import PlimsollCrypto
+
 /// Reads the canonical formats back, with a typed error instead of a trap on short input.
 public struct ByteReader {
     private let bytes: [UInt8]
     public private(set) var offset = 0
+    /// Where `key()` looks a key up before parsing it (nil: every key is parsed).
+    let keys: XOnlyKeyCache?
 
-    public init(_ bytes: [UInt8]) { self.bytes = bytes }
+    public init(_ bytes: [UInt8], keys: XOnlyKeyCache? = nil) {
+        self.bytes = bytes
+        self.keys = keys
+    }
 
     public var remaining: Int { bytes.count - offset }
 

@@ -20,9 +20,10 @@ extension Entry {
     }
 
     /// Parses entry bytes, refusing unknown kinds, bad fields and trailing bytes.
+    /// `keys`, when given, parses each distinct key once across many entries (a log replay).
     /// - Throws: `CoreError` (`MALFORMED`, `BAD_IMO`, ...), naming the offset that broke.
-    public init(bytes: [UInt8]) throws(CoreError) {
-        var reader = ByteReader(bytes)
+    public init(bytes: [UInt8], keys: XOnlyKeyCache? = nil) throws(CoreError) {
+        var reader = ByteReader(bytes, keys: keys)
         let kind = try reader.u8()
         switch kind {
         case Self.genesisKind:

@@ -2,9 +2,18 @@
 ///
 /// Construction verifies the IMO check digit (DESIGN.md: digits 1..6 weighted 7,6,5,4,3,2, sum
 /// mod 10 = digit 7), so every `AssetID` names a possible vessel.
+///
+/// Equality, hashing and order use the IMO number, an integer: a vessel's asset is half of every
+/// holding's key (`BalanceKey`), so the ledger hashes and compares it on every transfer, and an
+/// integer does that without touching the text.
 public struct AssetID: Hashable, Sendable, Comparable, CustomStringConvertible {
+    /// The IMO number, 7 digits (leading zeros allowed).
+    public let number: UInt32
+    /// "IMO" + the seven digits: the canonical form, 10 ASCII bytes.
+    public let text: String
+
     /// The seven ASCII digits.
-    public let digits: String
+    public var digits: String { String(text.dropFirst(3)) }
 
     /// Parses "IMO9176187" (canonical) or, when `prefixOptional`, also "9176187".
     /// - Throws: `CoreError` with code `BAD_IMO`.
@@ -26,7 +35,8 @@ public struct AssetID: Hashable, Sendable, Comparable, CustomStringConvertible {
         guard Self.checkDigitValid(bytes.map { Int($0 - UInt8(ascii: "0")) }) else {
             throw CoreError(.badIMO, "IMO \(imoNumber) fails its check digit")
         }
-        digits = String(imoNumber)
+        number = bytes.reduce(0) { $0 * 10 + UInt32($1 - UInt8(ascii: "0")) }
+        text = "IMO" + String(decoding: bytes, as: UTF8.self)
     }
 
     static func checkDigitValid(_ digits: [Int]) -> Bool {
@@ -36,9 +46,10 @@ public struct AssetID: Hashable, Sendable, Comparable, CustomStringConvertible {
         return sum % 10 == digits[6]
     }
 
-    /// "IMO" + digits: the canonical form, 10 ASCII bytes.
-    public var text: String { "IMO" + digits }
     public var description: String { text }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.digits < rhs.digits }
+    // Seven digits with leading zeros: numeric order is the text's order.
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.number < rhs.number }
+    public static func == (lhs: Self, rhs: Self) -> Bool { lhs.number == rhs.number }
+    public func hash(into hasher: inout Hasher) { hasher.combine(number) }
 }

@@ -85,7 +85,8 @@ public enum TransferRequest {
 
     static func key(_ value: JSONValue, _ pointer: String) throws(MalformedRequest) -> XOnlyPublicKey {
         let text = try string(value, pointer)
-        do { return try XOnlyPublicKey(hex: text) } catch {
+        // Holders send again and again: each key's square root on the curve is taken once.
+        do { return try XOnlyKeyCache.shared.key(hex: text) } catch {
             throw MalformedRequest(
                 pointer: pointer, detail: "must be an x-only public key: 64 hex digits of a point on secp256k1")
         }
