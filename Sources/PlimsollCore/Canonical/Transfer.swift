@@ -38,6 +38,22 @@ public struct Transfer: Hashable, Sendable {
         )
     }
 
+    /// A transfer read from its canonical payload: the message is the hash of those bytes.
+    init(
+        chainID: Hash32, asset: AssetID, from: XOnlyPublicKey, to: XOnlyPublicKey,
+        amount: UInt64, nonce: UInt64, expiresAt: UInt64, canonicalPayload: [UInt8]
+    ) {
+        self.chainID = chainID
+        self.asset = asset
+        self.from = from
+        self.to = to
+        self.amount = amount
+        self.nonce = nonce
+        self.expiresAt = expiresAt
+        message = Hashing.tagged(Tags.transfer, canonicalPayload)
+        assert(canonicalPayload == payload, "the bytes read are the canonical encoding")
+    }
+
     /// The payload bytes, 131 long for an "IMO" + 7-digit asset.
     public var payload: [UInt8] {
         Self.payload(
@@ -89,6 +105,15 @@ public struct SignedTransfer: Hashable, Sendable {
         self.signature = signature
         entryBytes = [Self.entryKind] + transfer.payload + signature.bytes
         leafHash = Merkle.leafHash(entryBytes)
+    }
+
+    /// A transfer read from its entry bytes, which are its canonical encoding.
+    init(transfer: Transfer, signature: SchnorrSignature, entryBytes: [UInt8]) {
+        self.transfer = transfer
+        self.signature = signature
+        self.entryBytes = entryBytes
+        leafHash = Merkle.leafHash(entryBytes)
+        assert(entryBytes == [Self.entryKind] + transfer.payload + signature.bytes, "canonical entry bytes")
     }
 
     public var signatureValid: Bool { transfer.from.verify(signature: signature, hash: transfer.message) }

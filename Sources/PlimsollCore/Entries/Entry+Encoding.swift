@@ -30,7 +30,7 @@ extension Entry {
             self = .genesis(try Genesis(canonicalBytes: Array(bytes.dropFirst())))
             return
         case SignedTransfer.entryKind:
-            self = .transfer(try SignedTransfer(reading: &reader))
+            self = .transfer(try SignedTransfer(reading: &reader, entryBytes: bytes))
         default:
             let sequence = try reader.u64()
             let action = try RegistrarAction(kind: kind, reading: &reader)
@@ -42,7 +42,11 @@ extension Entry {
 }
 
 extension SignedTransfer {
-    init(reading reader: inout ByteReader) throws(CoreError) {
+    /// Reads a transfer entry from `reader`, which stands just after the kind byte of
+    /// `entryBytes`. The bytes read are the canonical encoding (fixed widths, a checked asset and
+    /// keys), so the payload is hashed and the leaf hash taken from them as they are, not from an
+    /// encoding made again.
+    init(reading reader: inout ByteReader, entryBytes: [UInt8]) throws(CoreError) {
         let chainID = try reader.hash()
         let assetLength = Int(try reader.u8())
         guard assetLength == 10, let text = String(validating: try reader.raw(assetLength), as: UTF8.self) else {
@@ -51,11 +55,16 @@ extension SignedTransfer {
         let asset = try AssetID(text)
         let from = try reader.key()
         let to = try reader.key()
+        let (amount, nonce, expiresAt) = (try reader.u64(), try reader.u64(), try reader.u64())
+        let payloadEnd = reader.offset
+        let signature = SchnorrSignature(checkedBytes: try reader.raw(64))
+        guard reader.offset == entryBytes.count else {
+            throw CoreError(.malformed, "\(entryBytes.count - reader.offset) trailing bytes at offset \(reader.offset)")
+        }
         let transfer = Transfer(
-            chainID: chainID, asset: asset, from: from, to: to,
-            amount: try reader.u64(), nonce: try reader.u64(), expiresAt: try reader.u64()
-        )
-        self.init(transfer: transfer, signature: SchnorrSignature(checkedBytes: try reader.raw(64)))
+            chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt,
+            canonicalPayload: Array(entryBytes[1..<payloadEnd]))
+        self.init(transfer: transfer, signature: signature, entryBytes: entryBytes)
     }
 }
 
