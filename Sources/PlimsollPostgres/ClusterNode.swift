@@ -105,7 +105,8 @@ public final class ClusterNode: RegistryService {
             // This node sequences: its own holders' transfers go straight into its settlement,
             // which verifies them (once) and answers after the block's commit; a lease lost
             // meanwhile fails the commit, and the holder is told to send again.
-            let outcomes = try await settlement.submitAll(entries)
+            var outcomes = try await settlement.submitAll(entries)
+            await answerResentAsSettled(&outcomes)
             await awaitMirror(outcomes)
             return outcomes
         }
@@ -160,6 +161,25 @@ public final class ClusterNode: RegistryService {
         }
         await awaitMirror(found.values)
         return found
+    }
+
+    /// A transfer sent again after it settled (its holder lost the answer, say because the node
+    /// that had it died after the commit) is refused by settlement as a reused nonce; when the
+    /// log holds that very entry, the holder gets its receipt, as a handed-over transfer does.
+    private func answerResentAsSettled(_ outcomes: inout [Outcome]) async {
+        let reused = outcomes.indices.filter {
+            if case .rejected(_, let rejection) = outcomes[$0] { rejection.code == .nonceReused } else { false }
+        }
+        guard !reused.isEmpty else { return }
+        let receipts: [Receipt]
+        do { receipts = try await store.receipts(of: reused.map { outcomes[$0].id }) } catch {
+            logger.notice("cannot look re-sent transfers up in the log: \(error.description)")
+            return
+        }
+        let byID = Dictionary(receipts.map { ($0.id, $0) }, uniquingKeysWith: { first, _ in first })
+        for index in reused {
+            if let receipt = byID[outcomes[index].id] { outcomes[index] = .settled(receipt) }
+        }
     }
 
     /// Gives the mirror a moment to hold the newest block a receipt names, so the holder reads

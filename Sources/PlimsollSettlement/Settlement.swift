@@ -103,13 +103,12 @@ public actor Settlement {
     /// A commit failed and the state could not be read back from the store yet.
     private var stale = false
     private var queue: [Pending] = []
-    /// Signature checks of intake started before its batch is cut, oldest first: they cover
-    /// `queue[0..<aheadCovered]`, the first chunk from its result `aheadUsed` on. A check needs no
+    /// Signature checks of intake started before its batch is cut, oldest first: they cover the
+    /// front of `queue` as `aheadCoverage` keeps count. A check needs no
     /// state, so intake is verified while earlier blocks apply and commit, and a batch cut behind
     /// a committing block finds its signatures checked instead of waiting for them.
-    private var ahead: [AheadChunk] = []
-    private var aheadUsed = 0
-    private var aheadCovered = 0
+    private var ahead: [Task<[Bool], Never>] = []
+    private var aheadCoverage = AheadCoverage()
     private var aheadRunning = false
     private var batcher: Batcher
     /// Batches cut and being verified, in order; the runner settles them one after another.
@@ -541,32 +540,29 @@ public actor Settlement {
         let write: Write
     }
 
-    /// Signature checks of entries still in intake, started ahead of their batch.
-    private struct AheadChunk {
-        let count: Int
-        let verification: Task<[Bool], Never>
-    }
-
     /// How far ahead of the batch cut intake is verified: two batches, so the cores check the
     /// next block's signatures while this one applies and commits, and no further (a check far
     /// ahead would only take the cores from the blocks before it).
     private var aheadMax: Int { 2 * config.batchEntriesMax }
 
-    /// Starts checking the next entries of intake no chunk covers yet, one chunk at a time (a
-    /// chunk of 64 entries or more already spreads over every core, `Verifier`).
+    /// Starts checking the next entries of intake no chunk covers yet, one chunk at a time, at
+    /// most a batch (a chunk of 64 entries or more already spreads over every core, `Verifier`;
+    /// a batch waits for the whole chunk it takes verdicts from).
     private func verifyAhead() {
-        guard !aheadRunning, aheadCovered < min(queue.count, aheadMax) else { return }
-        let count = min(queue.count, aheadMax) - aheadCovered
-        let entries = queue[aheadCovered..<(aheadCovered + count)].map(\.candidate.entry)
+        let covered = aheadCoverage.covered
+        guard !aheadRunning, covered < min(queue.count, aheadMax) else { return }
+        let count = min(min(queue.count, aheadMax) - covered, config.batchEntriesMax)
+        let entries = queue[covered..<(covered + count)].map(\.candidate.entry)
         let chainID = ledger.state.chainID
         aheadRunning = true
         let verification = Task.detached {
             let valid = await Verifier.verify(entries, chainID: chainID)
-            await self.aheadEnded()
+            // The verdicts are handed back at once; starting the next chunk waits for the actor.
+            Task { await self.aheadEnded() }
             return valid
         }
-        ahead.append(AheadChunk(count: count, verification: verification))
-        aheadCovered += count
+        ahead.append(verification)
+        aheadCoverage.started(count)
     }
 
     private func aheadEnded() {
@@ -580,20 +576,12 @@ public actor Settlement {
         queue.removeFirst(count)
         precondition(queue.count == batcher.waiting, "intake and the batcher agree on what waits")
         // The batch's checks: the chunks started ahead that cover its front, then its rest.
-        var parts: [(Task<[Bool], Never>, Range<Int>)] = []
-        var covered = 0
-        while covered < count, let first = ahead.first {
-            let take = min(count - covered, first.count - aheadUsed)
-            parts.append((first.verification, aheadUsed..<(aheadUsed + take)))
-            aheadUsed += take
-            covered += take
-            if aheadUsed == first.count {
-                ahead.removeFirst()
-                aheadUsed = 0
-            }
-        }
-        aheadCovered -= covered
-        precondition(aheadCovered >= 0 && aheadCovered <= queue.count, "the chunks ahead cover the front of intake")
+        let (covering, dropped) = aheadCoverage.take(count)
+        let parts = covering.map { (ahead[$0.chunk], $0.range) }
+        ahead.removeFirst(dropped)
+        precondition(ahead.count == aheadCoverage.chunks.count, "one task a chunk")
+        precondition(aheadCoverage.covered <= queue.count, "the chunks ahead cover the front of intake")
+        let covered = covering.reduce(0) { $0 + $1.range.count }
         let rest = pending[covered...].map(\.candidate.entry)
         let chainID = ledger.state.chainID
         let verification = Task.detached {

@@ -147,4 +147,57 @@ struct ClusterNodeTests {
             #expect(await node.state.parties.values.contains { $0.party.name == "Late Joiner AS" })
         }
     }
+
+    /// A holder whose answer was lost (its node died after the commit) sends the same transfer
+    /// again to the node that sequences now: it gets the receipt of the settled entry, not
+    /// `NONCE_REUSED`; a different transfer with the used nonce is still refused.
+    @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
+    func aTransferSentAgainToTheSequencingNodeGetsItsReceipt() async throws {
+        try await Database.with(seed: 196) { database in
+            let folder = try Self.folder()
+            defer { try? FileManager.default.removeItem(at: folder) }
+            let first = try database.settlement(database.first)
+            var ring = try await HandOffTests.seeded(first, seed: 196)
+            let settled = ring.next(1)[0]
+            guard case .settled(let original) = try await first.submit(.transfer(settled)) else {
+                Issue.record("the first send settles")
+                return
+            }
+            await database.first.releaseSequencer()
+
+            let store = try await PostgresStore.open(database.configuration, sequencer: false)
+            let mirror = try await Self.mirror(database, folder)
+            let following = Task { await mirror.run() }
+            defer { following.cancel() }
+            let node = ClusterNode(store: store, mirror: mirror, name: "b", answerTimeout: .seconds(20))
+            let sequencing = Task {
+                await node.runSequencing(
+                    sequencerKeys: [database.sequencer], registrarKey: database.registrar, rescreen: nil,
+                    pollEvery: .milliseconds(20))
+            }
+            defer { sequencing.cancel() }
+            let deadline = ContinuousClock.now + .seconds(30)
+            while !node.isSequencing && ContinuousClock.now < deadline { try await Task.sleep(for: .milliseconds(20)) }
+            #expect(node.isSequencing)
+
+            let again = try await node.submitAll([.transfer(settled)])
+            guard case .settled(let receipt) = again[0] else {
+                Issue.record("a settled transfer sent again gets its receipt: \(again[0])")
+                return
+            }
+            #expect(receipt == original)
+            // Another transfer with the same nonce is not the settled entry: still refused.
+            let other = Transfer(
+                chainID: ring.chainID, asset: settled.transfer.asset, from: settled.transfer.from,
+                to: ring.holders[3].publicKey, amount: 2, nonce: settled.transfer.nonce,
+                expiresAt: settled.transfer.expiresAt)
+            let signer = ring.holders.first { $0.publicKey == settled.transfer.from }!
+            let refused = try await node.submitAll([.transfer(other.signed(by: signer))])
+            guard case .rejected(_, let rejection) = refused[0] else {
+                Issue.record("a different transfer with a used nonce is refused: \(refused[0])")
+                return
+            }
+            #expect(rejection.code == .nonceReused)
+        }
+    }
 }
