@@ -24,21 +24,14 @@ public struct Transfer: Hashable, Sendable {
         chainID: Hash32, asset: AssetID, from: XOnlyPublicKey, to: XOnlyPublicKey,
         amount: UInt64, nonce: UInt64, expiresAt: UInt64
     ) {
-        self.chainID = chainID
-        self.asset = asset
-        self.from = from
-        self.to = to
-        self.amount = amount
-        self.nonce = nonce
-        self.expiresAt = expiresAt
-        message = Hashing.tagged(
-            Tags.transfer,
-            Self.payload(
-                chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt)
-        )
+        self.init(
+            chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt,
+            canonicalPayload: Self.payload(
+                chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt))
     }
 
-    /// A transfer read from its canonical payload: the message is the hash of those bytes.
+    /// A transfer with its canonical payload already encoded (made above, or read from a log):
+    /// the message is the hash of those bytes.
     init(
         chainID: Hash32, asset: AssetID, from: XOnlyPublicKey, to: XOnlyPublicKey,
         amount: UInt64, nonce: UInt64, expiresAt: UInt64, canonicalPayload: [UInt8]
@@ -51,7 +44,7 @@ public struct Transfer: Hashable, Sendable {
         self.nonce = nonce
         self.expiresAt = expiresAt
         message = Hashing.tagged(Tags.transfer, canonicalPayload)
-        assert(canonicalPayload == payload, "the bytes read are the canonical encoding")
+        assert(canonicalPayload == payload, "the payload given is the canonical encoding")
     }
 
     /// The payload bytes, 131 long for an "IMO" + 7-digit asset.
