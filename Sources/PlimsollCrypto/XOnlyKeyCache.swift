@@ -25,9 +25,8 @@ public final class XOnlyKeyCache: Sendable {
     /// The key of these 32 bytes, parsed at most once while it stays in the cache.
     /// - Throws: what `XOnlyPublicKey(bytes:)` throws; a refused key is not remembered.
     public func key(_ bytes: [UInt8]) throws(CryptoError) -> XOnlyPublicKey {
-        guard bytes.count == 32 else {
-            throw CryptoError(.badLength, "an x-only public key is 32 bytes, got \(bytes.count)")
-        }
+        // A wrong length is refused where keys are parsed, with its message.
+        guard bytes.count == 32 else { return try XOnlyPublicKey(bytes: bytes) }
         let hash = Hash32(exactly: bytes)
         if let known = keys.withLock({ $0[hash] }) { return known }
         let key = try XOnlyPublicKey(bytes: bytes)

@@ -265,8 +265,7 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
 
     /// The latest height.
     public func latestHeight() async throws(StoreError) -> Height {
-        let logger = logger
-        return try await Connections.latestHeight(client, logger)
+        try await Connections.latestHeight(client, logger)
     }
 }
 

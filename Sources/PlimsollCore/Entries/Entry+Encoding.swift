@@ -58,9 +58,7 @@ extension SignedTransfer {
         let (amount, nonce, expiresAt) = (try reader.u64(), try reader.u64(), try reader.u64())
         let payloadEnd = reader.offset
         let signature = SchnorrSignature(checkedBytes: try reader.raw(64))
-        guard reader.offset == entryBytes.count else {
-            throw CoreError(.malformed, "\(entryBytes.count - reader.offset) trailing bytes at offset \(reader.offset)")
-        }
+        try reader.expectEnd()  // Before the entry bytes are taken as the transfer's own.
         let transfer = Transfer(
             chainID: chainID, asset: asset, from: from, to: to, amount: amount, nonce: nonce, expiresAt: expiresAt,
             canonicalPayload: Array(entryBytes[1..<payloadEnd]))
