@@ -8,7 +8,7 @@ public import PlimsollStore
 /// a read of every row), then the tip's header, signature, log frontier and state digest
 /// against the state tables. Full: `integrity_check` per table, a replay of the whole log from
 /// genesis, and a comparison of every table derived from it (state tables, balance history,
-/// holders, event indexes, stored Merkle nodes, the columns kept beside block and entry bytes),
+/// holders, event indexes, entry ids, stored Merkle nodes, the columns kept beside block and entry bytes),
 /// each problem naming its table and row. The audit (`rejections`) and `api_tokens` are not
 /// derived from the log and are only checked page by page.
 public enum StoreCheck {
@@ -74,7 +74,10 @@ public enum StoreCheck {
         do {
             return try LogReplayer.replay(store) { block, entries, changed, replayer in
                 problems += store.rowProblems(of: block)
-                for entry in entries { leafHashes.append(entry.leafHash) }
+                for entry in entries {
+                    expected.expectEntryID(entry.id, leaf: UInt64(leafHashes.count))
+                    leafHashes.append(entry.leafHash)
+                }
                 record(changed, height: block.header.height, state: replayer.ledger.state, into: &expected)
             }
         } catch let error as ReplayError {
@@ -146,6 +149,7 @@ public enum StoreCheck {
         problems += setDiff("party_events", stored.partyEvents, expected.partyEvents) {
             "(party \($0.a), leaf \($0.b))"
         }
+        problems += diff("entry_ids", stored.entryIDs, expected.entryIDs) { "(epoch \($0.a), leaf \($0.b))" }
         problems += diff("merkle_nodes", stored.merkleNodes, expectedNodes(leafHashes)) {
             "(level \($0.a), index \($0.b))"
         }

@@ -48,15 +48,20 @@ extension SQLiteStore {
             ]
         )
         var entryRows: [DatabaseValue] = []
+        var idRows: [DatabaseValue] = []
         entryRows.reserveCapacity(block.entries.count * Self.insertEntries.columns)
+        idRows.reserveCapacity(block.entries.count * Self.insertEntryIDs.columns)
         for (offset, entry) in block.entries.enumerated() {
             let bytes = entry.bytes
+            let leaf = block.firstLeafIndex + UInt64(offset)
+            let id = Data(entry.id.bytes).databaseValue
             entryRows += [
-                (block.firstLeafIndex + UInt64(offset)).databaseValue, header.height.databaseValue,
-                bytes[0].databaseValue, Data(entry.id.bytes).databaseValue, Data(bytes).databaseValue,
+                leaf.databaseValue, header.height.databaseValue, bytes[0].databaseValue, id, Data(bytes).databaseValue,
             ]
+            idRows += [(leaf >> Self.entryIDEpochBits).databaseValue, id, leaf.databaseValue]
         }
         try Self.insertEntries.execute(entryRows, db)
+        try Self.insertEntryIDs.execute(idRows, db)
         try insertRejections(block.rejected, decidedAtMs: header.timestampMs, db)
         try writeState(changes, height: header.height, db)
         for (asset, leaf) in changes.vesselEvents {
@@ -175,6 +180,8 @@ extension SQLiteStore {
 
     private static let insertEntries = MultiRowInsert(
         "INSERT INTO entries (leaf_index, height, kind, entry_id, bytes) VALUES", columns: 5)
+    private static let insertEntryIDs = MultiRowInsert(
+        "INSERT INTO entry_ids (epoch, entry_id, leaf_index) VALUES", columns: 3)
     private static let insertRejections = MultiRowInsert(
         "INSERT OR IGNORE INTO rejections (entry_id, kind, code, message, decided_at_ms) VALUES", columns: 5)
     private static let upsertKeys = MultiRowInsert(

@@ -133,6 +133,7 @@ struct CorruptionTests {
             ),
             ("party_events", "INSERT INTO party_events (party, leaf_index) VALUES (1, 3)"),
             ("merkle_nodes", "UPDATE merkle_nodes SET hash = zeroblob(32) WHERE level = 8 AND idx = 0"),
+            ("entry_ids", "DELETE FROM entry_ids WHERE leaf_index = (SELECT MAX(leaf_index) FROM entry_ids)"),
             (
                 "entries",
                 "UPDATE entries SET bytes = substr(bytes, 1, 99) || X'00' || substr(bytes, 101) WHERE leaf_index = (SELECT MAX(leaf_index) FROM entries WHERE kind = 16)"
