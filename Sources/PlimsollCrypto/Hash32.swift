@@ -46,10 +46,14 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
         self.init(w0: word(0), w1: word(8), w2: word(16), w3: word(24))
     }
 
-    /// Wraps a raw 32-byte buffer without a length check beyond a precondition.
+    /// Wraps a raw 32-byte buffer without a length check beyond a precondition; reads the words
+    /// in place (every digest comes through here, so no array is made for it).
     init(buffer: UnsafeRawBufferPointer) {
         precondition(buffer.count == 32)
-        self.init(exactly: Array(buffer))
+        func word(_ offset: Int) -> UInt64 {
+            UInt64(bigEndian: buffer.loadUnaligned(fromByteOffset: offset, as: UInt64.self))
+        }
+        self.init(w0: word(0), w1: word(8), w2: word(16), w3: word(24))
     }
 
     /// The 32 bytes, big-endian word by word.

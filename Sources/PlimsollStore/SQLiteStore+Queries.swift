@@ -130,8 +130,8 @@ extension SQLiteStore {
     /// The settled entry with this id (a transfer id, or the SHA-256 of other entries' bytes).
     ///
     /// One primary-key probe per epoch of `entry_ids` (migration v8), up to the highest epoch
-    /// stored: a few microseconds each, so a log of 100,000,000 entries (382 epochs) answers in
-    /// about a millisecond, while no block ever writes outside its own epoch.
+    /// stored: a few microseconds each, so a log of 10,000,000 entries (153 epochs) answers in
+    /// well under a millisecond, while no block ever writes outside its own epoch.
     public func entry(id: Hash32) throws -> StoredEntry? {
         try read { db in
             try Row.fetchOne(

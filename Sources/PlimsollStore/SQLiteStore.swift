@@ -13,9 +13,10 @@ import Glibc
 public final class SQLiteStore: Sendable {
     /// File name of the database inside a registry folder.
     public static let fileName = "registry.sqlite"
-    /// `entry_ids` groups ids by epochs of 2^18 leaves (262,144 entries): the part of its b-tree
-    /// a block writes into stays that small however long the log grows (migration v8).
-    public static let entryIDEpochBits: UInt64 = 18
+    /// `entry_ids` groups ids by epochs of 2^16 leaves (65,536 entries, about 700 pages of its
+    /// b-tree): the part a block writes into stays that small however long the log grows
+    /// (migration v8). A lookup by id pays one probe per epoch.
+    public static let entryIDEpochBits: UInt64 = 16
 
     let pool: DatabasePool
     public let genesis: Genesis

@@ -57,6 +57,20 @@ enum Measure {
         return Int(line.split(separator: " ").dropFirst().first ?? "")
     }
 
+    /// Resident set size now (`VmRSS`) of this process, in KiB; nil when unread.
+    static func rssKiB() -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+        else { return nil }
+        return Int(line.split(separator: " ").dropFirst().first ?? "")
+    }
+
+    /// Starts `VmHWM` again from the current RSS (Linux: `5` to `/proc/self/clear_refs`), so a
+    /// phase's peak is not the set-up's; false when the kernel refused.
+    static func resetPeakRSS() -> Bool {
+        (try? "5".write(toFile: "/proc/self/clear_refs", atomically: false, encoding: .utf8)) != nil
+    }
+
     static func median(_ values: [Double]) -> Double {
         let sorted = values.sorted()
         return sorted[sorted.count / 2]
