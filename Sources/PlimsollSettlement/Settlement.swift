@@ -1,3 +1,4 @@
+import DequeModule
 public import Foundation
 public import Logging
 import Metrics
@@ -102,7 +103,9 @@ public actor Settlement {
     private var writing = false
     /// A commit failed and the state could not be read back from the store yet.
     private var stale = false
-    private var queue: [Pending] = []
+    /// A deque: a batch leaves from the front without shifting the (up to `intakeEntriesMax`)
+    /// entries behind it.
+    private var queue: Deque<Pending> = []
     /// Signature checks of intake started before its batch is cut, oldest first: they cover the
     /// front of `queue` as `aheadCoverage` keeps count. A check needs no
     /// state, so intake is verified while earlier blocks apply and commit, and a batch cut behind

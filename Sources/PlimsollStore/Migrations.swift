@@ -134,7 +134,7 @@ enum Migrations {
             // `entries_by_id` took every entry's random 32-byte id into one b-tree over the whole
             // log: each block dirtied about one page of it per entry, anywhere in it, so a block
             // cost more as the log grew (issue 13). Ids now go to `entry_ids` keyed by epoch first
-            // (leaf_index >> SQLiteStore.entryIDEpochBits): a block writes only into its own
+            // (leaf_index >> 16, SQLiteStore.entryIDEpochBits): a block writes only into its own
             // epoch's part of the b-tree, whose size is bounded, and a lookup by id probes each
             // epoch (SQLiteStore.entry(id:)).
             try db.execute(
@@ -146,7 +146,7 @@ enum Migrations {
                         PRIMARY KEY (epoch, entry_id, leaf_index)
                     ) WITHOUT ROWID;
                     INSERT INTO entry_ids (epoch, entry_id, leaf_index)
-                        SELECT leaf_index >> \(SQLiteStore.entryIDEpochBits), entry_id, leaf_index FROM entries;
+                        SELECT leaf_index >> 16, entry_id, leaf_index FROM entries;
                     DROP INDEX entries_by_id;
                     """
             )
