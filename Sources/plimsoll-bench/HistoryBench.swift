@@ -86,6 +86,16 @@ struct HistoryBench: AsyncParsableCommand {
             let party = partyIDs[Int(rng.next() % UInt64(partyIDs.count))]
             return try Self.time { _ = try store.partyHoldingHistory(party, limit: 100) }
         }
+        // An entry by its id (a receipt looked up later): one probe per epoch of `entry_ids`.
+        let entryCount = try store.block(at: latest)?.header.logSize ?? 0
+        let idTimes = try (0..<queries).map { _ in
+            let leaf = rng.next() % max(entryCount, 1)
+            let id = try store.entries(fromLeaf: leaf, limit: 1)[0].entry.id
+            return try Self.time {
+                let found = try store.entry(id: id)
+                precondition(found?.leafIndex == leaf, "the entry at leaf \(leaf) is found by its id")
+            }
+        }
         let logFile = root.appendingPathComponent("export.plimsoll")
         let exportSeconds = try Self.time { _ = try LogExport.write(store, to: logFile) }
         let logSize = try store.block(at: latest)?.header.logSize ?? 0
@@ -110,6 +120,10 @@ struct HistoryBench: AsyncParsableCommand {
                 Figure(
                     name: "party_history_p99", value: Self.percentile(historyTimes, 0.99) * 1000, unit: "ms",
                     ratio: Self.percentile(historyTimes, 0.99) * 1000 / 5, baseline: "5 ms budget"),
+                Figure(name: "entry_by_id_p50", value: Self.percentile(idTimes, 0.5) * 1000, unit: "ms"),
+                Figure(
+                    name: "entry_by_id_p99", value: Self.percentile(idTimes, 0.99) * 1000, unit: "ms",
+                    ratio: Self.percentile(idTimes, 0.99) * 1000 / 5, baseline: "5 ms read budget"),
                 Figure(name: "export_seconds", value: exportSeconds, unit: "s"),
                 Figure(name: "raw_verify_before_verify", value: rawBeforeVerify, unit: "ops/s"),
                 Figure(
