@@ -149,7 +149,7 @@ public enum StoreCheck {
         problems += setDiff("party_events", stored.partyEvents, expected.partyEvents) {
             "(party \($0.a), leaf \($0.b))"
         }
-        problems += diff("entry_ids", stored.entryIDs, expected.entryIDs) { "(epoch \($0.a), leaf \($0.b))" }
+        problems += setDiff("entry_ids", stored.entryIDs, expected.entryIDs) { "(epoch \($0.epoch), leaf \($0.leaf))" }
         problems += diff("merkle_nodes", stored.merkleNodes, expectedNodes(leafHashes)) {
             "(level \($0.a), index \($0.b))"
         }

@@ -50,13 +50,21 @@ public struct DerivedRows: Sendable {
     public var vesselEvents: Set<Pair<String, UInt64>> = []
     public var partyEvents: Set<Pair<UInt64, UInt64>> = []
     public var merkleNodes: [Pair<Int, UInt64>: Hash32] = [:]
-    /// `entry_ids` rows: (epoch, leaf index) and the id.
-    public var entryIDs: [Pair<UInt64, UInt64>: [UInt8]] = [:]
+    /// One `entry_ids` row, whole: two rows for one leaf with different ids are two rows.
+    public struct EntryIDRow: Hashable, Sendable {
+        public let epoch: UInt64, leaf: UInt64, id: [UInt8]
+        public init(epoch: UInt64, leaf: UInt64, id: [UInt8]) {
+            self.epoch = epoch
+            self.leaf = leaf
+            self.id = id
+        }
+    }
+    public var entryIDs: Set<EntryIDRow> = []
     public init() {}
 
     /// The `entry_ids` row an entry at `leaf` must have.
     public mutating func expectEntryID(_ id: Hash32, leaf: UInt64) {
-        entryIDs[Pair(leaf >> SQLiteStore.entryIDEpochBits, leaf)] = id.bytes
+        entryIDs.insert(EntryIDRow(epoch: SQLiteStore.entryIDEpoch(ofLeaf: leaf), leaf: leaf, id: id.bytes))
     }
 }
 
@@ -185,8 +193,10 @@ extension SQLiteStore {
             rows.partyEvents.insert(.init(try Self.count(row, "party"), try Self.count(row, "leaf_index")))
         }
         try scan("entry_ids", "SELECT epoch, entry_id, leaf_index FROM entry_ids") { row in
-            rows.entryIDs[.init(try Self.count(row, "epoch"), try Self.count(row, "leaf_index"))] = Array(
-                row["entry_id"] as Data)
+            rows.entryIDs.insert(
+                .init(
+                    epoch: try Self.count(row, "epoch"), leaf: try Self.count(row, "leaf_index"),
+                    id: Array(row["entry_id"] as Data)))
         }
         try scan("merkle_nodes", "SELECT level, idx, hash FROM merkle_nodes") { row in
             rows.merkleNodes[.init(row["level"] as Int, try Self.count(row, "idx"))] = try Hash32(

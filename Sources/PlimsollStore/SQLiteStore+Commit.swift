@@ -58,7 +58,7 @@ extension SQLiteStore {
             entryRows += [
                 leaf.databaseValue, header.height.databaseValue, bytes[0].databaseValue, id, Data(bytes).databaseValue,
             ]
-            idRows += [(leaf >> Self.entryIDEpochBits).databaseValue, id, leaf.databaseValue]
+            idRows += [Self.entryIDEpoch(ofLeaf: leaf).databaseValue, id, leaf.databaseValue]
         }
         try Self.insertEntries.execute(entryRows, db)
         try Self.insertEntryIDs.execute(idRows, db)

@@ -129,21 +129,24 @@ extension SQLiteStore {
 
     /// The settled entry with this id (a transfer id, or the SHA-256 of other entries' bytes).
     ///
-    /// One primary-key probe per epoch of `entry_ids` (migration v8), up to the highest epoch
-    /// stored: a few microseconds each, so a log of 10,000,000 entries (153 epochs) answers in
-    /// well under a millisecond, while no block ever writes outside its own epoch.
+    /// One primary-key probe per epoch of `entry_ids` (migration v8), up to the epoch of the
+    /// log's last entry (a damaged row with a far epoch cannot make a lookup run on): measured
+    /// p50 0.3 ms, p99 0.55 ms at 1,003,018 entries (16 epochs), so about 20 us an epoch, and a
+    /// log of 10,000,000 entries (153 epochs) would take a few milliseconds; no block ever writes
+    /// outside its own epoch.
     public func entry(id: Hash32) throws -> StoredEntry? {
         try read { db in
             try Row.fetchOne(
                 db,
                 sql: """
                     WITH RECURSIVE epochs(n) AS (
-                        SELECT 0 WHERE EXISTS (SELECT 1 FROM entry_ids)
-                        UNION ALL SELECT n + 1 FROM epochs WHERE n < (SELECT MAX(epoch) FROM entry_ids)
+                        SELECT 0 WHERE EXISTS (SELECT 1 FROM entries)
+                        UNION ALL SELECT n + 1 FROM epochs
+                        WHERE n < (SELECT MAX(leaf_index) FROM entries) >> \(Self.entryIDEpochBits)
                     )
                     SELECT e.leaf_index, e.height, e.bytes
-                    FROM epochs JOIN entry_ids i ON i.epoch = epochs.n AND i.entry_id = ?
-                    JOIN entries e ON e.leaf_index = i.leaf_index
+                    FROM epochs JOIN entry_ids i ON i.epoch = epochs.n AND i.entry_id = ?1
+                    JOIN entries e ON e.leaf_index = i.leaf_index AND e.entry_id = ?1
                     ORDER BY e.leaf_index LIMIT 1
                     """,
                 arguments: [Data(id.bytes)]

@@ -18,6 +18,9 @@ public final class SQLiteStore: Sendable {
     /// (migration v8). A lookup by id pays one probe per epoch.
     public static let entryIDEpochBits: UInt64 = 16
 
+    /// The epoch of `entry_ids` a leaf's id is kept in (migration v8 computes the same in SQL).
+    public static func entryIDEpoch(ofLeaf leaf: UInt64) -> UInt64 { leaf >> entryIDEpochBits }
+
     let pool: DatabasePool
     public let genesis: Genesis
     /// The descriptor holding the registry's one-writer lock, for a store opened to write.

@@ -41,6 +41,7 @@ struct CorruptionTests {
     static let tables = [
         "registry", "blocks", "entries", "counters", "parties", "keys", "vessels", "ownership_links", "balances",
         "balance_history", "asset_holders", "rejections", "vessel_events", "party_events", "merkle_nodes", "api_tokens",
+        "entry_ids",
     ]
 
     /// A fresh copy of the pristine registry, with its WAL folded into the database file.

@@ -56,13 +56,14 @@ struct EntryIDLayoutTests {
         #expect(StoreCheck.full(store).isEmpty)
     }
 
-    /// Rows placed in later epochs, as in a log of millions of entries, are still found; and the
-    /// full check names each row that is not where its leaf index puts it.
-    @Test func aLookupProbesEveryEpochAndTheCheckNamesAMisplacedRow() async throws {
+    /// A row moved out of its epoch is named by the full check and is not found (a lookup probes
+    /// only the epochs the log reaches); entries at leaves of later epochs, as in a log of
+    /// millions, are found in theirs.
+    @Test func aLookupFindsLaterEpochsAndTheCheckNamesAMisplacedRow() async throws {
         let (registry, settled) = try await Self.world(seed: 82)
         let queue = try DatabaseQueue(path: registry.url.path)
-        let moved = [settled[3].leaf, settled[settled.count / 2].leaf, settled.last!.leaf]
-        for (offset, leaf) in moved.enumerated() {
+        let moved = [settled[3], settled[settled.count / 2], settled.last!]
+        for (offset, (_, leaf)) in moved.enumerated() {
             try await queue.write { db in
                 try db.execute(
                     sql: "UPDATE entry_ids SET epoch = ? WHERE leaf_index = ?", arguments: [[1, 7, 3][offset], leaf])
@@ -70,12 +71,65 @@ struct EntryIDLayoutTests {
         }
         try queue.close()
         let store = try SQLiteStore.open(at: registry.url)
-        try Self.expectAllFound(store, settled)
         let problems = StoreCheck.full(store).filter { $0.table == "entry_ids" }
-        for leaf in moved {
-            #expect(problems.contains { $0.row?.hasSuffix("leaf \(leaf))") == true && $0.message == "missing" })
+        for (id, leaf) in moved {
+            #expect(problems.contains { $0.row == "(epoch 0, leaf \(leaf))" && $0.message == "missing" })
+            #expect(try store.entry(id: id) == nil, "a misplaced row is not an answer")
         }
         #expect(problems.filter { $0.message == "is not produced by the log" }.count == moved.count)
+
+        // Far leaves: copies of a settled entry's row under fresh ids, each in its own epoch.
+        let far: [(id: Hash32, leaf: UInt64)] = [70_000, 300_000, 1 << 20].map {
+            (Hashing.sha256(Array("far \($0)".utf8)), $0)
+        }
+        let writer = try DatabaseQueue(path: registry.url.path)
+        for (id, leaf) in far {
+            try await writer.write { db in
+                try db.execute(
+                    sql: """
+                        INSERT INTO entries (leaf_index, height, kind, entry_id, bytes)
+                            SELECT ?, height, kind, ?, bytes FROM entries WHERE leaf_index = ?
+                        """, arguments: [leaf, Data(id.bytes), settled[0].leaf])
+                try db.execute(
+                    sql: "INSERT INTO entry_ids (epoch, entry_id, leaf_index) VALUES (?, ?, ?)",
+                    arguments: [SQLiteStore.entryIDEpoch(ofLeaf: leaf), Data(id.bytes), leaf])
+            }
+        }
+        try writer.close()
+        let grown = try SQLiteStore.open(at: registry.url)
+        #expect(far.map { SQLiteStore.entryIDEpoch(ofLeaf: $0.leaf) } == [1, 4, 16])
+        for (id, leaf) in far { #expect(try grown.entry(id: id)?.leafIndex == leaf, "leaf \(leaf)") }
+        #expect(try grown.entry(id: settled[0].id)?.leafIndex == settled[0].leaf)
+    }
+
+    /// The migration's SQL (`leaf_index >> 16`) and the commit's `entryIDEpoch` put every leaf in
+    /// the same epoch.
+    @Test func theMigrationAndTheCommitAgreeOnEpochs() throws {
+        let queue = try DatabaseQueue()
+        for leaf: UInt64 in [0, 1, 65_535, 65_536, 70_000, 300_000, 1 << 40, UInt64(Int64.max)] {
+            let sql = try queue.read { db in try Int64.fetchOne(db, sql: "SELECT ? >> 16", arguments: [Int64(leaf)]) }
+            #expect(sql.map(UInt64.init) == SQLiteStore.entryIDEpoch(ofLeaf: leaf), "leaf \(leaf)")
+        }
+    }
+
+    /// A second row for a leaf, under another id, is named: the check compares whole rows.
+    @Test func theCheckNamesASecondRowForALeaf() async throws {
+        let (registry, settled) = try await Self.world(seed: 85)
+        let queue = try DatabaseQueue(path: registry.url.path)
+        let (id, leaf) = settled[7]
+        let forged = Hashing.sha256(Array("forged".utf8))
+        try await queue.write { db in
+            try db.execute(
+                sql: "INSERT INTO entry_ids (epoch, entry_id, leaf_index) VALUES (0, ?, ?)",
+                arguments: [Data(forged.bytes), leaf])
+        }
+        try queue.close()
+        let store = try SQLiteStore.open(at: registry.url)
+        #expect(try store.entry(id: forged) == nil, "a row whose id is not the entry's is not an answer")
+        #expect(try store.entry(id: id)?.leafIndex == leaf)
+        let problems = StoreCheck.full(store).filter { $0.table == "entry_ids" }
+        #expect(problems.map(\.message) == ["is not produced by the log"])
+        #expect(problems.first?.row == "(epoch 0, leaf \(leaf))")
     }
 
     @Test func theCheckNamesAMissingAndAStrayRow() async throws {
