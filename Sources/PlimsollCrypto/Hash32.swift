@@ -37,13 +37,7 @@ public struct Hash32: Hashable, Sendable, Comparable, CustomStringConvertible {
 
     /// - Precondition: `bytes.count == 32`; callers have checked the length already.
     init(exactly bytes: [UInt8]) {
-        precondition(bytes.count == 32)
-        func word(_ start: Int) -> UInt64 {
-            var value: UInt64 = 0
-            for index in start..<(start + 8) { value = value << 8 | UInt64(bytes[index]) }
-            return value
-        }
-        self.init(w0: word(0), w1: word(8), w2: word(16), w3: word(24))
+        self = bytes.withUnsafeBytes { Hash32(buffer: $0) }
     }
 
     /// Wraps a raw 32-byte buffer without a length check beyond a precondition; reads the words

@@ -87,9 +87,9 @@ struct HistoryBench: AsyncParsableCommand {
             return try Self.time { _ = try store.partyHoldingHistory(party, limit: 100) }
         }
         // An entry by its id (a receipt looked up later): one probe per epoch of `entry_ids`.
-        let entryCount = try store.block(at: latest)?.header.logSize ?? 0
+        let logSize = try store.block(at: latest)?.header.logSize ?? 0
         let idTimes = try (0..<queries).map { _ in
-            let leaf = rng.next() % max(entryCount, 1)
+            let leaf = rng.next() % max(logSize, 1)
             let id = try store.entries(fromLeaf: leaf, limit: 1)[0].entry.id
             return try Self.time {
                 let found = try store.entry(id: id)
@@ -98,7 +98,6 @@ struct HistoryBench: AsyncParsableCommand {
         }
         let logFile = root.appendingPathComponent("export.plimsoll")
         let exportSeconds = try Self.time { _ = try LogExport.write(store, to: logFile) }
-        let logSize = try store.block(at: latest)?.header.logSize ?? 0
         let rawBeforeVerify = SettleBench.rawVerifyRate(probe)
         let verified = try Self.verifyInItsOwnProcess(logFile)
         let rawAfterVerify = SettleBench.rawVerifyRate(probe)

@@ -50,17 +50,15 @@ enum Measure {
     }
 
     /// Peak resident set size (`VmHWM`) of a process (`self` or a pid), in KiB; nil when unread.
-    static func peakRSSKiB(of process: String = "self") -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmHWM:") })
-        else { return nil }
-        return Int(line.split(separator: " ").dropFirst().first ?? "")
-    }
+    static func peakRSSKiB(of process: String = "self") -> Int? { statusKiB("VmHWM", of: process) }
 
     /// Resident set size now (`VmRSS`) of this process, in KiB; nil when unread.
-    static func rssKiB() -> Int? {
-        guard let status = try? String(contentsOfFile: "/proc/self/status", encoding: .utf8),
-            let line = status.split(separator: "\n").first(where: { $0.hasPrefix("VmRSS:") })
+    static func rssKiB() -> Int? { statusKiB("VmRSS", of: "self") }
+
+    /// A KiB field of `/proc/<process>/status`.
+    private static func statusKiB(_ field: String, of process: String) -> Int? {
+        guard let status = try? String(contentsOfFile: "/proc/\(process)/status", encoding: .utf8),
+            let line = status.split(separator: "\n").first(where: { $0.hasPrefix(field + ":") })
         else { return nil }
         return Int(line.split(separator: " ").dropFirst().first ?? "")
     }

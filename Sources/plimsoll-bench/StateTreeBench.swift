@@ -45,11 +45,9 @@ struct StateTreeBench: ParsableCommand {
                 return chosen.map { (keys[$0], Hashing.sha256([UInt8(truncatingIfNeeded: block), 1])) }
             }
             let before = Self.taggedHashRate()
-            let start = ContinuousClock.now
-            for block in picks { tree = tree.updating(block) }
-            let elapsed = (ContinuousClock.now - start) / (blocks * changes)
+            let seconds = Measure.seconds { for block in picks { tree = tree.updating(block) } }
             let after = Self.taggedHashRate()
-            let perChange = Double(elapsed.components.attoseconds) / 1e12 + Double(elapsed.components.seconds) * 1e6
+            let perChange = seconds * 1e6 / Double(blocks * changes)
             let rate = 1e6 / perChange
             let ratio = rate / ((before + after) / 2)
             ratios.append((size, ratio))
