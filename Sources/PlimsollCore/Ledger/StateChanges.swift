@@ -1,3 +1,5 @@
+import PlimsollCrypto
+
 /// The records one block changed, with their values after it: what a store writes for the
 /// block, taken out of the state in O(changed records).
 ///
@@ -40,8 +42,15 @@ public struct StateChanges: Sendable {
         keys = dirty.keys.sorted().map { state.keys[$0]! }
         vessels = dirty.vessels.sorted().map { state.vessels[$0]! }
         links = dirty.links.sorted().map { state.links[$0]! }
-        balances = dirty.balances.sorted { $0.key < $1.key }.map { address, leafIndex in
-            Balance(
+        // Sorted by a plain-word key, (IMO number, key hash), the same order as `BalanceKey`'s:
+        // sorting the (address, leaf) pairs themselves moved 128-byte elements holding a string
+        // reference, a few percent of all settlement time.
+        let changed = Array(dirty.balances)
+        var order = changed.indices.map { (asset: changed[$0].key.asset.number, key: changed[$0].key.key.hash, at: $0) }
+        order.sort { ($0.asset, $0.key) < ($1.asset, $1.key) }
+        balances = order.map { slot in
+            let (address, leafIndex) = changed[slot.at]
+            return Balance(
                 address: address, units: state.balance(address.asset, address.key), leafIndex: leafIndex,
                 heldBefore: (dirty.balancesBefore[address] ?? 0) > 0)
         }
