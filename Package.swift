@@ -60,7 +60,10 @@ let package = Package(
         ),
         .target(
             name: "PlimsollStore",
-            dependencies: ["PlimsollCore", "PlimsollCrypto", .product(name: "GRDB", package: "GRDB.swift")],
+            dependencies: [
+                "PlimsollCore", "PlimsollCrypto", .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
+            ],
             swiftSettings: swiftSettings
         ),
         .target(
