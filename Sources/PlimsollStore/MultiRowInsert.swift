@@ -47,11 +47,18 @@ struct MultiRowInsert {
 
     /// Binds `values` straight into the prepared statement and steps it to the end. Going through
     /// `StatementArguments` converted every value again through generic conversions and key
-    /// paths: about a fifth of the SQLite writer thread's CPU in the settle benchmark.
+    /// paths: about a fifth of the SQLite writer thread's CPU in the settle profile.
+    ///
+    /// GRDB's own execution is bypassed, so no transaction observer would see these rows (the
+    /// store registers none). A failed step resets the statement before throwing: GRDB drops a
+    /// statement that failed from its cache, but this one stays there, and an unreset statement
+    /// would hand its old error to the next block's first reset.
     private static func run(_ statement: Statement, _ values: ArraySlice<DatabaseValue>, _ db: Database) throws {
-        precondition(values.count == Int(sqlite3_bind_parameter_count(statement.sqliteStatement)), "one value a slot")
         let handle = statement.sqliteStatement
-        try check(sqlite3_reset(handle), statement, db)
+        precondition(values.count == Int(sqlite3_bind_parameter_count(handle)), "one value a slot")
+        // The statement ended its last run (done, or reset after a failure): the result of this
+        // reset only repeats how that run ended.
+        _ = sqlite3_reset(handle)
         var slot: Int32 = 1
         for value in values {
             let code: Int32
@@ -59,7 +66,9 @@ struct MultiRowInsert {
             case .null: code = sqlite3_bind_null(handle, slot)
             case .int64(let number): code = sqlite3_bind_int64(handle, slot, number)
             case .double(let number): code = sqlite3_bind_double(handle, slot, number)
-            case .string(let text): code = sqlite3_bind_text(handle, slot, text, -1, transient)
+            case .string(let text):
+                // With its byte count, so a NUL inside the text is kept rather than ending it.
+                code = text.withCString { sqlite3_bind_text(handle, slot, $0, Int32(text.utf8.count), transient) }
             case .blob(let data):
                 // An empty `Data` may have no base address, and a NULL pointer would bind NULL.
                 code = data.withUnsafeBytes { bytes in
@@ -67,21 +76,19 @@ struct MultiRowInsert {
                     return sqlite3_bind_blob(handle, slot, base, Int32(bytes.count), transient)
                 }
             }
-            try check(code, statement, db)
+            guard code == SQLITE_OK else { throw Self.failure(code, statement, db) }
             slot += 1
         }
         let stepped = sqlite3_step(handle)
         guard stepped == SQLITE_DONE else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: stepped), message: db.lastErrorMessage, sql: statement.sql)
+            let error = Self.failure(stepped, statement, db)
+            _ = sqlite3_reset(handle)
+            throw error
         }
     }
 
-    private static func check(_ code: Int32, _ statement: Statement, _ db: Database) throws {
-        guard code == SQLITE_OK else {
-            throw DatabaseError(
-                resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
-        }
+    private static func failure(_ code: Int32, _ statement: Statement, _ db: Database) -> DatabaseError {
+        DatabaseError(resultCode: ResultCode(rawValue: code), message: db.lastErrorMessage, sql: statement.sql)
     }
 
     /// SQLite copies the bytes it is given (`SQLITE_TRANSIENT`).

@@ -62,10 +62,11 @@ public struct RegistrarEntry: Hashable, Sendable {
 
 /// One entry of the log: the Merkle leaf data is `bytes`.
 ///
-/// Indirect: an entry is one reference wide, not the ~290 bytes of a signed transfer, so each
-/// copy through intake, batches, blocks and every waiting submitter's frames is a retain. With
-/// 196,560 transfers queued one task each, that halved peak memory (1,270 to 650 MiB) and raised
-/// settlement from 0.37x to 0.46x of raw verify (Docs/benchmarks.md).
+/// Indirect: an entry is one reference wide, not the 352 bytes of a signed transfer
+/// (`MemoryLayout<SignedTransfer>.size`), so each copy through intake, batches, blocks and every
+/// waiting submitter's frames is a retain. With 196,560 transfers queued one task each, the settle
+/// phase's peak fell from 1,270 to about 650 MiB and settlement rose from 0.37x to 0.46x to 0.50x
+/// of raw verify (Docs/benchmarks.md).
 public indirect enum Entry: Hashable, Sendable {
     case genesis(Genesis)
     case registrar(RegistrarEntry)
