@@ -3,8 +3,8 @@ import PlimsollCrypto
 import PlimsollTesting
 import Testing
 
-/// A block's changed balances reach the stores in `BalanceKey` order: `StateChanges` sorts them by
-/// plain words (IMO number, key hash), which must be exactly that order.
+/// A block's changed balances reach the stores in `BalanceKey` order: `StateChanges` sorts them on
+/// `BalanceKey.orderWords` (indices, not whole addresses), which must come out in exactly that order.
 @Suite struct StateChangesOrderTests {
     @Test(arguments: SplitMix64.seeds([3, 17, 0xBA1A_1CE5]))
     func balancesComeInBalanceKeyOrder(seed: UInt64) throws {

@@ -139,7 +139,11 @@ public struct BalanceKey: Hashable, Sendable, Comparable {
         self.key = key
     }
 
-    public static func < (lhs: Self, rhs: Self) -> Bool { (lhs.asset, lhs.key) < (rhs.asset, rhs.key) }
+    /// What the order compares: the IMO number, then the key's hash. Plain words, so a sort of
+    /// many addresses can key on them instead of moving whole addresses (`StateChanges`).
+    public var orderWords: (asset: UInt32, key: Hash32) { (asset.number, key.hash) }
+
+    public static func < (lhs: Self, rhs: Self) -> Bool { lhs.orderWords < rhs.orderWords }
 }
 
 /// Registry-wide counters and settings that change through entries.

@@ -1,5 +1,3 @@
-import PlimsollCrypto
-
 /// The records one block changed, with their values after it: what a store writes for the
 /// block, taken out of the state in O(changed records).
 ///
@@ -42,12 +40,11 @@ public struct StateChanges: Sendable {
         keys = dirty.keys.sorted().map { state.keys[$0]! }
         vessels = dirty.vessels.sorted().map { state.vessels[$0]! }
         links = dirty.links.sorted().map { state.links[$0]! }
-        // Sorted by a plain-word key, (IMO number, key hash), the same order as `BalanceKey`'s:
-        // sorting the (address, leaf) pairs themselves moved 128-byte elements holding a string
-        // reference, a few percent of all settlement time.
+        // Sorted on `BalanceKey.orderWords`: sorting the (address, leaf) pairs themselves moved
+        // 128-byte elements holding a string reference, a few percent of all settlement time.
         let changed = Array(dirty.balances)
-        var order = changed.indices.map { (asset: changed[$0].key.asset.number, key: changed[$0].key.key.hash, at: $0) }
-        order.sort { ($0.asset, $0.key) < ($1.asset, $1.key) }
+        var order = changed.indices.map { (words: changed[$0].key.orderWords, at: $0) }
+        order.sort { $0.words < $1.words }
         balances = order.map { slot in
             let (address, leafIndex) = changed[slot.at]
             return Balance(
