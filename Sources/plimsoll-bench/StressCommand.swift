@@ -46,8 +46,7 @@ struct Stress: AsyncParsableCommand {
             try await Self.setUp(registry, holders)
             return
         }
-        let sink = ack.map { FileHandle(forWritingAtPath: $0) ?? Self.create($0) }
-        sink?.seekToEndOfFile()
+        let sink = ack.map(Self.openAck)
         var nonces = await holders.asyncMap { await registry.state.keys[$0.publicKey]?.lastNonce ?? 0 }
         let chainID = await registry.state.chainID
         // The seed alone decides the workload, so a failing crash-test round replays.
@@ -83,9 +82,19 @@ struct Stress: AsyncParsableCommand {
         print("settled \(settled) rejected \(rejected)")
     }
 
-    private static func create(_ path: String) -> FileHandle {
-        _ = FileManager.default.createFile(atPath: path, contents: nil)
-        return FileHandle(forWritingAtPath: path)!
+    /// Opens the ack file at its end, first cutting off a line a kill left unfinished. A 65-byte
+    /// write that straddles a page boundary can be cut by SIGKILL; that id was never acknowledged,
+    /// and without the cut the next run's first id would continue its line.
+    private static func openAck(_ path: String) -> FileHandle {
+        if !FileManager.default.fileExists(atPath: path) {
+            _ = FileManager.default.createFile(atPath: path, contents: nil)
+        }
+        let handle = FileHandle(forUpdatingAtPath: path)!
+        let written = handle.readDataToEndOfFile()
+        let whole = written.lastIndex(of: UInt8(ascii: "\n")).map { $0 - written.startIndex + 1 } ?? 0
+        handle.truncateFile(atOffset: UInt64(whole))
+        handle.seekToEndOfFile()
+        return handle
     }
 
     /// The holders and the vessel's units, split evenly with the remainder to the last (`RegistrySeed`).
