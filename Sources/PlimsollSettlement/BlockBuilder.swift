@@ -53,8 +53,6 @@ public enum BlockBuilder {
         /// Rejections of entries nobody can be held to (a bad signature, an unbound sender):
         /// counted, never stored, so anonymous input cannot grow the database.
         public let unattributed: Int
-        /// The state commitment after the block (the same as before when there is none).
-        public let commitment: StateCommitment
     }
 
     /// Whether a rejected candidate names someone: a transfer whose signature verifies from a key
@@ -70,9 +68,10 @@ public enum BlockBuilder {
     /// Applies `candidates` to `ledger` and returns the block to commit with each candidate's
     /// outcome in input order.
     /// - Precondition: `ledger.dirty` is clear (it then names exactly what this batch changes),
-    ///   and `commitment` is the commitment of `ledger.state`.
+    ///   and `commitment` is the commitment of `ledger.state`; it is moved past the block (in
+    ///   place, when nothing else holds its tree).
     public static func build(
-        ledger: inout Ledger, commitment: StateCommitment, tip: StoreTip, candidates: [Candidate],
+        ledger: inout Ledger, commitment: inout StateCommitment, tip: StoreTip, candidates: [Candidate],
         timestampMs: TimestampMs,
         sequencerKeys: [XOnlyPublicKey: SigningKey]
     ) -> Built {
@@ -122,18 +121,16 @@ public enum BlockBuilder {
             }
         }
         guard !accepted.isEmpty else {
-            return Built(
-                block: nil, outcomes: outcomes.map { $0! }, audit: rejected, unattributed: unattributed,
-                commitment: commitment)
+            return Built(block: nil, outcomes: outcomes.map { $0! }, audit: rejected, unattributed: unattributed)
         }
         // Only the records this batch changed are rehashed: the cost of a block follows its
         // entries, not the size of the registry.
-        let after = commitment.updated(with: ledger.dirty, state: ledger.state)
+        commitment.update(with: ledger.dirty, state: ledger.state)
         let header = BlockHeader(
             chainID: ledger.state.chainID, height: height, prevHash: previous.hash, timestampMs: blockTime,
             entryCount: UInt32(accepted.count), entriesRoot: blockTree.root, logSize: frontier.size,
             logRoot: frontier.root,
-            stateDigest: after.root, listsDigest: ledger.state.listsDigest
+            stateDigest: commitment.root, listsDigest: ledger.state.listsDigest
         )
         guard let signer = sequencerKeys[ledger.state.sequencerKey] else {
             preconditionFailure("the sequencer key in force is held: checked at construction and at each rotation")
@@ -147,7 +144,7 @@ public enum BlockBuilder {
             return .settled(
                 Receipt(id: receipt.id, height: height, leafIndex: receipt.leafIndex, logSize: frontier.size))
         }
-        return Built(block: block, outcomes: final, audit: rejected, unattributed: unattributed, commitment: after)
+        return Built(block: block, outcomes: final, audit: rejected, unattributed: unattributed)
     }
 
     /// Block 0: the genesis entry alone, over the empty state.

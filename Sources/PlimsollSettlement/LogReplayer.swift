@@ -109,8 +109,9 @@ public struct LogReplayer {
         // Signed by the sequencer key in force after the block: a rotation in it is followed.
         try Self.checkSignature(signed, ledger.state.sequencerKey)
         let changed = ledger.dirty
-        if let current = commitment {
-            commitment = current.updated(with: changed, state: ledger.state)
+        if commitment != nil {
+            // In place: the replayer holds the only copy unless a reader took one.
+            commitment!.update(with: changed, state: ledger.state)
         } else if header.version >= 2 {
             commitment = StateCommitment(state: ledger.state)
         }

@@ -25,7 +25,8 @@ public protocol RegistryService: Sendable {
 
     /// Readiness for a load balancer, which may try a write to recover.
     func readiness() async -> Bool
-    /// The proof of a holding against `latestHeader` (nil before the first version 2 header).
+    /// The proof of a holding against a durable signed header (nil before the first version 2
+    /// header); settlement may wait for the block being committed to become durable.
     func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof?
     /// Whether an entry with this id was taken and is not decided yet.
     func isPending(_ id: Hash32) async -> Bool

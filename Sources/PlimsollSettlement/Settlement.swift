@@ -83,16 +83,21 @@ public actor Settlement {
     private let logger: Logger
     /// Every block applied so far, durable or not yet: the next batch applies on top of it.
     private var ledger: Ledger
-    /// The state commitment of `ledger.state` (version 2 headers carry its root).
+    /// The state commitment of `ledger.state` (version 2 headers carry its root): the only copy
+    /// of the tree, so each block changes it in place (`StateTree`) and a block's cost does not
+    /// grow with the registry. No durable copy is kept: a holding proof is taken from it and
+    /// answered once its block is durable (`holdingProof`).
     private var commitment: StateCommitment
     /// The last block applied (perhaps not yet durable).
     private var tip: StoreTip
-    /// The last durable block and its commitment: what readers and proofs are answered from.
+    /// The last durable block: what readers are answered from.
     private var durableTip: StoreTip
-    private var durableCommitment: StateCommitment
-    /// The balances changed by each applied but not yet durable block (oldest first), as they
-    /// stood before it: the durable value of a holding is the first found here, else the ledger's.
-    private var undurableBefore: [[BalanceKey: UInt64]] = []
+    /// Blocks applied and not yet durable.
+    private var undurable = 0
+    /// Holding proofs taken from an applied block, waiting for it to be durable: resumed with
+    /// true when that block (height and hash) lands, false when it will not (voided, or another
+    /// block landed at its height), and the proof is then taken again.
+    private var proofWaiters: [(height: Height, hash: Hash32, continuation: CheckedContinuation<Bool, Never>)] = []
     /// The sanctions list versions in force at the last durable block: what `/v1/screen` answers
     /// with, so a list adoption whose block is later voided is never used, and no reader holds a
     /// reference to the whole state while blocks are applied.
@@ -176,9 +181,9 @@ public actor Settlement {
         self.logger = logger
         self.ledger = Ledger(state: state)
         self.commitment = tip.commitment ?? StateCommitment(state: state)
-        self.tip = tip
-        self.durableTip = tip
-        self.durableCommitment = commitment
+        // Without the loaded commitment: `commitment` stays the tree's only holder.
+        self.tip = StoreTip(header: tip.header, frontier: tip.frontier)
+        self.durableTip = self.tip
         self.durableLists = state.counters.lists
         self.lastRegistrarSequence = state.counters.registrarSequence
     }
@@ -197,17 +202,51 @@ public actor Settlement {
     /// A batch is cut and not yet applied, or waits to be.
     public var isPreparing: Bool { batcher.preparing || !pipeline.isEmpty }
     /// Blocks applied and not yet durable (at most `Batcher.depth`).
-    public var undurableBlocks: Int { undurableBefore.count }
+    public var undurableBlocks: Int { undurable }
 
-    /// The proof of a key's holding of a vessel against the latest signed header, taken from
-    /// one consistent state (nil while the tip is a version 1 header: it commits to no provable
-    /// state; the next block is version 2).
-    public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
-        guard !stale, durableTip.header.header.version >= 2 else { return nil }
-        let address = BalanceKey(asset: asset, key: key)
-        let units = undurableBefore.lazy.compactMap { $0[address] }.first ?? ledger.state.balance(asset, key)
-        return HoldingProof(
-            units: units, commitment: durableCommitment, header: durableTip.header, asset: asset, key: key)
+    /// Holding proofs waiting for their block to be durable.
+    public var proofsWaiting: Int { proofWaiters.count }
+
+    /// How many times a holding proof is taken again after the block it waited for was voided.
+    static let proofAttemptsMax = 8
+
+    /// The proof of a key's holding of a vessel against a durable signed header, taken from one
+    /// consistent state (nil while the tip is a version 1 header: it commits to no provable
+    /// state; the next block is version 2; nil too after `proofAttemptsMax` voided blocks).
+    ///
+    /// Taken from the last applied block and answered once that block is durable: the tree is
+    /// kept once, for settlement to change in place, so the proof of a block still committing
+    /// waits for its commit (one commit at most while the registry is busy, none while idle).
+    /// A voided block's proof is never answered; it is taken again from the state read back.
+    public func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof? {
+        for _ in 0..<Self.proofAttemptsMax {
+            guard !stale, tip.header.header.version >= 2 else { return nil }
+            let proof = HoldingProof(
+                units: ledger.state.balance(asset, key), commitment: commitment, header: tip.header, asset: asset,
+                key: key)
+            let (height, hash) = (tip.header.header.height, tip.header.header.hash)
+            if durableTip.header.header.height == height, durableTip.header.header.hash == hash { return proof }
+            let landed = await withCheckedContinuation { proofWaiters.append((height, hash, $0)) }
+            if landed { return proof }
+        }
+        return nil
+    }
+
+    /// Answers the proofs waiting for blocks up to `header`'s height: those of this very block
+    /// landed; any other at or below its height will not (the chain went another way).
+    private func resumeProofWaiters(durable header: SignedBlockHeader) {
+        let (height, hash) = (header.header.height, header.header.hash)
+        guard proofWaiters.contains(where: { $0.height <= height }) else { return }
+        let due = proofWaiters.filter { $0.height <= height }
+        proofWaiters.removeAll { $0.height <= height }
+        for waiter in due { waiter.continuation.resume(returning: waiter.height == height && waiter.hash == hash) }
+    }
+
+    /// After a rollback every waiting proof is taken again from the state read back.
+    private func retryProofWaiters() {
+        let waiting = proofWaiters
+        proofWaiters = []
+        for waiter in waiting { waiter.continuation.resume(returning: false) }
     }
 
     /// Whether the last commit succeeded (the readiness a load balancer asks for).
@@ -631,14 +670,13 @@ public actor Settlement {
         // In place: no copy of the state per block (the store is handed the changed records).
         ledger.clearDirty()
         let result = BlockBuilder.build(
-            ledger: &ledger, commitment: commitment, tip: tip, candidates: candidates, timestampMs: clock(),
+            ledger: &ledger, commitment: &commitment, tip: tip, candidates: candidates, timestampMs: clock(),
             sequencerKeys: sequencerKeys
         )
         let write: Applied.Write
         if let block = result.block {
             write = .block(block, StateChanges(dirty: ledger.dirty, state: ledger.state))
-            undurableBefore.append(ledger.dirty.balancesBefore)
-            commitment = result.commitment
+            undurable += 1
             tip = StoreTip(header: block.header, frontier: block.frontier)
         } else if !result.audit.isEmpty {
             // A batch of rejections alone makes no block, but what is attributable is still
@@ -706,8 +744,8 @@ public actor Settlement {
         case (.block(let block, let changes), nil):
             durableTip = StoreTip(header: block.header, frontier: block.frontier)
             if let counters = changes.counters { durableLists = counters.lists }
-            durableCommitment = applied.result.commitment
-            undurableBefore.removeFirst()
+            undurable -= 1
+            resumeProofWaiters(durable: block.header)
             stats.blocks += 1
             if commitFailure != nil { logger.notice("commits succeed again at height \(block.header.header.height)") }
             commitFailure = nil
@@ -758,14 +796,13 @@ public actor Settlement {
     /// blocks that landed (a write that failed may still have landed, as after a crash past the
     /// fsync). While that read fails too, settlement stays stale and every batch fails.
     private func rollBack() {
-        undurableBefore = []
+        undurable = 0
         do {
             let (state, loaded) = try store.loadLedger()
             ledger = Ledger(state: state)
             commitment = loaded.commitment ?? StateCommitment(state: state)
             tip = StoreTip(header: loaded.header, frontier: loaded.frontier)
             durableTip = tip
-            durableCommitment = commitment
             durableLists = state.counters.lists
             // The voided blocks' registrar sequences never landed: a registrar may sign them
             // again. Those of entries still queued stay taken.
@@ -778,6 +815,7 @@ public actor Settlement {
             logger.error("cannot read the state back after a failed commit: \(error.description)")
             stale = true
         }
+        retryProofWaiters()
     }
 
     private func answer(_ batch: Batch, _ outcomes: [Outcome]) {

@@ -179,8 +179,8 @@ public struct SettlementSimulation {
 
     /// Two batches in the pipeline at once, deterministically: the first block's commit is held
     /// at the store's gate while the second batch is verified and applied on top of it; a holding
-    /// proof asked meanwhile must answer from the durable state. Then the held commit lands, or
-    /// fails and takes the second batch with it (none of it may be acknowledged).
+    /// proof asked meanwhile is answered only against a durable header. Then the held commit
+    /// lands, or fails and takes the second batch with it (none of it may be acknowledged).
     mutating func pipelined(_ entries: [Entry], failing: Bool) async throws -> [Outcome] {
         let half = entries.count / 2
         let (first, second) = (Array(entries[..<half]), Array(entries[half...]))
@@ -198,7 +198,8 @@ public struct SettlementSimulation {
         }
         let held = store.holdsACommit
         if !held { store.cancelHold() }
-        if held { await expectDurableProof("while a block commits") }
+        var proofs: [(Task<HoldingProof?, Never>, String)] = []
+        if held { proofs.append((askProof(), "while a block commits")) }
         let secondOutcomes = Task { try await settlement.submitAll(second) }
         while true {
             let taken = await settlement.stats.admitted >= admitted + entries.count
@@ -208,7 +209,7 @@ public struct SettlementSimulation {
         let stacked = held ? await settlement.undurableBlocks == 2 : false
         if stacked {
             pipelinedBlocks += 1
-            await expectDurableProof("over two undurable blocks")
+            proofs.append((askProof(), "over two undurable blocks"))
         }
         let voids = held && failing
         if voids {
@@ -221,20 +222,34 @@ public struct SettlementSimulation {
         if voids, outcomes.contains(where: { if case .settled = $0 { true } else { false } }) {
             incidents.append("an entry built on a block that failed to commit was acknowledged")
         }
+        for (proof, when) in proofs { await expectDurableProof(await proof.value, when) }
         return outcomes
     }
 
-    /// A holding proof asked while blocks are applied but not durable must show the durable
-    /// units (what a crash cannot take back) and verify against the durable tip.
-    private mutating func expectDurableProof(_ when: String) async {
-        let durable = store.state
-        let holder = pick(holders, &rng).publicKey
-        guard let proof = await settlement.holdingProof(asset: Self.asset, key: holder) else { return }
-        if proof.units != durable.balance(Self.asset, holder) {
-            incidents.append("a holding proof \(when) names undurable units")
+    /// Asks a holding proof of a random holder; it may wait for the blocks being committed.
+    private mutating func askProof() -> Task<HoldingProof?, Never> {
+        let (settlement, holder) = (settlement, pick(holders, &rng).publicKey)
+        return Task { await settlement.holdingProof(asset: Self.asset, key: holder) }
+    }
+
+    /// A holding proof asked while blocks were applied but not durable must be answered against
+    /// a header the store holds (what a crash cannot take back), verify against it, and name the
+    /// units the key held after that block.
+    private mutating func expectDurableProof(_ proof: HoldingProof?, _ when: String) async {
+        // None while the state cannot be read back after a failed commit (settlement is stale).
+        guard let proof else { return }
+        let head = proof.header.header
+        guard let index = store.blocks.firstIndex(where: { $0.header.header.hash == head.hash }) else {
+            incidents.append("a holding proof \(when) names a header that never became durable")
+            return
         }
-        do { try proof.verify(signer: registrar.publicKey, chainID: durable.chainID) } catch {
+        do { try proof.verify(signer: registrar.publicKey, chainID: store.state.chainID) } catch {
             incidents.append("a holding proof \(when) does not verify: \(error.message)")
+        }
+        // Units against the store's state when the proof's block is still its last (`verify`
+        // has tied them to that block's state digest either way).
+        if index == store.blocks.count - 1, proof.units != store.state.balance(Self.asset, proof.key) {
+            incidents.append("a holding proof \(when) names other units than its durable block left")
         }
     }
 

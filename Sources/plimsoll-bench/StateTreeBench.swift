@@ -38,14 +38,25 @@ struct StateTreeBench: ParsableCommand {
         for size in leaves.sorted() {
             var rng = SplitMix64(seed: UInt64(size))
             let keys = (0..<size).map { _ in try! Hash32(bytes: rng.bytes(32)) }
-            var tree = StateTree().updating(keys.map { ($0, Hashing.sha256(Array($0.bytes.prefix(8)))) })
+            var tree = StateTree()
+            tree.update(keys.map { ($0, Hashing.sha256(Array($0.bytes.prefix(8)))) })
             let picks: [[(key: Hash32, valueHash: Hash32?)]] = (0..<blocks).map { block in
                 var chosen = Set<Int>()
                 while chosen.count < changes { chosen.insert(Int(rng.next() % UInt64(size))) }
                 return chosen.map { (keys[$0], Hashing.sha256([UInt8(truncatingIfNeeded: block), 1])) }
             }
             let before = Self.taggedHashRate()
-            let seconds = Measure.seconds { for block in picks { tree = tree.updating(block) } }
+            let seconds = Measure.seconds { for block in picks { tree.update(block) } }
+            // The same blocks again, each time keeping the tree before it aside (as a reader of
+            // an older head would): every changed branch is then copied, not changed in place.
+            var kept: [StateTree] = []
+            let keptSeconds = Measure.seconds {
+                for block in picks {
+                    kept.append(tree)
+                    tree.update(block)
+                }
+            }
+            precondition(kept.count == blocks)
             let after = Self.taggedHashRate()
             let perChange = seconds * 1e6 / Double(blocks * changes)
             let rate = 1e6 / perChange
@@ -57,6 +68,9 @@ struct StateTreeBench: ParsableCommand {
                     name: "changes_per_second@\(size)", value: rate, unit: "changes/s", ratio: ratio,
                     baseline: "tagged hash of two hashes, 1 core (mean before/after)"),
                 Figure(name: "microseconds_per_change@\(size)", value: perChange, unit: "us"),
+                Figure(
+                    name: "microseconds_per_change_older_kept@\(size)",
+                    value: keptSeconds * 1e6 / Double(blocks * changes), unit: "us"),
                 Figure(name: "tagged_hash_after@\(size)", value: after, unit: "hashes/s"),
             ]
             precondition(tree.root != .zero)

@@ -78,6 +78,44 @@ struct StateTreeTests {
         }
     }
 
+    /// Updates change unshared branches in place and copy shared ones: a copy kept before any
+    /// number of later updates keeps its root and proves its own values, while the live tree
+    /// follows its changes (each checked against the definition).
+    @Test(arguments: SplitMix64.seeds([7, 0xC0FFEE]))
+    func inPlaceUpdatesLeaveKeptCopiesWhole(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var tree = StateTree()
+        var model: [Hash32: Hash32] = [:]
+        var kept: [(tree: StateTree, model: [Hash32: Hash32])] = []
+        for round in 0..<60 {
+            if rng.next() % 3 == 0 { kept.append((tree, model)) }
+            var changes: [(key: Hash32, valueHash: Hash32?)] = []
+            var touched = Set<Hash32>()
+            let existing = model.keys.sorted()
+            for _ in 0..<(1 + Int(rng.next() % 30)) {
+                let key =
+                    !existing.isEmpty && rng.next() % 2 == 0
+                    ? existing[Int(rng.next() % UInt64(existing.count))] : Self.randomHash(&rng)
+                guard touched.insert(key).inserted else { continue }
+                let value: Hash32? = rng.next() % 5 == 0 ? nil : Self.randomHash(&rng)
+                changes.append((key, value))
+                model[key] = value
+            }
+            tree.update(changes)
+            #expect(tree.root == Self.reference(model.map { ($0.key, $0.value) }), "seed \(seed), round \(round)")
+        }
+        #expect(kept.count > 5, "seed \(seed): copies were kept along the way")
+        for (index, copy) in kept.enumerated() {
+            #expect(
+                copy.tree.root == Self.reference(copy.model.map { ($0.key, $0.value) }),
+                "seed \(seed): kept copy \(index) is whole")
+            for (key, valueHash) in copy.model.prefix(10) {
+                let proof = copy.tree.proof(for: key)
+                #expect(Self.leafFromProof(proof, tree: copy.tree, key: key, valueHash: valueHash) != nil)
+            }
+        }
+    }
+
     static func rootFromLeaf(_ proof: StateProof, _ leaf: Hash32) -> Hash32 {
         var current = leaf
         for depth in stride(from: proof.siblings.count - 1, through: 0, by: -1) {

@@ -26,8 +26,9 @@ struct BlockBuilderTests {
         let candidates = entries.map { Candidate(entry: $0, receivedAtMs: fixture.timeMs, signatureValid: true) }
         #expect(BlockBuilder.applyOrder(candidates) == [1, 4, 2, 3, 0])
         var ledger = fixture.ledger
+        var commitment = StateCommitment(state: ledger.state)
         let built = BlockBuilder.build(
-            ledger: &ledger, commitment: StateCommitment(state: ledger.state), tip: tip, candidates: candidates,
+            ledger: &ledger, commitment: &commitment, tip: tip, candidates: candidates,
             timestampMs: fixture.timeMs, sequencerKeys: [fixture.registrar.publicKey: fixture.registrar]
         )
         let (block, outcomes) = (built.block, built.outcomes)

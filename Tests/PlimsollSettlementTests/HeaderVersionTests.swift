@@ -36,11 +36,12 @@ struct HeaderVersionTests {
             at: url, genesis: fixture.genesis, genesisBlock: v1Genesis, state: genesisState)
         // Block 1, version 1: a party registered the old way.
         var ledger = Ledger(state: genesisState)
+        var commitment = StateCommitment(state: genesisState)
         let entry = fixture.registrarEntry(
             .registerParty(PartyRegistration(kind: .person, name: "Old Holder", country: try Country("NO"))))
         let (_, tip0) = try store.loadLedger()
         let built = BlockBuilder.build(
-            ledger: &ledger, commitment: StateCommitment(state: genesisState), tip: tip0,
+            ledger: &ledger, commitment: &commitment, tip: tip0,
             candidates: [Candidate(entry: entry, receivedAtMs: fixture.timeMs, signatureValid: true)],
             timestampMs: fixture.timeMs,
             sequencerKeys: [fixture.registrar.publicKey: fixture.registrar]

@@ -87,13 +87,24 @@ public struct StateCommitment: Sendable, Equatable {
 
     /// Builds the commitment of a whole state (at start-up, and for a version 1 tip).
     public init(state: LedgerState) {
-        tree = StateTree().updating(state.allRecords.map { ($0.treeKey, Self.valueHash($0, state)) })
+        tree = StateTree()
+        tree.update(state.allRecords.map { ($0.treeKey, Self.valueHash($0, state)) })
     }
 
     public var root: Hash32 { tree.root }
 
-    /// The commitment after a block that changed `dirty`, `state` being the state after it.
+    /// The commitment after a block that changed `dirty`, `state` being the state after it;
+    /// this one is left as it was.
     public func updated(with dirty: DirtySet, state: LedgerState) -> StateCommitment {
+        var next = self
+        next.update(with: dirty, state: state)
+        return next
+    }
+
+    /// Moves the commitment past a block that changed `dirty`, `state` being the state after
+    /// it: in place where no other copy shares the tree (`StateTree`), which is what keeps a
+    /// block's cost from growing with the registry.
+    public mutating func update(with dirty: DirtySet, state: LedgerState) {
         var records: [StateRecord] = []
         if dirty.counters { records.append(.registry) }
         records += dirty.parties.map(StateRecord.party)
@@ -101,9 +112,7 @@ public struct StateCommitment: Sendable, Equatable {
         records += dirty.vessels.map(StateRecord.vessel)
         records += dirty.links.map(StateRecord.link)
         records += dirty.balances.keys.map { .holding($0.asset, $0.key) }
-        var next = self
-        next.tree = tree.updating(records.map { ($0.treeKey, Self.valueHash($0, state)) })
-        return next
+        tree.update(records.map { ($0.treeKey, Self.valueHash($0, state)) })
     }
 
     /// A record's bytes (nil: absent) and the proof that the root holds exactly that.

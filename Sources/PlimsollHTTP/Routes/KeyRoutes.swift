@@ -51,9 +51,17 @@ extension RegistryAPI {
             }
             guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
             guard let proof = await settlement.holdingProof(asset: asset, key: key) else {
-                throw Problem(
-                    .conflict, .noStateCommitment,
-                    "the latest block is a version 1 header, which commits to no provable state; the next block will")
+                guard await settlement.latestHeader.header.version >= 2 else {
+                    throw Problem(
+                        .conflict, .noStateCommitment,
+                        "the latest block is a version 1 header, which commits to no provable state; the next block will"
+                    )
+                }
+                // Commits fail (the blocks a proof waited for were voided): no durable head to prove against.
+                var problem = Problem(
+                    .serviceUnavailable, .notReady, "no durable head to prove against: commits are failing; try again")
+                problem.retryAfterSeconds = 1
+                throw problem
             }
             let head = proof.header.header
             return try JSONResponse.make(

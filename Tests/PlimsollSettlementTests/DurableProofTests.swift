@@ -1,0 +1,112 @@
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+import PlimsollTesting
+import Testing
+
+/// Settlement keeps one state tree and changes it in place, so a holding proof asked while a
+/// block commits is taken from that block and answered only once it is durable; when the block
+/// is voided, the proof is taken again from the state read back. Either way the answer proves
+/// against a header the store holds.
+struct DurableProofTests {
+    static let timeMs: TimestampMs = 1_800_000_000_000
+
+    struct World {
+        let store: MemoryStore
+        let settlement: Settlement
+        let registrar: SigningKey
+        let alice: SigningKey
+        let bob: SigningKey
+    }
+
+    static func world(seed: UInt64) async throws -> World {
+        var rng = SplitMix64(seed: seed)
+        let registrar = SigningKey.generate(using: &rng)
+        let genesis = try Genesis(name: "Proofs", registrarKey: registrar.publicKey, createdAtMs: timeMs)
+        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
+        let store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
+        let settlement = try Settlement(store: store, registrarKey: registrar, clock: { timeMs + 1_000 })
+        let (alice, bob) = (SigningKey.generate(using: &rng), SigningKey.generate(using: &rng))
+        _ = try await RegistrySeed.seed(
+            settlement, holders: [("Alice", alice), ("Bob", bob)], vessels: [(IMOs.a, 1_000)],
+            issues: [.init(vessel: IMOs.a, holder: 0, units: 600)], kycUntilMs: timeMs + 86_400_000)
+        return World(store: store, settlement: settlement, registrar: registrar, alice: alice, bob: bob)
+    }
+
+    static func send(_ world: World, amount: UInt64, nonce: UInt64) -> Entry {
+        .transfer(
+            Transfer(
+                chainID: world.store.genesis.chainID, asset: IMOs.a, from: world.alice.publicKey,
+                to: world.bob.publicKey, amount: amount, nonce: nonce, expiresAt: timeMs / 1000 + 3_600
+            ).signed(by: world.alice))
+    }
+
+    /// Waits (bounded) until the store holds a commit at its gate.
+    static func untilHeld(_ store: MemoryStore) async throws {
+        for _ in 0..<10_000 where !store.holdsACommit { await Task.yield() }
+        try #require(store.holdsACommit, "the transfer's block reaches the store's gate")
+    }
+
+    /// Waits (bounded) until `count` holding proofs wait for the held block.
+    static func untilWaiting(_ count: Int, _ settlement: Settlement) async throws {
+        for _ in 0..<10_000 where await settlement.proofsWaiting < count { await Task.yield() }
+        #expect(await settlement.proofsWaiting == count, "the proofs wait for the block being committed")
+    }
+
+    /// Checks a proof against the store: its header is durable, it verifies, and it names `units`.
+    static func expect(_ proof: HoldingProof?, _ world: World, units: UInt64) throws {
+        let proof = try #require(proof)
+        let head = proof.header.header
+        #expect(world.store.blocks.contains { $0.header.header.hash == head.hash }, "a durable header")
+        try proof.verify(signer: world.registrar.publicKey, chainID: world.store.genesis.chainID)
+        #expect(proof.units == units)
+    }
+
+    @Test func aProofAskedWhileItsBlockCommitsIsAnsweredOnceTheBlockIsDurable() async throws {
+        let world = try await Self.world(seed: 3)
+        world.store.holdNextCommit()
+        let settled = Task { try await world.settlement.submit(Self.send(world, amount: 100, nonce: 1)) }
+        try await Self.untilHeld(world.store)
+        #expect(await world.settlement.undurableBlocks == 1)
+        let settlement = world.settlement
+        let bob = world.bob.publicKey
+        let proof = Task { await settlement.holdingProof(asset: IMOs.a, key: bob) }
+        try await Self.untilWaiting(1, settlement)
+        world.store.releaseHeldCommit()
+        guard case .settled(let receipt) = try await settled.value else {
+            Issue.record("the transfer settles")
+            return
+        }
+        let answered = try #require(await proof.value)
+        try Self.expect(answered, world, units: 100)
+        #expect(answered.header.header.height == receipt.height, "the block it waited for")
+        #expect(await world.settlement.holdingProof(asset: IMOs.a, key: bob) == answered, "idle: at once, the same")
+    }
+
+    @Test func aProofWhoseBlockIsVoidedIsTakenAgainFromTheDurableState() async throws {
+        let world = try await Self.world(seed: 4)
+        let durableHeight = world.store.blocks.count - 1
+        world.store.holdNextCommit()
+        let settled = Task { try await world.settlement.submit(Self.send(world, amount: 250, nonce: 1)) }
+        try await Self.untilHeld(world.store)
+        let settlement = world.settlement
+        let (alice, bob) = (world.alice.publicKey, world.bob.publicKey)
+        let proofs = [
+            Task { await settlement.holdingProof(asset: IMOs.a, key: alice) },
+            Task { await settlement.holdingProof(asset: IMOs.a, key: bob) },
+        ]
+        try await Self.untilWaiting(2, settlement)
+        world.store.failNextCommit()
+        world.store.releaseHeldCommit()
+        guard case .failed = try await settled.value else {
+            Issue.record("the block's commit failed, so the transfer fails")
+            return
+        }
+        let (forAlice, forBob) = (await proofs[0].value, await proofs[1].value)
+        try Self.expect(forAlice, world, units: 600)
+        try Self.expect(forBob, world, units: 0)
+        #expect(await settlement.proofsWaiting == 0)
+        #expect(forAlice?.header.header.height == UInt64(durableHeight), "the durable head, not the voided block")
+    }
+}
