@@ -15,7 +15,7 @@ public import PlimsollCrypto
 /// value: an update leaves every other copy whole (so settlement can build block n + 1's root and
 /// keep block n's until the commit is durable), and changes the branches no copy shares in place.
 public struct StateTree: Sendable, Equatable {
-    /// A subtree: nothing, one leaf (kept inline in its parent), or a branch of two or more.
+    /// A subtree: nothing, one leaf, or a branch of two or more.
     enum Node {
         case empty
         case leaf(Leaf)
@@ -30,10 +30,18 @@ public struct StateTree: Sendable, Equatable {
         }
     }
 
-    struct Leaf {
+    /// One record. A reference, like a branch, so a node is one word and a branch one cache
+    /// line (64 bytes): a path through a tree of millions of records touches a line a level.
+    final class Leaf: Sendable {
         let key: Hash32
         let valueHash: Hash32
         let hash: Hash32
+
+        init(key: Hash32, valueHash: Hash32, hash: Hash32) {
+            self.key = key
+            self.valueHash = valueHash
+            self.hash = hash
+        }
     }
 
     /// A branch of two or more leaves, changed in place while only one tree holds it.
