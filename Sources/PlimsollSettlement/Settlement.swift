@@ -97,7 +97,15 @@ public actor Settlement {
     /// Holding proofs taken from an applied block, waiting for it to be durable: resumed with
     /// true when that block (height and hash) lands, false when it will not (voided, or another
     /// block landed at its height), and the proof is then taken again.
-    private var proofWaiters: [(height: Height, hash: Hash32, continuation: CheckedContinuation<Bool, Never>)] = []
+    private var proofWaiters: [ProofWaiter] = []
+    private var nextProofWaiter: UInt64 = 0
+
+    private struct ProofWaiter {
+        let id: UInt64
+        let height: Height
+        let hash: Hash32
+        let continuation: CheckedContinuation<Bool, Never>
+    }
     /// The sanctions list versions in force at the last durable block: what `/v1/screen` answers
     /// with, so a list adoption whose block is later voided is never used, and no reader holds a
     /// reference to the whole state while blocks are applied.
@@ -209,14 +217,19 @@ public actor Settlement {
 
     /// How many times a holding proof is taken again after the block it waited for was voided.
     static let proofAttemptsMax = 8
+    /// Holding proofs that may wait at once; past it a proof is refused (nil) instead of queued,
+    /// so a commit that stalls cannot pile up requests without bound.
+    static let proofWaitersMax = 4_096
 
     /// The proof of a key's holding of a vessel against a durable signed header, taken from one
-    /// consistent state (nil while the tip is a version 1 header: it commits to no provable
-    /// state; the next block is version 2; nil too after `proofAttemptsMax` voided blocks).
+    /// consistent state. Nil while the tip is a version 1 header (it commits to no provable state;
+    /// the next block is version 2), while the state cannot be read back after a failed commit,
+    /// after `proofAttemptsMax` voided blocks, when `proofWaitersMax` proofs already wait, or when
+    /// the asking task is cancelled while it waits.
     ///
     /// Taken from the last applied block and answered once that block is durable: the tree is
-    /// kept once, for settlement to change in place, so the proof of a block still committing
-    /// waits for its commit (one commit at most while the registry is busy, none while idle).
+    /// kept once, for settlement to change in place, so a proof asked while blocks commit waits
+    /// for the commits of the blocks applied so far (at most `Batcher.depth`; none while idle).
     /// A voided block's proof is never answered; it is taken again from the state read back.
     public func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof? {
         for _ in 0..<Self.proofAttemptsMax {
@@ -226,10 +239,26 @@ public actor Settlement {
                 key: key)
             let (height, hash) = (tip.header.header.height, tip.header.header.hash)
             if durableTip.header.header.height == height, durableTip.header.header.hash == hash { return proof }
-            let landed = await withCheckedContinuation { proofWaiters.append((height, hash, $0)) }
+            guard proofWaiters.count < Self.proofWaitersMax, !Task.isCancelled else { return nil }
+            nextProofWaiter += 1
+            let id = nextProofWaiter
+            let landed = await withTaskCancellationHandler {
+                await withCheckedContinuation { continuation in
+                    proofWaiters.append(ProofWaiter(id: id, height: height, hash: hash, continuation: continuation))
+                }
+            } onCancel: {
+                Task { await self.cancelProofWaiter(id) }
+            }
             if landed { return proof }
+            if Task.isCancelled { return nil }
         }
         return nil
+    }
+
+    /// A task waiting for a proof was cancelled (its client went away): its waiter leaves now.
+    private func cancelProofWaiter(_ id: UInt64) {
+        guard let index = proofWaiters.firstIndex(where: { $0.id == id }) else { return }
+        proofWaiters.remove(at: index).continuation.resume(returning: false)
     }
 
     /// Answers the proofs waiting for blocks up to `header`'s height: those of this very block

@@ -33,6 +33,8 @@ public struct SettlementSimulation {
     /// Times two blocks were applied and not yet durable at once, and times the second was voided
     /// by the first one's failed commit.
     public private(set) var pipelinedBlocks = 0, voidedBlocks = 0
+    /// Holding proofs that waited for a held commit and were answered against a durable header.
+    public private(set) var proofsAfterCommit = 0
     /// What the simulation itself saw go wrong while stepping; `check()` reports it.
     var incidents: [String] = []
     static let asset = IMOs.a
@@ -199,7 +201,7 @@ public struct SettlementSimulation {
         let held = store.holdsACommit
         if !held { store.cancelHold() }
         var proofs: [(Task<HoldingProof?, Never>, String)] = []
-        if held { proofs.append((askProof(), "while a block commits")) }
+        if held { proofs.append((await askProof(&spins), "while a block commits")) }
         let secondOutcomes = Task { try await settlement.submitAll(second) }
         while true {
             let taken = await settlement.stats.admitted >= admitted + entries.count
@@ -209,7 +211,7 @@ public struct SettlementSimulation {
         let stacked = held ? await settlement.undurableBlocks == 2 : false
         if stacked {
             pipelinedBlocks += 1
-            proofs.append((askProof(), "over two undurable blocks"))
+            proofs.append((await askProof(&spins), "over two undurable blocks"))
         }
         let voids = held && failing
         if voids {
@@ -226,18 +228,27 @@ public struct SettlementSimulation {
         return outcomes
     }
 
-    /// Asks a holding proof of a random holder; it may wait for the blocks being committed.
-    private mutating func askProof() -> Task<HoldingProof?, Never> {
+    /// Asks a holding proof of a random holder while a commit is held, and waits (bounded) until
+    /// it waits for that commit, so the waiting path is what the step exercises.
+    private mutating func askProof(_ spins: inout Int) async -> Task<HoldingProof?, Never> {
         let (settlement, holder) = (settlement, pick(holders, &rng).publicKey)
-        return Task { await settlement.holdingProof(asset: Self.asset, key: holder) }
+        let waiting = await settlement.proofsWaiting
+        let task = Task { await settlement.holdingProof(asset: Self.asset, key: holder) }
+        while await settlement.proofsWaiting <= waiting {
+            guard await until(&spins) else { break }
+        }
+        return task
     }
 
     /// A holding proof asked while blocks were applied but not durable must be answered against
     /// a header the store holds (what a crash cannot take back), verify against it, and name the
     /// units the key held after that block.
     private mutating func expectDurableProof(_ proof: HoldingProof?, _ when: String) async {
-        // None while the state cannot be read back after a failed commit (settlement is stale).
-        guard let proof else { return }
+        guard let proof else {
+            // Only while the state cannot be read back after a failed commit (stale: not ready).
+            if await settlement.isReady { incidents.append("no holding proof \(when), and commits succeed") }
+            return
+        }
         let head = proof.header.header
         guard let index = store.blocks.firstIndex(where: { $0.header.header.hash == head.hash }) else {
             incidents.append("a holding proof \(when) names a header that never became durable")
@@ -251,6 +262,7 @@ public struct SettlementSimulation {
         if index == store.blocks.count - 1, proof.units != store.state.balance(Self.asset, proof.key) {
             incidents.append("a holding proof \(when) names other units than its durable block left")
         }
+        proofsAfterCommit += 1
     }
 
     /// One more spin of a bounded wait for the other tasks; false (and an incident) past the bound.

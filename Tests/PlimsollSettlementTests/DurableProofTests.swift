@@ -44,13 +44,21 @@ struct DurableProofTests {
 
     /// Waits (bounded) until the store holds a commit at its gate.
     static func untilHeld(_ store: MemoryStore) async throws {
-        for _ in 0..<10_000 where !store.holdsACommit { await Task.yield() }
+        var spins = 0
+        while !store.holdsACommit, spins < 10_000 {
+            spins += 1
+            await Task.yield()
+        }
         try #require(store.holdsACommit, "the transfer's block reaches the store's gate")
     }
 
     /// Waits (bounded) until `count` holding proofs wait for the held block.
     static func untilWaiting(_ count: Int, _ settlement: Settlement) async throws {
-        for _ in 0..<10_000 where await settlement.proofsWaiting < count { await Task.yield() }
+        var spins = 0
+        while await settlement.proofsWaiting < count, spins < 10_000 {
+            spins += 1
+            await Task.yield()
+        }
         #expect(await settlement.proofsWaiting == count, "the proofs wait for the block being committed")
     }
 
@@ -82,6 +90,26 @@ struct DurableProofTests {
         try Self.expect(answered, world, units: 100)
         #expect(answered.header.header.height == receipt.height, "the block it waited for")
         #expect(await world.settlement.holdingProof(asset: IMOs.a, key: bob) == answered, "idle: at once, the same")
+    }
+
+    /// A client that goes away while its proof waits takes its waiter with it.
+    @Test func aCancelledProofStopsWaiting() async throws {
+        let world = try await Self.world(seed: 5)
+        world.store.holdNextCommit()
+        let settled = Task { try await world.settlement.submit(Self.send(world, amount: 10, nonce: 1)) }
+        try await Self.untilHeld(world.store)
+        let settlement = world.settlement
+        let bob = world.bob.publicKey
+        let proof = Task { await settlement.holdingProof(asset: IMOs.a, key: bob) }
+        try await Self.untilWaiting(1, settlement)
+        proof.cancel()
+        #expect(await proof.value == nil, "a cancelled proof answers nothing")
+        #expect(await settlement.proofsWaiting == 0, "and leaves no waiter behind")
+        world.store.releaseHeldCommit()
+        guard case .settled = try await settled.value else {
+            Issue.record("the transfer settles")
+            return
+        }
     }
 
     @Test func aProofWhoseBlockIsVoidedIsTakenAgainFromTheDurableState() async throws {

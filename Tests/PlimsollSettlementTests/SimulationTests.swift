@@ -46,14 +46,17 @@ struct SimulationTests {
     @Test func theSeedsReachThePipelinedCases() async throws {
         var blocks = 0
         var voided = 0
+        var proofs = 0
         for seed in SplitMix64.seeds([1, 2, 3, 0xC0FFEE]) {
             var world = try await SettlementSimulation(seed: seed)
             for _ in 0..<Self.stepsPerSeed { try await world.step() }
             #expect(await world.check().isEmpty, "seed \(seed)")
             blocks += world.pipelinedBlocks
             voided += world.voidedBlocks
+            proofs += world.proofsAfterCommit
         }
         #expect(blocks >= 10, "blocks applied on top of an undurable block: \(blocks)")
+        #expect(proofs >= 10, "holding proofs that waited for a held commit: \(proofs)")
         #expect(voided >= 2, "of them voided by a failed commit below: \(voided)")
     }
 }

@@ -51,15 +51,17 @@ extension RegistryAPI {
             }
             guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
             guard let proof = await settlement.holdingProof(asset: asset, key: key) else {
-                guard await settlement.latestHeader.header.version >= 2 else {
+                // A version 1 head with commits succeeding: nothing to prove against yet. Any
+                // other nil is a proof that could not be answered against a durable head now.
+                if await settlement.latestHeader.header.version < 2, await settlement.isReady {
                     throw Problem(
                         .conflict, .noStateCommitment,
                         "the latest block is a version 1 header, which commits to no provable state; the next block will"
                     )
                 }
-                // Commits fail (the blocks a proof waited for were voided): no durable head to prove against.
                 var problem = Problem(
-                    .serviceUnavailable, .notReady, "no durable head to prove against: commits are failing; try again")
+                    .serviceUnavailable, .notReady,
+                    "no durable head to prove against now (commits are failing or too many proofs wait); try again")
                 problem.retryAfterSeconds = 1
                 throw problem
             }
