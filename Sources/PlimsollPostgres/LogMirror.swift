@@ -248,7 +248,6 @@ public final class LogMirror: Sendable {
     public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
         let view = current
         guard view.header.header.version >= 2, let commitment = view.commitment else { return nil }
-        return HoldingProof(
-            units: view.state.balance(asset, key), commitment: commitment, header: view.header, asset: asset, key: key)
+        return HoldingProof(state: view.state, commitment: commitment, header: view.header, asset: asset, key: key)
     }
 }

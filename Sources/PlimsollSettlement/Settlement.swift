@@ -92,8 +92,6 @@ public actor Settlement {
     private var tip: StoreTip
     /// The last durable block: what readers are answered from.
     private var durableTip: StoreTip
-    /// Blocks applied and not yet durable.
-    private var undurable = 0
     /// Holding proofs taken from an applied block, waiting for it to be durable: resumed with
     /// true when that block (height and hash) lands, false when it will not (voided, or another
     /// block landed at its height), and the proof is then taken again.
@@ -210,7 +208,7 @@ public actor Settlement {
     /// A batch is cut and not yet applied, or waits to be.
     public var isPreparing: Bool { batcher.preparing || !pipeline.isEmpty }
     /// Blocks applied and not yet durable (at most `Batcher.depth`).
-    public var undurableBlocks: Int { undurable }
+    public var undurableBlocks: Int { writes.count { if case .block = $0.write { true } else { false } } }
 
     /// Holding proofs waiting for their block to be durable.
     public var proofsWaiting: Int { proofWaiters.count }
@@ -235,8 +233,7 @@ public actor Settlement {
         for _ in 0..<Self.proofAttemptsMax {
             guard !stale, tip.header.header.version >= 2 else { return nil }
             let proof = HoldingProof(
-                units: ledger.state.balance(asset, key), commitment: commitment, header: tip.header, asset: asset,
-                key: key)
+                state: ledger.state, commitment: commitment, header: tip.header, asset: asset, key: key)
             let (height, hash) = (tip.header.header.height, tip.header.header.hash)
             if durableTip.header.header.height == height, durableTip.header.header.hash == hash { return proof }
             guard proofWaiters.count < Self.proofWaitersMax, !Task.isCancelled else { return nil }
@@ -705,7 +702,6 @@ public actor Settlement {
         let write: Applied.Write
         if let block = result.block {
             write = .block(block, StateChanges(dirty: ledger.dirty, state: ledger.state))
-            undurable += 1
             tip = StoreTip(header: block.header, frontier: block.frontier)
         } else if !result.audit.isEmpty {
             // A batch of rejections alone makes no block, but what is attributable is still
@@ -773,7 +769,6 @@ public actor Settlement {
         case (.block(let block, let changes), nil):
             durableTip = StoreTip(header: block.header, frontier: block.frontier)
             if let counters = changes.counters { durableLists = counters.lists }
-            undurable -= 1
             resumeProofWaiters(durable: block.header)
             stats.blocks += 1
             if commitFailure != nil { logger.notice("commits succeed again at height \(block.header.header.height)") }
@@ -825,7 +820,6 @@ public actor Settlement {
     /// blocks that landed (a write that failed may still have landed, as after a crash past the
     /// fsync). While that read fails too, settlement stays stale and every batch fails.
     private func rollBack() {
-        undurable = 0
         do {
             let (state, loaded) = try store.loadLedger()
             ledger = Ledger(state: state)

@@ -22,17 +22,11 @@ public struct HoldingProof: Sendable, Equatable {
     /// `header` (which must carry that commitment's root).
     public init(state: LedgerState, commitment: StateCommitment, header: SignedBlockHeader, asset: AssetID, key: KeyRef)
     {
-        self.init(units: state.balance(asset, key), commitment: commitment, header: header, asset: asset, key: key)
-    }
-
-    /// The same for a reader that knows the units the commitment holds but not the whole state
-    /// (settlement, answering from a durable commitment while later blocks are applied).
-    public init(units: UInt64, commitment: StateCommitment, header: SignedBlockHeader, asset: AssetID, key: KeyRef) {
         precondition(
             header.header.version >= 2 && header.header.stateDigest == commitment.root,
             "the header carries this commitment")
         let proof = commitment.tree.proof(for: StateRecord.holding(asset, key).treeKey)
-        self.init(header: header, asset: asset, key: key, units: units, proof: proof)
+        self.init(header: header, asset: asset, key: key, units: state.balance(asset, key), proof: proof)
     }
 
     /// A holding record's canonical bytes: `asset || key || u64 units`; none for zero units.
