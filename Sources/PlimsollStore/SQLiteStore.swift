@@ -22,6 +22,9 @@ public final class SQLiteStore: Sendable {
     public static func entryIDEpoch(ofLeaf leaf: UInt64) -> UInt64 { leaf >> entryIDEpochBits }
 
     let pool: DatabasePool
+    /// Checkpoints the pool's WAL off the commit path; held here so the writer's WAL hook, which
+    /// points at it, never outlives it.
+    let checkpointer: WALCheckpointer
     public let genesis: Genesis
     /// The descriptor holding the registry's one-writer lock, for a store opened to write.
     private let writerLock: Int32?
@@ -29,8 +32,10 @@ public final class SQLiteStore: Sendable {
     /// (only ever used inside that call, on its thread).
     nonisolated(unsafe) private let pinned: Database?
 
-    private init(pool: DatabasePool, genesis: Genesis, writerLock: Int32? = nil, pinned: Database? = nil) {
-        self.pool = pool
+    private init(
+        pool: (DatabasePool, WALCheckpointer), genesis: Genesis, writerLock: Int32? = nil, pinned: Database? = nil
+    ) {
+        (self.pool, self.checkpointer) = pool
         self.genesis = genesis
         self.writerLock = writerLock
         self.pinned = pinned
@@ -48,7 +53,7 @@ public final class SQLiteStore: Sendable {
     /// (one read transaction, WAL mode). The store given must not outlive the call.
     public func withSnapshot<T>(_ body: (SQLiteStore) throws -> T) throws -> T {
         if pinned != nil { return try body(self) }
-        return try pool.read { db in try body(SQLiteStore(pool: pool, genesis: genesis, pinned: db)) }
+        return try pool.read { db in try body(SQLiteStore(pool: (pool, checkpointer), genesis: genesis, pinned: db)) }
     }
 
     deinit {
@@ -74,7 +79,7 @@ public final class SQLiteStore: Sendable {
         }
         do {
             let store = try open(at: url)
-            return SQLiteStore(pool: store.pool, genesis: store.genesis, writerLock: fd)
+            return SQLiteStore(pool: (store.pool, store.checkpointer), genesis: store.genesis, writerLock: fd)
         } catch {
             close(fd)
             throw error
@@ -85,20 +90,22 @@ public final class SQLiteStore: Sendable {
     ///
     /// GRDB sets `synchronous=NORMAL` when it turns WAL on, after `prepareDatabase`; NORMAL may
     /// lose the last commits on power loss, and a submitter told "settled" must never lose its
-    /// transfer, so the writer is set back to FULL here, once, for its whole life.
-    static func openPool(_ url: URL) throws -> DatabasePool {
+    /// transfer, so the writer is set back to FULL here, once, for its whole life. Its WAL is
+    /// checkpointed by `WALCheckpointer`, not inside a commit.
+    static func openPool(_ url: URL) throws -> (DatabasePool, WALCheckpointer) {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
         let pool = try DatabasePool(path: url.path, configuration: config)
+        let checkpointer = WALCheckpointer(path: url.path)
         try pool.barrierWriteWithoutTransaction { db in
             try db.execute(sql: "PRAGMA synchronous = FULL")
             // A block rewrites pages all over the balance and index b-trees: keep them cached
-            // (bounded, 64 MiB) and checkpoint the WAL in larger steps.
+            // (bounded, 64 MiB).
             try db.execute(sql: "PRAGMA cache_size = -65536")
-            try db.execute(sql: "PRAGMA wal_autocheckpoint = 8192")
+            checkpointer.install(on: db)
         }
-        return pool
+        return (pool, checkpointer)
     }
 
     /// Creates a new registry database holding `genesis` and its block 0, in one transaction.
@@ -112,9 +119,9 @@ public final class SQLiteStore: Sendable {
         do {
             try createPrivateFile(url)
             let pool = try openPool(url)
-            try Migrations.migrator.migrate(pool)
+            try Migrations.migrator.migrate(pool.0)
             let store = SQLiteStore(pool: pool, genesis: genesis)
-            try pool.write { db in
+            try pool.0.write { db in
                 try db.execute(
                     sql: "INSERT INTO registry (id, genesis, chain_id) VALUES (1, ?, ?)",
                     arguments: [Data(genesis.canonicalBytes), Data(genesis.chainID.bytes)]
@@ -145,12 +152,12 @@ public final class SQLiteStore: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw StoreError(.missing, "no registry database at \(url.path)")
         }
-        let pool: DatabasePool
+        let pool: (DatabasePool, WALCheckpointer)
         let row: Row?
         do {
             pool = try openPool(url)
-            try Migrations.migrator.migrate(pool)
-            row = try pool.read { try Row.fetchOne($0, sql: "SELECT genesis, chain_id FROM registry WHERE id = 1") }
+            try Migrations.migrator.migrate(pool.0)
+            row = try pool.0.read { try Row.fetchOne($0, sql: "SELECT genesis, chain_id FROM registry WHERE id = 1") }
         } catch {
             throw StoreError(.io, "cannot open registry database (table registry, or the schema): \(error)")
         }
