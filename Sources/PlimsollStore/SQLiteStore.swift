@@ -32,10 +32,15 @@ public final class SQLiteStore: Sendable {
     /// (only ever used inside that call, on its thread).
     nonisolated(unsafe) private let pinned: Database?
 
-    private init(
-        pool: (DatabasePool, WALCheckpointer), genesis: Genesis, writerLock: Int32? = nil, pinned: Database? = nil
-    ) {
-        (self.pool, self.checkpointer) = pool
+    /// A pool and the checkpointer its writer's WAL hook points at: never one without the other.
+    struct OpenedPool {
+        let pool: DatabasePool
+        let checkpointer: WALCheckpointer
+    }
+
+    private init(_ opened: OpenedPool, genesis: Genesis, writerLock: Int32? = nil, pinned: Database? = nil) {
+        pool = opened.pool
+        checkpointer = opened.checkpointer
         self.genesis = genesis
         self.writerLock = writerLock
         self.pinned = pinned
@@ -53,7 +58,8 @@ public final class SQLiteStore: Sendable {
     /// (one read transaction, WAL mode). The store given must not outlive the call.
     public func withSnapshot<T>(_ body: (SQLiteStore) throws -> T) throws -> T {
         if pinned != nil { return try body(self) }
-        return try pool.read { db in try body(SQLiteStore(pool: (pool, checkpointer), genesis: genesis, pinned: db)) }
+        let opened = OpenedPool(pool: pool, checkpointer: checkpointer)
+        return try pool.read { db in try body(SQLiteStore(opened, genesis: genesis, pinned: db)) }
     }
 
     deinit {
@@ -79,7 +85,8 @@ public final class SQLiteStore: Sendable {
         }
         do {
             let store = try open(at: url)
-            return SQLiteStore(pool: (store.pool, store.checkpointer), genesis: store.genesis, writerLock: fd)
+            return SQLiteStore(
+                OpenedPool(pool: store.pool, checkpointer: store.checkpointer), genesis: store.genesis, writerLock: fd)
         } catch {
             close(fd)
             throw error
@@ -91,8 +98,8 @@ public final class SQLiteStore: Sendable {
     /// GRDB sets `synchronous=NORMAL` when it turns WAL on, after `prepareDatabase`; NORMAL may
     /// lose the last commits on power loss, and a submitter told "settled" must never lose its
     /// transfer, so the writer is set back to FULL here, once, for its whole life. Its WAL is
-    /// checkpointed by `WALCheckpointer`, not inside a commit.
-    static func openPool(_ url: URL) throws -> (DatabasePool, WALCheckpointer) {
+    /// checkpointed by `WALCheckpointer`, in the background below 16,384 frames.
+    static func openPool(_ url: URL) throws -> OpenedPool {
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
@@ -105,7 +112,7 @@ public final class SQLiteStore: Sendable {
             try db.execute(sql: "PRAGMA cache_size = -65536")
             checkpointer.install(on: db)
         }
-        return (pool, checkpointer)
+        return OpenedPool(pool: pool, checkpointer: checkpointer)
     }
 
     /// Creates a new registry database holding `genesis` and its block 0, in one transaction.
@@ -118,10 +125,10 @@ public final class SQLiteStore: Sendable {
         }
         do {
             try createPrivateFile(url)
-            let pool = try openPool(url)
-            try Migrations.migrator.migrate(pool.0)
-            let store = SQLiteStore(pool: pool, genesis: genesis)
-            try pool.0.write { db in
+            let opened = try openPool(url)
+            try Migrations.migrator.migrate(opened.pool)
+            let store = SQLiteStore(opened, genesis: genesis)
+            try opened.pool.write { db in
                 try db.execute(
                     sql: "INSERT INTO registry (id, genesis, chain_id) VALUES (1, ?, ?)",
                     arguments: [Data(genesis.canonicalBytes), Data(genesis.chainID.bytes)]
@@ -152,12 +159,14 @@ public final class SQLiteStore: Sendable {
         guard FileManager.default.fileExists(atPath: url.path) else {
             throw StoreError(.missing, "no registry database at \(url.path)")
         }
-        let pool: (DatabasePool, WALCheckpointer)
+        let opened: OpenedPool
         let row: Row?
         do {
-            pool = try openPool(url)
-            try Migrations.migrator.migrate(pool.0)
-            row = try pool.0.read { try Row.fetchOne($0, sql: "SELECT genesis, chain_id FROM registry WHERE id = 1") }
+            opened = try openPool(url)
+            try Migrations.migrator.migrate(opened.pool)
+            row = try opened.pool.read {
+                try Row.fetchOne($0, sql: "SELECT genesis, chain_id FROM registry WHERE id = 1")
+            }
         } catch {
             throw StoreError(.io, "cannot open registry database (table registry, or the schema): \(error)")
         }
@@ -171,7 +180,7 @@ public final class SQLiteStore: Sendable {
         guard genesis.chainID.bytes == Array(chainID) else {
             throw StoreError(.corrupt, table: "registry", "the genesis record does not hash to the stored chain_id")
         }
-        return SQLiteStore(pool: pool, genesis: genesis)
+        return SQLiteStore(opened, genesis: genesis)
     }
 
     /// The SQLite journal mode and synchronous level in force, for checks and diagnostics.

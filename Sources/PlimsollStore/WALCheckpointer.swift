@@ -1,4 +1,5 @@
 import Dispatch
+import Foundation
 import GRDB
 import GRDBSQLite
 import Synchronization
@@ -16,9 +17,11 @@ import Synchronization
 /// copied, and commits keep adding frames while a background checkpoint runs, so past
 /// `inlineFrames` the committing connection copies what is left itself, as SQLite's own hook
 /// would: usually only the frames of the last few commits, the rest having been copied in the
-/// background. The WAL stays bounded whatever happens (a reader pinning old frames, a slow
-/// disk). Durability does not depend on checkpoints: a commit is durable in the WAL
-/// (`synchronous=FULL`).
+/// background. So the WAL stays bounded when checkpoints cannot keep up with commits (a slow
+/// disk); what no checkpoint can do is copy past a read transaction still open on an older
+/// snapshot, and while one is (a long backup, a slow export) the WAL keeps growing, as it did
+/// with SQLite's own checkpoint. Durability does not depend on checkpoints: a commit is durable
+/// in the WAL (`synchronous=FULL`).
 final class WALCheckpointer: Sendable {
     /// The WAL length, in frames (pages), that starts a background checkpoint: 32 MiB, the
     /// auto-checkpoint threshold the store used before, so a page rewritten by many blocks is
@@ -27,7 +30,7 @@ final class WALCheckpointer: Sendable {
     /// The WAL length past which the committing connection checkpoints itself (64 MiB).
     static let inlineFramesDefault: Int32 = 16_384
 
-    struct Counts: Sendable, Equatable {
+    struct Counts: Sendable {
         /// Background checkpoints that ran to the end (all frames copied, or as many as readers allowed).
         var background = 0
         /// Checkpoints the writer ran itself because the WAL had grown past `inlineFrames`.
@@ -36,6 +39,9 @@ final class WALCheckpointer: Sendable {
         var failed = 0
         /// The longest the WAL has been after a commit, in frames.
         var walFramesMax: Int32 = 0
+        /// What the last background checkpoint found: the WAL's frames, and how many of them are
+        /// now copied (all of them unless a reader held older ones).
+        var lastBackground: (walFrames: Int, copied: Int)?
     }
 
     private struct State {
@@ -71,7 +77,7 @@ final class WALCheckpointer: Sendable {
     }
 
     /// Runs on the writer's thread, inside the commit, after the WAL is synced: it only decides.
-    fileprivate func committed(_ connection: OpaquePointer?, frames: Int32) {
+    fileprivate func committed(_ writer: OpaquePointer?, frames: Int32) {
         let start = state.withLock { state in
             state.counts.walFramesMax = max(state.counts.walFramesMax, frames)
             guard frames >= backgroundFrames, frames < inlineFrames, !state.running else { return false }
@@ -81,23 +87,33 @@ final class WALCheckpointer: Sendable {
         if start { queue.async { self.checkpoint() } }
         if frames >= inlineFrames {
             // PASSIVE, as SQLite's default hook does: BUSY when a background one holds the lock.
-            if sqlite3_wal_checkpoint_v2(connection, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
+            if sqlite3_wal_checkpoint_v2(writer, nil, SQLITE_CHECKPOINT_PASSIVE, nil, nil) == SQLITE_OK {
                 state.withLock { $0.counts.inline += 1 }
             }
         }
     }
 
-    /// Waits for a background checkpoint in flight, if any (tests, and a store being closed).
+    /// Waits for a background checkpoint in flight, if any (tests).
     func drain() { queue.sync {} }
 
     private func checkpoint() {
         do {
-            try connection.withLock { connection in
-                if connection == nil { connection = try DatabaseQueue(path: path) }
-                try connection?.writeWithoutTransaction { db in _ = try db.checkpoint(.passive) }
+            let result = try connection.withLock { connection in
+                if connection == nil {
+                    // Never creates a file: a registry removed since (a test's folder) is left so.
+                    guard FileManager.default.fileExists(atPath: path) else {
+                        throw StoreError(.missing, "no database at \(path) to checkpoint")
+                    }
+                    var config = Configuration()
+                    // The checkpoint's own syncs, as the writer's: explicit, not the build's default.
+                    config.prepareDatabase { db in try db.execute(sql: "PRAGMA synchronous = FULL") }
+                    connection = try DatabaseQueue(path: path, configuration: config)
+                }
+                return try connection?.writeWithoutTransaction { db in try db.checkpoint(.passive) }
             }
             state.withLock {
                 $0.counts.background += 1
+                $0.counts.lastBackground = result.map { ($0.walFrameCount, $0.checkpointedFrameCount) }
                 $0.running = false
             }
         } catch {

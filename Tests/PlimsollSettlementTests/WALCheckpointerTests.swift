@@ -10,7 +10,7 @@ import Testing
 @Suite struct WALCheckpointerTests {
     /// A WAL database with one table, its writer's hook installed; each commit below adds 4 rows
     /// of 1 KiB (one or two pages).
-    final class Database {
+    final class WALDatabase {
         let folder: URL
         let pool: DatabasePool
         let checkpointer: WALCheckpointer
@@ -46,7 +46,7 @@ import Testing
     @Test func theWritersAutoCheckpointIsOff() throws {
         // Neither threshold is reached: the WAL grows past SQLite's default auto-checkpoint
         // (1,000 frames), which would have started it over.
-        let db = try Database(backgroundFrames: 100_000, inlineFrames: 100_000)
+        let db = try WALDatabase(backgroundFrames: 100_000, inlineFrames: 100_000)
         try db.commit(0..<800)
         let counts = db.checkpointer.counts
         #expect(counts.walFramesMax > 1_200)
@@ -54,23 +54,39 @@ import Testing
         #expect(try db.rows == 3_200)
     }
 
-    @Test func backgroundCheckpointsCopyTheWALAndTheWriterOnlyWhatIsLeft() throws {
-        let db = try Database(backgroundFrames: 64, inlineFrames: 512)
+    @Test func aBackgroundCheckpointCopiesTheWALSoTheNextCommitStartsItOver() throws {
+        let db = try WALDatabase(backgroundFrames: 64, inlineFrames: 100_000)
+        for k in 0..<1_000 {
+            try db.commit(k..<(k + 1))
+            // With no commit while it runs, each checkpoint copies the whole WAL.
+            db.checkpointer.drain()
+        }
+        let counts = db.checkpointer.counts
+        #expect(counts.background >= 10, "\(counts)")
+        #expect(counts.inline == 0)
+        #expect(counts.lastBackground.map { $0.copied == $0.walFrames } == true, "\(counts)")
+        // Without checkpoints, or without the WAL starting over, it would hold more than 4,000.
+        #expect(counts.walFramesMax < 64 + 16, "\(counts)")
+        #expect(try db.rows == 4_000)
+    }
+
+    @Test func whileCommitsRunTheBackgroundAndTheWriterShareTheWork() throws {
+        let db = try WALDatabase(backgroundFrames: 64, inlineFrames: 512)
         try db.commit(0..<2_000)
         db.checkpointer.drain()
         let counts = db.checkpointer.counts
         #expect(counts.background > 0, "\(counts)")
-        // Without checkpoints the WAL would hold every page written (more than 8,000 frames).
-        // The hard bound may be passed by the commits made while a background checkpoint holds
-        // the lock (the writer's own attempt is then refused, and made again at the next commit).
-        #expect(counts.walFramesMax < 2_000, "\(counts)")
+        // Far below the 8,000 frames written; the hard bound is passed only by commits made
+        // while a background checkpoint holds the lock (the writer's own attempt is then
+        // refused, and made again at the next commit).
+        #expect(counts.walFramesMax < 4_000, "\(counts)")
         #expect(try db.rows == 8_000)
     }
 
     @Test func pastTheHardBoundTheWriterCheckpointsItself() throws {
         // At equal thresholds no background checkpoint starts: the writer copies the WAL itself
         // each time it reaches 200 frames, and the next commit starts it over.
-        let db = try Database(backgroundFrames: 200, inlineFrames: 200)
+        let db = try WALDatabase(backgroundFrames: 200, inlineFrames: 200)
         try db.commit(0..<1_000)
         let counts = db.checkpointer.counts
         #expect(counts.inline >= 10, "\(counts)")
@@ -79,20 +95,37 @@ import Testing
         #expect(try db.rows == 4_000)
     }
 
-    @Test func everyCommitSurvivesReopeningAfterBackgroundCheckpoints() throws {
-        let db = try Database(backgroundFrames: 32, inlineFrames: 100_000)
-        try db.commit(0..<500)
-        db.checkpointer.drain()
-        #expect(db.checkpointer.counts.background > 0)
-        let path = db.folder.appendingPathComponent("t.sqlite").path
-        let reopened = try DatabaseQueue(path: path)
-        let (count, sum) = try reopened.read { db in
-            let row = try Row.fetchOne(db, sql: "SELECT COUNT(*), SUM(n) FROM t")!
-            return (row[0] as Int, row[1] as Int)
+    @Test func theDatabaseFileAloneHoldsWhatWasCheckpointed() throws {
+        let db = try WALDatabase(backgroundFrames: 32, inlineFrames: 100_000)
+        for k in 0..<500 {
+            try db.commit(k..<(k + 1))
+            db.checkpointer.drain()
         }
-        #expect(count == 2_000)
-        #expect(sum == (0..<2_000).reduce(0, +))
-        let check = try reopened.read { try String.fetchOne($0, sql: "PRAGMA integrity_check") }
+        #expect(db.checkpointer.counts.background > 0)
+        // The database file without its WAL: every commit but those of the last, uncopied, 32
+        // frames at most (a commit writes one frame or more) is in it.
+        let copy = db.folder.appendingPathComponent("copy.sqlite")
+        try FileManager.default.copyItem(at: db.folder.appendingPathComponent("t.sqlite"), to: copy)
+        let alone = try DatabaseQueue(path: copy.path)
+        let (count, check) = try alone.read { db in
+            (
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM t") ?? 0,
+                try String.fetchOne(db, sql: "PRAGMA integrity_check")
+            )
+        }
+        #expect(count >= 2_000 - 4 * 32 && count <= 2_000, "\(count)")
         #expect(check == "ok")
+        #expect(try db.rows == 2_000)
+    }
+
+    @Test func aRegistryStoreCheckpointsThroughItsOwnHook() async throws {
+        let registry = try TempRegistry()
+        let store = try SQLiteStore.open(at: registry.url)
+        // SQLite reports 0 once a WAL hook other than its own auto-checkpoint is installed.
+        let autocheckpoint = try await store.pool.write { db in try Int.fetchOne(db, sql: "PRAGMA wal_autocheckpoint") }
+        #expect(autocheckpoint == 0)
+        try await store.probeWrite()
+        #expect(store.checkpointer.counts.walFramesMax > 0)
+        #expect(store.checkpointer.backgroundFrames == WALCheckpointer.backgroundFramesDefault)
     }
 }
