@@ -40,6 +40,15 @@ import Testing
             }
         }
 
+        /// Commits one at a time, each followed by the end of any checkpoint it started: with no
+        /// commit while it runs, a background checkpoint copies the whole WAL.
+        func commitOneByOneDrained(_ commits: Int) throws {
+            for k in 0..<commits {
+                try commit(k..<(k + 1))
+                checkpointer.drain()
+            }
+        }
+
         var rows: Int { get throws { try pool.read { try Int.fetchOne($0, sql: "SELECT COUNT(*) FROM t") ?? 0 } } }
     }
 
@@ -56,11 +65,7 @@ import Testing
 
     @Test func aBackgroundCheckpointCopiesTheWALSoTheNextCommitStartsItOver() throws {
         let db = try WALDatabase(backgroundFrames: 64, inlineFrames: 100_000)
-        for k in 0..<1_000 {
-            try db.commit(k..<(k + 1))
-            // With no commit while it runs, each checkpoint copies the whole WAL.
-            db.checkpointer.drain()
-        }
+        try db.commitOneByOneDrained(1_000)
         let counts = db.checkpointer.counts
         #expect(counts.background >= 10, "\(counts)")
         #expect(counts.inline == 0)
@@ -97,10 +102,7 @@ import Testing
 
     @Test func theDatabaseFileAloneHoldsWhatWasCheckpointed() throws {
         let db = try WALDatabase(backgroundFrames: 32, inlineFrames: 100_000)
-        for k in 0..<500 {
-            try db.commit(k..<(k + 1))
-            db.checkpointer.drain()
-        }
+        try db.commitOneByOneDrained(500)
         #expect(db.checkpointer.counts.background > 0)
         // The database file without its WAL: every commit but those of the last, uncopied, 32
         // frames at most (a commit writes one frame or more) is in it.
