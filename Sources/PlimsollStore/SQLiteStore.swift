@@ -21,10 +21,12 @@ public final class SQLiteStore: Sendable {
     /// The epoch of `entry_ids` a leaf's id is kept in (migration v8 computes the same in SQL).
     public static func entryIDEpoch(ofLeaf leaf: UInt64) -> UInt64 { leaf >> entryIDEpochBits }
 
-    let pool: DatabasePool
-    /// Checkpoints the pool's WAL off the commit path; held here so the writer's WAL hook, which
-    /// points at it, never outlives it.
-    let checkpointer: WALCheckpointer
+    /// The pool with the checkpointer its writer's WAL hook points at, held together so the hook
+    /// never outlives it.
+    private let opened: OpenedPool
+    var pool: DatabasePool { opened.pool }
+    /// Checkpoints the pool's WAL off the commit path.
+    var checkpointer: WALCheckpointer { opened.checkpointer }
     public let genesis: Genesis
     /// The descriptor holding the registry's one-writer lock, for a store opened to write.
     private let writerLock: Int32?
@@ -39,8 +41,7 @@ public final class SQLiteStore: Sendable {
     }
 
     private init(_ opened: OpenedPool, genesis: Genesis, writerLock: Int32? = nil, pinned: Database? = nil) {
-        pool = opened.pool
-        checkpointer = opened.checkpointer
+        self.opened = opened
         self.genesis = genesis
         self.writerLock = writerLock
         self.pinned = pinned
@@ -58,7 +59,6 @@ public final class SQLiteStore: Sendable {
     /// (one read transaction, WAL mode). The store given must not outlive the call.
     public func withSnapshot<T>(_ body: (SQLiteStore) throws -> T) throws -> T {
         if pinned != nil { return try body(self) }
-        let opened = OpenedPool(pool: pool, checkpointer: checkpointer)
         return try pool.read { db in try body(SQLiteStore(opened, genesis: genesis, pinned: db)) }
     }
 
@@ -85,8 +85,7 @@ public final class SQLiteStore: Sendable {
         }
         do {
             let store = try open(at: url)
-            return SQLiteStore(
-                OpenedPool(pool: store.pool, checkpointer: store.checkpointer), genesis: store.genesis, writerLock: fd)
+            return SQLiteStore(store.opened, genesis: store.genesis, writerLock: fd)
         } catch {
             close(fd)
             throw error
