@@ -39,10 +39,17 @@ let package = Package(
             pkgConfig: "libsecp256k1",
             providers: [.apt(["libsecp256k1-dev"])]
         ),
+        // SHA-256 with its state in a value (Sources/CLibCrypto/shim.h says why).
+        .systemLibrary(
+            name: "CLibCrypto",
+            pkgConfig: "libcrypto",
+            providers: [.apt(["libssl-dev"])]
+        ),
         .target(
             name: "PlimsollCrypto",
             dependencies: [
                 "CSecp256k1",
+                "CLibCrypto",
                 .product(name: "Crypto", package: "swift-crypto"),
                 .product(name: "CryptoExtras", package: "swift-crypto"),
             ],
@@ -135,7 +142,11 @@ let package = Package(
         ),
         .testTarget(
             name: "PlimsollCryptoTests",
-            dependencies: ["PlimsollCrypto", "PlimsollTesting"],
+            dependencies: [
+                "PlimsollCrypto", "PlimsollTesting",
+                // The independent SHA-256 the libcrypto-backed one is checked against.
+                .product(name: "Crypto", package: "swift-crypto"),
+            ],
             resources: [.copy("Fixtures/vectors")],
             swiftSettings: swiftSettings
         ),

@@ -1,82 +1,75 @@
-public import Crypto
-
-/// SHA-256 and BIP-340 tagged hashes, through swift-crypto.
+/// SHA-256 and BIP-340 tagged hashes, through the system libcrypto (`SHA256State`).
 public enum Hashing {
     /// SHA-256 of `data`.
     public static func sha256(_ data: some Sequence<UInt8>) -> Hash32 {
-        var hasher = SHA256()
-        Array(data).withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return Hash32(digest: hasher.finalize())
+        if let hash = data.withContiguousStorageIfAvailable({ SHA256State.oneShot(UnsafeRawBufferPointer($0)) }) {
+            return hash
+        }
+        return Array(data).withUnsafeBytes { SHA256State.oneShot($0) }
     }
 
     /// The tagged hash of two hashes, `TaggedHash(tag, a || b)`, without a heap array: what every
     /// inner node of a Merkle structure costs.
     public static func tagged(_ tag: TaggedHashTag, _ a: Hash32, _ b: Hash32) -> Hash32 {
-        var hasher = tag.prefixedHasher
-        a.withBytes { hasher.update(bufferPointer: $0) }
-        b.withBytes { hasher.update(bufferPointer: $0) }
-        return Hash32(digest: hasher.finalize())
+        tag.prefixed.finalize(a, b)
     }
 
     /// BIP-340 tagged hash: `SHA256(SHA256(tag) || SHA256(tag) || data)`.
     public static func tagged(_ tag: TaggedHashTag, _ data: some Sequence<UInt8>) -> Hash32 {
-        var hasher = tag.prefixedHasher
-        Array(data).withUnsafeBytes { hasher.update(bufferPointer: $0) }
-        return Hash32(digest: hasher.finalize())
+        var state = tag.prefixed
+        state.absorb(data)
+        return state.finalize()
+    }
+}
+
+extension SHA256State {
+    /// Absorbs a sequence without copying it when it is contiguous already (an array, a slice).
+    mutating func absorb(_ data: some Sequence<UInt8>) {
+        let done: Void? = data.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
+        if done == nil { update(Array(data)) }
     }
 }
 
 /// A BIP-340 tag whose `SHA256(tag) || SHA256(tag)` prefix is hashed once and reused.
 ///
 /// Every canonical message of the registry is a tagged hash, so the prefix state is kept as a
-/// value (swift-crypto's `SHA256` is a value type: copying it copies the running state).
+/// value; each hash copies it (112 bytes, no allocation) and goes on from there.
 public struct TaggedHashTag: Sendable {
     public let name: String
-    let prefixedHasher: SHA256
+    let prefixed: SHA256State
 
     public init(_ name: String) {
         self.name = name
-        let tagHash = SHA256.hash(data: Array(name.utf8))
-        var hasher = SHA256()
-        hasher.update(data: Array(tagHash))
-        hasher.update(data: Array(tagHash))
-        prefixedHasher = hasher
-    }
-}
-
-extension Hash32 {
-    init(digest: SHA256Digest) {
-        self = digest.withUnsafeBytes { Hash32(buffer: $0) }
+        let tagHash = Hashing.sha256(Array(name.utf8))
+        var state = SHA256State()
+        state.update(tagHash)
+        state.update(tagHash)
+        prefixed = state
     }
 }
 
 /// An incremental tagged hash, for digests over more bytes than are worth gathering in one array.
 public struct TaggedHasher {
-    private var hasher: SHA256
+    private var state: SHA256State
 
-    public init(_ tag: TaggedHashTag) { hasher = tag.prefixedHasher }
+    public init(_ tag: TaggedHashTag) { state = tag.prefixed }
 
     public mutating func update(_ bytes: [UInt8]) {
-        bytes.withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        state.update(bytes)
     }
 
-    public func finalize() -> Hash32 { Hash32(digest: hasher.finalize()) }
+    public func finalize() -> Hash32 { state.finalize() }
 }
 
 /// An incremental plain SHA-256, for streams (the exported log's trailer checksum).
 public struct SHA256Hasher {
-    private var hasher = SHA256()
+    private var state = SHA256State()
 
     public init() {}
 
     public mutating func update(_ bytes: some Collection<UInt8>) {
-        if let done = bytes.withContiguousStorageIfAvailable({ buffer in
-            hasher.update(bufferPointer: UnsafeRawBufferPointer(buffer))
-        }) {
-            return done
-        }
-        Array(bytes).withUnsafeBytes { hasher.update(bufferPointer: $0) }
+        state.absorb(bytes)
     }
 
-    public func finalize() -> Hash32 { Hash32(digest: hasher.finalize()) }
+    public func finalize() -> Hash32 { state.finalize() }
 }

@@ -1,5 +1,3 @@
-import Crypto
-
 /// RFC 6962 section 2.1 hashing: leaf = SHA256(0x00 || data), node = SHA256(0x01 || left || right),
 /// empty tree = SHA256("").
 public enum Merkle {
@@ -8,19 +6,24 @@ public enum Merkle {
 
     /// MTH({d(0)}) = SHA-256(0x00 || d(0)).
     public static func leafHash(_ data: some Collection<UInt8>) -> Hash32 {
-        var hasher = SHA256()
-        hasher.update(data: [0x00])
-        hasher.update(data: Array(data))
-        return Hash32(digest: hasher.finalize())
+        var state = leafPrefix
+        state.absorb(data)
+        return state.finalize()
     }
 
     /// SHA-256(0x01 || left || right).
     public static func nodeHash(_ left: Hash32, _ right: Hash32) -> Hash32 {
-        var hasher = SHA256()
-        withUnsafeBytes(of: UInt8(0x01)) { hasher.update(bufferPointer: $0) }
-        left.withBytes { hasher.update(bufferPointer: $0) }
-        right.withBytes { hasher.update(bufferPointer: $0) }
-        return Hash32(digest: hasher.finalize())
+        nodePrefix.finalize(left, right)
+    }
+
+    /// The states after the one-byte domain prefixes, copied per hash.
+    private static let leafPrefix = prefixed(0x00)
+    private static let nodePrefix = prefixed(0x01)
+
+    private static func prefixed(_ byte: UInt8) -> SHA256State {
+        var state = SHA256State()
+        withUnsafeBytes(of: byte) { state.update($0) }
+        return state
     }
 
     /// MTH(D[n]) over leaf hashes: split at k, the largest power of two smaller than n.
