@@ -22,14 +22,6 @@ public enum Hashing {
     }
 }
 
-extension SHA256State {
-    /// Absorbs a sequence without copying it when it is contiguous already (an array, a slice).
-    mutating func absorb(_ data: some Sequence<UInt8>) {
-        let done: Void? = data.withContiguousStorageIfAvailable { update(UnsafeRawBufferPointer($0)) }
-        if done == nil { update(Array(data)) }
-    }
-}
-
 /// A BIP-340 tag whose `SHA256(tag) || SHA256(tag)` prefix is hashed once and reused.
 ///
 /// Every canonical message of the registry is a tagged hash, so the prefix state is kept as a
@@ -49,6 +41,7 @@ public struct TaggedHashTag: Sendable {
 }
 
 /// An incremental tagged hash, for digests over more bytes than are worth gathering in one array.
+/// Public data only: its state is not wiped (`SHA256State`).
 public struct TaggedHasher {
     private var state: SHA256State
 
@@ -61,7 +54,8 @@ public struct TaggedHasher {
     public func finalize() -> Hash32 { state.finalize() }
 }
 
-/// An incremental plain SHA-256, for streams (the exported log's trailer checksum).
+/// An incremental plain SHA-256, for streams (the exported log's trailer checksum). Public data
+/// only: its state is not wiped (`SHA256State`).
 public struct SHA256Hasher {
     private var state = SHA256State()
 

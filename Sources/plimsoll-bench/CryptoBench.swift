@@ -30,9 +30,17 @@ struct CryptoBench: ParsableCommand {
             precondition(keys[index % 64].publicKey.verify(signature: signed[index], hash: messages[index]))
         }
         let block = [UInt8](repeating: 0xab, count: 1 << 20)
-        let shaMBs = Measure.rate(count: 256) { _ in _ = Hashing.sha256(block) }
-        let leafCount = 1_000_000
         let leaves = (0..<1024).map { Merkle.leafHash([UInt8(truncatingIfNeeded: $0)]) }
+        let shaMBs = Measure.rate(count: 256) { _ in _ = Hashing.sha256(block) }
+        // Short messages, where a hash's fixed cost (its state, its call) shows: what apply and the
+        // state commitment hash most.
+        let short = (0..<1024).map { [UInt8](repeating: UInt8(truncatingIfNeeded: $0), count: 100) }
+        let shortRate = Measure.rate(count: 1_000_000) { index in _ = Hashing.sha256(short[index & 1023]) }
+        let tag = TaggedHashTag("plimsoll/bench/two")
+        let taggedRate = Measure.rate(count: 1_000_000) { index in
+            _ = Hashing.tagged(tag, leaves[index & 1023], leaves[(index + 1) & 1023])
+        }
+        let leafCount = 1_000_000
         let frontierRate =
             Measure.rate(count: 1, runs: 3) { _ in
                 var frontier = MerkleFrontier()
@@ -55,6 +63,8 @@ struct CryptoBench: ParsableCommand {
                 name: "schnorr_verify_allcores", value: verifyAll, unit: "ops/s", ratio: verifyAll / verifyOne,
                 baseline: "1 core"),
             Figure(name: "sha256_1core", value: shaMBs, unit: "MiB/s"),
+            Figure(name: "sha256_100_bytes_1core", value: shortRate, unit: "hashes/s"),
+            Figure(name: "tagged_hash_of_two_hashes_1core", value: taggedRate, unit: "hashes/s"),
             Figure(
                 name: "merkle_frontier_append", value: frontierRate, unit: "appends/s",
                 ratio: frontierRate / verifyAll, baseline: "verify all cores"),

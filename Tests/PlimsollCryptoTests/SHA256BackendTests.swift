@@ -47,31 +47,35 @@ struct SHA256BackendTests {
     func agreesWithSwiftCryptoOnRandomMessages(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
         let tag = TaggedHashTag("plimsoll/test/sha256-backend")
-        for _ in 0..<600 {
+        for trial in 0..<600 {
             let message = rng.bytes(Int(rng.next() % 300))
-            #expect(Hashing.sha256(message) == Self.oracle(message))
-            // A lazy sequence takes the copying path, a slice the contiguous one.
-            #expect(Hashing.sha256(message.lazy.map { $0 }) == Self.oracle(message))
-            #expect(Hashing.tagged(tag, message) == Self.oracleTagged(tag.name, message))
-            #expect(Merkle.leafHash(message) == Self.oracle([0x00] + message))
+            let lazy = message.lazy.map { $0 }  // not contiguous: takes the copying path
+            let at = "seed \(seed), trial \(trial), \(message.count) bytes"
+            #expect(Hashing.sha256(message) == Self.oracle(message), "\(at)")
+            #expect(Hashing.sha256(lazy) == Self.oracle(message), "\(at)")
+            #expect(Hashing.sha256(message[...]) == Self.oracle(message), "\(at)")
+            #expect(Hashing.tagged(tag, message) == Self.oracleTagged(tag.name, message), "\(at)")
+            #expect(Hashing.tagged(tag, lazy) == Self.oracleTagged(tag.name, message), "\(at)")
+            #expect(Merkle.leafHash(message) == Self.oracle([0x00] + message), "\(at)")
+            #expect(Merkle.leafHash(lazy) == Self.oracle([0x00] + message), "\(at)")
 
             let split = message.isEmpty ? 0 : Int(rng.next() % UInt64(message.count + 1))
             var streamed = SHA256Hasher()
             streamed.update(message[..<split])
             let partial = streamed.finalize()
-            streamed.update(message[split...])
-            #expect(partial == Self.oracle(Array(message[..<split])), "finalize leaves the state as it was")
-            #expect(streamed.finalize() == Self.oracle(message))
+            streamed.update(lazy.dropFirst(split))
+            #expect(partial == Self.oracle(Array(message[..<split])), "\(at): finalize leaves the state as it was")
+            #expect(streamed.finalize() == Self.oracle(message), "\(at), split at \(split)")
 
             var tagged = TaggedHasher(tag)
             tagged.update(Array(message[..<split]))
             tagged.update(Array(message[split...]))
-            #expect(tagged.finalize() == Self.oracleTagged(tag.name, message))
+            #expect(tagged.finalize() == Self.oracleTagged(tag.name, message), "\(at), split at \(split)")
 
             let a = Hashing.sha256(rng.bytes(8))
             let b = Hashing.sha256(rng.bytes(8))
-            #expect(Hashing.tagged(tag, a, b) == Self.oracleTagged(tag.name, a.bytes + b.bytes))
-            #expect(Merkle.nodeHash(a, b) == Self.oracle([0x01] + a.bytes + b.bytes))
+            #expect(Hashing.tagged(tag, a, b) == Self.oracleTagged(tag.name, a.bytes + b.bytes), "\(at)")
+            #expect(Merkle.nodeHash(a, b) == Self.oracle([0x01] + a.bytes + b.bytes), "\(at)")
         }
     }
 
@@ -84,13 +88,26 @@ struct SHA256BackendTests {
         _ = long.finalize()
         #expect(Hashing.tagged(tag, [1, 2, 3]) == first)
         #expect(first == Self.oracleTagged(tag.name, [1, 2, 3]))
-        // The same tag's prefix, used from several threads at once, forks per hash.
-        let expected = (0..<64).map { Self.oracleTagged(tag.name, [UInt8(truncatingIfNeeded: $0)]) }
-        let results = await withTaskGroup(of: (Int, Hash32).self) { group in
-            for index in 0..<64 {
-                group.addTask { (index, Hashing.tagged(tag, [UInt8(truncatingIfNeeded: index)])) }
+        // The shared prefixes (a tag's, the Merkle leaf's and node's), used by both cores at once
+        // for long enough to overlap, fork per hash: every task's chain ends where the oracle's does.
+        @Sendable func chain(_ start: UInt8, oracle: Bool) -> Hash32 {
+            var hash = Hashing.sha256([start])
+            for _ in 0..<2_000 {
+                if oracle {
+                    let tagged = Self.oracleTagged(tag.name, hash.bytes)
+                    let leaf = Self.oracle([0x00] + tagged.bytes)
+                    hash = Self.oracle([0x01] + leaf.bytes + tagged.bytes)
+                } else {
+                    let tagged = Hashing.tagged(tag, hash.bytes)
+                    hash = Merkle.nodeHash(Merkle.leafHash(tagged.bytes), tagged)
+                }
             }
-            var results = [Hash32](repeating: .zero, count: 64)
+            return hash
+        }
+        let expected = (0..<8).map { chain(UInt8($0), oracle: true) }
+        let results = await withTaskGroup(of: (Int, Hash32).self) { group in
+            for index in 0..<8 { group.addTask { (index, chain(UInt8(index), oracle: false)) } }
+            var results = [Hash32](repeating: .zero, count: 8)
             for await (index, hash) in group { results[index] = hash }
             return results
         }
