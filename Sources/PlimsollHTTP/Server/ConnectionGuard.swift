@@ -68,10 +68,13 @@ final class ConnectionRegistry: Sendable {
         (evicted, admitted) = entries.withLockedValue { entries in
             var victim: (any Channel)?
             if entries.count >= cap {
-                let idle = entries.compactMap { key, entry in entry.clock.idleSince.map { (key, entry, $0) } }
-                guard let oldest = idle.min(by: { $0.2 < $1.2 }) else { return (nil, false) }
-                entries[oldest.0] = nil
-                victim = oldest.1.channel
+                var oldest: (key: ObjectIdentifier, since: NIODeadline)?
+                for (key, entry) in entries {
+                    guard let since = entry.clock.idleSince else { continue }
+                    if oldest.map({ since < $0.since }) ?? true { oldest = (key, since) }
+                }
+                guard let oldest else { return (nil, false) }
+                victim = entries.removeValue(forKey: oldest.key)?.channel
             }
             entries[ObjectIdentifier(channel)] = Entry(channel: channel, clock: clock)
             return (victim, true)
@@ -120,6 +123,9 @@ final class ConnectionClock: @unchecked Sendable {
     private var timer: Scheduled<Void>?
     /// When `timer` fires; nil when none is armed.
     private var timerFires: NIODeadline?
+    /// Which arming `timer` is. `arm` only cancels a timer that is not yet due, which NIO then never
+    /// runs; should one run anyway, it finds an older arming and changes nothing.
+    private var arming: UInt64 = 0
     private var channel: (any Channel)?
     /// Nanoseconds (`NIODeadline.uptimeNanoseconds`) since which the connection has been idle;
     /// 0 while a request is in progress.
@@ -179,15 +185,19 @@ final class ConnectionClock: @unchecked Sendable {
         }
     }
 
+    /// The event loop's time (virtual in tests), or the process's before the channel is known.
+    private var now: NIODeadline { channel?.eventLoop.now ?? .now() }
+
     private func markIdle(_ idle: Bool) {
-        idleNanos.store(idle ? max(1, NIODeadline.now().uptimeNanoseconds) : 0, ordering: .relaxed)
+        idleNanos.store(idle ? max(1, now.uptimeNanoseconds) : 0, ordering: .relaxed)
     }
 
     private func enter(_ next: Stage) {
         if (next == .idle) != (stage == .idle) { markIdle(next == .idle) }
         stage = next
         guard let channel else { return }
-        deadline = .now() + .seconds(seconds(next))
+        channel.eventLoop.assertInEventLoop()
+        deadline = now + .seconds(seconds(next))
         arm(channel)
     }
 
@@ -195,15 +205,18 @@ final class ConnectionClock: @unchecked Sendable {
     private func arm(_ channel: any Channel) {
         if let timerFires, timerFires <= deadline { return }
         timer?.cancel()
+        arming &+= 1
+        let current = arming
         timerFires = deadline
-        timer = channel.eventLoop.scheduleTask(deadline: deadline) { [self] in fired(channel) }
+        timer = channel.eventLoop.scheduleTask(deadline: deadline) { [self] in fired(channel, current) }
     }
 
-    private func fired(_ channel: any Channel) {
+    private func fired(_ channel: any Channel, _ armed: UInt64) {
+        guard armed == arming else { return }
         timer = nil
         timerFires = nil
         guard self.channel != nil else { return }
-        guard NIODeadline.now() >= deadline else { return arm(channel) }
+        guard now >= deadline else { return arm(channel) }
         let limit = seconds(stage)
         let why =
             switch stage {
