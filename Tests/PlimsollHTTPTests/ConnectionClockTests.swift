@@ -54,6 +54,17 @@ struct ConnectionClockTests {
             loop.advanceTime(by: .milliseconds((tenths - elapsed) * 100))
             elapsed = tenths
         }
+
+        /// Open a tenth of a second before `deadline` (in tenths), closed a tenth after.
+        func expectClosed(
+            _ connection: Connection, at deadline: Int64, _ why: Comment,
+            sourceLocation: SourceLocation = #_sourceLocation
+        ) {
+            at(deadline - 1)
+            #expect(connection.open, "open before: \(why)", sourceLocation: sourceLocation)
+            at(deadline + 1)
+            #expect(!connection.open, why, sourceLocation: sourceLocation)
+        }
     }
 
     @Test func aKeptAliveConnectionLivesThroughEveryStageUntilItsIdleDeadline() throws {
@@ -69,10 +80,7 @@ struct ConnectionClockTests {
         scene.at(1500)
         #expect(connection.open, "a submitter waiting for its block is not cut off by the body's deadline")
         connection.clock.answerEnded()  // idle again at 150 s: deadline 210 s
-        scene.at(2099)
-        #expect(connection.open)
-        scene.at(2101)
-        #expect(!connection.open, "closed by the idle deadline")
+        scene.expectClosed(connection, at: 2100, "closed by the idle deadline")
     }
 
     @Test func anEarlierDeadlineMovesTheArmedTimer() throws {
@@ -81,10 +89,7 @@ struct ConnectionClockTests {
         let slowHead = try scene.connection()
         scene.at(10)
         try slowHead.bytes()
-        scene.at(109)
-        #expect(slowHead.open)
-        scene.at(111)
-        #expect(!slowHead.open, "closed by the head deadline, not the idle one")
+        scene.expectClosed(slowHead, at: 110, "closed by the head deadline, not the idle one")
 
         // Answering (timer re-armed at 132 s), then idle at 30 s: its deadline, 90 s, comes first.
         let answered = try scene.connection()
@@ -94,10 +99,7 @@ struct ConnectionClockTests {
         scene.at(300)  // the head's timer fired at 21.1 s and re-armed at 131.1 s
         #expect(answered.open)
         answered.clock.answerEnded()  // idle at 30 s: deadline 90 s
-        scene.at(899)
-        #expect(answered.open)
-        scene.at(901)
-        #expect(!answered.open, "closed by the idle deadline, not the answer one")
+        scene.expectClosed(answered, at: 900, "closed by the idle deadline, not the answer one")
     }
 
     @Test func bodyAndAnswerDeadlinesCloseTheirConnections() throws {
@@ -109,14 +111,8 @@ struct ConnectionClockTests {
         try unanswered.bytes()
         unanswered.clock.headArrived()
         unanswered.clock.requestEnded()  // answering at 0 s: deadline 120 s
-        scene.at(299)
-        #expect(slowBody.open)
-        scene.at(301)
-        #expect(!slowBody.open, "closed by the body deadline")
-        scene.at(1199)
-        #expect(unanswered.open)
-        scene.at(1201)
-        #expect(!unanswered.open, "closed by the answer deadline")
+        scene.expectClosed(slowBody, at: 300, "closed by the body deadline")
+        scene.expectClosed(unanswered, at: 1200, "closed by the answer deadline")
     }
 
     @Test func theCapClosesTheLongestIdleConnectionAndRefusesWhenNoneIsIdle() throws {
