@@ -9,7 +9,7 @@ internal import CLibCrypto
 ///
 /// A state held here is not wiped when it goes out of scope, so it takes public data only
 /// (canonical entries, headers, hashes). A one-shot hash of one buffer (`oneShot`, behind
-/// `Hashing.sha256`, which hashes API tokens) keeps its state inside libcrypto and wipes it.
+/// `Hashing.sha256`, which hashes API tokens) keeps its state on the C side of the call and wipes it.
 struct SHA256State: Sendable {
     private var context = SHA256_CTX()
 
