@@ -109,6 +109,13 @@ public final class SQLiteStore: Sendable {
             // A block rewrites pages all over the balance and index b-trees: keep them cached
             // (bounded, 64 MiB).
             try db.execute(sql: "PRAGMA cache_size = -65536")
+            // A statement that may fail halfway (a multi-row insert under a CHECK or a foreign
+            // key) keeps the prior content of every page it changes in a statement journal. Past
+            // 64 KiB SQLite spills that journal to a temporary file, and a block's inserts went
+            // past it: a second file written page by page at every commit, beside the WAL, about
+            // as many write calls as the WAL's own at 64 connections (issue 13). In memory it is
+            // bounded by the pages one statement changes, a few MiB for the largest block.
+            try db.execute(sql: "PRAGMA temp_store = MEMORY")
             checkpointer.install(on: db)
         }
         return OpenedPool(pool: pool, checkpointer: checkpointer)
@@ -182,12 +189,14 @@ public final class SQLiteStore: Sendable {
         return SQLiteStore(opened, genesis: genesis)
     }
 
-    /// The SQLite journal mode and synchronous level in force, for checks and diagnostics.
-    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int) {
+    /// The writer's SQLite journal mode, synchronous level and temp store (2: memory) in force,
+    /// for checks and diagnostics.
+    public func durabilitySettings() throws -> (journalMode: String, synchronous: Int, tempStore: Int) {
         try pool.write { db in
             let mode = try String.fetchOne(db, sql: "PRAGMA journal_mode") ?? ""
             let sync = try Int.fetchOne(db, sql: "PRAGMA synchronous") ?? -1
-            return (mode, sync)
+            let temp = try Int.fetchOne(db, sql: "PRAGMA temp_store") ?? -1
+            return (mode, sync, temp)
         }
     }
 }
