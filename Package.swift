@@ -65,9 +65,16 @@ let package = Package(
             dependencies: ["PlimsollCore", "PlimsollCrypto", .product(name: "Yams", package: "Yams")],
             swiftSettings: swiftSettings
         ),
+        // Gathers a transaction's WAL frames into one write (Sources/CSQLiteWALBuffer/wal_buffer.c
+        // says why and how it keeps SQLite's guarantees); the system SQLite that GRDB uses.
+        .target(
+            name: "CSQLiteWALBuffer",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         .target(
             name: "PlimsollStore",
             dependencies: [
+                "CSQLiteWALBuffer",
                 "PlimsollCore", "PlimsollCrypto", .product(name: "GRDB", package: "GRDB.swift"),
                 .product(name: "GRDBSQLite", package: "GRDB.swift"),
             ],

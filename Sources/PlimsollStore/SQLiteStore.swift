@@ -99,6 +99,7 @@ public final class SQLiteStore: Sendable {
     /// transfer, so the writer is set back to FULL here, once, for its whole life. Its WAL is
     /// checkpointed by `WALCheckpointer`, in the background below 16,384 frames.
     static func openPool(_ url: URL) throws -> OpenedPool {
+        try WALWriteBuffer.install()
         var config = Configuration()
         config.foreignKeysEnabled = true
         config.busyMode = .timeout(10)
