@@ -25,14 +25,21 @@ struct AccessLogMiddleware<Context: RequestContext>: RouterMiddleware {
     }
 
     private func log(_ request: Request, _ context: Context, status: Int, _ start: ContinuousClock.Instant) {
-        let elapsed = ContinuousClock.now - start
-        let ms = Double(elapsed.components.seconds) * 1000 + Double(elapsed.components.attoseconds) / 1e15
         context.logger.info(
             "\(request.method) \(context.endpointPath ?? request.uri.path) \(status)",
             metadata: [
-                "http.status": "\(status)", "http.duration_ms": "\(String(format: "%.2f", ms))",
+                "http.status": "\(status)", "http.duration_ms": "\(Self.milliseconds(ContinuousClock.now - start))",
                 "http.route": "\(context.endpointPath ?? "-")",
             ]
         )
+    }
+
+    /// `12.34`: milliseconds with two decimals, rounded down (without Foundation's `String(format:)`,
+    /// which cost as much as the rest of the line).
+    static func milliseconds(_ elapsed: Duration) -> String {
+        let (seconds, attoseconds) = elapsed.components
+        let hundredths = max(0, seconds * 100_000 + attoseconds / 10_000_000_000_000)
+        let fraction = hundredths % 100
+        return "\(hundredths / 100).\(fraction < 10 ? "0" : "")\(fraction)"
     }
 }

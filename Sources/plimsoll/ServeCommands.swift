@@ -75,6 +75,10 @@ struct Serve: AsyncParsableCommand {
 
     func run() async throws {
         try validateCluster()
+        // One access line per request: written in batches, not a write call each.
+        let lines = LogLineBatcher()
+        LoggingSystem.bootstrap { lines.handler(label: $0) }
+        defer { lines.flush() }
         if let database { return try await runNode(database) }
         if !skipStartCheck {
             // Never serve a damaged registry as truth: a page or tip problem stops the start, naming the table.
