@@ -71,6 +71,11 @@ let package = Package(
             name: "CSQLiteWALBuffer",
             linkerSettings: [.linkedLibrary("sqlite3")]
         ),
+        // Tests only: WAL writes that fail on demand, under the WAL write buffer.
+        .target(
+            name: "CSQLiteFaultVFS",
+            linkerSettings: [.linkedLibrary("sqlite3")]
+        ),
         .target(
             name: "PlimsollStore",
             dependencies: [
@@ -161,8 +166,9 @@ let package = Package(
             name: "PlimsollSettlementTests",
             dependencies: [
                 "PlimsollSettlement", "PlimsollStore", "PlimsollCore", "PlimsollCrypto", "PlimsollTesting",
-                "PlimsollPostgres",
+                "PlimsollPostgres", "CSQLiteWALBuffer", "CSQLiteFaultVFS",
                 .product(name: "GRDB", package: "GRDB.swift"),
+                .product(name: "GRDBSQLite", package: "GRDB.swift"),
                 .product(name: "PostgresNIO", package: "postgres-nio"),
                 .product(name: "Logging", package: "swift-log"),
             ],

@@ -5,24 +5,31 @@
 // the kernel and dirtying the page-cache pages it straddles. Measured here, 97 frames cost about
 // 150 us of CPU as 194 calls and about 40 us as one (issue 13).
 //
-// What changes: only writes to WAL files. A write that goes past everything written since the WAL
-// last started over is new: it is copied into a buffer (1 MiB, allocated at the first write) when
-// it continues the buffered run, else the run is written first. A write below that mark rewrites
-// a frame of the current transaction (a page changed again after SQLite spilled it, a checksum
-// fixed): the run is written first, then this write at once, so the file sees SQLite's order.
-// The run is also written before anything else touches the file: a read, a sync, a size, a
-// truncate, a file control, a close. Main databases, journals and temporary files are the default
-// VFS's own files, untouched.
+// What changes: only writes to WAL files. A write past everything the current write transaction
+// wrote is new: it is copied into a buffer (1 MiB, allocated at the first write) when it
+// continues the buffered run, else the run is written first. The run goes to the file in pieces
+// of up to 64 KiB when the buffer is full and before anything else touches the file: a read, a
+// sync, a size, a truncate, a file control. Everything else goes straight through, after the run,
+// so the file sees SQLite's writes in SQLite's order: a write below that mark (a frame of the
+// current transaction rewritten in place, a checksum fixed), and every write from a commit
+// frame's header until the next transaction's first frame (the commit frame's page, padding
+// frames, a frame split at a sync point when the disk is not power-safe). Journals and temporary
+// files are the default VFS's own files; main database files pass every call on, and this file
+// only listens to their shared-memory locks (below).
 //
-// Why SQLite's guarantees hold: the buffer never holds a finished commit. A frame header with a
-// non-zero "database size" field marks a commit frame; once the page that follows it is in the
-// buffer, the buffer is written before the call returns. So by the time SQLite publishes the new
-// WAL length to readers (the wal-index header, written after the frames), every frame of the
-// commit has been handed to the kernel, whatever the synchronous setting; with synchronous=FULL
-// SQLite then syncs the file as before. A checksum SQLite fixes after the commit frame is written
-// at once (it is below the mark). A write error is returned by the call that flushed, which fails
-// the transaction as a failed write would have. A crash loses only frames of a transaction that
-// had not committed, which SQLite's recovery ignores anyway.
+// Why SQLite's guarantees hold:
+// - The buffer never holds a finished commit: the commit frame's page is written before the call
+//   returns, after everything before it. So by the time SQLite publishes the new WAL length to
+//   readers (the wal-index header, after the frames), every frame of the commit has been handed
+//   to the kernel, whatever the synchronous setting; with synchronous=FULL SQLite then syncs as
+//   before. A crash loses only frames of a transaction that had not committed.
+// - What SQLite was told is written stays in the buffer until it is: a failed write of the run is
+//   tried again by the next call that needs the file, and that call fails with SQLITE_IOERR_WRITE
+//   meanwhile (a disk-full code on a read would let SQLite undo only the statement and go on), so
+//   nothing reads or commits past a frame that is not on the file.
+// - When a write transaction ends (its WAL write lock released, heard through the main database
+//   file), what is left belongs to a transaction rolled back: it is dropped, never written, since
+//   another connection may write the WAL from then on.
 #include "wal_buffer.h"
 
 #include <pthread.h>
@@ -33,62 +40,105 @@
 
 enum { buffer_capacity = 1 << 20, write_piece_max = 1 << 16, frame_header_size = 24 };
 
+// wal.c's WAL_WRITE_LOCK: the shared-memory lock a connection holds while it writes the WAL.
+enum { wal_write_lock = 0 };
+
+typedef struct db_file db_file;
+
 typedef struct {
     sqlite3_file base;
     sqlite3_file *real;
+    // The main database this WAL belongs to; NULL: not found, and then nothing is buffered.
+    db_file *db;
     unsigned char *buffer;
     sqlite3_int64 buffer_offset;
     int buffer_length;
-    // The offset of the page that completes a commit frame whose header is buffered; -1: none.
-    sqlite3_int64 commit_page_offset;
-    // The end of the furthest write since the WAL last started over (a write at offset 0, its
-    // header): a write below it rewrites what SQLite wrote earlier in the same transaction.
+    // The end of the furthest write of the current write transaction (reset when it ends and
+    // when the WAL starts over at offset 0): a write below it rewrites one of its frames.
     sqlite3_int64 high_water;
+    // A commit frame's header was written and no frame of another transaction since: every
+    // write goes straight through (its page, padding frames, a frame split at a sync point).
+    int in_commit;
 } wal_file;
 
-static sqlite3_vfs *real_vfs;
-static sqlite3_vfs wrapper_vfs;
+struct db_file {
+    sqlite3_file base;
+    sqlite3_file *real;
+    // The name SQLite opened it with: a WAL's name leads back to this very pointer
+    // (sqlite3_filename_database), which links the two.
+    sqlite3_filename name;
+    wal_file *wal;
+    db_file *next;
+};
+
+static sqlite3_vfs *default_wrapper;
 static int install_result;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
 static _Atomic unsigned long long requested_writes;
 static _Atomic unsigned long long issued_writes;
+// Open main databases, for their WALs to find; guarded by `open_files_lock`.
+static db_file *open_databases;
+static pthread_mutex_t open_files_lock = PTHREAD_MUTEX_INITIALIZER;
 
-static wal_file *as_wal(sqlite3_file *file) { return (wal_file *)file; }
+static size_t aligned(size_t size) { return (size + 15) & ~(size_t)15; }
+static size_t wrapper_size(void) {
+    return aligned(sizeof(wal_file)) > aligned(sizeof(db_file)) ? aligned(sizeof(wal_file)) : aligned(sizeof(db_file));
+}
 
+// ---- WAL files ----
+
+// Writes the buffered run. On failure the run stays, whole, to be written again by the next call
+// that needs the file (rewriting bytes already written is harmless): SQLite was told these
+// writes succeeded, so nothing may read or commit past them until they are on the file. The
+// error is SQLITE_IOERR_WRITE whatever the cause: a disk-full code on a read would let SQLite
+// undo only the statement and go on with the transaction.
 static int flush(wal_file *wal) {
-    if (wal->buffer_length == 0) return SQLITE_OK;
     int length = wal->buffer_length;
-    wal->buffer_length = 0;
     // The unix VFS keeps only the low 17 bits of a write's length (seekAndWriteFd: some systems
     // fail larger writes), so a longer write would be cut short: hand it pieces below that.
     for (int done = 0; done < length;) {
         int piece = length - done < write_piece_max ? length - done : write_piece_max;
         atomic_fetch_add_explicit(&issued_writes, 1, memory_order_relaxed);
         int rc = wal->real->pMethods->xWrite(wal->real, wal->buffer + done, piece, wal->buffer_offset + done);
-        if (rc != SQLITE_OK) return rc;
+        if (rc != SQLITE_OK) return SQLITE_IOERR_WRITE;
         done += piece;
     }
+    wal->buffer_length = 0;
     return SQLITE_OK;
 }
 
+// The write transaction ended (its lock released): a commit left nothing here, so whatever is
+// left belongs to a transaction rolled back, frames no one will read. Dropped, never written:
+// another connection may write the WAL from now on, at the same offsets.
+static void transaction_ended(wal_file *wal) {
+    wal->buffer_length = 0;
+    wal->high_water = 0;
+    wal->in_commit = 0;
+}
+
 static int wal_close(sqlite3_file *file) {
-    wal_file *wal = as_wal(file);
-    int flushed = flush(wal);
+    wal_file *wal = (wal_file *)file;
+    pthread_mutex_lock(&open_files_lock);
+    if (wal->db != NULL && wal->db->wal == wal) wal->db->wal = NULL;
+    pthread_mutex_unlock(&open_files_lock);
+    // Only frames of an unfinished transaction can be left (see transaction_ended).
     int closed = wal->real->pMethods->xClose(wal->real);
     free(wal->buffer);
     wal->buffer = NULL;
-    return flushed != SQLITE_OK ? flushed : closed;
+    return closed;
 }
 
 static int wal_read(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
     return wal->real->pMethods->xRead(wal->real, out, amount, offset);
 }
 
+static int is_frame_header(int amount) { return amount == frame_header_size; }
+
 static int is_commit_header(const void *data, int amount) {
-    if (amount != frame_header_size) return 0;
+    if (!is_frame_header(amount)) return 0;
     const unsigned char *bytes = data;
     return (bytes[4] | bytes[5] | bytes[6] | bytes[7]) != 0;
 }
@@ -101,17 +151,26 @@ static int write_through(wal_file *wal, const void *data, int amount, sqlite3_in
 }
 
 static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     atomic_fetch_add_explicit(&requested_writes, 1, memory_order_relaxed);
-    if (offset == 0) wal->high_water = 0;
-    int completes_commit = offset == wal->commit_page_offset;
-    if (completes_commit) wal->commit_page_offset = -1;
-    if (offset < wal->high_water || amount > write_piece_max) {
-        // A frame rewritten in place, or a checksum fixed, in the current transaction: the
-        // buffer first, then this write as asked, so the file sees SQLite's order.
-        return write_through(wal, data, amount, offset);
+    if (offset == 0) {
+        // The WAL starts over: its header, then frames from the start.
+        wal->high_water = 0;
+        wal->in_commit = 0;
+    } else if (is_frame_header(amount) && !is_commit_header(data, amount) && offset >= wal->high_water) {
+        // The first frame of a transaction that is not a commit frame: gathering resumes.
+        wal->in_commit = 0;
     }
-    wal->high_water = offset + amount;
+    int commit = is_commit_header(data, amount);
+    int rewrite = offset < wal->high_water;
+    if (!rewrite && offset + amount > wal->high_water) wal->high_water = offset + amount;
+    if (wal->db == NULL || wal->in_commit || rewrite || amount > write_piece_max) {
+        // Straight through, after the run: a commit's tail, a frame rewritten in place, a checksum
+        // fixed. The file sees SQLite's writes in SQLite's order.
+        int rc = write_through(wal, data, amount, offset);
+        if (rc == SQLITE_OK && commit) wal->in_commit = 1;
+        return rc;
+    }
     if (wal->buffer_length > 0
         && (offset != wal->buffer_offset + wal->buffer_length || wal->buffer_length + amount > buffer_capacity)) {
         int rc = flush(wal);
@@ -119,66 +178,70 @@ static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_i
     }
     if (wal->buffer == NULL) {
         wal->buffer = malloc(buffer_capacity);
-        if (wal->buffer == NULL) return write_through(wal, data, amount, offset);
+        if (wal->buffer == NULL) {
+            int rc = write_through(wal, data, amount, offset);
+            if (rc == SQLITE_OK && commit) wal->in_commit = 1;
+            return rc;
+        }
     }
     if (wal->buffer_length == 0) wal->buffer_offset = offset;
     memcpy(wal->buffer + wal->buffer_length, data, (size_t)amount);
     wal->buffer_length += amount;
-    if (completes_commit) return flush(wal);
-    if (is_commit_header(data, amount)) wal->commit_page_offset = offset + amount;
+    // The page that follows a commit header is written straight through, after this run.
+    if (commit) wal->in_commit = 1;
     return SQLITE_OK;
 }
 
 static int wal_truncate(sqlite3_file *file, sqlite3_int64 size) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
     return wal->real->pMethods->xTruncate(wal->real, size);
 }
 
 static int wal_sync(sqlite3_file *file, int flags) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
     return wal->real->pMethods->xSync(wal->real, flags);
 }
 
 static int wal_file_size(sqlite3_file *file, sqlite3_int64 *size) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
     return wal->real->pMethods->xFileSize(wal->real, size);
 }
 
 static int wal_lock(sqlite3_file *file, int level) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     return wal->real->pMethods->xLock(wal->real, level);
 }
 
 static int wal_unlock(sqlite3_file *file, int level) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     return wal->real->pMethods->xUnlock(wal->real, level);
 }
 
 static int wal_check_reserved_lock(sqlite3_file *file, int *out) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     return wal->real->pMethods->xCheckReservedLock(wal->real, out);
 }
 
 static int wal_file_control(sqlite3_file *file, int op, void *argument) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
     return wal->real->pMethods->xFileControl(wal->real, op, argument);
 }
 
 static int wal_sector_size(sqlite3_file *file) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     return wal->real->pMethods->xSectorSize(wal->real);
 }
 
 static int wal_device_characteristics(sqlite3_file *file) {
-    wal_file *wal = as_wal(file);
+    wal_file *wal = (wal_file *)file;
     return wal->real->pMethods->xDeviceCharacteristics(wal->real);
 }
 
@@ -206,118 +269,281 @@ static const sqlite3_io_methods wal_methods = {
     NULL,
 };
 
-static size_t wal_header_size(void) { return (sizeof(wal_file) + 15) & ~(size_t)15; }
+// ---- main database files: the default VFS's own, but for hearing the WAL write lock's release ----
 
-static int wrapper_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file, int flags, int *out_flags) {
-    (void)vfs;
-    if ((flags & SQLITE_OPEN_WAL) == 0) {
-        // Not a WAL: the default VFS's own file, in the space SQLite gave (it is larger).
-        return real_vfs->xOpen(real_vfs, name, file, flags, out_flags);
+static int db_close(sqlite3_file *file) {
+    db_file *db = (db_file *)file;
+    pthread_mutex_lock(&open_files_lock);
+    for (db_file **link = &open_databases; *link != NULL; link = &(*link)->next) {
+        if (*link == db) {
+            *link = db->next;
+            break;
+        }
     }
-    wal_file *wal = as_wal(file);
-    memset(wal, 0, sizeof(wal_file));
-    wal->real = (sqlite3_file *)((unsigned char *)file + wal_header_size());
-    wal->commit_page_offset = -1;
-    wal->high_water = 0;
-    int rc = real_vfs->xOpen(real_vfs, name, wal->real, flags, out_flags);
-    if (rc != SQLITE_OK || wal->real->pMethods == NULL) {
-        // SQLite calls xClose only when pMethods is set: leave it unset, as the real open did.
-        wal->base.pMethods = NULL;
-        return rc;
-    }
-    wal->base.pMethods = &wal_methods;
-    return SQLITE_OK;
+    if (db->wal != NULL) db->wal->db = NULL;
+    db->wal = NULL;
+    pthread_mutex_unlock(&open_files_lock);
+    return db->real->pMethods->xClose(db->real);
 }
 
+static int db_read(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xRead(db->real, out, amount, offset);
+}
+
+static int db_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xWrite(db->real, data, amount, offset);
+}
+
+static int db_truncate(sqlite3_file *file, sqlite3_int64 size) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xTruncate(db->real, size);
+}
+
+static int db_sync(sqlite3_file *file, int flags) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xSync(db->real, flags);
+}
+
+static int db_file_size(sqlite3_file *file, sqlite3_int64 *size) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xFileSize(db->real, size);
+}
+
+static int db_lock(sqlite3_file *file, int level) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xLock(db->real, level);
+}
+
+static int db_unlock(sqlite3_file *file, int level) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xUnlock(db->real, level);
+}
+
+static int db_check_reserved_lock(sqlite3_file *file, int *out) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xCheckReservedLock(db->real, out);
+}
+
+static int db_file_control(sqlite3_file *file, int op, void *argument) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xFileControl(db->real, op, argument);
+}
+
+static int db_sector_size(sqlite3_file *file) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xSectorSize(db->real);
+}
+
+static int db_device_characteristics(sqlite3_file *file) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xDeviceCharacteristics(db->real);
+}
+
+static int db_shm_map(sqlite3_file *file, int region, int size, int extend, void volatile **out) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xShmMap(db->real, region, size, extend, out);
+}
+
+static int db_shm_lock(sqlite3_file *file, int offset, int count, int flags) {
+    db_file *db = (db_file *)file;
+    if (offset == wal_write_lock && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE) && db->wal != NULL) {
+        // Before the lock goes: once it is gone another connection may write the WAL.
+        transaction_ended(db->wal);
+    }
+    return db->real->pMethods->xShmLock(db->real, offset, count, flags);
+}
+
+static void db_shm_barrier(sqlite3_file *file) {
+    db_file *db = (db_file *)file;
+    db->real->pMethods->xShmBarrier(db->real);
+}
+
+static int db_shm_unmap(sqlite3_file *file, int delete_flag) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xShmUnmap(db->real, delete_flag);
+}
+
+static int db_fetch(sqlite3_file *file, sqlite3_int64 offset, int amount, void **out) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xFetch(db->real, offset, amount, out);
+}
+
+static int db_unfetch(sqlite3_file *file, sqlite3_int64 offset, void *pointer) {
+    db_file *db = (db_file *)file;
+    return db->real->pMethods->xUnfetch(db->real, offset, pointer);
+}
+
+static const sqlite3_io_methods db_methods_v3 = {
+    3,
+    db_close,
+    db_read,
+    db_write,
+    db_truncate,
+    db_sync,
+    db_file_size,
+    db_lock,
+    db_unlock,
+    db_check_reserved_lock,
+    db_file_control,
+    db_sector_size,
+    db_device_characteristics,
+    db_shm_map,
+    db_shm_lock,
+    db_shm_barrier,
+    db_shm_unmap,
+    db_fetch,
+    db_unfetch,
+};
+
+// For a default VFS without memory-mapped reads: the same, version 2.
+static const sqlite3_io_methods db_methods_v2 = {
+    2,
+    db_close,
+    db_read,
+    db_write,
+    db_truncate,
+    db_sync,
+    db_file_size,
+    db_lock,
+    db_unlock,
+    db_check_reserved_lock,
+    db_file_control,
+    db_sector_size,
+    db_device_characteristics,
+    db_shm_map,
+    db_shm_lock,
+    db_shm_barrier,
+    db_shm_unmap,
+    NULL,
+    NULL,
+};
+
+// ---- the VFS ----
+
+// The VFS a wrapper wraps.
+static sqlite3_vfs *base(sqlite3_vfs *vfs) { return (sqlite3_vfs *)vfs->pAppData; }
+
+static int wrapper_open(sqlite3_vfs *vfs, sqlite3_filename name, sqlite3_file *file, int flags, int *out_flags) {
+    sqlite3_vfs *real_vfs = base(vfs);
+    int wal = (flags & SQLITE_OPEN_WAL) != 0;
+    int main_db = (flags & SQLITE_OPEN_MAIN_DB) != 0 && name != NULL;
+    if (!wal && !main_db) {
+        // Journals, temporary files: the default VFS's own file, in the space SQLite gave.
+        return real_vfs->xOpen(real_vfs, name, file, flags, out_flags);
+    }
+    sqlite3_file *real = (sqlite3_file *)((unsigned char *)file + wrapper_size());
+    memset(file, 0, wrapper_size());
+    int rc = real_vfs->xOpen(real_vfs, name, real, flags, out_flags);
+    if (rc != SQLITE_OK || real->pMethods == NULL) {
+        // SQLite calls xClose only when pMethods is set: leave it unset, as the real open did, and
+        // close what the real open may have left open.
+        if (real->pMethods != NULL) real->pMethods->xClose(real);
+        file->pMethods = NULL;
+        return rc != SQLITE_OK ? rc : SQLITE_CANTOPEN;
+    }
+    if (main_db) {
+        db_file *db = (db_file *)file;
+        if (real->pMethods->iVersion < 2) {
+            // No shared memory, so no WAL to buffer: the default VFS's own file after all.
+            real->pMethods->xClose(real);
+            return real_vfs->xOpen(real_vfs, name, file, flags, out_flags);
+        }
+        db->real = real;
+        db->name = name;
+        pthread_mutex_lock(&open_files_lock);
+        db->next = open_databases;
+        open_databases = db;
+        pthread_mutex_unlock(&open_files_lock);
+        db->base.pMethods = real->pMethods->iVersion >= 3 ? &db_methods_v3 : &db_methods_v2;
+        return SQLITE_OK;
+    }
+    wal_file *handle = (wal_file *)file;
+    handle->real = real;
+    sqlite3_filename database = sqlite3_filename_database(name);
+    pthread_mutex_lock(&open_files_lock);
+    for (db_file *db = open_databases; db != NULL; db = db->next) {
+        if (db->name != NULL && db->name == database && db->wal == NULL) {
+            db->wal = handle;
+            handle->db = db;
+            break;
+        }
+    }
+    pthread_mutex_unlock(&open_files_lock);
+    handle->base.pMethods = &wal_methods;
+    return SQLITE_OK;
+}
 static int wrapper_delete(sqlite3_vfs *vfs, const char *name, int sync_dir) {
-    (void)vfs;
-    return real_vfs->xDelete(real_vfs, name, sync_dir);
+    return base(vfs)->xDelete(base(vfs), name, sync_dir);
 }
 
 static int wrapper_access(sqlite3_vfs *vfs, const char *name, int flags, int *out) {
-    (void)vfs;
-    return real_vfs->xAccess(real_vfs, name, flags, out);
+    return base(vfs)->xAccess(base(vfs), name, flags, out);
 }
 
 static int wrapper_full_pathname(sqlite3_vfs *vfs, const char *name, int size, char *out) {
-    (void)vfs;
-    return real_vfs->xFullPathname(real_vfs, name, size, out);
+    return base(vfs)->xFullPathname(base(vfs), name, size, out);
 }
 
 static void *wrapper_dl_open(sqlite3_vfs *vfs, const char *name) {
-    (void)vfs;
-    return real_vfs->xDlOpen(real_vfs, name);
+    return base(vfs)->xDlOpen(base(vfs), name);
 }
 
 static void wrapper_dl_error(sqlite3_vfs *vfs, int size, char *out) {
-    (void)vfs;
-    real_vfs->xDlError(real_vfs, size, out);
+    base(vfs)->xDlError(base(vfs), size, out);
 }
 
 static void (*wrapper_dl_sym(sqlite3_vfs *vfs, void *handle, const char *symbol))(void) {
-    (void)vfs;
-    return real_vfs->xDlSym(real_vfs, handle, symbol);
+    return base(vfs)->xDlSym(base(vfs), handle, symbol);
 }
 
 static void wrapper_dl_close(sqlite3_vfs *vfs, void *handle) {
-    (void)vfs;
-    real_vfs->xDlClose(real_vfs, handle);
+    base(vfs)->xDlClose(base(vfs), handle);
 }
 
 static int wrapper_randomness(sqlite3_vfs *vfs, int size, char *out) {
-    (void)vfs;
-    return real_vfs->xRandomness(real_vfs, size, out);
+    return base(vfs)->xRandomness(base(vfs), size, out);
 }
 
 static int wrapper_sleep(sqlite3_vfs *vfs, int microseconds) {
-    (void)vfs;
-    return real_vfs->xSleep(real_vfs, microseconds);
+    return base(vfs)->xSleep(base(vfs), microseconds);
 }
 
 static int wrapper_current_time(sqlite3_vfs *vfs, double *out) {
-    (void)vfs;
-    return real_vfs->xCurrentTime(real_vfs, out);
+    return base(vfs)->xCurrentTime(base(vfs), out);
 }
 
 static int wrapper_get_last_error(sqlite3_vfs *vfs, int size, char *out) {
-    (void)vfs;
-    return real_vfs->xGetLastError(real_vfs, size, out);
+    return base(vfs)->xGetLastError(base(vfs), size, out);
 }
 
 static int wrapper_current_time_int64(sqlite3_vfs *vfs, sqlite3_int64 *out) {
-    (void)vfs;
-    return real_vfs->xCurrentTimeInt64(real_vfs, out);
+    return base(vfs)->xCurrentTimeInt64(base(vfs), out);
 }
 
 static int wrapper_set_system_call(sqlite3_vfs *vfs, const char *name, sqlite3_syscall_ptr call) {
-    (void)vfs;
-    return real_vfs->xSetSystemCall(real_vfs, name, call);
+    return base(vfs)->xSetSystemCall(base(vfs), name, call);
 }
 
 static sqlite3_syscall_ptr wrapper_get_system_call(sqlite3_vfs *vfs, const char *name) {
-    (void)vfs;
-    return real_vfs->xGetSystemCall(real_vfs, name);
+    return base(vfs)->xGetSystemCall(base(vfs), name);
 }
 
 static const char *wrapper_next_system_call(sqlite3_vfs *vfs, const char *name) {
-    (void)vfs;
-    return real_vfs->xNextSystemCall(real_vfs, name);
+    return base(vfs)->xNextSystemCall(base(vfs), name);
 }
 
-static void install(void) {
-    install_result = sqlite3_initialize();
-    if (install_result != SQLITE_OK) return;
-    real_vfs = sqlite3_vfs_find(NULL);
-    if (real_vfs == NULL || real_vfs->iVersion < 3) {
-        install_result = SQLITE_ERROR;
-        return;
-    }
-    wrapper_vfs = (sqlite3_vfs){
+static sqlite3_vfs *make_wrapper(sqlite3_vfs *real_vfs, const char *name) {
+    if (real_vfs == NULL || real_vfs->iVersion < 3) return NULL;
+    sqlite3_vfs *wrapper = malloc(sizeof(sqlite3_vfs));
+    if (wrapper == NULL) return NULL;
+    *wrapper = (sqlite3_vfs){
         .iVersion = 3,
-        .szOsFile = (int)(wal_header_size() + (size_t)real_vfs->szOsFile),
+        .szOsFile = (int)(wrapper_size() + (size_t)real_vfs->szOsFile),
         .mxPathname = real_vfs->mxPathname,
-        .zName = "plimsoll-walbuffer",
-        .pAppData = NULL,
+        .zName = name,
+        .pAppData = real_vfs,
         .xOpen = wrapper_open,
         .xDelete = wrapper_delete,
         .xAccess = wrapper_access,
@@ -335,12 +561,35 @@ static void install(void) {
         .xGetSystemCall = real_vfs->xGetSystemCall ? wrapper_get_system_call : NULL,
         .xNextSystemCall = real_vfs->xNextSystemCall ? wrapper_next_system_call : NULL,
     };
-    install_result = sqlite3_vfs_register(&wrapper_vfs, 1);
+    return wrapper;
+}
+
+static void install(void) {
+    install_result = sqlite3_initialize();
+    if (install_result != SQLITE_OK) return;
+    // A registered VFS must outlive every connection: this one is never freed.
+    default_wrapper = make_wrapper(sqlite3_vfs_find(NULL), "plimsoll-walbuffer");
+    install_result = default_wrapper == NULL ? SQLITE_ERROR : sqlite3_vfs_register(default_wrapper, 1);
 }
 
 int plimsoll_wal_buffer_install(void) {
     pthread_once(&install_once, install);
     return install_result;
+}
+
+int plimsoll_wal_buffer_register(const char *base_name, const char *name) {
+    int rc = sqlite3_initialize();
+    if (rc != SQLITE_OK) return rc;
+    size_t length = strlen(name) + 1;
+    char *kept = malloc(length);
+    if (kept == NULL) return SQLITE_NOMEM;
+    memcpy(kept, name, length);
+    sqlite3_vfs *wrapper = make_wrapper(sqlite3_vfs_find(base_name), kept);
+    if (wrapper == NULL) {
+        free(kept);
+        return SQLITE_ERROR;
+    }
+    return sqlite3_vfs_register(wrapper, 0);
 }
 
 plimsoll_wal_buffer_counts plimsoll_wal_buffer_read_counts(void) {

@@ -52,7 +52,8 @@ struct WALWriteBufferTests {
                             changed[nextID] = value
                             nextID += 1
                         } else {
-                            let id = Array(changed.keys)[Int(rng.next() % UInt64(changed.count))]
+                            let ids = changed.keys.sorted()
+                            let id = ids[Int(rng.next() % UInt64(ids.count))]
                             if choice < 9 {
                                 let value = Self.bytes(&rng)
                                 try db.execute(sql: "UPDATE t SET v = ? WHERE id = ?", arguments: [Data(value), id])

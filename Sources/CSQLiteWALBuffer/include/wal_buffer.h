@@ -5,6 +5,10 @@
 /// nothing. Returns SQLITE_OK (0) or SQLite's error code. See wal_buffer.c for what it changes.
 int plimsoll_wal_buffer_install(void);
 
+/// Registers one more wrapper, named `name`, over the VFS named `base_name`, not as the default:
+/// for tests that put a VFS of their own under it. Both names are copied or must stay valid.
+int plimsoll_wal_buffer_register(const char *base_name, const char *name);
+
 /// Counts since the install, for tests: frames-carrying writes SQLite asked for on WAL files, and
 /// the write calls made to the operating system for them.
 typedef struct {

@@ -1,0 +1,15 @@
+#ifndef PLIMSOLL_FAULT_VFS_H
+#define PLIMSOLL_FAULT_VFS_H
+
+/// Tests only: an SQLite VFS over "unix" whose WAL writes can be made to fail, as a full disk
+/// would. Registers it under `name` (copied; not the default), once per process; returns SQLite's code.
+int plimsoll_fault_vfs_register(const char *name);
+
+/// From now on, `successes` more WAL writes succeed, then every one fails with SQLITE_FULL;
+/// a negative count: none fails.
+void plimsoll_fault_vfs_fail_wal_writes_after(long long successes);
+
+/// WAL write calls that reached the file (failed ones not counted) since the register.
+unsigned long long plimsoll_fault_vfs_wal_writes(void);
+
+#endif
