@@ -19,6 +19,7 @@ static sqlite3_io_methods fault_methods_v3;
 static sqlite3_io_methods fault_methods_v2;
 static _Atomic long long successes_left = -1;
 static _Atomic unsigned long long wal_writes;
+static _Atomic unsigned long long wal_bytes;
 
 static size_t header_size(void) { return (sizeof(fault_file) + 15) & ~(size_t)15; }
 static sqlite3_file *real(sqlite3_file *file) { return ((fault_file *)file)->real; }
@@ -31,6 +32,7 @@ static int f_write(sqlite3_file *f, const void *d, int n, sqlite3_int64 o) {
         if (left == 0) return SQLITE_FULL;
         if (left > 0) atomic_fetch_sub(&successes_left, 1);
         atomic_fetch_add(&wal_writes, 1);
+        atomic_fetch_add(&wal_bytes, (unsigned long long)n);
     }
     return real(f)->pMethods->xWrite(real(f), d, n, o);
 }
@@ -95,3 +97,5 @@ int plimsoll_fault_vfs_register(const char *name) {
 void plimsoll_fault_vfs_fail_wal_writes_after(long long successes) { atomic_store(&successes_left, successes < 0 ? -1 : successes); }
 
 unsigned long long plimsoll_fault_vfs_wal_writes(void) { return atomic_load(&wal_writes); }
+
+unsigned long long plimsoll_fault_vfs_wal_bytes(void) { return atomic_load(&wal_bytes); }

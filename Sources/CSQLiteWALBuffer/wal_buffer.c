@@ -12,8 +12,8 @@
 // sync, a size, a truncate, a file control. Everything else goes straight through, after the run,
 // so the file sees SQLite's writes in SQLite's order: a write below that mark (a frame of the
 // current transaction rewritten in place, a checksum fixed), and every write from a commit
-// frame's header until the next transaction's first frame (the commit frame's page, padding
-// frames, a frame split at a sync point when the disk is not power-safe). Journals and temporary
+// frame's header until the transaction ends (the commit frame's page, padding frames, a frame
+// split at a sync point when the disk is not power-safe). Journals and temporary
 // files are the default VFS's own files; main database files pass every call on, and this file
 // only listens to their shared-memory locks (below).
 //
@@ -28,8 +28,9 @@
 //   meanwhile (a disk-full code on a read would let SQLite undo only the statement and go on), so
 //   nothing reads or commits past a frame that is not on the file.
 // - When a write transaction ends (its WAL write lock released, heard through the main database
-//   file), what is left belongs to a transaction rolled back: it is dropped, never written, since
-//   another connection may write the WAL from then on.
+//   file; in exclusive locking mode, which takes no such lock, at the first shared-memory lock
+//   after it), what is left belongs to a transaction rolled back: it is dropped, never written,
+//   since another connection may write the WAL from then on.
 #include "wal_buffer.h"
 
 #include <pthread.h>
@@ -56,9 +57,13 @@ typedef struct {
     // The end of the furthest write of the current write transaction (reset when it ends and
     // when the WAL starts over at offset 0): a write below it rewrites one of its frames.
     sqlite3_int64 high_water;
-    // A commit frame's header was written and no frame of another transaction since: every
-    // write goes straight through (its page, padding frames, a frame split at a sync point).
+    // A commit frame's header was written in the current write transaction: every write goes
+    // straight through until it ends (the commit's page, padding frames, a frame split at a sync
+    // point, checksums fixed).
     int in_commit;
+    // This connection holds the WAL write lock (heard through its main database file). Not in
+    // exclusive locking mode, where SQLite takes no shared-memory locks and no one else writes.
+    int write_locked;
 } wal_file;
 
 struct db_file {
@@ -154,11 +159,8 @@ static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_i
     wal_file *wal = (wal_file *)file;
     atomic_fetch_add_explicit(&requested_writes, 1, memory_order_relaxed);
     if (offset == 0) {
-        // The WAL starts over: its header, then frames from the start.
+        // The WAL starts over (its header, then frames from the start), in a new transaction.
         wal->high_water = 0;
-        wal->in_commit = 0;
-    } else if (is_frame_header(amount) && !is_commit_header(data, amount) && offset >= wal->high_water) {
-        // The first frame of a transaction that is not a commit frame: gathering resumes.
         wal->in_commit = 0;
     }
     int commit = is_commit_header(data, amount);
@@ -348,11 +350,24 @@ static int db_shm_map(sqlite3_file *file, int region, int size, int extend, void
 
 static int db_shm_lock(sqlite3_file *file, int offset, int count, int flags) {
     db_file *db = (db_file *)file;
-    if (offset == wal_write_lock && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE) && db->wal != NULL) {
-        // Before the lock goes: once it is gone another connection may write the WAL.
-        transaction_ended(db->wal);
+    wal_file *wal = db->wal;
+    if (wal != NULL) {
+        if (offset == wal_write_lock && flags == (SQLITE_SHM_UNLOCK | SQLITE_SHM_EXCLUSIVE)) {
+            // Before the lock goes: once it is gone another connection may write the WAL.
+            transaction_ended(wal);
+            wal->write_locked = 0;
+        } else if (!wal->write_locked) {
+            // Shared-memory locks without the write lock: a connection that wrote in exclusive
+            // locking mode (no locks) has left it, and others may write from now on.
+            transaction_ended(wal);
+        }
     }
-    return db->real->pMethods->xShmLock(db->real, offset, count, flags);
+    int rc = db->real->pMethods->xShmLock(db->real, offset, count, flags);
+    if (rc == SQLITE_OK && wal != NULL && offset == wal_write_lock
+        && flags == (SQLITE_SHM_LOCK | SQLITE_SHM_EXCLUSIVE)) {
+        wal->write_locked = 1;
+    }
+    return rc;
 }
 
 static void db_shm_barrier(sqlite3_file *file) {
@@ -589,7 +604,12 @@ int plimsoll_wal_buffer_register(const char *base_name, const char *name) {
         free(kept);
         return SQLITE_ERROR;
     }
-    return sqlite3_vfs_register(wrapper, 0);
+    rc = sqlite3_vfs_register(wrapper, 0);
+    if (rc != SQLITE_OK) {
+        free(wrapper);
+        free(kept);
+    }
+    return rc;
 }
 
 plimsoll_wal_buffer_counts plimsoll_wal_buffer_read_counts(void) {

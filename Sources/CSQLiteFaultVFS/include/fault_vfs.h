@@ -12,4 +12,7 @@ void plimsoll_fault_vfs_fail_wal_writes_after(long long successes);
 /// WAL write calls that reached the file (failed ones not counted) since the register.
 unsigned long long plimsoll_fault_vfs_wal_writes(void);
 
+/// The bytes those calls wrote.
+unsigned long long plimsoll_fault_vfs_wal_bytes(void);
+
 #endif
