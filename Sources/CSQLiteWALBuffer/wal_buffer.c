@@ -36,6 +36,7 @@
 #include <pthread.h>
 #include <sqlite3.h>
 #include <stdatomic.h>
+#include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
 
@@ -89,6 +90,39 @@ static size_t aligned(size_t size) { return (size + 15) & ~(size_t)15; }
 static size_t wrapper_size(void) {
     return aligned(sizeof(wal_file)) > aligned(sizeof(db_file)) ? aligned(sizeof(wal_file)) : aligned(sizeof(db_file));
 }
+
+// Both wrappers begin with these two fields, so the calls they pass on unchanged are shared.
+typedef struct {
+    sqlite3_file base;
+    sqlite3_file *real;
+} wrapped_file;
+
+_Static_assert(offsetof(wal_file, real) == offsetof(wrapped_file, real), "wal_file begins as wrapped_file");
+_Static_assert(offsetof(db_file, real) == offsetof(wrapped_file, real), "db_file begins as wrapped_file");
+
+static sqlite3_file *inner(sqlite3_file *file) { return ((wrapped_file *)file)->real; }
+static int pass_read(sqlite3_file *f, void *out, int n, sqlite3_int64 o) { return inner(f)->pMethods->xRead(inner(f), out, n, o); }
+static int pass_write(sqlite3_file *f, const void *data, int n, sqlite3_int64 o) {
+    return inner(f)->pMethods->xWrite(inner(f), data, n, o);
+}
+static int pass_truncate(sqlite3_file *f, sqlite3_int64 size) { return inner(f)->pMethods->xTruncate(inner(f), size); }
+static int pass_sync(sqlite3_file *f, int flags) { return inner(f)->pMethods->xSync(inner(f), flags); }
+static int pass_file_size(sqlite3_file *f, sqlite3_int64 *size) { return inner(f)->pMethods->xFileSize(inner(f), size); }
+static int pass_lock(sqlite3_file *f, int level) { return inner(f)->pMethods->xLock(inner(f), level); }
+static int pass_unlock(sqlite3_file *f, int level) { return inner(f)->pMethods->xUnlock(inner(f), level); }
+static int pass_check_reserved_lock(sqlite3_file *f, int *out) { return inner(f)->pMethods->xCheckReservedLock(inner(f), out); }
+static int pass_file_control(sqlite3_file *f, int op, void *argument) {
+    return inner(f)->pMethods->xFileControl(inner(f), op, argument);
+}
+static int pass_sector_size(sqlite3_file *f) { return inner(f)->pMethods->xSectorSize(inner(f)); }
+static int pass_device_characteristics(sqlite3_file *f) { return inner(f)->pMethods->xDeviceCharacteristics(inner(f)); }
+static int pass_shm_map(sqlite3_file *f, int region, int size, int extend, void volatile **out) {
+    return inner(f)->pMethods->xShmMap(inner(f), region, size, extend, out);
+}
+static void pass_shm_barrier(sqlite3_file *f) { inner(f)->pMethods->xShmBarrier(inner(f)); }
+static int pass_shm_unmap(sqlite3_file *f, int delete_flag) { return inner(f)->pMethods->xShmUnmap(inner(f), delete_flag); }
+static int pass_fetch(sqlite3_file *f, sqlite3_int64 o, int n, void **out) { return inner(f)->pMethods->xFetch(inner(f), o, n, out); }
+static int pass_unfetch(sqlite3_file *f, sqlite3_int64 o, void *pointer) { return inner(f)->pMethods->xUnfetch(inner(f), o, pointer); }
 
 // ---- WAL files ----
 
@@ -215,36 +249,11 @@ static int wal_file_size(sqlite3_file *file, sqlite3_int64 *size) {
     return wal->real->pMethods->xFileSize(wal->real, size);
 }
 
-static int wal_lock(sqlite3_file *file, int level) {
-    wal_file *wal = (wal_file *)file;
-    return wal->real->pMethods->xLock(wal->real, level);
-}
-
-static int wal_unlock(sqlite3_file *file, int level) {
-    wal_file *wal = (wal_file *)file;
-    return wal->real->pMethods->xUnlock(wal->real, level);
-}
-
-static int wal_check_reserved_lock(sqlite3_file *file, int *out) {
-    wal_file *wal = (wal_file *)file;
-    return wal->real->pMethods->xCheckReservedLock(wal->real, out);
-}
-
 static int wal_file_control(sqlite3_file *file, int op, void *argument) {
     wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
     return wal->real->pMethods->xFileControl(wal->real, op, argument);
-}
-
-static int wal_sector_size(sqlite3_file *file) {
-    wal_file *wal = (wal_file *)file;
-    return wal->real->pMethods->xSectorSize(wal->real);
-}
-
-static int wal_device_characteristics(sqlite3_file *file) {
-    wal_file *wal = (wal_file *)file;
-    return wal->real->pMethods->xDeviceCharacteristics(wal->real);
 }
 
 // Version 1 methods only: SQLite maps and locks shared memory through the main database file,
@@ -257,12 +266,12 @@ static const sqlite3_io_methods wal_methods = {
     wal_truncate,
     wal_sync,
     wal_file_size,
-    wal_lock,
-    wal_unlock,
-    wal_check_reserved_lock,
+    pass_lock,
+    pass_unlock,
+    pass_check_reserved_lock,
     wal_file_control,
-    wal_sector_size,
-    wal_device_characteristics,
+    pass_sector_size,
+    pass_device_characteristics,
     NULL,
     NULL,
     NULL,
@@ -288,66 +297,6 @@ static int db_close(sqlite3_file *file) {
     return db->real->pMethods->xClose(db->real);
 }
 
-static int db_read(sqlite3_file *file, void *out, int amount, sqlite3_int64 offset) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xRead(db->real, out, amount, offset);
-}
-
-static int db_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xWrite(db->real, data, amount, offset);
-}
-
-static int db_truncate(sqlite3_file *file, sqlite3_int64 size) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xTruncate(db->real, size);
-}
-
-static int db_sync(sqlite3_file *file, int flags) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xSync(db->real, flags);
-}
-
-static int db_file_size(sqlite3_file *file, sqlite3_int64 *size) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xFileSize(db->real, size);
-}
-
-static int db_lock(sqlite3_file *file, int level) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xLock(db->real, level);
-}
-
-static int db_unlock(sqlite3_file *file, int level) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xUnlock(db->real, level);
-}
-
-static int db_check_reserved_lock(sqlite3_file *file, int *out) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xCheckReservedLock(db->real, out);
-}
-
-static int db_file_control(sqlite3_file *file, int op, void *argument) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xFileControl(db->real, op, argument);
-}
-
-static int db_sector_size(sqlite3_file *file) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xSectorSize(db->real);
-}
-
-static int db_device_characteristics(sqlite3_file *file) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xDeviceCharacteristics(db->real);
-}
-
-static int db_shm_map(sqlite3_file *file, int region, int size, int extend, void volatile **out) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xShmMap(db->real, region, size, extend, out);
-}
-
 static int db_shm_lock(sqlite3_file *file, int offset, int count, int flags) {
     db_file *db = (db_file *)file;
     wal_file *wal = db->wal;
@@ -370,67 +319,47 @@ static int db_shm_lock(sqlite3_file *file, int offset, int count, int flags) {
     return rc;
 }
 
-static void db_shm_barrier(sqlite3_file *file) {
-    db_file *db = (db_file *)file;
-    db->real->pMethods->xShmBarrier(db->real);
-}
-
-static int db_shm_unmap(sqlite3_file *file, int delete_flag) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xShmUnmap(db->real, delete_flag);
-}
-
-static int db_fetch(sqlite3_file *file, sqlite3_int64 offset, int amount, void **out) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xFetch(db->real, offset, amount, out);
-}
-
-static int db_unfetch(sqlite3_file *file, sqlite3_int64 offset, void *pointer) {
-    db_file *db = (db_file *)file;
-    return db->real->pMethods->xUnfetch(db->real, offset, pointer);
-}
-
 static const sqlite3_io_methods db_methods_v3 = {
     3,
     db_close,
-    db_read,
-    db_write,
-    db_truncate,
-    db_sync,
-    db_file_size,
-    db_lock,
-    db_unlock,
-    db_check_reserved_lock,
-    db_file_control,
-    db_sector_size,
-    db_device_characteristics,
-    db_shm_map,
+    pass_read,
+    pass_write,
+    pass_truncate,
+    pass_sync,
+    pass_file_size,
+    pass_lock,
+    pass_unlock,
+    pass_check_reserved_lock,
+    pass_file_control,
+    pass_sector_size,
+    pass_device_characteristics,
+    pass_shm_map,
     db_shm_lock,
-    db_shm_barrier,
-    db_shm_unmap,
-    db_fetch,
-    db_unfetch,
+    pass_shm_barrier,
+    pass_shm_unmap,
+    pass_fetch,
+    pass_unfetch,
 };
 
 // For a default VFS without memory-mapped reads: the same, version 2.
 static const sqlite3_io_methods db_methods_v2 = {
     2,
     db_close,
-    db_read,
-    db_write,
-    db_truncate,
-    db_sync,
-    db_file_size,
-    db_lock,
-    db_unlock,
-    db_check_reserved_lock,
-    db_file_control,
-    db_sector_size,
-    db_device_characteristics,
-    db_shm_map,
+    pass_read,
+    pass_write,
+    pass_truncate,
+    pass_sync,
+    pass_file_size,
+    pass_lock,
+    pass_unlock,
+    pass_check_reserved_lock,
+    pass_file_control,
+    pass_sector_size,
+    pass_device_characteristics,
+    pass_shm_map,
     db_shm_lock,
-    db_shm_barrier,
-    db_shm_unmap,
+    pass_shm_barrier,
+    pass_shm_unmap,
     NULL,
     NULL,
 };

@@ -22,6 +22,13 @@ struct WALWriteBufferFaultTests {
         return plimsoll_wal_buffer_register("plimsoll-test-fault", vfsName)
     }()
 
+    /// A fresh folder for one test's files.
+    static func scratchFolder() throws -> URL {
+        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-walbuf-\(UUID())")
+        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        return folder
+    }
+
     struct Row: Equatable {
         let tag: Int64
         let length: Int64
@@ -80,8 +87,7 @@ struct WALWriteBufferFaultTests {
         synchronous: String, powerSafe: Bool, pageSize: Int, seed: UInt64
     ) throws {
         #expect(Self.registered == SQLITE_OK)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-walfault-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         defer { plimsoll_fault_vfs_fail_wal_writes_after(-1) }
         let path = folder.appendingPathComponent("db.sqlite").path
@@ -180,8 +186,7 @@ struct WALWriteBufferFaultTests {
     /// frames must never reach the file.
     @Test func framesOfARollbackInExclusiveModeNeverOverwriteAnotherCommit() throws {
         #expect(Self.registered == SQLITE_OK)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-walfault-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("db.sqlite").path
         let first = try Connection(path: path, vfs: Self.vfsName, powerSafe: true)
@@ -216,8 +221,7 @@ struct WALWriteBufferFaultTests {
     @Test(arguments: [(512, 0), (1_024, 0), (4_096, 4_000)])
     func paddingAfterACommitIsWrittenWithIt(pageSize: Int, rowBase: Int) throws {
         #expect(Self.registered == SQLITE_OK)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-walpad-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let path = folder.appendingPathComponent("db.sqlite").path
         let writer = try Connection(path: path, vfs: Self.vfsName, powerSafe: false)
@@ -249,8 +253,7 @@ struct WALWriteBufferFaultTests {
     /// few calls: on average several frames (a header and a page each) per write call.
     @Test func aTransactionsFramesGoOutInFewWrites() throws {
         #expect(Self.registered == SQLITE_OK)
-        let folder = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-walfault-\(UUID())")
-        try FileManager.default.createDirectory(at: folder, withIntermediateDirectories: true)
+        let folder = try Self.scratchFolder()
         defer { try? FileManager.default.removeItem(at: folder) }
         let connection = try Connection(
             path: folder.appendingPathComponent("db.sqlite").path, vfs: Self.vfsName, powerSafe: true)
