@@ -341,28 +341,8 @@ static const sqlite3_io_methods db_methods_v3 = {
     pass_unfetch,
 };
 
-// For a default VFS without memory-mapped reads: the same, version 2.
-static const sqlite3_io_methods db_methods_v2 = {
-    2,
-    db_close,
-    pass_read,
-    pass_write,
-    pass_truncate,
-    pass_sync,
-    pass_file_size,
-    pass_lock,
-    pass_unlock,
-    pass_check_reserved_lock,
-    pass_file_control,
-    pass_sector_size,
-    pass_device_characteristics,
-    pass_shm_map,
-    db_shm_lock,
-    pass_shm_barrier,
-    pass_shm_unmap,
-    NULL,
-    NULL,
-};
+// For a default VFS without memory-mapped reads: the same, version 2 (made at install).
+static sqlite3_io_methods db_methods_v2;
 
 // ---- the VFS ----
 
@@ -508,7 +488,17 @@ static sqlite3_vfs *make_wrapper(sqlite3_vfs *real_vfs, const char *name) {
     return wrapper;
 }
 
+static pthread_once_t methods_once = PTHREAD_ONCE_INIT;
+
+static void make_methods(void) {
+    db_methods_v2 = db_methods_v3;
+    db_methods_v2.iVersion = 2;
+    db_methods_v2.xFetch = NULL;
+    db_methods_v2.xUnfetch = NULL;
+}
+
 static void install(void) {
+    pthread_once(&methods_once, make_methods);
     install_result = sqlite3_initialize();
     if (install_result != SQLITE_OK) return;
     // A registered VFS must outlive every connection: this one is never freed.
@@ -522,6 +512,7 @@ int plimsoll_wal_buffer_install(void) {
 }
 
 int plimsoll_wal_buffer_register(const char *base_name, const char *name) {
+    pthread_once(&methods_once, make_methods);
     int rc = sqlite3_initialize();
     if (rc != SQLITE_OK) return rc;
     size_t length = strlen(name) + 1;
