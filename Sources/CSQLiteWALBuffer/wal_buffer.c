@@ -35,7 +35,6 @@
 
 #include <pthread.h>
 #include <sqlite3.h>
-#include <stdatomic.h>
 #include <stddef.h>
 #include <stdlib.h>
 #include <string.h>
@@ -80,8 +79,6 @@ struct db_file {
 static sqlite3_vfs *default_wrapper;
 static int install_result;
 static pthread_once_t install_once = PTHREAD_ONCE_INIT;
-static _Atomic unsigned long long requested_writes;
-static _Atomic unsigned long long issued_writes;
 // Open main databases, for their WALs to find; guarded by `open_files_lock`.
 static db_file *open_databases;
 static pthread_mutex_t open_files_lock = PTHREAD_MUTEX_INITIALIZER;
@@ -137,8 +134,7 @@ static int flush(wal_file *wal) {
     // fail larger writes), so a longer write would be cut short: hand it pieces below that.
     for (int done = 0; done < length;) {
         int piece = length - done < write_piece_max ? length - done : write_piece_max;
-        atomic_fetch_add_explicit(&issued_writes, 1, memory_order_relaxed);
-        int rc = wal->real->pMethods->xWrite(wal->real, wal->buffer + done, piece, wal->buffer_offset + done);
+        int rc = pass_write(&wal->base, wal->buffer + done, piece, wal->buffer_offset + done);
         if (rc != SQLITE_OK) return SQLITE_IOERR_WRITE;
         done += piece;
     }
@@ -171,7 +167,7 @@ static int wal_read(sqlite3_file *file, void *out, int amount, sqlite3_int64 off
     wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
-    return wal->real->pMethods->xRead(wal->real, out, amount, offset);
+    return pass_read(file, out, amount, offset);
 }
 
 static int is_frame_header(int amount) { return amount == frame_header_size; }
@@ -185,13 +181,25 @@ static int is_commit_header(const void *data, int amount) {
 static int write_through(wal_file *wal, const void *data, int amount, sqlite3_int64 offset) {
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
-    atomic_fetch_add_explicit(&issued_writes, 1, memory_order_relaxed);
-    return wal->real->pMethods->xWrite(wal->real, data, amount, offset);
+    return pass_write(&wal->base, data, amount, offset);
+}
+
+// Adds a new write to the run, writing the run first when this write does not continue it or
+// would not fit.
+static int append(wal_file *wal, const void *data, int amount, sqlite3_int64 offset) {
+    if (wal->buffer_length > 0
+        && (offset != wal->buffer_offset + wal->buffer_length || wal->buffer_length + amount > buffer_capacity)) {
+        int rc = flush(wal);
+        if (rc != SQLITE_OK) return rc;
+    }
+    if (wal->buffer_length == 0) wal->buffer_offset = offset;
+    memcpy(wal->buffer + wal->buffer_length, data, (size_t)amount);
+    wal->buffer_length += amount;
+    return SQLITE_OK;
 }
 
 static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_int64 offset) {
     wal_file *wal = (wal_file *)file;
-    atomic_fetch_add_explicit(&requested_writes, 1, memory_order_relaxed);
     if (offset == 0) {
         // The WAL starts over (its header, then frames from the start), in a new transaction.
         wal->high_water = 0;
@@ -200,60 +208,45 @@ static int wal_write(sqlite3_file *file, const void *data, int amount, sqlite3_i
     int commit = is_commit_header(data, amount);
     int rewrite = offset < wal->high_water;
     if (!rewrite && offset + amount > wal->high_water) wal->high_water = offset + amount;
-    if (wal->db == NULL || wal->in_commit || rewrite || amount > write_piece_max) {
-        // Straight through, after the run: a commit's tail, a frame rewritten in place, a checksum
-        // fixed. The file sees SQLite's writes in SQLite's order.
-        int rc = write_through(wal, data, amount, offset);
-        if (rc == SQLITE_OK && commit) wal->in_commit = 1;
-        return rc;
-    }
-    if (wal->buffer_length > 0
-        && (offset != wal->buffer_offset + wal->buffer_length || wal->buffer_length + amount > buffer_capacity)) {
-        int rc = flush(wal);
-        if (rc != SQLITE_OK) return rc;
-    }
-    if (wal->buffer == NULL) {
+    // Straight through, after the run: a commit's tail, a frame rewritten in place, a checksum
+    // fixed (the file sees SQLite's writes in SQLite's order); also when no buffer can be had.
+    int through = wal->db == NULL || wal->in_commit || rewrite || amount > write_piece_max;
+    if (!through && wal->buffer == NULL) {
         wal->buffer = malloc(buffer_capacity);
-        if (wal->buffer == NULL) {
-            int rc = write_through(wal, data, amount, offset);
-            if (rc == SQLITE_OK && commit) wal->in_commit = 1;
-            return rc;
-        }
+        through = wal->buffer == NULL;
     }
-    if (wal->buffer_length == 0) wal->buffer_offset = offset;
-    memcpy(wal->buffer + wal->buffer_length, data, (size_t)amount);
-    wal->buffer_length += amount;
-    // The page that follows a commit header is written straight through, after this run.
-    if (commit) wal->in_commit = 1;
-    return SQLITE_OK;
+    int rc = through ? write_through(wal, data, amount, offset) : append(wal, data, amount, offset);
+    // From a commit frame's header on, the rest of the transaction goes straight through.
+    if (rc == SQLITE_OK && commit) wal->in_commit = 1;
+    return rc;
 }
 
 static int wal_truncate(sqlite3_file *file, sqlite3_int64 size) {
     wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
-    return wal->real->pMethods->xTruncate(wal->real, size);
+    return pass_truncate(file, size);
 }
 
 static int wal_sync(sqlite3_file *file, int flags) {
     wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
-    return wal->real->pMethods->xSync(wal->real, flags);
+    return pass_sync(file, flags);
 }
 
 static int wal_file_size(sqlite3_file *file, sqlite3_int64 *size) {
     wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
-    return wal->real->pMethods->xFileSize(wal->real, size);
+    return pass_file_size(file, size);
 }
 
 static int wal_file_control(sqlite3_file *file, int op, void *argument) {
     wal_file *wal = (wal_file *)file;
     int rc = flush(wal);
     if (rc != SQLITE_OK) return rc;
-    return wal->real->pMethods->xFileControl(wal->real, op, argument);
+    return pass_file_control(file, op, argument);
 }
 
 // Version 1 methods only: SQLite maps and locks shared memory through the main database file,
@@ -530,11 +523,4 @@ int plimsoll_wal_buffer_register(const char *base_name, const char *name) {
         free(kept);
     }
     return rc;
-}
-
-plimsoll_wal_buffer_counts plimsoll_wal_buffer_read_counts(void) {
-    return (plimsoll_wal_buffer_counts){
-        .requested = atomic_load_explicit(&requested_writes, memory_order_relaxed),
-        .issued = atomic_load_explicit(&issued_writes, memory_order_relaxed),
-    };
 }

@@ -1,6 +1,6 @@
 import CSQLiteWALBuffer
 
-/// The VFS that gathers a transaction's WAL frames into one write (`CSQLiteWALBuffer`), installed
+/// The VFS that gathers a transaction's WAL frames into few writes (`CSQLiteWALBuffer`), installed
 /// as the process's default before the store opens its first connection.
 ///
 /// SQLite writes a frame as two calls, header then page: a block of a hundred changed pages made
@@ -13,12 +13,5 @@ enum WALWriteBuffer {
     static func install() throws(StoreError) {
         let code = plimsoll_wal_buffer_install()
         guard code == 0 else { throw StoreError(.io, "SQLite refused the WAL write buffer (code \(code))") }
-    }
-
-    /// WAL writes SQLite asked for, and the write calls made for them, since the install: in all
-    /// the process's connections.
-    static var counts: (requested: UInt64, issued: UInt64) {
-        let counts = plimsoll_wal_buffer_read_counts()
-        return (UInt64(counts.requested), UInt64(counts.issued))
     }
 }

@@ -273,17 +273,13 @@ struct WALWriteBufferFaultTests {
         #expect(madeBytes > madeCalls * 4 * (4_096 + 24), "\(madeBytes) bytes in \(madeCalls) WAL writes")
     }
 
-    /// Copies the database and its WAL (not the wal-index: SQLite recovers from the WAL, checking
-    /// every frame's checksum) and reads the copy through the default VFS.
+    /// The rows recovery finds in a crash copy of the files (`CrashCopy`), read through the
+    /// default VFS; nil when the copy fails its check.
     static func recovered(_ path: String, step: Int, in folder: URL) throws -> [Int64: Row]? {
-        let copy = folder.appendingPathComponent("recovered-\(step).sqlite").path
-        try FileManager.default.copyItem(atPath: path, toPath: copy)
-        if FileManager.default.fileExists(atPath: path + "-wal") {
-            try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
+        try CrashCopy.with(of: path, at: folder.appendingPathComponent("recovered-\(step).sqlite").path) { copy in
+            let connection = try Connection(path: copy, vfs: nil, powerSafe: true)
+            guard connection.text("PRAGMA quick_check") == "ok" else { return nil }
+            return connection.rows()
         }
-        defer { for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) } }
-        let connection = try Connection(path: copy, vfs: nil, powerSafe: true)
-        guard connection.text("PRAGMA quick_check") == "ok" else { return nil }
-        return connection.rows()
     }
 }

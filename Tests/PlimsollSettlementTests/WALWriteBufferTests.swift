@@ -92,22 +92,15 @@ struct WALWriteBufferTests {
         return contents
     }
 
-    /// Copies the database and its WAL (not the wal-index, so SQLite recovers from the WAL and
-    /// checks every frame's checksum) and opens the copy.
+    /// The rows recovery finds in a crash copy of the files (`CrashCopy`).
     static func recoveredContents(of path: String, into folder: URL, step: Int) throws -> [Int64: [UInt8]] {
-        let copy = folder.appendingPathComponent("crash-\(step).sqlite").path
-        try FileManager.default.copyItem(atPath: path, toPath: copy)
-        if FileManager.default.fileExists(atPath: path + "-wal") {
-            try FileManager.default.copyItem(atPath: path + "-wal", toPath: copy + "-wal")
-        }
-        defer {
-            for suffix in ["", "-wal", "-shm"] { try? FileManager.default.removeItem(atPath: copy + suffix) }
-        }
-        let queue = try DatabaseQueue(path: copy)
-        defer { try? queue.close() }
-        return try queue.read { db in
-            #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
-            return try contents(db)
+        try CrashCopy.with(of: path, at: folder.appendingPathComponent("crash-\(step).sqlite").path) { copy in
+            let queue = try DatabaseQueue(path: copy)
+            defer { try? queue.close() }
+            return try queue.read { db in
+                #expect(try String.fetchOne(db, sql: "PRAGMA integrity_check") == "ok")
+                return try contents(db)
+            }
         }
     }
 }

@@ -9,13 +9,4 @@ int plimsoll_wal_buffer_install(void);
 /// for tests that put a VFS of their own under it. Both names are copied or must stay valid.
 int plimsoll_wal_buffer_register(const char *base_name, const char *name);
 
-/// Counts since the install, for tests: frames-carrying writes SQLite asked for on WAL files, and
-/// the write calls made to the operating system for them.
-typedef struct {
-    unsigned long long requested;
-    unsigned long long issued;
-} plimsoll_wal_buffer_counts;
-
-plimsoll_wal_buffer_counts plimsoll_wal_buffer_read_counts(void);
-
 #endif

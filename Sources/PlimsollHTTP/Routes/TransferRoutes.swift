@@ -150,9 +150,7 @@ extension RegistryAPI {
     }
 
     static func settledResponse(_ receipt: Receipt) -> Response {
-        Response(
-            status: .ok, headers: [.contentType: "application/json"],
-            body: .init(byteBuffer: ByteBuffer(string: settledBody(receipt))))
+        JSONResponse.make(body: ByteBuffer(string: settledBody(receipt)))
     }
 
     static let notSettledDetail = "the block could not be made durable; nothing was kept: send the same transfer again"
