@@ -15,32 +15,33 @@ public import PlimsollCrypto
 /// value: an update leaves every other copy whole (so settlement can build block n + 1's root and
 /// keep block n's until the commit is durable), and changes the branches no copy shares in place.
 public struct StateTree: Sendable, Equatable {
-    /// A subtree: nothing, one leaf, or a branch of two or more.
-    enum Node {
+    /// A subtree and its hash. The hash is held by whoever holds the subtree (the branch above it,
+    /// or the tree for its top), not by the subtree's own object: rehashing a branch reads both
+    /// children's hashes from the branch itself, so the side an update did not descend into is not
+    /// touched. Read from the child, that side was a cache miss at every level once a registry
+    /// of a million holders no longer fits in the cache (issue 13: 1,000,000 against 10,000).
+    struct Node {
+        var hash: Hash32
+        var body: Body
+
+        static let empty = Node(hash: .zero, body: .empty)
+    }
+
+    /// Nothing, one leaf, or a branch of two or more.
+    enum Body {
         case empty
         case leaf(Leaf)
         case branch(Branch)
-
-        var hash: Hash32 {
-            switch self {
-            case .empty: .zero
-            case .leaf(let leaf): leaf.hash
-            case .branch(let branch): branch.hash
-            }
-        }
     }
 
-    /// One record. A reference, like a branch, so a node is one word and a branch one cache
-    /// line (64 bytes): a path through a tree of millions of records touches a line a level.
+    /// One record. A reference, like a branch, so a node is its hash and one word.
     final class Leaf: Sendable {
         let key: Hash32
         let valueHash: Hash32
-        let hash: Hash32
 
-        init(key: Hash32, valueHash: Hash32, hash: Hash32) {
+        init(key: Hash32, valueHash: Hash32) {
             self.key = key
             self.valueHash = valueHash
-            self.hash = hash
         }
     }
 
@@ -59,12 +60,10 @@ public struct StateTree: Sendable, Equatable {
     final class Branch: @unchecked Sendable {
         @exclusivity(unchecked) var left: Node
         @exclusivity(unchecked) var right: Node
-        var hash: Hash32
 
-        init(_ left: Node, _ right: Node, hash: Hash32) {
+        init(_ left: Node, _ right: Node) {
             self.left = left
             self.right = right
-            self.hash = hash
         }
     }
 
@@ -113,24 +112,28 @@ public struct StateTree: Sendable, Equatable {
         _ node: inout Node, depth: Int, _ changes: ArraySlice<(key: Hash32, valueHash: Hash32?)>
     ) {
         guard !changes.isEmpty else { return }
-        switch consume node {
+        let hash = node.hash
+        let body = node.body
+        // The node lets go of its subtree first, so a branch only this tree holds is uniquely
+        // referenced below and changes in place.
+        node = .empty
+        switch consume body {
         case .empty where changes.count == 1:
             node = leaf(changes.first!)
         case .leaf(let existing) where changes.count == 1 && changes.first!.key == existing.key:
             node = leaf(changes.first!)
         case .empty:
-            node = branch(Branch(.empty, .empty, hash: .zero), depth: depth, changes)
+            node = branch(Branch(.empty, .empty), depth: depth, changes)
         case .leaf(let existing):
             // Split: push the existing leaf one level down beside the changes, then recurse.
-            let pushed = Node.leaf(existing)
-            let split =
-                bit(existing.key, depth) ? Branch(.empty, pushed, hash: .zero) : Branch(pushed, .empty, hash: .zero)
+            let pushed = Node(hash: hash, body: .leaf(existing))
+            let split = bit(existing.key, depth) ? Branch(.empty, pushed) : Branch(pushed, .empty)
             node = branch(split, depth: depth, changes)
         case .branch(var shared):
-            // The enum no longer holds the branch (consumed), so `shared` is its only holder
-            // unless another tree keeps it.
+            // `body` is consumed, so `shared` is the branch's only holder unless another tree
+            // keeps it.
             if !isKnownUniquelyReferenced(&shared) {
-                shared = Branch(shared.left, shared.right, hash: shared.hash)
+                shared = Branch(shared.left, shared.right)
             }
             node = branch(shared, depth: depth, changes)
         }
@@ -138,7 +141,9 @@ public struct StateTree: Sendable, Equatable {
 
     private static func leaf(_ change: (key: Hash32, valueHash: Hash32?)) -> Node {
         guard let valueHash = change.valueHash else { return .empty }
-        return .leaf(Leaf(key: change.key, valueHash: valueHash, hash: leafHash(key: change.key, valueHash: valueHash)))
+        return Node(
+            hash: leafHash(key: change.key, valueHash: valueHash),
+            body: .leaf(Leaf(key: change.key, valueHash: valueHash)))
     }
 
     /// Applies the changes below an unshared branch and says what it became: still a branch
@@ -150,13 +155,11 @@ public struct StateTree: Sendable, Equatable {
         let split = changes.firstIndex { bit($0.key, depth) } ?? changes.endIndex
         update(&branch.left, depth: depth + 1, changes[changes.startIndex..<split])
         update(&branch.right, depth: depth + 1, changes[split..<changes.endIndex])
-        switch (branch.left, branch.right) {
+        switch (branch.left.body, branch.right.body) {
         case (.empty, .empty): return .empty
         case (.empty, .leaf): return branch.right
         case (.leaf, .empty): return branch.left
-        default:
-            branch.hash = nodeHash(branch.left.hash, branch.right.hash)
-            return .branch(branch)
+        default: return Node(hash: nodeHash(branch.left.hash, branch.right.hash), body: .branch(branch))
         }
     }
 
@@ -166,7 +169,7 @@ public struct StateTree: Sendable, Equatable {
         var node = top
         var depth = 0
         while true {
-            switch node {
+            switch node.body {
             case .empty: return StateProof(key: key, siblings: siblings, terminal: .empty)
             case .leaf(let leaf):
                 return StateProof(
