@@ -28,6 +28,11 @@ public struct VerifiedLog: Sendable {
 /// log root, every entry signature (in parallel, on all cores, while the previous block is being
 /// replayed), a full replay recomputing the state digest at each block, and the trailer.
 public enum LogVerification {
+    /// Blocks whose signatures are being checked while an earlier one replays. One was not
+    /// enough to keep both cores busy (187 % of 200 %): the cores waited at each block's last
+    /// chunk while the replay parsed the next.
+    static let verifiedAheadBlocks = 3
+
     public struct Failure: Error, Sendable, CustomStringConvertible {
         public let description: String
     }
@@ -74,13 +79,32 @@ public enum LogVerification {
         }
         let keys = XOnlyKeyCache()
         var replayer = try LogReplayer(genesisBlock: genesisHeader, genesisEntry: genesisEntry)
-        var pending: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
+        var ahead: [(header: SignedBlockHeader, entries: [Entry], verification: Task<[Bool], Never>)] = []
         var rotations: [(height: Height, role: String, key: XOnlyPublicKey)] = []
+        /// Replays the oldest block read ahead, once its signatures are checked.
+        func replayOldest() async throws {
+            let (header, entries, verification) = ahead.removeFirst()
+            try replayer.apply(block: header, entries: entries, verifiedSignatures: await verification.value)
+            for entry in entries {
+                guard case .registrar(let registrar) = entry else { continue }
+                switch registrar.action {
+                case .rotateRegistrarKey(let r): rotations.append((header.header.height, "registrar", r.newKey))
+                case .rotateSequencerKey(let r): rotations.append((header.header.height, "sequencer", r.newKey))
+                default: break
+                }
+            }
+        }
         while true {
-            let record = try reader.next()
-            // Block n + 1 is parsed and its signatures start verifying on all cores before block n
-            // is replayed, so replay overlaps verification instead of waiting for it.
-            var upcoming: (SignedBlockHeader, [Entry], Task<[Bool], Never>)?
+            // A record that cannot be read is reported only after every block before it is
+            // replayed: the first failure in the file is the one a regulator is told.
+            let record: LogFileRecord
+            do { record = try reader.next() } catch {
+                while !ahead.isEmpty { try await replayOldest() }
+                throw error
+            }
+            // Blocks are parsed and their signatures start verifying on all cores up to
+            // `verifiedAheadBlocks` before they are replayed, so replay overlaps verification and
+            // the cores always hold a further block to check (bounded: a few blocks of entries).
             var parseFailure: Failure?
             if case .block(let header, let raw) = record {
                 var entries: [Entry] = []
@@ -94,28 +118,19 @@ public enum LogVerification {
                         break
                     }
                 }
-                let batch = entries
-                let verification = Task.detached {
-                    await Verifier.verify(batch, chainID: genesis.chainID)
+                if parseFailure == nil {
+                    let batch = entries
+                    let verification = Task.detached { await Verifier.verify(batch, chainID: genesis.chainID) }
+                    ahead.append((header, entries, verification))
                 }
-                upcoming = (header, entries, verification)
             }
-            if let (header, entries, verification) = pending {
-                try replayer.apply(block: header, entries: entries, verifiedSignatures: await verification.value)
-                for entry in entries {
-                    guard case .registrar(let registrar) = entry else { continue }
-                    switch registrar.action {
-                    case .rotateRegistrarKey(let r): rotations.append((header.header.height, "registrar", r.newKey))
-                    case .rotateSequencerKey(let r): rotations.append((header.header.height, "sequencer", r.newKey))
-                    default: break
-                    }
-                }
-                pending = nil
-            }
+            let isBlock: Bool = if case .block = record { true } else { false }
+            let keep = isBlock && parseFailure == nil ? Self.verifiedAheadBlocks : 0
+            while ahead.count > keep { try await replayOldest() }
             if let parseFailure { throw parseFailure }  // Reported only after every earlier block passed.
             switch record {
             case .block:
-                pending = upcoming
+                continue
             case .trailer(let blockCount, let logSize, let logRoot, let checksum, let computed):
                 let last = replayer.lastHeader
                 guard blockCount == last.height + 1, logSize == last.logSize, logRoot == last.logRoot else {

@@ -103,6 +103,7 @@ struct LogExportTests {
     static let cases = [
         "flip a byte", "drop an entry", "reorder entries", "duplicate an entry", "swap blocks", "truncate",
         "forge a header signature", "unknown version", "another registry", "wrong registrar key",
+        "flip a byte, then cut the end",
     ]
 
     @Test(arguments: cases)
@@ -139,6 +140,17 @@ struct LogExportTests {
             blocks.swapAt(target, target - 1)
             url = try exported.write(blocks)
             expected = "block \(blocks[target - 1].0.header.height): expected height \(height - 1)"
+        case "flip a byte, then cut the end":
+            // Two faults: the first in the file is the one reported, although the cut end is read
+            // (blocks are read ahead of their replay) before the flipped block is replayed.
+            var entry = blocks[target].1[1]
+            entry[entry.count - 5] ^= 0x40
+            blocks[target].1[1] = entry
+            let bytes = try Data(contentsOf: try exported.write(blocks))
+            url = exported.registry.folder.appendingPathComponent("flipped-and-cut")
+            try bytes.dropLast(10).write(to: url)
+            expected =
+                "block \(height) entry \(blocks[target].0.header.logSize - UInt64(blocks[target].1.count) + 1): entry does not apply: BAD"
         case "truncate":
             let bytes = try Data(contentsOf: exported.file)
             url = exported.registry.folder.appendingPathComponent("truncated")
