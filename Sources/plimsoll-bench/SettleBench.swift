@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import Glibc
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollPostgres
@@ -77,6 +78,7 @@ struct SettleBench: AsyncParsableCommand {
                     Figure(name: "settled" + suffix, value: Double(run.settled), unit: "transfers"),
                     Figure(name: "rejected" + suffix, value: Double(run.rejected), unit: "transfers"),
                     Figure(name: "blocks" + suffix, value: Double(run.stats.blocks), unit: "blocks"),
+                    Figure(name: "rss_registry_state" + suffix, value: Double(run.rssState), unit: "MiB"),
                     Figure(name: "rss_at_settle_start" + suffix, value: Double(run.rssAtStart), unit: "MiB"),
                     Figure(
                         name: (run.peakReset ? "peak_rss_all_queued" : "peak_rss_all_queued_with_setup") + suffix,
@@ -112,7 +114,7 @@ struct SettleBench: AsyncParsableCommand {
 
     struct Run {
         var before = 0.0, after = 0.0, rate = 0.0, seconds = 0.0, setupSeconds = 0.0
-        var settled = 0, rejected = 0, rssQueued = 0, rssSetupPeak = 0, rssAtStart = 0, rssPhasePeak = 0
+        var settled = 0, rejected = 0, rssQueued = 0, rssSetupPeak = 0, rssAtStart = 0, rssPhasePeak = 0, rssState = 0
         var peakReset = false
         var stats = SettlementStats()
         var baseline: Double { (before + after) / 2 }
@@ -161,6 +163,10 @@ struct SettleBench: AsyncParsableCommand {
                 try await grow(settlement, idle: idle, owner: owner, registrar: registrar)
             }
         }
+        // What the registry's state holds once set up: the set-up's garbage handed back to the
+        // system first (glibc keeps freed memory otherwise), before any transfer is signed.
+        _ = mallocTrim(0)
+        run.rssState = Measure.rssKiB().map { $0 / 1024 } ?? -1
         let chainID = await settlement.state.chainID
         let rounds = max(1, transfers / keys)
         let expiry = UInt64(Date().timeIntervalSince1970) + 86_400
@@ -328,3 +334,6 @@ struct SettleBench: AsyncParsableCommand {
     /// Peak resident set size of this process (VmHWM), in MiB.
     static func peakRSSMiB() -> Int { Measure.peakRSSKiB().map { $0 / 1024 } ?? -1 }
 }
+
+/// glibc's `malloc_trim` (malloc.h, which the Glibc module does not bring in).
+@_silgen_name("malloc_trim") private func mallocTrim(_ pad: Int) -> Int32
