@@ -25,8 +25,8 @@ public struct VerifiedLog: Sendable {
 /// registrar's public key and the chain_id the regulator expects).
 ///
 /// Checks the preamble, every header signature, the hash chain, each block's entries root, the
-/// log root, every entry signature (in parallel, on all cores, while the previous block is being
-/// replayed), a full replay recomputing the state digest at each block, and the trailer.
+/// log root, every entry signature (in parallel, on all cores, a few blocks ahead of the replay),
+/// a full replay recomputing the state digest at each block, and the trailer.
 public enum LogVerification {
     /// Blocks whose signatures are being checked while an earlier one replays. One was not
     /// enough to keep both cores busy (187 % of 200 %): the cores waited at each block's last

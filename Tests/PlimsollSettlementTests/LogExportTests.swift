@@ -103,7 +103,7 @@ struct LogExportTests {
     static let cases = [
         "flip a byte", "drop an entry", "reorder entries", "duplicate an entry", "swap blocks", "truncate",
         "forge a header signature", "unknown version", "another registry", "wrong registrar key",
-        "flip a byte, then cut the end",
+        "flip a byte, then cut the end", "flip a byte, then break a later entry",
     ]
 
     @Test(arguments: cases)
@@ -146,11 +146,26 @@ struct LogExportTests {
             var entry = blocks[target].1[1]
             entry[entry.count - 5] ^= 0x40
             blocks[target].1[1] = entry
+            // The cut is read while the flipped block still waits to replay (blocks are read up
+            // to three ahead), so the order of the two reports is what is tested.
+            #expect(blocks.count - 1 - target < 3, "the flipped block is among the last three")
             let bytes = try Data(contentsOf: try exported.write(blocks))
             url = exported.registry.folder.appendingPathComponent("flipped-and-cut")
             try bytes.dropLast(10).write(to: url)
             expected =
                 "block \(height) entry \(blocks[target].0.header.logSize - UInt64(blocks[target].1.count) + 1): entry does not apply: BAD"
+        case "flip a byte, then break a later entry":
+            // An entry of the next block that does not parse is found before the flipped block
+            // replays (blocks are read up to three ahead); the flipped block, first in the file,
+            // is the one named.
+            let earlier = blocks.indices.dropFirst().dropLast().last { blocks[$0].1.count >= 2 }!
+            var entry = blocks[earlier].1[1]
+            entry[entry.count - 5] ^= 0x40
+            blocks[earlier].1[1] = entry
+            blocks[earlier + 1].1[0][0] = 0xFF  // No entry kind is 0xFF.
+            url = try exported.write(blocks)
+            expected =
+                "block \(blocks[earlier].0.header.height) entry \(blocks[earlier].0.header.logSize - UInt64(blocks[earlier].1.count) + 1): entry does not apply: BAD"
         case "truncate":
             let bytes = try Data(contentsOf: exported.file)
             url = exported.registry.folder.appendingPathComponent("truncated")
