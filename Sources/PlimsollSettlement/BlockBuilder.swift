@@ -21,6 +21,7 @@ public enum BlockBuilder {
     /// to arrive wins a tie), everything else in arrival order (DESIGN.md: Settlement).
     public static func applyOrder(_ candidates: [Candidate]) -> [Int] {
         var slotsByKey: [KeyRef: [Int]] = [:]
+        slotsByKey.reserveCapacity(candidates.count)
         for (index, candidate) in candidates.enumerated() {
             if case .transfer(let signed) = candidate.entry {
                 slotsByKey[signed.transfer.from, default: []].append(index)

@@ -34,6 +34,20 @@ public struct DirtySet: Sendable {
     public var partyEvents: [(PartyID, UInt64)] = []
 
     public init() {}
+
+    /// An empty set with room for as many changes of each kind as `last` holds: the next block
+    /// changes about as many records, and a table grown from empty rehashes everything it holds
+    /// at each doubling (about 1.5 % of settlement's samples in blocks of 8,190 transfers).
+    init(roomLike last: DirtySet) {
+        parties.reserveCapacity(last.parties.count)
+        keys.reserveCapacity(last.keys.count)
+        vessels.reserveCapacity(last.vessels.count)
+        links.reserveCapacity(last.links.count)
+        balances.reserveCapacity(last.balances.count)
+        balancesBefore.reserveCapacity(last.balancesBefore.count)
+        vesselEvents.reserveCapacity(last.vesselEvents.count)
+        partyEvents.reserveCapacity(last.partyEvents.count)
+    }
 }
 
 /// The deterministic ledger state machine: state + entry -> new state | Rejection.
@@ -49,7 +63,7 @@ public struct Ledger: Sendable {
     public init(genesis: Genesis) { state = LedgerState(genesis: genesis) }
     public init(state: LedgerState) { self.state = state }
 
-    public mutating func clearDirty() { dirty = DirtySet() }
+    public mutating func clearDirty() { dirty = DirtySet(roomLike: dirty) }
 
     /// Applies one entry at `context`, or returns why not, leaving state untouched.
     /// - Throws: `Rejection` with the first failing check's code (DESIGN.md: fixed order).
