@@ -94,3 +94,29 @@ struct MultiRowInsert {
     /// SQLite copies the bytes it is given (`SQLITE_TRANSIENT`).
     private static let transient = unsafeBitCast(-1, to: sqlite3_destructor_type.self)
 }
+
+/// One row's values, appended one at a time: `rows += [a, b, c]` built and freed an array for
+/// every row (1.3 % of the batched settle phase's samples, on the writer).
+extension Array where Element == DatabaseValue {
+    mutating func appendRow(_ a: DatabaseValue, _ b: DatabaseValue) {
+        append(a)
+        append(b)
+    }
+
+    mutating func appendRow(_ a: DatabaseValue, _ b: DatabaseValue, _ c: DatabaseValue) {
+        appendRow(a, b)
+        append(c)
+    }
+
+    mutating func appendRow(_ a: DatabaseValue, _ b: DatabaseValue, _ c: DatabaseValue, _ d: DatabaseValue) {
+        appendRow(a, b, c)
+        append(d)
+    }
+
+    mutating func appendRow(
+        _ a: DatabaseValue, _ b: DatabaseValue, _ c: DatabaseValue, _ d: DatabaseValue, _ e: DatabaseValue
+    ) {
+        appendRow(a, b, c, d)
+        append(e)
+    }
+}

@@ -55,10 +55,9 @@ extension SQLiteStore {
             let bytes = entry.bytes
             let leaf = block.firstLeafIndex + UInt64(offset)
             let id = Data(entry.id.bytes).databaseValue
-            entryRows += [
-                leaf.databaseValue, header.height.databaseValue, bytes[0].databaseValue, id, Data(bytes).databaseValue,
-            ]
-            idRows += [Self.entryIDEpoch(ofLeaf: leaf).databaseValue, id, leaf.databaseValue]
+            entryRows.appendRow(
+                leaf.databaseValue, header.height.databaseValue, bytes[0].databaseValue, id, Data(bytes).databaseValue)
+            idRows.appendRow(Self.entryIDEpoch(ofLeaf: leaf).databaseValue, id, leaf.databaseValue)
         }
         try Self.insertEntries.execute(entryRows, db)
         try Self.insertEntryIDs.execute(idRows, db)
@@ -105,11 +104,10 @@ extension SQLiteStore {
         var rows: [DatabaseValue] = []
         rows.reserveCapacity(rejected.count * Self.insertRejections.columns)
         for rejected in rejected {
-            rows += [
+            rows.appendRow(
                 Data(rejected.id.bytes).databaseValue, rejected.kind.databaseValue,
                 rejected.rejection.code.rawValue.databaseValue, rejected.rejection.message.databaseValue,
-                decidedAtMs.databaseValue,
-            ]
+                decidedAtMs.databaseValue)
         }
         try Self.insertRejections.execute(rows, db)
     }
@@ -134,10 +132,9 @@ extension SQLiteStore {
         var keyRows: [DatabaseValue] = []
         keyRows.reserveCapacity(changes.keys.count * Self.upsertKeys.columns)
         for record in changes.keys {
-            keyRows += [
+            keyRows.appendRow(
                 Data(record.key.bytes).databaseValue, record.party.raw.databaseValue, record.lastNonce.databaseValue,
-                Data(record.storageBytes).databaseValue,
-            ]
+                Data(record.storageBytes).databaseValue)
         }
         try Self.upsertKeys.execute(keyRows, db)
         for record in changes.vessels {
@@ -168,10 +165,10 @@ extension SQLiteStore {
                 // order of the per-row statements.
                 try delete.execute(arguments: [asset, key])
             } else {
-                balanceRows += [asset, key, units.databaseValue]
+                balanceRows.appendRow(asset, key, units.databaseValue)
             }
-            historyRows += [asset, key, heightValue, units.databaseValue, leafIndex.databaseValue]
-            if !change.heldBefore { holderRows += [asset, key] }
+            historyRows.appendRow(asset, key, heightValue, units.databaseValue, leafIndex.databaseValue)
+            if !change.heldBefore { holderRows.appendRow(asset, key) }
         }
         try Self.upsertBalances.execute(balanceRows, db)
         try Self.insertHistory.execute(historyRows, db)
