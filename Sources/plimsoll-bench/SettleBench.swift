@@ -1,6 +1,5 @@
 import ArgumentParser
 import Foundation
-import Glibc
 import PlimsollCore
 import PlimsollCrypto
 import PlimsollPostgres
@@ -166,7 +165,7 @@ struct SettleBench: AsyncParsableCommand {
         // What the registry's state holds once set up: the set-up's garbage handed back to the
         // system first (glibc keeps freed memory otherwise), before any transfer is signed.
         _ = mallocTrim(0)
-        run.rssState = Measure.rssKiB().map { $0 / 1024 } ?? -1
+        run.rssState = rssMiB()
         let chainID = await settlement.state.chainID
         let rounds = max(1, transfers / keys)
         let expiry = UInt64(Date().timeIntervalSince1970) + 86_400
@@ -177,7 +176,7 @@ struct SettleBench: AsyncParsableCommand {
         // The set-up's peak (signing a million registrar entries at once) is not the settle
         // phase's: read it, then start the peak again from the state and the pre-signed transfers.
         run.rssSetupPeak = peakRSSMiB()
-        run.rssAtStart = Measure.rssKiB().map { $0 / 1024 } ?? -1
+        run.rssAtStart = rssMiB()
         run.peakReset = Measure.resetPeakRSS()
         // On stderr, so a profiler can be attached to the settle phase alone.
         FileHandle.standardError.write(Data("settle: phase starts (pid \(getpid()))\n".utf8))
@@ -341,6 +340,9 @@ struct SettleBench: AsyncParsableCommand {
 
     /// Peak resident set size of this process (VmHWM), in MiB.
     static func peakRSSMiB() -> Int { Measure.peakRSSKiB().map { $0 / 1024 } ?? -1 }
+
+    /// Resident set size of this process now (VmRSS), in MiB.
+    static func rssMiB() -> Int { Measure.rssKiB().map { $0 / 1024 } ?? -1 }
 }
 
 /// glibc's `malloc_trim` (malloc.h, which the Glibc module does not bring in).
