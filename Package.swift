@@ -55,9 +55,11 @@ let package = Package(
             ],
             swiftSettings: swiftSettings
         ),
+        // A cache prefetch hint, which Swift does not offer (the state tree warms a path with it).
+        .target(name: "CPrefetch"),
         .target(
             name: "PlimsollCore",
-            dependencies: ["PlimsollCrypto", .product(name: "BigInt", package: "BigInt")],
+            dependencies: ["PlimsollCrypto", "CPrefetch", .product(name: "BigInt", package: "BigInt")],
             swiftSettings: swiftSettings
         ),
         .target(

@@ -116,6 +116,48 @@ struct StateTreeTests {
         }
     }
 
+    /// Updates of thousands of keys go in runs, each warmed first: the same root as the definition
+    /// and as the same changes made one key at a time, deletions and near keys included, and a
+    /// copy kept before a large update keeps its root.
+    @Test(arguments: SplitMix64.seeds([11, 0xBEEF]))
+    func largeUpdatesInRunsEqualTheDefinition(seed: UInt64) {
+        var rng = SplitMix64(seed: seed)
+        var tree = StateTree()
+        var oneByOne = StateTree()
+        var model: [Hash32: Hash32] = [:]
+        for round in 0..<4 {
+            let kept = (tree: tree, root: Self.reference(model.map { ($0.key, $0.value) }))
+            var changes: [(key: Hash32, valueHash: Hash32?)] = []
+            var touched = Set<Hash32>()
+            let existing = model.keys.sorted()
+            // More keys than several runs hold, and some batches just above a run's size.
+            for _ in 0..<(round == 3 ? 257 : 1_500 + Int(rng.next() % 1_000)) {
+                var key = Self.randomHash(&rng)
+                if !existing.isEmpty && rng.next() % 3 == 0 {
+                    key = existing[Int(rng.next() % UInt64(existing.count))]
+                } else if let near = existing.first, rng.next() % 7 == 0 {
+                    var bytes = near.bytes
+                    bytes[30] ^= UInt8(1 + rng.next() % 255)
+                    key = try! Hash32(bytes: bytes)
+                }
+                guard touched.insert(key).inserted else { continue }
+                let value: Hash32? = rng.next() % 4 == 0 ? nil : Self.randomHash(&rng)
+                changes.append((key, value))
+                model[key] = value
+            }
+            tree.update(changes)
+            for change in changes { oneByOne.update([change]) }
+            let expected = Self.reference(model.map { ($0.key, $0.value) })
+            #expect(tree.root == expected, "seed \(seed), round \(round)")
+            #expect(oneByOne.root == expected, "seed \(seed), round \(round): one key at a time")
+            #expect(kept.tree.root == kept.root, "seed \(seed), round \(round): the copy kept before")
+        }
+        #expect(model.count > 2_000, "seed \(seed): a tree of some size (\(model.count))")
+        for (key, valueHash) in model.prefix(200) {
+            #expect(Self.leafFromProof(tree.proof(for: key), tree: tree, key: key, valueHash: valueHash) != nil)
+        }
+    }
+
     static func rootFromLeaf(_ proof: StateProof, _ leaf: Hash32) -> Hash32 {
         var current = leaf
         for depth in stride(from: proof.siblings.count - 1, through: 0, by: -1) {
