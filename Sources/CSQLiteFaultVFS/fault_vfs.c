@@ -20,6 +20,7 @@ static sqlite3_io_methods fault_methods_v2;
 static _Atomic long long successes_left = -1;
 static _Atomic unsigned long long wal_writes;
 static _Atomic unsigned long long wal_bytes;
+static _Atomic int wal_syncs_to_fail;
 
 static size_t header_size(void) { return (sizeof(fault_file) + 15) & ~(size_t)15; }
 static sqlite3_file *real(sqlite3_file *file) { return ((fault_file *)file)->real; }
@@ -37,7 +38,13 @@ static int f_write(sqlite3_file *f, const void *d, int n, sqlite3_int64 o) {
     return real(f)->pMethods->xWrite(real(f), d, n, o);
 }
 static int f_truncate(sqlite3_file *f, sqlite3_int64 s) { return real(f)->pMethods->xTruncate(real(f), s); }
-static int f_sync(sqlite3_file *f, int flags) { return real(f)->pMethods->xSync(real(f), flags); }
+static int f_sync(sqlite3_file *f, int flags) {
+    if (((fault_file *)f)->wal) {
+        int left = atomic_load(&wal_syncs_to_fail);
+        if (left > 0 && atomic_compare_exchange_strong(&wal_syncs_to_fail, &left, left - 1)) return SQLITE_IOERR_FSYNC;
+    }
+    return real(f)->pMethods->xSync(real(f), flags);
+}
 static int f_size(sqlite3_file *f, sqlite3_int64 *s) { return real(f)->pMethods->xFileSize(real(f), s); }
 static int f_lock(sqlite3_file *f, int l) { return real(f)->pMethods->xLock(real(f), l); }
 static int f_unlock(sqlite3_file *f, int l) { return real(f)->pMethods->xUnlock(real(f), l); }
@@ -95,6 +102,8 @@ int plimsoll_fault_vfs_register(const char *name) {
 }
 
 void plimsoll_fault_vfs_fail_wal_writes_after(long long successes) { atomic_store(&successes_left, successes < 0 ? -1 : successes); }
+
+void plimsoll_fault_vfs_fail_wal_syncs(int count) { atomic_store(&wal_syncs_to_fail, count < 0 ? 0 : count); }
 
 unsigned long long plimsoll_fault_vfs_wal_writes(void) { return atomic_load(&wal_writes); }
 

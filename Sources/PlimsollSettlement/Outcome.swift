@@ -21,6 +21,9 @@ public enum Outcome: Equatable, Sendable {
     case settled(Receipt)
     case rejected(id: Hash32, Rejection)
     /// The block could not be made durable; nothing of it was kept, the entry may be resubmitted.
+    /// Final once the probe write that follows a failed commit succeeds; when that fails too, the
+    /// message says whether the block landed is open (resubmitting is still safe: an entry
+    /// settles once).
     case failed(id: Hash32, message: String)
 
     public var id: Hash32 {

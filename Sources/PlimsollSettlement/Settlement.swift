@@ -737,10 +737,35 @@ public actor Settlement {
             startWrite()
             resumeIdleWaiters()
         case .block(let block, let changes):
-            write { () async throws(StoreError) in try await store.commit(block, changes: changes) }
+            write { () async throws(StoreError) in
+                do throws(StoreError) {
+                    try await store.commit(block, changes: changes)
+                } catch {
+                    throw await Self.settleFailedCommit(error, store)
+                }
+            }
         case .audit(let rejected, let decidedAtMs):
             write { () async throws(StoreError) in try await store.recordRejections(rejected, decidedAtMs: decidedAtMs)
             }
+        }
+    }
+
+    /// After a block's commit failed, and before anyone is answered: one durable probe write.
+    ///
+    /// A commit can fail after its last frame reached the WAL (the sync is what fails). SQLite
+    /// then reports it failed and no longer sees it, yet recovery after a crash finds the block
+    /// whole (WALWriteBufferFaultTests), so a holder told "not settled" could find the transfer
+    /// settled after a restart while the registry served the state without it meanwhile. A probe
+    /// that commits writes over those frames and makes the failure final. When the probe fails
+    /// too, the answer says that the outcome stays open until a write succeeds.
+    static func settleFailedCommit(_ error: StoreError, _ store: any SettlementStore) async -> StoreError {
+        do throws(StoreError) {
+            try await store.probeWrite()
+            return error
+        } catch let probe {
+            return StoreError(
+                error.code,
+                "\(error.message); whether the block landed is open until a write succeeds (probe: \(probe.message))")
         }
     }
 

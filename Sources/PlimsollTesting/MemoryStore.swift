@@ -6,7 +6,8 @@ import Synchronization
 /// A store in memory for seeded simulations: it keeps every block, the state after the last one
 /// and the audit, and fails on command.
 ///
-/// - `failNextCommit()`: the next write throws an I/O error and writes nothing (a full disk).
+/// - `failNextCommit()`, `failNextWrites(_:)`: the next writes throw an I/O error and write
+///   nothing (a full disk).
 /// - `crashAtNextCommit(written:)`: the next write either lands or not, then the "process" dies:
 ///   that write and every later one throw until `restart()`, as a killed writer's would. A write
 ///   that landed before the crash is what a real crash after fsync but before the answer leaves.
@@ -15,7 +16,7 @@ public final class MemoryStore: SettlementStore, Sendable {
         var blocks: [CommittedBlock] = []
         var state: LedgerState
         var rejections: [CommittedBlock.Rejected] = []
-        var failNext = false
+        var failNext = 0
         var failNextLoad = false
         var crashNext: Bool?  // nil: no crash planned; true/false: whether the write lands
         var crashed = false
@@ -84,8 +85,8 @@ public final class MemoryStore: SettlementStore, Sendable {
         let failure: StoreError? = contents.withLock { contents in
             contents.writes += 1
             if contents.crashed { return StoreError(.io, "the store's process has crashed") }
-            if contents.failNext {
-                contents.failNext = false
+            if contents.failNext > 0 {
+                contents.failNext -= 1
                 return StoreError(.io, "simulated I/O error at write \(contents.writes)")
             }
             if let lands = contents.crashNext {
@@ -101,7 +102,11 @@ public final class MemoryStore: SettlementStore, Sendable {
         if let failure { throw failure }
     }
 
-    public func failNextCommit() { contents.withLock { $0.failNext = true } }
+    public func failNextCommit() { failNextWrites(1) }
+    /// The next `count` writes throw an I/O error and write nothing (a commit and the probe after it).
+    public func failNextWrites(_ count: Int) { contents.withLock { $0.failNext = count } }
+    /// Writes tried so far (commits, rejection audits and probes, failed ones included).
+    public var writeCount: Int { contents.withLock { $0.writes } }
     /// The next `loadLedger` throws an I/O error (a read that fails once, the store intact).
     public func failNextLoad() { contents.withLock { $0.failNextLoad = true } }
     public func crashAtNextCommit(written: Bool) { contents.withLock { $0.crashNext = written } }

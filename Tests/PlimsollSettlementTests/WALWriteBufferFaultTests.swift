@@ -275,6 +275,42 @@ struct WALWriteBufferFaultTests {
 
     /// The rows recovery finds in a crash copy of the files (`CrashCopy`), read through the
     /// default VFS; nil when the copy fails its check.
+    /// A COMMIT whose frames all reach the WAL and whose sync fails is reported failed, yet
+    /// recovery from the file finds it (the limbo of the test above): settlement therefore follows
+    /// a failed block with a durable probe write (`SettlementStore.probeWrite`, the same
+    /// statement as here), which commits over those frames. Once it succeeds, neither a reader
+    /// nor recovery ever sees the failed transaction, so "not settled" is final.
+    @Test func aDurableWriteAfterAFailedSyncBuriesTheFailedCommit() throws {
+        #expect(Self.registered == SQLITE_OK)
+        let folder = try Self.scratchFolder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { plimsoll_fault_vfs_fail_wal_syncs(0) }
+        let path = folder.appendingPathComponent("db.sqlite").path
+        let writer = try Connection(path: path, vfs: Self.vfsName, powerSafe: true)
+        #expect(writer.exec("PRAGMA journal_mode=WAL; PRAGMA synchronous=FULL") == SQLITE_OK)
+        #expect(
+            writer.exec("CREATE TABLE t (id INTEGER PRIMARY KEY, tag INTEGER NOT NULL, v BLOB NOT NULL)") == SQLITE_OK)
+        #expect(writer.exec("INSERT INTO t VALUES (1, 1, zeroblob(100)), (2, 2, zeroblob(100))") == SQLITE_OK)
+        let model: [Int64: Row] = [1: Row(tag: 1, length: 100), 2: Row(tag: 2, length: 100)]
+        plimsoll_fault_vfs_fail_wal_syncs(1)
+        #expect(
+            writer.exec("BEGIN; INSERT INTO t VALUES (3, 3, zeroblob(5000)); UPDATE t SET tag = 9 WHERE id = 1")
+                == SQLITE_OK)
+        #expect(writer.exec("COMMIT") != SQLITE_OK, "the sync fails, so the COMMIT does")
+        writer.exec("ROLLBACK")
+        #expect(writer.rows() == model, "the writer itself no longer sees the transaction")
+        var limbo = model
+        limbo[3] = Row(tag: 3, length: 5_000)
+        limbo[1] = Row(tag: 9, length: 100)
+        #expect(try Self.recovered(path, step: 0, in: folder) == limbo, "recovery finds the failed commit")
+        let framesBefore = plimsoll_fault_vfs_wal_writes()
+        #expect(writer.exec("UPDATE t SET id = id WHERE id = 1") == SQLITE_OK, "the probe commits")
+        #expect(plimsoll_fault_vfs_wal_writes() > framesBefore, "the probe wrote frames")
+        #expect(try Self.recovered(path, step: 1, in: folder) == model, "after the probe, recovery does not")
+        let reader = try Connection(path: path, vfs: Self.vfsName, powerSafe: true)
+        #expect(reader.rows() == model)
+    }
+
     static func recovered(_ path: String, step: Int, in folder: URL) throws -> [Int64: Row]? {
         try CrashCopy.with(of: path, at: folder.appendingPathComponent("recovered-\(step).sqlite").path) { copy in
             let connection = try Connection(path: copy, vfs: nil, powerSafe: true)

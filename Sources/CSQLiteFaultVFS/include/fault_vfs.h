@@ -9,6 +9,11 @@ int plimsoll_fault_vfs_register(const char *name);
 /// a negative count: none fails.
 void plimsoll_fault_vfs_fail_wal_writes_after(long long successes);
 
+/// The next `count` syncs of a WAL file fail with SQLITE_IOERR_FSYNC, everything written before
+/// them staying in the file (as the kernel holds it): a COMMIT whose frames are all written and
+/// whose sync fails. 0: none fails.
+void plimsoll_fault_vfs_fail_wal_syncs(int count);
+
 /// WAL write calls that reached the file (failed ones not counted) since the register.
 unsigned long long plimsoll_fault_vfs_wal_writes(void);
 

@@ -1,0 +1,64 @@
+import PlimsollCore
+import PlimsollCrypto
+import PlimsollSettlement
+import PlimsollStore
+import PlimsollTesting
+import Testing
+
+/// A block whose commit failed is followed by one durable probe write before its submitters are
+/// answered: on SQLite that write buries a commit whose frames reached the WAL before its sync
+/// failed (WALWriteBufferFaultTests), so "not settled" is final. When the probe fails as well,
+/// the answer says the outcome is open.
+struct FailedCommitProbeTests {
+    static func world(seed: UInt64) throws -> (MemoryStore, Settlement, RegistrarEntry, RegistrarEntry) {
+        var rng = SplitMix64(seed: seed)
+        let registrar = SigningKey.generate(using: &rng)
+        let genesis = try Genesis(name: "Probe", registrarKey: registrar.publicKey, createdAtMs: 1_000)
+        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
+        let store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
+        let settlement = try Settlement(store: store, registrarKey: registrar, clock: { 2_000 })
+        let entries = try ["Probe AS", "Probe Two AS"].map { name in
+            RegistrarEntry.signed(
+                .registerParty(PartyRegistration(kind: .organization, name: name, country: try Country("NO"))),
+                sequence: 1, chainID: genesis.chainID, by: registrar)
+        }
+        return (store, settlement, entries[0], entries[1])
+    }
+
+    @Test func aFailedCommitIsProbedBeforeItsSubmitterHears() async throws {
+        let (store, settlement, entry, _) = try Self.world(seed: 91)
+        let before = store.writeCount
+        store.failNextCommit()
+        let outcome = try await settlement.submitSignedRegistrar([entry])[0]
+        guard case .failed(_, let message) = outcome else {
+            Issue.record("the block's commit failed, so the entry must fail: \(outcome)")
+            return
+        }
+        #expect(store.writeCount == before + 2, "the failed commit, then the probe, before the answer")
+        #expect(!message.contains("open"), "the probe committed, so the failure is final: \(message)")
+        #expect(store.blocks.count == 1)
+        let again = try await settlement.submitSignedRegistrar([entry])[0]
+        guard case .settled = again else {
+            Issue.record("the same entry settles when sent again: \(again)")
+            return
+        }
+    }
+
+    @Test func aFailedProbeLeavesTheOutcomeOpen() async throws {
+        let (store, settlement, _, entry) = try Self.world(seed: 92)
+        store.failNextWrites(2)
+        let outcome = try await settlement.submitSignedRegistrar([entry])[0]
+        guard case .failed(_, let message) = outcome else {
+            Issue.record("the block's commit failed, so the entry must fail: \(outcome)")
+            return
+        }
+        #expect(message.contains("whether the block landed is open until a write succeeds"), "\(message)")
+        #expect(message.contains("simulated I/O error at write"), "both failures are named: \(message)")
+        #expect(await settlement.readiness(), "a later write succeeds, and the registry is ready again")
+        let again = try await settlement.submitSignedRegistrar([entry])[0]
+        guard case .settled = again else {
+            Issue.record("the same entry settles when sent again: \(again)")
+            return
+        }
+    }
+}
