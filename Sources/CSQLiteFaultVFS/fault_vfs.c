@@ -1,5 +1,6 @@
-// Tests only: a VFS over "unix" that fails WAL writes on demand, so the WAL write buffer
-// (CSQLiteWALBuffer) can be run over a disk that fills up mid-transaction.
+// Tests only: a VFS over "unix" that fails WAL writes and syncs on demand, so the WAL write
+// buffer (CSQLiteWALBuffer) can be run over a disk that fills up mid-transaction, and a commit
+// whose sync fails after all its frames were written can be made.
 #include "fault_vfs.h"
 
 #include <sqlite3.h>

@@ -22,9 +22,17 @@ public enum Outcome: Equatable, Sendable {
     case rejected(id: Hash32, Rejection)
     /// The block could not be made durable; nothing of it was kept, the entry may be resubmitted.
     /// Final once the probe write that follows a failed commit succeeds; when that fails too, the
-    /// message says whether the block landed is open (resubmitting is still safe: an entry
-    /// settles once).
+    /// message ends with `openOutcome` (`isOpen`): the block may still be found after a crash.
+    /// Resubmitting is safe either way: an entry settles once.
     case failed(id: Hash32, message: String)
+
+    /// How the message of a failed entry whose block may yet be found after a crash ends.
+    public static let openOutcome = "whether the block landed is open until a write succeeds"
+
+    /// A failed entry whose block's fate is not known yet (`openOutcome`).
+    public var isOpen: Bool {
+        if case .failed(_, let message) = self { message.hasSuffix(Self.openOutcome) } else { false }
+    }
 
     public var id: Hash32 {
         switch self {

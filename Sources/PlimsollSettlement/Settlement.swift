@@ -737,12 +737,8 @@ public actor Settlement {
             startWrite()
             resumeIdleWaiters()
         case .block(let block, let changes):
-            write { () async throws(StoreError) in
-                do throws(StoreError) {
-                    try await store.commit(block, changes: changes)
-                } catch {
-                    throw await Self.settleFailedCommit(error, store)
-                }
+            write(probingOnFailure: true) { () async throws(StoreError) in
+                try await store.commit(block, changes: changes)
             }
         case .audit(let rejected, let decidedAtMs):
             write { () async throws(StoreError) in try await store.recordRejections(rejected, decidedAtMs: decidedAtMs)
@@ -750,40 +746,38 @@ public actor Settlement {
         }
     }
 
-    /// After a block's commit failed, and before anyone is answered: one durable probe write.
-    ///
-    /// A commit can fail after its last frame reached the WAL (the sync is what fails). SQLite
-    /// then reports it failed and no longer sees it, yet recovery after a crash finds the block
-    /// whole (WALWriteBufferFaultTests), so a holder told "not settled" could find the transfer
-    /// settled after a restart while the registry served the state without it meanwhile. A probe
-    /// that commits writes over those frames and makes the failure final. When the probe fails
-    /// too, the answer says that the outcome stays open until a write succeeds.
-    static func settleFailedCommit(_ error: StoreError, _ store: any SettlementStore) async -> StoreError {
-        do throws(StoreError) {
-            try await store.probeWrite()
-            return error
-        } catch let probe {
-            return StoreError(
-                error.code,
-                "\(error.message); whether the block landed is open until a write succeeds (probe: \(probe.message))")
-        }
-    }
-
     /// Runs one store write off the actor, timed; its end comes back to `ended`.
-    private func write(_ body: @escaping @Sendable () async throws(StoreError) -> Void) {
+    ///
+    /// After a block's commit failed, and before anyone is answered, one durable probe write
+    /// (`probingOnFailure`). A commit can fail after its last frame reached the WAL (the sync is
+    /// what fails): SQLite then reports it failed and no longer sees it, yet recovery after a
+    /// crash finds the block whole (WALWriteBufferFaultTests), so a holder told "not settled"
+    /// could find the transfer settled after a restart while the registry served the state
+    /// without it meanwhile. A probe that commits writes over those frames and makes the failure
+    /// final; when it fails too, whether the block landed stays open until a write succeeds. A
+    /// block refused by fencing (another node sequences now) was never written, and this node
+    /// could not write a probe anyway.
+    private func write(
+        probingOnFailure: Bool = false, _ body: @escaping @Sendable () async throws(StoreError) -> Void
+    ) {
         writing = true
+        let store = store
         Task.detached {
             let start = ContinuousClock.now
             var failure: StoreError?
+            var open = false
             do throws(StoreError) { try await body() } catch { failure = error }
-            await self.ended((failure, (ContinuousClock.now - start).seconds))
+            if let failure, probingOnFailure, failure.code != .fenced {
+                do throws(StoreError) { try await store.probeWrite() } catch { open = true }
+            }
+            await self.ended((failure, open, (ContinuousClock.now - start).seconds))
         }
     }
 
     /// The oldest queued write ended: answer its batch. A block that did not commit takes every
     /// batch applied on top of it with it (void: nothing of them is acknowledged, not even their
     /// rejections), and the state is read back from the store.
-    private func ended(_ ended: (error: StoreError?, seconds: Double)) {
+    private func ended(_ ended: (error: StoreError?, open: Bool, seconds: Double)) {
         precondition(writing && !writes.isEmpty)
         writing = false
         let applied = writes.removeFirst()
@@ -803,9 +797,10 @@ public actor Settlement {
             if commitFailure == nil { logger.error("commit failed; retrying with later batches: \(error.description)") }
             commitFailure = error.description
             stats.failedCommits += 1
+            let message = ended.open ? "\(error.description); \(Outcome.openOutcome)" : error.description
             outcomes = outcomes.map { outcome in
                 guard case .settled(let receipt) = outcome else { return outcome }
-                return .failed(id: receipt.id, message: error.description)
+                return .failed(id: receipt.id, message: message)
             }
             let void = writes
             writes = []

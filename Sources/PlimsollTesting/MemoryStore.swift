@@ -8,7 +8,8 @@ import Synchronization
 ///
 /// - `failNextCommit()`, `failNextWrites(_:)`: the next writes throw an I/O error and write
 ///   nothing (a full disk).
-/// - `crashAtNextCommit(written:)`: the next write either lands or not, then the "process" dies:
+/// - `crashAtNextCommit(written:)`: the next commit or audit (not a probe) either lands or not,
+///   then the "process" dies:
 ///   that write and every later one throw until `restart()`, as a killed writer's would. A write
 ///   that landed before the crash is what a real crash after fsync but before the answer leaves.
 public final class MemoryStore: SettlementStore, Sendable {
@@ -71,8 +72,11 @@ public final class MemoryStore: SettlementStore, Sendable {
         }
     }
 
+    /// A write of nothing; it fails as any write does, but a planned crash waits for the next
+    /// commit or audit (settlement probes after every failed commit, and a crash planned for a
+    /// block would otherwise fall on the probe, which lands nothing).
     public func probeWrite() async throws(StoreError) {
-        try write { _ in }
+        try write(probe: true) { _ in }
     }
 
     public func recordRejections(
@@ -81,7 +85,7 @@ public final class MemoryStore: SettlementStore, Sendable {
         try write { $0.rejections += rejected }
     }
 
-    private func write(_ body: (inout Contents) -> Void) throws(StoreError) {
+    private func write(probe: Bool = false, _ body: (inout Contents) -> Void) throws(StoreError) {
         let failure: StoreError? = contents.withLock { contents in
             contents.writes += 1
             if contents.crashed { return StoreError(.io, "the store's process has crashed") }
@@ -89,7 +93,7 @@ public final class MemoryStore: SettlementStore, Sendable {
                 contents.failNext -= 1
                 return StoreError(.io, "simulated I/O error at write \(contents.writes)")
             }
-            if let lands = contents.crashNext {
+            if let lands = contents.crashNext, !probe {
                 contents.crashNext = nil
                 contents.crashed = true
                 if lands { body(&contents) }

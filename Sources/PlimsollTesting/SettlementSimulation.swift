@@ -280,7 +280,8 @@ public struct SettlementSimulation {
     mutating func crashAndRestart() async throws {
         store.crashAtNextCommit(written: rng.next() % 2 == 0)
         // A list adoption always makes a block, so the planned crash happens on its write (a
-        // planned I/O error may take the first write).
+        // planned I/O error may take the first block's commit; the probe after it does not take
+        // the crash, so the second adoption's commit does).
         for _ in 0..<2 where !store.isCrashed {
             let probe = try Hash32(bytes: rng.bytes(32))
             let outcome = try await settlement.submitRegistrar(

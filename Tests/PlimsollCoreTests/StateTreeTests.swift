@@ -130,8 +130,9 @@ struct StateTreeTests {
             var changes: [(key: Hash32, valueHash: Hash32?)] = []
             var touched = Set<Hash32>()
             let existing = model.keys.sorted()
-            // More keys than several runs hold, and some batches just above a run's size.
-            for _ in 0..<(round == 3 ? 257 : 1_500 + Int(rng.next() % 1_000)) {
+            // More keys than several runs hold, and at the end one run and a single key more.
+            let wanted = round == 3 ? 257 : 1_500 + Int(rng.next() % 1_000)
+            while changes.count < wanted {
                 var key = Self.randomHash(&rng)
                 if !existing.isEmpty && rng.next() % 3 == 0 {
                     key = existing[Int(rng.next() % UInt64(existing.count))]

@@ -114,12 +114,16 @@ struct TransferPathFaultTests {
                 body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
             #expect(single.status == .serviceUnavailable, "\(single.text)")
             #expect(single.json["code"] as? String == "NOT_SETTLED")
+            // Every write fails, the probe after the failed commit too: the block's fate is open.
+            let open = "whether it landed is open until the registry writes again"
+            #expect((single.json["detail"] as? String)?.contains(open) == true, "\(single.text)")
             let batch = try await client.execute(
                 uri: "/v1/transfers/batch", method: .post, headers: HTTPFixture.json,
                 body: ByteBuffer(string: #"{"transfers":[\#(f.transferJSON(f.alice, to: f.bob, nonce: 1))]}"#))
             let result = try #require((batch.json["results"] as? [[String: Any]])?.first)
             #expect(result["status"] as? String == "not_settled", "distinct from a final rejection: \(batch.text)")
             #expect(result["code"] as? String == "NOT_SETTLED")
+            #expect((result["detail"] as? String)?.contains(open) == true, "\(batch.text)")
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.json["code"] as? String == "NOT_READY")

@@ -273,13 +273,12 @@ struct WALWriteBufferFaultTests {
         #expect(madeBytes > madeCalls * 4 * (4_096 + 24), "\(madeBytes) bytes in \(madeCalls) WAL writes")
     }
 
-    /// The rows recovery finds in a crash copy of the files (`CrashCopy`), read through the
-    /// default VFS; nil when the copy fails its check.
     /// A COMMIT whose frames all reach the WAL and whose sync fails is reported failed, yet
-    /// recovery from the file finds it (the limbo of the test above): settlement therefore follows
-    /// a failed block with a durable probe write (`SettlementStore.probeWrite`, the same
-    /// statement as here), which commits over those frames. Once it succeeds, neither a reader
-    /// nor recovery ever sees the failed transaction, so "not settled" is final.
+    /// recovery from the file finds it (the limbo of `whatSQLiteCommittedIsWhatReadersAndRecoverySee`).
+    /// Settlement therefore follows a failed block with a durable probe write
+    /// (`SettlementStore.probeWrite`, the same statement as here), which commits over those
+    /// frames. Once it succeeds, neither a reader nor recovery ever sees the failed transaction,
+    /// so "not settled" is final.
     @Test func aDurableWriteAfterAFailedSyncBuriesTheFailedCommit() throws {
         #expect(Self.registered == SQLITE_OK)
         let folder = try Self.scratchFolder()
@@ -311,6 +310,8 @@ struct WALWriteBufferFaultTests {
         #expect(reader.rows() == model)
     }
 
+    /// The rows recovery finds in a crash copy of the files (`CrashCopy`), read through the
+    /// default VFS; nil when the copy fails its check.
     static func recovered(_ path: String, step: Int, in folder: URL) throws -> [Int64: Row]? {
         try CrashCopy.with(of: path, at: folder.appendingPathComponent("recovered-\(step).sqlite").path) { copy in
             let connection = try Connection(path: copy, vfs: nil, powerSafe: true)

@@ -1,8 +1,8 @@
 #ifndef PLIMSOLL_FAULT_VFS_H
 #define PLIMSOLL_FAULT_VFS_H
 
-/// Tests only: an SQLite VFS over "unix" whose WAL writes can be made to fail, as a full disk
-/// would. Registers it under `name` (copied; not the default), once per process; returns SQLite's code.
+/// Tests only: an SQLite VFS over "unix" whose WAL writes (as a full disk would) and syncs can
+/// be made to fail. Registers it under `name` (copied; not the default), once per process; returns SQLite's code.
 int plimsoll_fault_vfs_register(const char *name);
 
 /// From now on, `successes` more WAL writes succeed, then every one fails with SQLITE_FULL;

@@ -55,7 +55,7 @@ extension RegistryAPI {
             case .rejected(let id, let rejection):
                 throw Problem(rejected: rejection.code, PublicRejection.detail(rejection.code), id: id.hex)
             case .failed(let id, _):
-                var problem = Problem(.serviceUnavailable, .notSettled, Self.notSettledDetail, id: id.hex)
+                var problem = Problem(.serviceUnavailable, .notSettled, Self.notSettledDetail(outcome), id: id.hex)
                 problem.retryAfterSeconds = 1
                 throw problem
             }
@@ -129,7 +129,7 @@ extension RegistryAPI {
             case .failed(let id, _):
                 ReceiptJSON(
                     id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
-                    detail: Self.notSettledDetail)
+                    detail: Self.notSettledDetail(outcome))
             }
         }
     }
@@ -153,7 +153,13 @@ extension RegistryAPI {
         JSONResponse.make(body: ByteBuffer(string: settledBody(receipt)))
     }
 
-    static let notSettledDetail = "the block could not be made durable; nothing was kept: send the same transfer again"
+    /// Why a transfer did not settle, without the store's own words (they may name its files).
+    static func notSettledDetail(_ outcome: Outcome) -> String {
+        outcome.isOpen
+            ? "the block could not be made durable, and whether it landed is open until the registry writes again: "
+                + "send the same transfer again (a transfer settles once)"
+            : "the block could not be made durable; nothing was kept: send the same transfer again"
+    }
 
     static func full(_ error: IntakeFull) -> Problem {
         var problem = Problem(.serviceUnavailable, .intakeFull, error.description)
