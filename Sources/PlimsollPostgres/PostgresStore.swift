@@ -246,6 +246,10 @@ public final class PostgresStore: SettlementStore, @unchecked Sendable {  // Imm
         }
     }
 
+    /// A failed COMMIT may have landed (its answer lost with the connection): no later write
+    /// tells.
+    public var probeSettlesAFailedCommit: Bool { false }
+
     public func probeWrite() async throws(StoreError) {
         try await write("probe a write", fromState: false) { transaction, logger in
             try await transaction.query("UPDATE registry SET id = id WHERE id = 1", logger: logger)

@@ -754,9 +754,9 @@ public actor Settlement {
     /// crash finds the block whole (WALWriteBufferFaultTests), so a holder told "not settled"
     /// could find the transfer settled after a restart while the registry served the state
     /// without it meanwhile. A probe that commits writes over those frames and makes the failure
-    /// final; when it fails too, whether the block landed stays open until a write succeeds. A
-    /// block refused by fencing (another node sequences now) was never written, and this node
-    /// could not write a probe anyway.
+    /// final; when it fails too, whether the block landed stays open until a write succeeds. On
+    /// a store where no probe settles that (`probeSettlesAFailedCommit`: PostgreSQL) the answer is
+    /// open. A block refused by fencing (another node sequences now) was never written.
     private func write(
         probingOnFailure: Bool = false, _ body: @escaping @Sendable () async throws(StoreError) -> Void
     ) {
@@ -768,7 +768,11 @@ public actor Settlement {
             var open = false
             do throws(StoreError) { try await body() } catch { failure = error }
             if let failure, probingOnFailure, failure.code != .fenced {
-                do throws(StoreError) { try await store.probeWrite() } catch { open = true }
+                if store.probeSettlesAFailedCommit {
+                    do throws(StoreError) { try await store.probeWrite() } catch { open = true }
+                } else {
+                    open = true
+                }
             }
             await self.ended((failure, open, (ContinuousClock.now - start).seconds))
         }

@@ -23,8 +23,17 @@ public protocol SettlementStore: Sendable {
     /// failure (readiness), without waiting for a block.
     func probeWrite() async throws(StoreError)
 
+    /// Whether a probe write that succeeds after a failed commit makes that failure final. On
+    /// SQLite a commit can fail after its frames reached the WAL (the sync fails) and recovery
+    /// would still find it; the probe commits over those frames. On PostgreSQL a COMMIT whose
+    /// answer was lost may have landed whatever a later write does, so the answer stays open
+    /// there (the state is read back from the database after any failed commit).
+    var probeSettlesAFailedCommit: Bool { get }
+
     /// Audits the rejections of a batch that made no block.
     func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError)
 }
 
-extension SQLiteStore: SettlementStore {}
+extension SQLiteStore: SettlementStore {
+    public var probeSettlesAFailedCommit: Bool { true }
+}

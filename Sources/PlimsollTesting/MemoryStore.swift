@@ -72,6 +72,9 @@ public final class MemoryStore: SettlementStore, Sendable {
         }
     }
 
+    /// Its failed writes wrote nothing (a landed write is a crash), as SQLite's are after the probe.
+    public var probeSettlesAFailedCommit: Bool { true }
+
     /// A write of nothing; it fails as any write does, but a planned crash waits for the next
     /// commit or audit (settlement probes after every failed commit, and a crash planned for a
     /// block would otherwise fall on the probe, which lands nothing).

@@ -237,6 +237,8 @@ final class KilledInCommit: SettlementStore, @unchecked Sendable {  // State beh
 
     func probeWrite() async throws(StoreError) { try await store.probeWrite() }
 
+    var probeSettlesAFailedCommit: Bool { store.probeSettlesAFailedCommit }
+
     func recordRejections(_ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs) async throws(StoreError) {
         try await store.recordRejections(rejected, decidedAtMs: decidedAtMs)
     }
