@@ -19,6 +19,23 @@ struct StateTreeTests {
 
     static func randomHash(_ rng: inout SplitMix64) -> Hash32 { try! Hash32(bytes: rng.bytes(32)) }
 
+    /// An existing key (one time in `existingOneIn`), else one that shares the first key's bits up
+    /// to byte `nearByte` (one time in `nearOneIn`: a long shared prefix, a deep split), else a
+    /// random one.
+    static func pickKey(
+        _ existing: [Hash32], existingOneIn: UInt64, nearOneIn: UInt64, nearByte: Int, _ rng: inout SplitMix64
+    ) -> Hash32 {
+        if !existing.isEmpty && rng.next() % existingOneIn == 0 {
+            return existing[Int(rng.next() % UInt64(existing.count))]
+        }
+        if let near = existing.first, rng.next() % nearOneIn == 0 {
+            var bytes = near.bytes
+            bytes[nearByte] ^= UInt8(1 + rng.next() % 255)
+            return try! Hash32(bytes: bytes)
+        }
+        return randomHash(&rng)
+    }
+
     @Test(arguments: SplitMix64.seeds([1, 2, 0xFEED]))
     func incrementalUpdatesEqualTheDefinition(seed: UInt64) {
         var rng = SplitMix64(seed: seed)
@@ -30,17 +47,7 @@ struct StateTreeTests {
             var touched = Set<Hash32>()
             for _ in 0..<(1 + Int(rng.next() % 40)) {
                 // Update or delete an existing key, or add a new one (sometimes sharing a long prefix).
-                let existing = model.keys.sorted()
-                let key: Hash32
-                if !existing.isEmpty && rng.next() % 2 == 0 {
-                    key = existing[Int(rng.next() % UInt64(existing.count))]
-                } else if let near = existing.first, rng.next() % 5 == 0 {
-                    var bytes = near.bytes
-                    bytes[31] ^= UInt8(1 + rng.next() % 255)
-                    key = try! Hash32(bytes: bytes)
-                } else {
-                    key = Self.randomHash(&rng)
-                }
+                let key = Self.pickKey(model.keys.sorted(), existingOneIn: 2, nearOneIn: 5, nearByte: 31, &rng)
                 guard touched.insert(key).inserted else { continue }
                 let value: Hash32? = rng.next() % 4 == 0 ? nil : Self.randomHash(&rng)
                 changes.append((key, value))
@@ -133,14 +140,7 @@ struct StateTreeTests {
             // More keys than several runs hold, and at the end one run and a single key more.
             let wanted = round == 3 ? 257 : 1_500 + Int(rng.next() % 1_000)
             while changes.count < wanted {
-                var key = Self.randomHash(&rng)
-                if !existing.isEmpty && rng.next() % 3 == 0 {
-                    key = existing[Int(rng.next() % UInt64(existing.count))]
-                } else if let near = existing.first, rng.next() % 7 == 0 {
-                    var bytes = near.bytes
-                    bytes[30] ^= UInt8(1 + rng.next() % 255)
-                    key = try! Hash32(bytes: bytes)
-                }
+                let key = Self.pickKey(existing, existingOneIn: 3, nearOneIn: 7, nearByte: 30, &rng)
                 guard touched.insert(key).inserted else { continue }
                 let value: Hash32? = rng.next() % 4 == 0 ? nil : Self.randomHash(&rng)
                 changes.append((key, value))
