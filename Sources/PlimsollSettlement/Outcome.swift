@@ -21,23 +21,24 @@ public enum Outcome: Equatable, Sendable {
     case settled(Receipt)
     case rejected(id: Hash32, Rejection)
     /// The block could not be made durable; nothing of it was kept, the entry may be resubmitted.
-    /// Final once the probe write that follows a failed commit succeeds; when that fails too, the
-    /// message ends with `openOutcome` (`isOpen`): the block may still be found after a crash.
-    /// Resubmitting is safe either way: an entry settles once.
-    case failed(id: Hash32, message: String)
+    /// Final once the probe write that follows a failed commit succeeds; when that fails too (or
+    /// the store cannot settle it with a probe), `open`: the block may still be found after a
+    /// crash, and the message ends with `openOutcome`. Resubmitting is safe either way: an entry
+    /// settles once.
+    case failed(id: Hash32, message: String, open: Bool = false)
 
     /// How the message of a failed entry whose block may yet be found after a crash ends.
     public static let openOutcome = "whether the block landed is open until a write succeeds"
 
-    /// A failed entry whose block's fate is not known yet (`openOutcome`).
+    /// A failed entry whose block's fate is not known yet.
     public var isOpen: Bool {
-        if case .failed(_, let message) = self { message.hasSuffix(Self.openOutcome) } else { false }
+        if case .failed(_, _, let open) = self { open } else { false }
     }
 
     public var id: Hash32 {
         switch self {
         case .settled(let receipt): receipt.id
-        case .rejected(let id, _), .failed(let id, _): id
+        case .rejected(let id, _), .failed(let id, _, _): id
         }
     }
 }

@@ -804,7 +804,7 @@ public actor Settlement {
             let message = ended.open ? "\(error.description); \(Outcome.openOutcome)" : error.description
             outcomes = outcomes.map { outcome in
                 guard case .settled(let receipt) = outcome else { return outcome }
-                return .failed(id: receipt.id, message: message)
+                return .failed(id: receipt.id, message: message, open: ended.open)
             }
             let void = writes
             writes = []

@@ -1,5 +1,6 @@
 public import PlimsollCore
 public import PlimsollCrypto
+import PlimsollSettlement
 public import PlimsollStore
 import Synchronization
 
@@ -38,6 +39,12 @@ public final class MemoryStore: SettlementStore, Sendable {
     public init(genesis: Genesis, genesisBlock: CommittedBlock, state: LedgerState) {
         self.genesis = genesis
         contents = Mutex(Contents(blocks: [genesisBlock], state: state))
+    }
+
+    /// A new registry of `genesis`, its block 0 signed by `sequencerKey`.
+    public convenience init(genesis: Genesis, sequencerKey: SigningKey) {
+        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: sequencerKey)
+        self.init(genesis: genesis, genesisBlock: block, state: state)
     }
 
     public func loadLedger() throws(StoreError) -> (state: LedgerState, tip: StoreTip) {

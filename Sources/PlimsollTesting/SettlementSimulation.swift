@@ -45,8 +45,7 @@ public struct SettlementSimulation {
         registrar = SigningKey.generate(using: &rng)
         let genesis = try Genesis(
             name: "Simulation", registrarKey: registrar.publicKey, createdAtMs: clock.now, maxValiditySeconds: 3_600)
-        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
-        store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
+        store = MemoryStore(genesis: genesis, sequencerKey: registrar)
         let clock = self.clock
         settlement = try Settlement(store: store, registrarKey: registrar, clock: { clock.now })
         let owner = try await registrar(

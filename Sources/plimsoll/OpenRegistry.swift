@@ -207,7 +207,7 @@ struct OpenRegistry {
         case .settled(let receipt): return receipt
         case .rejected(_, let rejection):
             throw CLIError("rejected \(rejection.code.rawValue): \(rejection.message)", code: rejection.code.rawValue)
-        case .failed(_, let message): throw CLIError("not settled: \(message)", code: "NOT_SETTLED")
+        case .failed(_, let message, _): throw CLIError("not settled: \(message)", code: "NOT_SETTLED")
         }
     }
 

@@ -24,8 +24,7 @@ struct DurableProofTests {
         var rng = SplitMix64(seed: seed)
         let registrar = SigningKey.generate(using: &rng)
         let genesis = try Genesis(name: "Proofs", registrarKey: registrar.publicKey, createdAtMs: timeMs)
-        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
-        let store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
+        let store = MemoryStore(genesis: genesis, sequencerKey: registrar)
         let settlement = try Settlement(store: store, registrarKey: registrar, clock: { timeMs + 1_000 })
         let (alice, bob) = (SigningKey.generate(using: &rng), SigningKey.generate(using: &rng))
         _ = try await RegistrySeed.seed(

@@ -14,8 +14,7 @@ struct FailedCommitProbeTests {
         var rng = SplitMix64(seed: seed)
         let registrar = SigningKey.generate(using: &rng)
         let genesis = try Genesis(name: "Probe", registrarKey: registrar.publicKey, createdAtMs: 1_000)
-        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
-        let store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
+        let store = MemoryStore(genesis: genesis, sequencerKey: registrar)
         let settlement = try Settlement(store: store, registrarKey: registrar, clock: { 2_000 })
         let entries = try ["Probe AS", "Probe Two AS"].map { name in
             RegistrarEntry.signed(
@@ -30,7 +29,7 @@ struct FailedCommitProbeTests {
         let before = store.writeCount
         store.failNextCommit()
         let outcome = try await settlement.submitSignedRegistrar([entry])[0]
-        guard case .failed(_, let message) = outcome else {
+        guard case .failed(_, let message, _) = outcome else {
             Issue.record("the block's commit failed, so the entry must fail: \(outcome)")
             return
         }
@@ -49,7 +48,7 @@ struct FailedCommitProbeTests {
         let before = store.writeCount
         store.failNextWrites(2)
         let outcome = try await settlement.submitSignedRegistrar([entry])[0]
-        guard case .failed(_, let message) = outcome else {
+        guard case .failed(_, let message, _) = outcome else {
             Issue.record("the block's commit failed, so the entry must fail: \(outcome)")
             return
         }

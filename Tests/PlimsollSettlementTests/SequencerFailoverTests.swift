@@ -142,7 +142,7 @@ struct SequencerFailoverTests {
         let late = try await first.submitAll(transfers(4))
         #expect(
             late.allSatisfy { outcome in
-                if case .failed(_, let message) = outcome { message.contains("STORE_FENCED") } else { false }
+                if case .failed(_, let message, _) = outcome { message.contains("STORE_FENCED") } else { false }
             }, "the old sequencer's transfers must fail fenced: \(late)")
         #expect(!database.first.isSequencer)
         for index in holders.indices { nonces[index] -= 1 }

@@ -72,7 +72,7 @@ struct SettlementTests {
                 switch outcome {
                 case .settled(let receipt): settled.append(receipt)
                 case .rejected(let id, _): rejectedIDs.append(id)
-                case .failed(_, let message): Issue.record("seed \(seed): store failure \(message)")
+                case .failed(_, let message, _): Issue.record("seed \(seed): store failure \(message)")
                 }
             }
         }

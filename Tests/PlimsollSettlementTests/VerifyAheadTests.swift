@@ -55,7 +55,7 @@ struct VerifyAheadTests {
                 #expect(id == entry.id)
                 #expect(isForged, "an honest transfer was refused: \(rejection)")
                 #expect(rejection.code == .badSignature)
-            case .failed(_, let message):
+            case .failed(_, let message, _):
                 Issue.record("store failure: \(message)")
             }
         }

@@ -12,8 +12,7 @@ struct VoidedRegistrarEntryTests {
         var rng = SplitMix64(seed: 77)
         let registrar = SigningKey.generate(using: &rng)
         let genesis = try Genesis(name: "Voided", registrarKey: registrar.publicKey, createdAtMs: 1_000)
-        let (block, state) = BlockBuilder.genesisBlock(genesis, sequencerKey: registrar)
-        let store = MemoryStore(genesis: genesis, genesisBlock: block, state: state)
+        let store = MemoryStore(genesis: genesis, sequencerKey: registrar)
         let settlement = try Settlement(store: store, registrarKey: registrar, clock: { 2_000 })
         let entry = RegistrarEntry.signed(
             .registerParty(PartyRegistration(kind: .organization, name: "Voided AS", country: try Country("NO"))),

@@ -54,7 +54,7 @@ extension RegistryAPI {
             case .settled(let receipt): return Self.settledResponse(receipt)
             case .rejected(let id, let rejection):
                 throw Problem(rejected: rejection.code, PublicRejection.detail(rejection.code), id: id.hex)
-            case .failed(let id, _):
+            case .failed(let id, _, _):
                 var problem = Problem(.serviceUnavailable, .notSettled, Self.notSettledDetail(outcome), id: id.hex)
                 problem.retryAfterSeconds = 1
                 throw problem
@@ -126,7 +126,7 @@ extension RegistryAPI {
                 ReceiptJSON(
                     id: id.hex, status: TransferStatus.rejected, code: rejection.code.rawValue,
                     detail: detail(rejection))
-            case .failed(let id, _):
+            case .failed(let id, _, _):
                 ReceiptJSON(
                     id: id.hex, status: TransferStatus.notSettled, code: ProblemCode.notSettled.rawValue,
                     detail: Self.notSettledDetail(outcome))
