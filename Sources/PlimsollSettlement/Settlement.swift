@@ -765,28 +765,52 @@ public actor Settlement {
         Task.detached {
             let start = ContinuousClock.now
             var failure: StoreError?
-            var open = false
             do throws(StoreError) { try await body() } catch { failure = error }
+            let written = ContinuousClock.now
+            var probe: WriteEnd.Probe?
             if let failure, probingOnFailure, failure.code != .fenced {
                 if store.probeSettlesAFailedCommit {
-                    do throws(StoreError) { try await store.probeWrite() } catch { open = true }
+                    var failed = false
+                    do throws(StoreError) { try await store.probeWrite() } catch { failed = true }
+                    probe = WriteEnd.Probe(seconds: (ContinuousClock.now - written).seconds, failed: failed)
                 } else {
-                    open = true
+                    probe = WriteEnd.Probe(seconds: 0, failed: true)
                 }
             }
-            await self.ended((failure, open, (ContinuousClock.now - start).seconds))
+            await self.ended(WriteEnd(error: failure, seconds: (written - start).seconds, probe: probe))
         }
+    }
+
+    /// How a store write ended: its own time apart from the probe after it, so the commit
+    /// histogram holds commits alone and a slow probe (a disk that stalls) shows as itself.
+    private struct WriteEnd: Sendable {
+        struct Probe: Sendable {
+            /// 0 when the store cannot settle a failed commit by writing again (PostgreSQL).
+            let seconds: Double
+            /// The probe failed, or no probe can settle it: whether the block landed is open.
+            let failed: Bool
+        }
+
+        let error: StoreError?
+        let seconds: Double
+        let probe: Probe?
+        var open: Bool { probe?.failed ?? false }
     }
 
     /// The oldest queued write ended: answer its batch. A block that did not commit takes every
     /// batch applied on top of it with it (void: nothing of them is acknowledged, not even their
     /// rejections), and the state is read back from the store.
-    private func ended(_ ended: (error: StoreError?, open: Bool, seconds: Double)) {
+    private func ended(_ ended: WriteEnd) {
         precondition(writing && !writes.isEmpty)
         writing = false
         let applied = writes.removeFirst()
         stats.commitSeconds += ended.seconds
         SettlementMetrics.write(seconds: ended.seconds, failed: ended.error != nil, block: applied.result.block != nil)
+        if let probe = ended.probe {
+            stats.probes += 1
+            if probe.failed { stats.openFailures += 1 }
+            SettlementMetrics.probe(seconds: probe.seconds, open: probe.failed)
+        }
         var outcomes = applied.result.outcomes
         switch (applied.write, ended.error) {
         case (.block(let block, let changes), nil):
@@ -892,6 +916,14 @@ enum SettlementMetrics {
         Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "apply")]).record(duration: apply)
     }
 
+    /// The probe after a failed commit (`Settlement.write(probingOnFailure:)`), and whether the
+    /// failed block's fate stayed open (the probe failed too, or no probe can settle it).
+    static func probe(seconds: Double, open: Bool) {
+        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "probe")])
+            .recordNanoseconds(Int64(seconds * 1e9))
+        if open { Counter(label: "plimsoll_commits_open_total").increment() }
+    }
+
     /// A block applied on top of one whose commit failed, never written.
     static func voided() { Counter(label: "plimsoll_blocks_voided_total").increment() }
 
@@ -924,6 +956,8 @@ public struct SettlementStats: Sendable {
         window.commitSeconds -= earlier.commitSeconds
         window.unattributedRejections -= earlier.unattributedRejections
         window.failedCommits -= earlier.failedCommits
+        window.probes -= earlier.probes
+        window.openFailures -= earlier.openFailures
         return window
     }
 
@@ -934,12 +968,18 @@ public struct SettlementStats: Sendable {
     public var entries = 0
     public var verifySeconds = 0.0
     public var applySeconds = 0.0
-    /// Time the writes took (each block's transaction, or a batch's audit rows).
+    /// Time the writes took (each block's transaction, or a batch's audit rows), without the
+    /// probes after failed commits.
     public var commitSeconds = 0.0
     /// Rejections not kept in the audit: no valid signature from a bound key (Docs/http.md).
     public var unattributedRejections = 0
     /// Commits (blocks or audit rows) that failed and were retried with later batches.
     public var failedCommits = 0
+    /// Failed block commits followed by a probe write (or, on a store where no probe can settle
+    /// one, answered open at once).
+    public var probes = 0
+    /// Of those, the ones whose submitters were told that whether the block landed is open.
+    public var openFailures = 0
 }
 
 extension Duration {

@@ -124,6 +124,13 @@ struct TransferPathFaultTests {
             #expect(result["status"] as? String == "not_settled", "distinct from a final rejection: \(batch.text)")
             #expect(result["code"] as? String == "NOT_SETTLED")
             #expect((result["detail"] as? String)?.contains(open) == true, "\(batch.text)")
+            // The probes show apart from the commits they follow, and so do the open answers.
+            let stats = await f.settlement.stats
+            #expect(stats.probes == 2 && stats.openFailures == 2, "\(stats)")
+            let scrape = try await client.execute(uri: "/metrics", method: .get).text
+            #expect(scrape.contains("plimsoll_settle_phase_seconds_count{phase=\"probe\"}"))
+            let opened = scrape.split(separator: "\n").first { $0.hasPrefix("plimsoll_commits_open_total ") }
+            #expect((opened.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0) >= 2, "\(opened ?? "none")")
             let ready = try await client.execute(uri: "/readyz", method: .get)
             #expect(ready.status == .serviceUnavailable)
             #expect(ready.json["code"] as? String == "NOT_READY")

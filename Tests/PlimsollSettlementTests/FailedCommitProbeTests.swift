@@ -35,6 +35,8 @@ struct FailedCommitProbeTests {
         }
         #expect(store.writeCount == before + 2, "the failed commit, then the probe, before the answer")
         #expect(!outcome.isOpen, "the probe committed, so the failure is final: \(message)")
+        let stats = await settlement.stats
+        #expect(stats.failedCommits == 1 && stats.probes == 1 && stats.openFailures == 0, "\(stats)")
         #expect(store.blocks.count == 1)
         let again = try await settlement.submitSignedRegistrar([entry])[0]
         guard case .settled = again else {
@@ -53,6 +55,8 @@ struct FailedCommitProbeTests {
             return
         }
         #expect(outcome.isOpen, "\(message)")
+        let stats = await settlement.stats
+        #expect(stats.failedCommits == 1 && stats.probes == 1 && stats.openFailures == 1, "\(stats)")
         #expect(
             message.contains("error at write \(before + 1)") && !message.contains("error at write \(before + 2)"),
             "the commit's failure is named, not the probe's: \(message)")
