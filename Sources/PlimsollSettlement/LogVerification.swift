@@ -79,12 +79,18 @@ public enum LogVerification {
         }
         let keys = XOnlyKeyCache()
         var replayer = try LogReplayer(genesisBlock: genesisHeader, genesisEntry: genesisEntry)
-        var ahead: [(header: SignedBlockHeader, entries: [Entry], verification: Task<[Bool], Never>)] = []
+        var ahead: [(header: SignedBlockHeader, entries: [Entry], verification: Task<[Bool]?, Never>)] = []
+        // A failure leaves the blocks read ahead of it unreplayed: their checks stop rather than
+        // hold the cores (and their entries) until they finish for nothing.
+        defer { for block in ahead { block.verification.cancel() } }
         var rotations: [(height: Height, role: String, key: XOnlyPublicKey)] = []
         /// Replays the oldest block read ahead, once its signatures are checked.
         func replayOldest() async throws {
             let (header, entries, verification) = ahead.removeFirst()
-            try replayer.apply(block: header, entries: entries, verifiedSignatures: await verification.value)
+            guard let verified = await verification.value else {
+                throw Failure(description: "verification stopped at block \(header.header.height): cancelled")
+            }
+            try replayer.apply(block: header, entries: entries, verifiedSignatures: verified)
             for entry in entries {
                 guard case .registrar(let registrar) = entry else { continue }
                 switch registrar.action {
@@ -120,7 +126,9 @@ public enum LogVerification {
                 }
                 if parseFailure == nil {
                     let batch = entries
-                    let verification = Task.detached { await Verifier.verify(batch, chainID: genesis.chainID) }
+                    let verification = Task.detached {
+                        await Verifier.verifyUnlessCancelled(batch, chainID: genesis.chainID)
+                    }
                     ahead.append((header, entries, verification))
                 }
             }
