@@ -40,7 +40,7 @@ enum MetricsBackend {
 }
 
 /// `/metrics` in Prometheus text format. Counters (`_total`) and histograms are recorded as
-/// things happen, through swift-metrics (`Settlement`, `MetricsMiddleware`); the gauges here are
+/// things happen, through swift-metrics (`Settlement`, `RequestMetricsMiddleware`); the gauges here are
 /// states, set from settlement at each scrape, so nothing grows between scrapes.
 final class RegistryMetrics: Sendable {
     private let registry = MetricsBackend.registry

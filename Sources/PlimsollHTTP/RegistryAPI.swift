@@ -55,7 +55,7 @@ public struct RegistryAPI: Sendable {
         let router = Router(context: BasicRequestContext.self)
         _ = MetricsBackend.registry  // swift-metrics bootstrapped before the first request is counted
         router.add(middleware: AccessLogMiddleware())
-        router.add(middleware: MetricsMiddleware())
+        router.add(middleware: RequestMetricsMiddleware())
         router.add(middleware: ProblemMiddleware())
         router.add(middleware: CredentialsMiddleware(api: self))
         router.add(middleware: HeightMiddleware(settlement: settlement))

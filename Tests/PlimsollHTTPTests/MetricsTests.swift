@@ -18,6 +18,7 @@ struct MetricsTests {
                 body: ByteBuffer(string: f.transferJSON(f.alice, to: f.bob, nonce: 1)))
             #expect(posted.status == .ok, "\(posted.text)")
             _ = try await client.execute(uri: "/v1/blocks/999999", method: .get)
+            _ = try await client.execute(uri: "/v1/no-such-route", method: .get)
             let scrape = try await client.execute(uri: "/metrics", method: .get)
             #expect(scrape.status == .ok)
             let text = scrape.text
@@ -47,6 +48,27 @@ struct MetricsTests {
                 requests.contains {
                     $0.hasPrefix("http_server_requests_total") && $0.contains("http_response_status_code=\"404\"")
                 })
+            #expect(
+                requests.contains {
+                    $0.hasPrefix("http_server_request_errors_total") && $0.contains("error_type=\"404\"")
+                        && $0.contains("http_route=\"/v1/blocks/{height}\"") && $0.hasSuffix(" 1")
+                }, "an answered refusal is counted as an error too")
+            #expect(
+                requests.contains {
+                    $0.hasPrefix("http_server_request_errors_total") && $0.contains("http_route=\"NotFound\"")
+                        && $0.contains("error_type=\"404\"")
+                }, "a path no route holds is counted under NotFound, as Hummingbird did")
+            #expect(
+                !requests.contains {
+                    $0.hasPrefix("http_server_request_errors_total") && $0.contains("error_type=\"200\"")
+                },
+                "an answer that is no refusal makes no error series")
+            #expect(
+                requests.contains {
+                    $0.hasPrefix("http_server_requests_total") && $0.contains("http_route=\"/v1/transfers\"")
+                        && $0.contains("http_request_method=\"POST\"") && $0.hasSuffix(" 1")
+                }, "the transfer is counted once")
+            #expect(text.contains("# TYPE http_server_active_requests gauge"))
             #expect(!text.contains("plimsoll_entries_taken"), "the old gauge names are gone")
         }
     }
