@@ -17,6 +17,13 @@ public struct SettlementConfig: Sendable {
     private var batchEntries = Limits.blockEntriesMax
     /// Entries waiting in intake; past this, `submit` answers `IntakeFull`.
     public var intakeEntriesMax = 250_000
+    /// While a block commits, the next batch is cut once this many entries wait
+    /// (`Batcher.defaultCutAheadMin`); a value below 1 is taken as 1 (cut whatever waits).
+    public var cutAheadEntriesMin: Int {
+        get { cutAhead }
+        set { cutAhead = max(newValue, 1) }
+    }
+    private var cutAhead = Batcher.defaultCutAheadMin
 
     public init() {}
 }
@@ -182,7 +189,7 @@ public actor Settlement {
         self.intakeRegistrarKey = state.registrarKey
         self.intakeSequencerKey = state.sequencerKey
         self.config = config
-        self.batcher = Batcher(entriesMax: config.batchEntriesMax)
+        self.batcher = Batcher(entriesMax: config.batchEntriesMax, cutAheadMin: config.cutAheadEntriesMin)
         self.clock = clock
         self.logger = logger
         self.ledger = Ledger(state: state)

@@ -10,14 +10,35 @@ struct BatcherTests {
         var batcher = Batcher(entriesMax: 100)
         #expect(batcher.isIdle)
         #expect(batcher.arrived(1) == .cut(entries: 1), "one transfer alone waits for nothing")
-        #expect(batcher.arrived(5) == .wait, "a batch is being prepared: the next one gathers")
-        #expect(batcher.arrived(3) == .wait)
-        #expect(batcher.built(block: true) == .cut(entries: 8), "verified and applied while the block before commits")
-        #expect(batcher.arrived(2) == .wait)
+        #expect(batcher.arrived(60) == .wait, "a batch is being prepared: the next one gathers")
+        #expect(batcher.arrived(40) == .wait)
+        #expect(
+            batcher.built(block: true) == .cut(entries: 100),
+            "a whole batch is verified and applied while the block before commits")
+        #expect(batcher.arrived(100) == .wait)
         #expect(batcher.built(block: true) == .wait, "two blocks not yet durable: the next batch gathers")
         #expect(batcher.unsettled == Batcher.depth)
-        #expect(batcher.committed() == .cut(entries: 2), "room again: what arrived meanwhile is cut at once")
+        #expect(batcher.committed() == .cut(entries: 100), "room again: a whole batch is cut at once")
         #expect(batcher.built(block: false) == .wait, "a batch of rejections makes no block")
+        #expect(batcher.committed() == .wait)
+        #expect(batcher.isIdle)
+    }
+
+    /// While a block commits, a batch too small to be worth a block of its own gathers until the
+    /// commit ends, then is cut with what arrived meanwhile: fewer, larger blocks.
+    @Test func aSmallBatchWaitsForTheCommitInFlight() {
+        var batcher = Batcher(entriesMax: Limits.blockEntriesMax)
+        #expect(batcher.arrived(17) == .cut(entries: 17))
+        #expect(batcher.arrived(20) == .wait)
+        #expect(batcher.built(block: true) == .wait, "20 entries wait for the commit in flight")
+        #expect(batcher.arrived(30) == .wait)
+        #expect(batcher.committed() == .cut(entries: 50), "the commit ended: what gathered is one batch")
+        #expect(batcher.arrived(Batcher.defaultCutAheadMin) == .wait, "being prepared")
+        #expect(
+            batcher.built(block: true) == .cut(entries: Batcher.defaultCutAheadMin),
+            "a batch worth a block of its own is cut while the block before commits")
+        #expect(batcher.built(block: true) == .wait)
+        #expect(batcher.committed() == .wait)
         #expect(batcher.committed() == .wait)
         #expect(batcher.isIdle)
     }
@@ -55,6 +76,9 @@ struct BatcherTests {
         func take(_ action: Batcher.Action) {
             if case .cut(let count) = action {
                 #expect((1...50).contains(count), "seed \(seed)")
+                #expect(
+                    batcher.unsettled == 0 || count == 50,
+                    "seed \(seed): while a block commits, only a whole batch is cut ahead")
                 cut += count
             }
         }
@@ -70,6 +94,9 @@ struct BatcherTests {
             }
             #expect(arrived == cut + batcher.waiting, "seed \(seed): entries are waiting or cut, once")
             #expect(batcher.unsettled <= Batcher.depth, "seed \(seed)")
+            #expect(
+                batcher.waiting == 0 || batcher.preparing || batcher.committing,
+                "seed \(seed): nothing waits while the pipeline is empty")
         }
         // Drain: the shell keeps building and committing until nothing waits.
         while !batcher.isIdle {

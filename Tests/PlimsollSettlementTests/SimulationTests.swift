@@ -48,7 +48,7 @@ struct SimulationTests {
         var voided = 0
         var proofs = 0
         for seed in SplitMix64.seeds([1, 2, 3, 0xC0FFEE]) {
-            var world = try await SettlementSimulation(seed: seed)
+            var world = try await SettlementSimulation(seed: seed, cutAheadEntriesMin: 1)
             for _ in 0..<Self.stepsPerSeed { try await world.step() }
             #expect(await world.check().isEmpty, "seed \(seed)")
             blocks += world.pipelinedBlocks
