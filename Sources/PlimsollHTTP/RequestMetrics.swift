@@ -47,9 +47,9 @@ final class RequestMetricsCache: Sendable {
     struct Route: Sendable {
         let requests: Counter
         let duration: Metrics.Timer
-        /// For a status of 400 or more only: a refusal, whether a handler answered it as a
-        /// problem or threw it (Hummingbird's counted the thrown ones alone, and most refusals
-        /// here are answered, so its count stayed near zero).
+        /// For a status of 400 or more only: a refusal, whether it was thrown or answered as a
+        /// problem. Hummingbird's counted the thrown ones alone, and missed the read routes'
+        /// refusals, which `HeightMiddleware` turns into answers.
         let errors: Counter?
     }
 

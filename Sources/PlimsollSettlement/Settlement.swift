@@ -781,7 +781,7 @@ public actor Settlement {
                     do throws(StoreError) { try await store.probeWrite() } catch { failed = true }
                     probe = WriteEnd.Probe(seconds: (ContinuousClock.now - written).seconds, failed: failed)
                 } else {
-                    probe = WriteEnd.Probe(seconds: 0, failed: true)
+                    probe = WriteEnd.Probe(seconds: nil, failed: true)
                 }
             }
             await self.ended(WriteEnd(error: failure, seconds: (written - start).seconds, probe: probe))
@@ -792,8 +792,9 @@ public actor Settlement {
     /// histogram holds commits alone and a slow probe (a disk that stalls) shows as itself.
     private struct WriteEnd: Sendable {
         struct Probe: Sendable {
-            /// 0 when the store cannot settle a failed commit by writing again (PostgreSQL).
-            let seconds: Double
+            /// nil when no probe ran: the store cannot settle a failed commit by writing again
+            /// (PostgreSQL).
+            let seconds: Double?
             /// The probe failed, or no probe can settle it: whether the block landed is open.
             let failed: Bool
         }
@@ -925,9 +926,11 @@ enum SettlementMetrics {
 
     /// The probe after a failed commit (`Settlement.write(probingOnFailure:)`), and whether the
     /// failed block's fate stayed open (the probe failed too, or no probe can settle it).
-    static func probe(seconds: Double, open: Bool) {
-        Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "probe")])
-            .recordNanoseconds(Int64(seconds * 1e9))
+    static func probe(seconds: Double?, open: Bool) {
+        if let seconds {
+            Metrics.Timer(label: "plimsoll_settle_phase_seconds", dimensions: [("phase", "probe")])
+                .recordNanoseconds(Int64(seconds * 1e9))
+        }
         if open { Counter(label: "plimsoll_commits_open_total").increment() }
     }
 

@@ -213,6 +213,7 @@ public struct SettlementSimulation {
         if !held { store.cancelHold() }
         var proofs: [(Task<HoldingProof?, Never>, String)] = []
         if held { proofs.append((await askProof(&spins), "while a block commits")) }
+        let batchesBefore = await settlement.stats.batches
         let secondOutcomes = Task { try await settlement.submitAll(second) }
         while true {
             let taken = await settlement.stats.admitted >= admitted + entries.count
@@ -220,9 +221,11 @@ public struct SettlementSimulation {
             guard await until(&spins) else { break }
         }
         let stacked = held ? await settlement.undurableBlocks == 2 : false
-        if stacked, second.count < config.cutAheadEntriesMin {
+        // Under the default bound a batch this small is not even prepared while the commit is
+        // held, whether it would make a block or not.
+        if held, second.count < config.cutAheadEntriesMin, await settlement.stats.batches != batchesBefore {
             incidents.append(
-                "a batch of \(second.count) was cut ahead of a commit (bound \(config.cutAheadEntriesMin))")
+                "a batch of \(second.count) was prepared ahead of a commit (bound \(config.cutAheadEntriesMin))")
         }
         if stacked {
             pipelinedBlocks += 1
