@@ -76,22 +76,15 @@ final class RequestMetricsCache: Sendable {
         let id = RouteID(route: route, method: method, status: status.code)
         return routes.withLock { routes in
             if let known = routes[id] { return known }
-            let dimensions = [
-                ("http.route", route), ("http.request.method", method.description),
-                ("http.response.status_code", "\(status.code)"),
-            ]
+            let endpoint = [("http.route", route), ("http.request.method", method.description)]
+            let dimensions = endpoint + [("http.response.status_code", "\(status.code)")]
             let made = Route(
                 requests: Counter(label: "hb.requests", dimensions: dimensions),
                 duration: Metrics.Timer(
                     label: "http.server.request.duration", dimensions: dimensions, preferredDisplayUnit: .seconds),
                 errors: status.code < 400
                     ? nil
-                    : Counter(
-                        label: "hb.request.errors",
-                        dimensions: [
-                            ("http.route", route), ("http.request.method", method.description),
-                            ("error.type", "\(status.code)"),
-                        ])
+                    : Counter(label: "hb.request.errors", dimensions: endpoint + [("error.type", "\(status.code)")])
             )
             routes[id] = made
             return made

@@ -45,7 +45,6 @@ public struct SettlementSimulation {
     /// batch waits for the commit), by the seed's lowest bit unless given, so one seed still
     /// replays one world.
     let config: SettlementConfig
-    public var cutAheadEntriesMin: Int { config.cutAheadEntriesMin }
 
     public init(seed: UInt64, cutAheadEntriesMin: Int? = nil) async throws {
         var config = SettlementConfig()

@@ -25,10 +25,7 @@ struct MetricsTests {
             let text = scrape.text
             for family in ["plimsoll_blocks_total", "plimsoll_entries_total"] {
                 #expect(text.contains("# TYPE \(family) counter"), "\(family) is a counter")
-                let value = text.split(separator: "\n").first { $0.hasPrefix("\(family) ") }.flatMap {
-                    Double($0.split(separator: " ").last ?? "")
-                }
-                #expect((value ?? 0) >= 1, "\(family) counted the block")
+                #expect(Self.sample(text, family) >= 1, "\(family) counted the block")
             }
             #expect(text.contains("# TYPE plimsoll_settle_phase_seconds histogram"))
             for phase in ["verify", "apply", "commit"] {
@@ -78,11 +75,11 @@ struct MetricsTests {
         }
     }
 
-    /// The value of the first series of `family` whose labels include every one of `labels`;
-    /// 0 when there is none yet.
-    static func sample(_ scrape: String, _ family: String, _ labels: [String]) -> Double {
+    /// The value of the first series of `family` whose labels include every one of `labels` (a
+    /// family without labels: none given); 0 when there is none yet.
+    static func sample(_ scrape: String, _ family: String, _ labels: [String] = []) -> Double {
         let line = scrape.split(separator: "\n").first { line in
-            line.hasPrefix(family + "{") && labels.allSatisfy { line.contains($0) }
+            (line.hasPrefix(family + "{") || line.hasPrefix(family + " ")) && labels.allSatisfy { line.contains($0) }
         }
         return line.flatMap { Double($0.split(separator: " ").last ?? "") } ?? 0
     }
