@@ -1,15 +1,24 @@
 """The load test's table and JSON, from wrk's output (one file per wrk run, summed).
 
-Usage: python3 scripts/load/report.py SECONDS ACKED MISSING RAW_BEFORE RAW_AFTER RSS_KIB CONNECTIONS WRK_OUTPUT...
+Usage: python3 scripts/load/report.py [--metrics SCRAPE] SECONDS ACKED MISSING RAW_BEFORE RAW_AFTER RSS_KIB
+       CONNECTIONS WRK_OUTPUT...
+With --metrics (the server's /metrics scraped when the load ended), the table also says where a
+block's time went on the server: blocks made, transfers a block, and the mean time a block spent
+waiting for its signatures, applying and committing, with the share of the run the writer was
+committing (a share near 1 means the commits set the pace).
 Exits 1 when an acknowledged transfer is missing from the log.
 """
 import json
 import re
 import sys
 
-seconds, acked, missing = float(sys.argv[1]), int(sys.argv[2]), int(sys.argv[3])
-before, after, rss, connections = float(sys.argv[4]), float(sys.argv[5]), int(sys.argv[6]), int(sys.argv[7])
-texts = [open(path).read() for path in sys.argv[8:]]
+args = sys.argv[1:]
+scrape = None
+if args[:1] == ["--metrics"]:
+    scrape, args = open(args[1]).read(), args[2:]
+seconds, acked, missing = float(args[0]), int(args[1]), int(args[2])
+before, after, rss, connections = float(args[3]), float(args[4]), int(args[5]), int(args[6])
+texts = [open(path).read() for path in args[7:]]
 
 
 def values(name):
@@ -34,6 +43,28 @@ rows = [("raw_verify_before", before, "ops/s"), ("settled_over_http_per_s", rate
         ("latency_p50", p50, "ms"), ("latency_p99", p99, "ms"), ("errors", errors, "responses"),
         ("acknowledged", acked, "transfers"), ("acknowledged_missing_from_log", missing, "transfers"),
         ("server_rss", rss / 1024, "MiB")]
+
+
+def sample(family, labels=""):
+    """One sample of the scrape (0 when absent): `family{labels} value`."""
+    found = re.search("^" + re.escape(family + ("{" + labels + "}" if labels else "")) + r" ([0-9.e+-]+)$",
+                      scrape, re.M)
+    return float(found.group(1)) if found else 0.0
+
+
+# An empty scrape (the server did not answer /metrics) adds no rows rather than rows of zeros.
+if scrape:
+    blocks = sample("plimsoll_blocks_total")
+    batches = sample("plimsoll_settle_phase_seconds_count", 'phase="apply"')
+    per_block = lambda phase: 1000 * sample("plimsoll_settle_phase_seconds_sum", f'phase="{phase}"') / max(
+        sample("plimsoll_settle_phase_seconds_count", f'phase="{phase}"'), 1)
+    rows += [("server_blocks", blocks, "blocks"),
+             ("server_transfers_per_block", sample("plimsoll_entries_total") / max(batches, 1), "entries"),
+             ("server_signature_wait_per_block", per_block("verify"), "ms (signatures not yet checked at the cut)"),
+             ("server_apply_per_block", per_block("apply"), "ms"),
+             ("server_commit_per_block", per_block("commit"), "ms"),
+             ("server_writer_busy", sample("plimsoll_settle_phase_seconds_sum", 'phase="commit"') / seconds,
+              "share of the run spent committing")]
 for name, v, unit in rows:
     print(f"{name:34} {v:14.2f} {unit}")
 print(json.dumps({name: v for name, v, _ in rows}))
