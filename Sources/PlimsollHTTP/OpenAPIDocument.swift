@@ -33,6 +33,11 @@ enum OpenAPIDocument {
             "get", "/v1/keys/{key}/holdings/{imo}/proof",
             "Proof of a key's holding of a vessel against the latest signed header", "holder", "HoldingProof"
         ),
+        (
+            "get", "/v1/keys/{key}/proof",
+            "Proof of a key's record (party, last nonce, freezes) against the latest signed header", "holder",
+            "KeyProof"
+        ),
         ("get", "/v1/blocks/latest", "The latest signed block header", "public", "Block"),
         ("get", "/v1/blocks/{height}", "A signed block header", "public", "Block"),
         ("get", "/v1/proofs/consistency", "Consistency proof between two block heights", "public", "Consistency"),
@@ -306,6 +311,44 @@ enum OpenAPIDocument {
                         ("type", ##"{"const":"holding"}"##), ("chain_id", hex64), ("registrar_key", hex64),
                         ("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##),
                         ("key", hex64), ("units", count),
+                        ("record", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("record_key", hex64),
+                        ("siblings", ##"{"type":"array","maxItems":256,"items":\##(hex64)}"##),
+                        ("terminal", ##"{"enum":["found","empty","other"]}"##),
+                        ("other_key", hex64), ("other_value_hash", hex64),
+                        (
+                            "head",
+                            object(
+                                ["height", "header", "signature"],
+                                [
+                                    ("height", count), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
+                                    ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##),
+                                ])
+                        ),
+                    ]
+                )
+            ),
+            (
+                "KeyProof",
+                object(
+                    [
+                        "type", "chain_id", "registrar_key", "sequencer_key", "genesis", "sequencer_rotations", "key",
+                        "bound", "record_key", "siblings", "terminal", "head",
+                    ],
+                    [
+                        ("type", ##"{"const":"key"}"##), ("chain_id", hex64), ("registrar_key", hex64),
+                        ("sequencer_key", hex64), ("genesis", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##),
+                        ("sequencer_rotations", ##"{"type":"array","items":{"type":"object"}}"##),
+                        ("key", hex64), ("bound", ##"{"type":"boolean"}"##), ("party", id), ("last_nonce", count),
+                        ("frozen", ##"{"type":"boolean"}"##),
+                        ("frozen_vessels", ##"{"type":"array","items":{"type":"string","pattern":"^IMO[0-9]{7}$"}}"##),
+                        (
+                            "frozen_units",
+                            ##"{"type":"array","items":"##
+                                + object(
+                                    ["vessel", "units"],
+                                    [("vessel", ##"{"type":"string","pattern":"^IMO[0-9]{7}$"}"##), ("units", count)])
+                                + "}"
+                        ),
                         ("record", ##"{"type":"string","pattern":"^([0-9a-f]{2})+$"}"##), ("record_key", hex64),
                         ("siblings", ##"{"type":"array","maxItems":256,"items":\##(hex64)}"##),
                         ("terminal", ##"{"enum":["found","empty","other"]}"##),

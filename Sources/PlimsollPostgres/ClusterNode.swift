@@ -84,6 +84,8 @@ public final class ClusterNode: RegistryService {
         mirror.holdingProof(asset: asset, key: key)
     }
 
+    public func keyProof(key: KeyRef) async -> KeyProof? { mirror.keyProof(key: key) }
+
     public func isPending(_ id: Hash32) async -> Bool {
         (try? await store.isWaitingHandOff(id)) ?? false
     }

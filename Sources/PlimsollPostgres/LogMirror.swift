@@ -250,4 +250,11 @@ public final class LogMirror: Sendable {
         guard view.header.header.version >= 2, let commitment = view.commitment else { return nil }
         return HoldingProof(state: view.state, commitment: commitment, header: view.header, asset: asset, key: key)
     }
+
+    /// The proof of a key's record against the mirrored tip (nil before the first version 2 header).
+    public func keyProof(key: KeyRef) -> KeyProof? {
+        let view = current
+        guard view.header.header.version >= 2, let commitment = view.commitment else { return nil }
+        return KeyProof(state: view.state, commitment: commitment, header: view.header, key: key)
+    }
 }

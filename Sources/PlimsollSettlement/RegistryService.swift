@@ -28,6 +28,9 @@ public protocol RegistryService: Sendable {
     /// The proof of a holding against a durable signed header (nil before the first version 2
     /// header); settlement may wait for the block being committed to become durable.
     func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof?
+    /// The proof of a key's record (party, last nonce, freezes) against a durable signed header,
+    /// on the same terms.
+    func keyProof(key: KeyRef) async -> KeyProof?
     /// Whether an entry with this id was taken and is not decided yet.
     func isPending(_ id: Hash32) async -> Bool
 

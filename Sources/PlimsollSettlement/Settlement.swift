@@ -237,10 +237,23 @@ public actor Settlement {
     /// for the commits of the blocks applied so far (at most `Batcher.depth`; none while idle).
     /// A voided block's proof is never answered; it is taken again from the state read back.
     public func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof? {
+        await durableProof { HoldingProof(state: $0, commitment: $1, header: $2, asset: asset, key: key) }
+    }
+
+    /// The proof of a key's record (its party, last nonce and freezes), taken and answered as
+    /// `holdingProof` is.
+    public func keyProof(key: KeyRef) async -> KeyProof? {
+        await durableProof { KeyProof(state: $0, commitment: $1, header: $2, key: key) }
+    }
+
+    /// A proof `make` takes from the last applied state, its commitment and header, answered once
+    /// that header is durable (`holdingProof`).
+    private func durableProof<Proof: Sendable>(
+        _ make: (LedgerState, StateCommitment, SignedBlockHeader) -> Proof
+    ) async -> Proof? {
         for _ in 0..<Self.proofAttemptsMax {
             guard !stale, tip.header.header.version >= 2 else { return nil }
-            let proof = HoldingProof(
-                state: ledger.state, commitment: commitment, header: tip.header, asset: asset, key: key)
+            let proof = make(ledger.state, commitment, tip.header)
             let (height, hash) = (tip.header.header.height, tip.header.header.hash)
             if durableTip.header.header.height == height, durableTip.header.header.hash == hash { return proof }
             guard proofWaiters.count < Self.proofWaitersMax, !Task.isCancelled else { return nil }

@@ -375,6 +375,17 @@ public struct SettlementSimulation {
             if proof.units != live.balance(Self.asset, holder.publicKey) {
                 problems.append("a holding proof names other units")
             }
+            // The key's own record (party, last nonce, freezes) proves against the same tip.
+            guard let keyProof = await settlement.keyProof(key: holder.publicKey) else {
+                problems.append("no key proof at a version 2 tip")
+                continue
+            }
+            do { try keyProof.verify(signer: registrar.publicKey, chainID: live.chainID) } catch {
+                problems.append("a key proof fails: \(error.message)")
+            }
+            if keyProof.record != live.keys[holder.publicKey] {
+                problems.append("a key proof names another record")
+            }
         }
         // Every holder is bound, so a bad signature or an unknown key is a stranger's: never stored.
         if store.rejections.contains(where: { [.badSignature, .unknownKey].contains($0.rejection.code) }) {

@@ -42,8 +42,8 @@ struct MortgageProofJSON: Codable {
 struct ProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proof",
-        abstract: "Print proofs against signed headers: RFC 6962 inclusion and consistency, and holdings.",
-        subcommands: [Inclusion.self, Consistency.self, Holding.self, MortgageProof.self]
+        abstract: "Print proofs against signed headers: RFC 6962 inclusion and consistency, holdings and key records.",
+        subcommands: [Inclusion.self, Consistency.self, Holding.self, KeyStatus.self, MortgageProof.self]
     )
 
     struct Inclusion: AsyncParsableCommand {
@@ -114,6 +114,32 @@ extension ProofCommand {
             let (state, tip) = try ProofCommand.provableState(store)
             let proof = try ProofCommand.holding(of: key.key, in: vessel.asset, state: state, tip: tip, store: store)
             Output.emit(true, proof, text: "")
+        }
+    }
+}
+
+extension ProofCommand {
+    struct KeyStatus: AsyncParsableCommand {
+        static let configuration = CommandConfiguration(
+            commandName: "key",
+            abstract:
+                "Prove a key's record (its party, last nonce and freezes), or that no party bound it, against the latest signed header."
+        )
+
+        @OptionGroup var options: RegistryOptions
+        @Option(help: "Key, 64 hex.") var key: KeyArgument
+
+        func run() async throws {
+            let store = try ReadOnly.store(options)
+            let (state, tip) = try ProofCommand.provableState(store)
+            let commitment = tip.commitment ?? StateCommitment(state: state)
+            let proof = KeyProof(state: state, commitment: commitment, header: tip.header, key: key.key)
+            Output.emit(
+                true,
+                KeyProofJSON(
+                    proof, genesis: store.genesis, sequencerKey: state.sequencerKey,
+                    rotations: try store.rotationProofs(logSize: tip.header.header.logSize)),
+                text: "")
         }
     }
 }
@@ -214,6 +240,26 @@ struct VerifyProof: AsyncParsableCommand {
             let proof = try verifyHolding(holding)
             print(
                 "ok: key \(proof.key.hex) holds \(proof.units) units of \(proof.asset) in the state signed at height \(proof.header.header.height)"
+            )
+            return
+        }
+        if let keyProof = try? JSONDecoder().decode(KeyProofJSON.self, from: data), keyProof.type == "key" {
+            let proof = try verifyKey(keyProof)
+            let height = proof.header.header.height
+            guard let record = proof.record else {
+                print("ok: no party has bound key \(proof.key.hex) in the state signed at height \(height)")
+                return
+            }
+            let freezes =
+                record.frozen
+                ? "frozen whole"
+                : record.frozenAssets.isEmpty && record.frozenUnits.isEmpty
+                    ? "not frozen"
+                    : "frozen for "
+                        + (record.frozenAssets.map(\.text)
+                        + record.frozenUnits.map { "\($0.units) units of \($0.asset)" }).joined(separator: ", ")
+            print(
+                "ok: key \(proof.key.hex) is bound to party \(record.party.raw), last nonce \(record.lastNonce), \(freezes), in the state signed at height \(height)"
             )
             return
         }
@@ -375,6 +421,19 @@ struct VerifyProof: AsyncParsableCommand {
         print(
             "ok: entry \(index) of the log signed at height \(head.height) registers a mortgage of \(m.units) units of \(m.asset) held by \(m.key.hex) to party \(m.mortgagee) (\(m.amount) \(m.currency)), and the key holds \(holding.units) units there"
         )
+    }
+
+    private func verifyKey(_ document: KeyProofJSON) throws -> KeyProof {
+        let chainID = try Hash32(hex: document.chain_id)
+        let keys = try Keys(document.registrar_key, document.genesis, document.sequencer_rotations, chainID, self)
+        let proof: KeyProof
+        do { proof = try document.parsed() } catch { throw CLIError("not a key proof: \(error)") }
+        let signer = try keys.signer(for: proof.header.header, embedded: document.sequencer_key, latest: true)
+        try keys.checkIncluded(in: proof.header.header)
+        do { try proof.verify(signer: signer, chainID: chainID) } catch {
+            throw CLIError("key proof fails: \(error.message)")
+        }
+        return proof
     }
 
     private func verifyHolding(_ document: HoldingProofJSON) throws -> HoldingProof {

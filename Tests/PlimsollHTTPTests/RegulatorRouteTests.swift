@@ -123,7 +123,7 @@ struct OpenAPIDocumentTests {
                 checked += 1
             }
         }
-        #expect(checked == 28, "every JSON operation was checked")
+        #expect(checked == 29, "every JSON operation was checked")
         let registry = try #require(schemas["Registry"] as? [String: Any])
         #expect(
             Set(registry["required"] as? [String] ?? []) == [

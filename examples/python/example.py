@@ -114,6 +114,22 @@ def run(args: argparse.Namespace) -> None:
     except pc.VerificationError:
         expect(True, "a proof edited to claim one more unit fails")
 
+    print("== the sender proves its key's record (party, last nonce, freezes) against the signed head")
+    target = f"/v1/keys/{pc.x_only(sender).hex()}/proof"
+    document = client.signed_read(sender, chain_id, target)
+    record = pc.check_key_proof(document, sequencer_key, chain_id)
+    expect(record is not None and record["last_nonce"] >= 1,
+           f"the state signed at height {document['head']['height']} binds the key, last nonce {record and record['last_nonce']}")
+    frozen = {line["vessel"]: line["units"] for line in record["frozen_units"]}.get(args.asset, 0)
+    expect(not record["frozen"] and frozen == args.expect_sender_frozen_units,
+           f"the sender's key has {frozen} units of {args.asset} frozen, and is not frozen whole")
+    forged = dict(document, last_nonce=record["last_nonce"] - 1)
+    try:
+        pc.check_key_proof(forged, sequencer_key, chain_id)
+        expect(False, "a key proof edited to state an earlier nonce must fail")
+    except pc.VerificationError:
+        expect(True, "a key proof edited to state an earlier nonce fails")
+
     print("== the later signed head extends the earlier one")
     latest = pc.verify_block(client.get("/v1/blocks/latest"), sequencer_key, chain_id)
     proof = client.get(f"/v1/proofs/consistency?from={first_head['height']}&to={latest['height']}")
@@ -137,6 +153,8 @@ def main() -> None:
     go.add_argument("--receiver", required=True, help="receiver's key file")
     go.add_argument("--sequencer-key", help="pin the key that signs headers instead of trusting /v1/registry")
     go.add_argument("--expect-receiver-units", type=int, default=6)
+    go.add_argument("--expect-sender-frozen-units", type=int, default=0,
+                    help="units of --asset the registrar froze on the sender's key")
     args = parser.parse_args()
     if args.command == "keygen":
         keygen(args.path)

@@ -339,6 +339,77 @@ def check_holding_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -
     return units
 
 
+def key_tree_key(key: bytes) -> bytes:
+    """TaggedHash("plimsoll/state-key/v2", 0x03 || key)."""
+    return tagged_hash(TAG_STATE_KEY, b"\x03" + key)
+
+
+def parse_key_record(record: bytes) -> dict:
+    """A key record (Docs/log-format.md): key 32, party u64, last nonce u64, frozen u8,
+    list<asset> frozen vessels, list<asset || u64 units> frozen units; nothing after it."""
+    offset = 0
+
+    def take(n: int) -> bytes:
+        nonlocal offset
+        if offset + n > len(record):
+            raise VerificationError("the key record is cut short")
+        offset += n
+        return record[offset - n:offset]
+
+    def asset() -> str:
+        (length,) = struct.unpack(">H", take(2))
+        return take(length).decode("ascii")
+
+    key = take(32)
+    party, nonce = struct.unpack(">QQ", take(16))
+    frozen = take(1)[0]
+    if frozen > 1:
+        raise VerificationError("the key record's frozen flag is not a boolean")
+    (count,) = struct.unpack(">H", take(2))
+    vessels = [asset() for _ in range(count)]
+    (count,) = struct.unpack(">H", take(2))
+    units = [{"vessel": asset(), "units": struct.unpack(">Q", take(8))[0]} for _ in range(count)]
+    if offset != len(record):
+        raise VerificationError("trailing bytes after the key record")
+    return {"key": key, "party": party, "last_nonce": nonce, "frozen": frozen == 1, "frozen_vessels": vessels,
+            "frozen_units": units}
+
+
+def check_key_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> dict | None:
+    """Checks a key proof (GET /v1/keys/{key}/proof) without trusting the server: the sequencer
+    key's signature on the header, and that the key's record, as the document's fields state it,
+    is what the signed state holds. Returns the record (party, last nonce, freezes), or None when
+    no party has bound the key."""
+    header = bytes.fromhex(document["head"]["header"])
+    fields = parse_header(header)
+    block_hash = tagged_hash(TAG_BLOCK, header)
+    if fields["chain_id"] != chain_id.hex() or fields["version"] != 2:
+        raise VerificationError("not a version 2 header of this registry")
+    if not verify_schnorr(sequencer_key, bytes.fromhex(document["head"]["signature"]), block_hash):
+        raise VerificationError("the header is not signed by the sequencer key")
+    key = bytes.fromhex(document["key"])
+    record_key = key_tree_key(key)
+    if record_key.hex() != document["record_key"]:
+        raise VerificationError("the proof is for another record")
+    stated = {name: document.get(name) for name in ("party", "last_nonce", "frozen", "frozen_vessels", "frozen_units")}
+    value, record = None, None
+    if document.get("record") is not None:
+        value = bytes.fromhex(document["record"])
+        record = parse_key_record(value)
+        if record.pop("key") != key or not document["bound"] or record != stated:
+            raise VerificationError("the document's fields are not what its record holds")
+    elif document["bound"] or any(v is not None for v in stated.values()):
+        raise VerificationError("a document without a record states no key record")
+    root = state_root_from_proof(
+        record_key, value, [bytes.fromhex(s) for s in document["siblings"]], document["terminal"],
+        bytes.fromhex(document["other_key"]) if document.get("other_key") else None,
+        bytes.fromhex(document["other_value_hash"]) if document.get("other_value_hash") else None,
+    )
+    if root.hex() != fields["state_digest"]:
+        raise VerificationError("the proof does not reach the signed state_digest with this key record")
+    return record
+
+
 # --- HTTP ------------------------------------------------------------------------------------
 
 

@@ -34,6 +34,8 @@ sequencer=$("$bin" init --name "Python Client Registry" --json | jq -r .sequence
 "$bin" key bind --key "$bob" --party 2 >/dev/null
 "$bin" vessel register --imo 9176187 --name "Plimsoll Star" --flag PA --owner 1 >/dev/null
 "$bin" issue --vessel IMO9176187 --to "$alice" --units 64 >/dev/null
+# A lien on 2 of Alice's units: her key proof must show it, decoded on the Python side.
+"$bin" freeze --key "$alice" --asset IMO9176187 --units 2 --reason "lien of a test lender" >/dev/null
 
 if curl -fs "$api/healthz" >/dev/null 2>&1; then echo "port $port is already serving" >&2; exit 1; fi
 "$bin" serve --host 127.0.0.1 --port "$port" >"$work/serve.log" 2>&1 &
@@ -43,7 +45,7 @@ for _ in $(seq 200); do curl -fs "$api/healthz" >/dev/null 2>&1 && break; sleep 
 echo "== a holder session in Python"
 # 3 units in one transfer, then 3 in a batch: Bruno ends with 6.
 python3 "$here/example.py" run --api "$api" --asset IMO9176187 --sender "$work/alice.secret" \
-  --receiver "$work/bob.secret" --sequencer-key "$sequencer" --expect-receiver-units 6
+  --receiver "$work/bob.secret" --sequencer-key "$sequencer" --expect-receiver-units 6 --expect-sender-frozen-units 2
 kill -TERM "$server"
 wait "$server"
 server=""

@@ -44,18 +44,12 @@ public struct HoldingProof: Sendable, Equatable {
     /// `units` for this key and vessel.
     /// - Throws: `CoreError` `MALFORMED` naming the check that failed.
     public func verify(signer: XOnlyPublicKey, chainID: Hash32) throws(CoreError) {
-        let head = header.header
-        guard head.chainID == chainID else { throw CoreError(.malformed, "the header belongs to another registry") }
-        guard header.signatureValid(signer: signer) else {
-            throw CoreError(.malformed, "the header is not signed by the sequencer key \(signer.hex.prefix(16))…")
-        }
-        guard head.version >= 2 else {
-            throw CoreError(.malformed, "a version \(head.version) header commits to no provable state")
-        }
+        try header.checkCommitsToState(signer: signer, chainID: chainID)
         guard proof.key == StateRecord.holding(asset, key).treeKey else {
             throw CoreError(.malformed, "the proof is for another record")
         }
-        guard proof.root(value: Self.recordBytes(asset: asset, key: key, units: units)) == head.stateDigest else {
+        guard proof.root(value: Self.recordBytes(asset: asset, key: key, units: units)) == header.header.stateDigest
+        else {
             throw CoreError(.malformed, "the proof does not reach the header's state_digest with \(units) units")
         }
     }

@@ -67,6 +67,11 @@ public struct KeyRecord: Hashable, Sendable, Codable {
     public struct FrozenUnits: Hashable, Sendable, Codable {
         public let asset: AssetID
         public var units: UInt64
+
+        public init(asset: AssetID, units: UInt64) {
+            self.asset = asset
+            self.units = units
+        }
     }
 
     public init(key: KeyRef, party: PartyID) {

@@ -92,15 +92,8 @@ extension LedgerState {
 
     func writeKeyRecord(_ key: KeyRef, to w: inout ByteWriter) {
         let record = keys[key]!
-        w.key(key)
-        w.party(record.party)
-        w.u64(record.lastNonce)
-        w.bool(record.frozen)
-        w.list(record.frozenAssets) { $0.asset($1) }
-        w.list(record.frozenUnits) { w, item in
-            w.asset(item.asset)
-            w.u64(item.units)
-        }
+        precondition(record.key == key, "a key's record is filed under that key")
+        record.writeRecord(to: &w)
     }
 
     func writeVesselRecord(_ asset: AssetID, to w: inout ByteWriter) {

@@ -65,32 +65,16 @@ public struct HoldingProofJSON: Codable, Sendable {
         key = proof.key.hex
         units = proof.units
         record = HoldingProof.recordBytes(asset: proof.asset, key: proof.key, units: proof.units).map(Hex.encode)
-        record_key = proof.proof.key.hex
-        siblings = proof.proof.siblings.map(\.hex)
-        switch proof.proof.terminal {
-        case .found: (terminal, other_key, other_value_hash) = ("found", nil, nil)
-        case .empty: (terminal, other_key, other_value_hash) = ("empty", nil, nil)
-        case .other(let key, let valueHash): (terminal, other_key, other_value_hash) = ("other", key.hex, valueHash.hex)
-        }
+        (record_key, siblings, terminal, other_key, other_value_hash) = StateProofFields.encode(proof.proof)
         head = SignedHeaderJSON(proof.header)
     }
 
     /// The proof this document states; a malformed document throws.
     public func parsed() throws -> HoldingProof {
         let signed = try head.parsed()
-        let end: StateProof.Terminal
-        switch terminal {
-        case "found": end = .found
-        case "empty": end = .empty
-        case "other":
-            guard let other_key, let other_value_hash else {
-                throw CoreError(.malformed, "terminal other needs other_key and other_value_hash")
-            }
-            end = .other(key: try Hash32(hex: other_key), valueHash: try Hash32(hex: other_value_hash))
-        default: throw CoreError(.malformed, "unknown terminal \(terminal)")
-        }
-        let proof = StateProof(
-            key: try Hash32(hex: record_key), siblings: try siblings.map { try Hash32(hex: $0) }, terminal: end)
+        let proof = try StateProofFields.decode(
+            recordKey: record_key, siblings: siblings, terminal: terminal, otherKey: other_key,
+            otherValueHash: other_value_hash)
         return HoldingProof(
             header: signed, asset: try AssetID(vessel), key: try XOnlyPublicKey(hex: key), units: units, proof: proof)
     }

@@ -51,19 +51,7 @@ extension RegistryAPI {
             }
             guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
             guard let proof = await settlement.holdingProof(asset: asset, key: key) else {
-                // A version 1 head with commits succeeding: nothing to prove against yet. Any
-                // other nil is a proof that could not be answered against a durable head now.
-                if await settlement.latestHeader.header.version < 2, await settlement.isReady {
-                    throw Problem(
-                        .conflict, .noStateCommitment,
-                        "the latest block is a version 1 header, which commits to no provable state; the next block will"
-                    )
-                }
-                var problem = Problem(
-                    .serviceUnavailable, .notReady,
-                    "no durable head to prove against now (commits are failing or too many proofs wait); try again")
-                problem.retryAfterSeconds = 1
-                throw problem
+                throw await unprovable()
             }
             let head = proof.header.header
             return try JSONResponse.make(
@@ -71,6 +59,38 @@ extension RegistryAPI {
                     proof, genesis: store.genesis, sequencerKey: try store.sequencerKey(afterBlock: head.height),
                     rotations: try store.rotationProofs(logSize: head.logSize)))
         }
+        // A key's record (party, last nonce, freezes): whether it may send what it holds. The
+        // same callers as its holdings: the holder itself, or a regulator.
+        router.get("/v1/keys/{key}/proof") { request, context in
+            let key = try Self.keyParameter(context)
+            switch try caller(request) {
+            case .anonymous: throw Problem.unauthorized
+            case .holder(let holder) where holder != key: throw Problem.forbidden
+            default: break
+            }
+            guard let proof = await settlement.keyProof(key: key) else { throw await unprovable() }
+            let head = proof.header.header
+            return try JSONResponse.make(
+                KeyProofJSON(
+                    proof, genesis: store.genesis, sequencerKey: try store.sequencerKey(afterBlock: head.height),
+                    rotations: try store.rotationProofs(logSize: head.logSize)))
+        }
+    }
+
+    /// Why a state proof could not be answered: a version 1 head with commits succeeding has
+    /// nothing to prove against yet; any other nil is a proof that could not be answered against a
+    /// durable head now.
+    private func unprovable() async -> Problem {
+        if await settlement.latestHeader.header.version < 2, await settlement.isReady {
+            return Problem(
+                .conflict, .noStateCommitment,
+                "the latest block is a version 1 header, which commits to no provable state; the next block will")
+        }
+        var problem = Problem(
+            .serviceUnavailable, .notReady,
+            "no durable head to prove against now (commits are failing or too many proofs wait); try again")
+        problem.retryAfterSeconds = 1
+        return problem
     }
 
     static func keyParameter(_ context: BasicRequestContext) throws -> XOnlyPublicKey {

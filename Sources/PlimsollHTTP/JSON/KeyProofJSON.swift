@@ -1,0 +1,126 @@
+public import PlimsollCore
+public import PlimsollCrypto
+
+/// A key's proof as JSON: what `GET /v1/keys/{key}/proof` answers and `plimsoll proof key`
+/// prints, checked offline by `plimsoll verify-proof` and the Python client (Docs/log-format.md:
+/// the state commitment). The fields beside `record` say what it holds, so a reader need not
+/// decode it; a verifier decodes it and refuses a document whose fields say otherwise.
+public struct KeyProofJSON: Codable, Sendable {
+    /// Units of one vessel that may not be sent.
+    public struct FrozenUnitsJSON: Codable, Sendable, Equatable {
+        public let vessel: String
+        public let units: UInt64
+
+        public init(vessel: String, units: UInt64) {
+            self.vessel = vessel
+            self.units = units
+        }
+    }
+
+    public let type: String
+    public let chain_id: String
+    public let registrar_key: String
+    /// The key that signed `head` (the sequencer key in force at its height).
+    public let sequencer_key: String
+    /// The genesis record (hex) and the sequencer rotations up to `head`: `sequencer_key` checked
+    /// from the `chain_id` alone.
+    public let genesis: String
+    public let sequencer_rotations: [RotationProofJSON]
+    public let key: String
+    /// Whether a party has bound the key; the fields after it are absent when not.
+    public let bound: Bool
+    public let party: UInt64?
+    public let last_nonce: UInt64?
+    /// The whole key is frozen: it sends nothing.
+    public let frozen: Bool?
+    /// Vessels of which the key sends nothing.
+    public let frozen_vessels: [String]?
+    /// Units of a vessel the key may not send.
+    public let frozen_units: [FrozenUnitsJSON]?
+    /// Hex of the key record (Docs/log-format.md); absent when no party bound the key.
+    public let record: String?
+    /// The record's key in the state tree: `TaggedHash("plimsoll/state-key/v2", 0x03 || key)`.
+    public let record_key: String
+    /// Sibling hashes from the root down.
+    public let siblings: [String]
+    /// `found`, `empty`, or `other` (the path ends at another record's leaf).
+    public let terminal: String
+    public let other_key: String?
+    public let other_value_hash: String?
+    public let head: SignedHeaderJSON
+
+    public init(_ proof: KeyProof, genesis: Genesis, sequencerKey: XOnlyPublicKey, rotations: [RotationProofJSON]) {
+        type = "key"
+        chain_id = proof.header.header.chainID.hex
+        registrar_key = genesis.registrarKey.hex
+        sequencer_key = sequencerKey.hex
+        self.genesis = Hex.encode(genesis.canonicalBytes)
+        sequencer_rotations = rotations
+        key = proof.key.hex
+        let record = proof.record
+        bound = record != nil
+        party = record?.party.raw
+        last_nonce = record?.lastNonce
+        frozen = record?.frozen
+        frozen_vessels = record?.frozenAssets.map(\.text)
+        frozen_units = record?.frozenUnits.map { FrozenUnitsJSON(vessel: $0.asset.text, units: $0.units) }
+        self.record = record.map { Hex.encode($0.recordBytes) }
+        (record_key, siblings, terminal, other_key, other_value_hash) = StateProofFields.encode(proof.proof)
+        head = SignedHeaderJSON(proof.header)
+    }
+
+    /// The proof this document states. A malformed document, or one whose fields say something
+    /// other than its record, throws.
+    public func parsed() throws -> KeyProof {
+        let key = try XOnlyPublicKey(hex: key)
+        var record: KeyRecord?
+        if let hex = self.record {
+            let decoded = try KeyRecord(recordBytes: try Hex.decode(hex))
+            guard decoded.key == key else { throw CoreError(.malformed, "the record is another key's") }
+            let units = decoded.frozenUnits.map { FrozenUnitsJSON(vessel: $0.asset.text, units: $0.units) }
+            guard bound, party == decoded.party.raw, last_nonce == decoded.lastNonce, frozen == decoded.frozen,
+                frozen_vessels == decoded.frozenAssets.map(\.text), frozen_units == units
+            else { throw CoreError(.malformed, "the document's fields are not what its record holds") }
+            record = decoded
+        } else {
+            guard !bound, party == nil, last_nonce == nil, frozen == nil, frozen_vessels == nil, frozen_units == nil
+            else { throw CoreError(.malformed, "a document without a record states no key record") }
+        }
+        let proof = try StateProofFields.decode(
+            recordKey: record_key, siblings: siblings, terminal: terminal, otherKey: other_key,
+            otherValueHash: other_value_hash)
+        return KeyProof(header: try head.parsed(), key: key, record: record, proof: proof)
+    }
+}
+
+/// The state proof's fields as the proof documents spell them (holding and key proofs alike).
+enum StateProofFields {
+    static func encode(
+        _ proof: StateProof
+    ) -> (recordKey: String, siblings: [String], terminal: String, otherKey: String?, otherValueHash: String?) {
+        let siblings = proof.siblings.map(\.hex)
+        switch proof.terminal {
+        case .found: return (proof.key.hex, siblings, "found", nil, nil)
+        case .empty: return (proof.key.hex, siblings, "empty", nil, nil)
+        case .other(let key, let valueHash): return (proof.key.hex, siblings, "other", key.hex, valueHash.hex)
+        }
+    }
+
+    static func decode(
+        recordKey: String, siblings: [String], terminal: String, otherKey: String?, otherValueHash: String?
+    ) throws -> StateProof {
+        let end: StateProof.Terminal
+        switch terminal {
+        case "found": end = .found
+        case "empty": end = .empty
+        case "other":
+            guard let otherKey, let otherValueHash else {
+                throw CoreError(.malformed, "terminal other needs other_key and other_value_hash")
+            }
+            end = .other(key: try Hash32(hex: otherKey), valueHash: try Hash32(hex: otherValueHash))
+        default: throw CoreError(.malformed, "unknown terminal \(terminal)")
+        }
+        return StateProof(
+            key: try Hash32(hex: recordKey), siblings: try siblings.map { try Hash32(hex: $0) }, terminal: end)
+    }
+}
