@@ -199,6 +199,13 @@ enum OpenAPIDocument {
                 ("log_root", hex64), ("state_digest", hex64), ("lists_digest", hex64),
             ]
         )
+        // A signed header as the proof documents carry it (SignedHeaderJSON).
+        let signedHead = object(
+            ["height", "header", "signature"],
+            [
+                ("height", count), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
+                ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##),
+            ])
         let receiptMembers = [
             ("id", hex64), ("status", status), ("height", count), ("leaf_index", count), ("log_size", id),
             ("code", ##"{"type":"string"}"##), ("detail", ##"{"type":"string"}"##),
@@ -315,15 +322,7 @@ enum OpenAPIDocument {
                         ("siblings", ##"{"type":"array","maxItems":256,"items":\##(hex64)}"##),
                         ("terminal", ##"{"enum":["found","empty","other"]}"##),
                         ("other_key", hex64), ("other_value_hash", hex64),
-                        (
-                            "head",
-                            object(
-                                ["height", "header", "signature"],
-                                [
-                                    ("height", count), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
-                                    ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##),
-                                ])
-                        ),
+                        ("head", signedHead),
                     ]
                 )
             ),
@@ -353,15 +352,7 @@ enum OpenAPIDocument {
                         ("siblings", ##"{"type":"array","maxItems":256,"items":\##(hex64)}"##),
                         ("terminal", ##"{"enum":["found","empty","other"]}"##),
                         ("other_key", hex64), ("other_value_hash", hex64),
-                        (
-                            "head",
-                            object(
-                                ["height", "header", "signature"],
-                                [
-                                    ("height", count), ("header", ##"{"type":"string","pattern":"^[0-9a-f]{444}$"}"##),
-                                    ("signature", ##"{"type":"string","pattern":"^[0-9a-f]{128}$"}"##),
-                                ])
-                        ),
+                        ("head", signedHead),
                     ]
                 )
             ),

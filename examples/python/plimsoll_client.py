@@ -314,17 +314,23 @@ def state_root_from_proof(record_key: bytes, value: bytes | None, siblings: list
     return current
 
 
+def signed_state_header(document: dict, sequencer_key: bytes, chain_id: bytes) -> dict:
+    """The fields of a state proof's header, once it is a version 2 header of this registry
+    signed by the sequencer key."""
+    header = bytes.fromhex(document["head"]["header"])
+    fields = parse_header(header)
+    if fields["chain_id"] != chain_id.hex() or fields["version"] != 2:
+        raise VerificationError("not a version 2 header of this registry")
+    if not verify_schnorr(sequencer_key, bytes.fromhex(document["head"]["signature"]), tagged_hash(TAG_BLOCK, header)):
+        raise VerificationError("the header is not signed by the sequencer key")
+    return fields
+
+
 def check_holding_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> int:
     """Checks a holding proof (GET /v1/keys/{key}/holdings/{imo}/proof) without trusting the
     server: the sequencer key's signature on the header, the record's place in the state tree, and
     that the path reaches the header's state_digest. Returns the proven units."""
-    header = bytes.fromhex(document["head"]["header"])
-    fields = parse_header(header)
-    block_hash = tagged_hash(TAG_BLOCK, header)
-    if fields["chain_id"] != chain_id.hex() or fields["version"] != 2:
-        raise VerificationError("not a version 2 header of this registry")
-    if not verify_schnorr(sequencer_key, bytes.fromhex(document["head"]["signature"]), block_hash):
-        raise VerificationError("the header is not signed by the sequencer key")
+    fields = signed_state_header(document, sequencer_key, chain_id)
     asset, key, units = document["vessel"], bytes.fromhex(document["key"]), document["units"]
     record_key = holding_tree_key(asset, key)
     if record_key.hex() != document["record_key"]:
@@ -380,13 +386,7 @@ def check_key_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> di
     key's signature on the header, and that the key's record, as the document's fields state it,
     is what the signed state holds. Returns the record (party, last nonce, freezes), or None when
     no party has bound the key."""
-    header = bytes.fromhex(document["head"]["header"])
-    fields = parse_header(header)
-    block_hash = tagged_hash(TAG_BLOCK, header)
-    if fields["chain_id"] != chain_id.hex() or fields["version"] != 2:
-        raise VerificationError("not a version 2 header of this registry")
-    if not verify_schnorr(sequencer_key, bytes.fromhex(document["head"]["signature"]), block_hash):
-        raise VerificationError("the header is not signed by the sequencer key")
+    fields = signed_state_header(document, sequencer_key, chain_id)
     key = bytes.fromhex(document["key"])
     record_key = key_tree_key(key)
     if record_key.hex() != document["record_key"]:

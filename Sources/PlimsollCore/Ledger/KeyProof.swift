@@ -61,28 +61,15 @@ extension KeyRecord {
 
     func writeRecord(to w: inout ByteWriter) {
         w.key(key)
-        w.party(party)
-        w.u64(lastNonce)
-        w.bool(frozen)
-        w.list(frozenAssets) { $0.asset($1) }
-        w.list(frozenUnits) { w, item in
-            w.asset(item.asset)
-            w.u64(item.units)
-        }
+        writeStorage(to: &w)
     }
 
     /// Reads a key record's canonical bytes, whole: anything after the record is refused.
     /// - Throws: `CoreError` `MALFORMED`, or `BAD_IMO` for a vessel that is not one.
     public init(recordBytes: [UInt8]) throws(CoreError) {
         var r = ByteReader(recordBytes)
-        self.init(key: try r.key(), party: try r.party())
-        lastNonce = try r.u64()
-        frozen = try r.bool()
-        frozenAssets = try r.list(max: Int(UInt16.max)) { r throws(CoreError) in try r.asset() }
-        frozenUnits = try r.list(max: Int(UInt16.max)) { r throws(CoreError) in
-            FrozenUnits(asset: try r.asset(), units: try r.u64())
-        }
-        guard r.remaining == 0 else { throw CoreError(.malformed, "trailing bytes after the key record") }
+        try self.init(key: try r.key(), reading: &r)
+        try r.expectEnd()
     }
 }
 

@@ -21,11 +21,7 @@ extension RegistryAPI {
         }
         router.get("/v1/keys/{key}/balances") { request, context in
             let key = try Self.keyParameter(context)
-            switch try caller(request) {
-            case .anonymous: throw Problem.unauthorized
-            case .holder(let holder) where holder != key: throw Problem.forbidden
-            default: break
-            }
+            try requireHolderOrRegulator(request, of: key)
             struct Line: Encodable {
                 let asset: String, units: UInt64
             }
@@ -44,11 +40,7 @@ extension RegistryAPI {
         router.get("/v1/keys/{key}/holdings/{imo}/proof") { request, context in
             let key = try Self.keyParameter(context)
             let asset = try Self.assetParameter(context)
-            switch try caller(request) {
-            case .anonymous: throw Problem.unauthorized
-            case .holder(let holder) where holder != key: throw Problem.forbidden
-            default: break
-            }
+            try requireHolderOrRegulator(request, of: key)
             guard try store.vessel(asset) != nil else { throw Problem.notFound("vessel \(asset)") }
             guard let proof = await settlement.holdingProof(asset: asset, key: key) else {
                 throw await unprovable()
@@ -63,11 +55,7 @@ extension RegistryAPI {
         // same callers as its holdings: the holder itself, or a regulator.
         router.get("/v1/keys/{key}/proof") { request, context in
             let key = try Self.keyParameter(context)
-            switch try caller(request) {
-            case .anonymous: throw Problem.unauthorized
-            case .holder(let holder) where holder != key: throw Problem.forbidden
-            default: break
-            }
+            try requireHolderOrRegulator(request, of: key)
             guard let proof = await settlement.keyProof(key: key) else { throw await unprovable() }
             let head = proof.header.header
             return try JSONResponse.make(
@@ -91,6 +79,15 @@ extension RegistryAPI {
             "no durable head to prove against now (commits are failing or too many proofs wait); try again")
         problem.retryAfterSeconds = 1
         return problem
+    }
+
+    /// A key's own reads: its holder (a signed read) or a regulator; anyone else is refused.
+    private func requireHolderOrRegulator(_ request: Request, of key: KeyRef) throws {
+        switch try caller(request) {
+        case .anonymous: throw Problem.unauthorized
+        case .holder(let holder) where holder != key: throw Problem.forbidden
+        default: break
+        }
     }
 
     static func keyParameter(_ context: BasicRequestContext) throws -> XOnlyPublicKey {
