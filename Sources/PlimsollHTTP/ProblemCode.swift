@@ -30,7 +30,7 @@ public enum ProblemCode: String, Sendable, CaseIterable {
     case notReady = "NOT_READY"
     /// Any other status the HTTP layer raises (for example 408), with that status.
     case httpError = "HTTP_ERROR"
-    /// 409: a holding proof asked while the latest block is a version 1 header.
+    /// 409: a holding or key proof asked while the latest block is a version 1 header.
     case noStateCommitment = "NO_STATE_COMMITMENT"
     /// 401: a registrar upload whose `Plimsoll-Registrar-Signature` is missing or not the
     /// registrar key's signature over the body.

@@ -62,7 +62,7 @@ public struct RegistryAPI: Sendable {
         addPublicRoutes(to: router)
         addTransferRoutes(to: router)
         addKeyRoutes(to: router)
-        addHoldingProofRoute(to: router)
+        addStateProofRoutes(to: router)
         addRegulatorRoutes(to: router)
         addScreenRoute(to: router)
         addRegistrarRoutes(to: router)

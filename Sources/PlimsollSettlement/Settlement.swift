@@ -220,7 +220,7 @@ public actor Settlement {
     /// Holding proofs waiting for their block to be durable.
     public var proofsWaiting: Int { proofWaiters.count }
 
-    /// How many times a holding proof is taken again after the block it waited for was voided.
+    /// How many times a proof (of a holding or a key) is taken again after the block it waited for was voided.
     static let proofAttemptsMax = 8
     /// Holding proofs that may wait at once; past it a proof is refused (nil) instead of queued,
     /// so a commit that stalls cannot pile up requests without bound.

@@ -43,7 +43,7 @@ struct ProofCommand: AsyncParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "proof",
         abstract: "Print proofs against signed headers: RFC 6962 inclusion and consistency, holdings and key records.",
-        subcommands: [Inclusion.self, Consistency.self, Holding.self, KeyStatus.self, MortgageProof.self]
+        subcommands: [Inclusion.self, Consistency.self, Holding.self, KeyRecordProof.self, MortgageProof.self]
     )
 
     struct Inclusion: AsyncParsableCommand {
@@ -119,7 +119,7 @@ extension ProofCommand {
 }
 
 extension ProofCommand {
-    struct KeyStatus: AsyncParsableCommand {
+    struct KeyRecordProof: AsyncParsableCommand {
         static let configuration = CommandConfiguration(
             commandName: "key",
             abstract:
@@ -250,16 +250,8 @@ struct VerifyProof: AsyncParsableCommand {
                 print("ok: no party has bound key \(proof.key.hex) in the state signed at height \(height)")
                 return
             }
-            let freezes =
-                record.frozen
-                ? "frozen whole"
-                : record.frozenAssets.isEmpty && record.frozenUnits.isEmpty
-                    ? "not frozen"
-                    : "frozen for "
-                        + (record.frozenAssets.map(\.text)
-                        + record.frozenUnits.map { "\($0.units) units of \($0.asset)" }).joined(separator: ", ")
             print(
-                "ok: key \(proof.key.hex) is bound to party \(record.party.raw), last nonce \(record.lastNonce), \(freezes), in the state signed at height \(height)"
+                "ok: key \(proof.key.hex) is bound to party \(record.party.raw), last nonce \(record.lastNonce), \(Self.freezes(of: record)), in the state signed at height \(height)"
             )
             return
         }
@@ -421,6 +413,14 @@ struct VerifyProof: AsyncParsableCommand {
         print(
             "ok: entry \(index) of the log signed at height \(head.height) registers a mortgage of \(m.units) units of \(m.asset) held by \(m.key.hex) to party \(m.mortgagee) (\(m.amount) \(m.currency)), and the key holds \(holding.units) units there"
         )
+    }
+
+    /// A key record's freezes in words: whole, none, or the vessels and units it may not send.
+    static func freezes(of record: KeyRecord) -> String {
+        if record.frozen { return "frozen whole" }
+        let parts =
+            record.frozenAssets.map(\.text) + record.frozenUnits.map { "\($0.units) units of \($0.asset)" }
+        return parts.isEmpty ? "not frozen" : "frozen for " + parts.joined(separator: ", ")
     }
 
     private func verifyKey(_ document: KeyProofJSON) throws -> KeyProof {

@@ -32,3 +32,23 @@ struct KeyRecordBytesTests {
         #expect(throws: CoreError.self) { try KeyRecord(recordBytes: badFlag) }
     }
 }
+
+/// The key record's bytes written out by hand (Docs/log-format.md), so the format the state
+/// commitment hashes cannot change through the shared writer and reader alone.
+struct KeyRecordKnownAnswerTests {
+    @Test func aKeyRecordIsTheBytesTheDocsGive() throws {
+        let key = try XOnlyPublicKey(hex: "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798")
+        var record = KeyRecord(key: key, party: PartyID(7))
+        record.lastNonce = 3
+        record.frozenAssets = [try AssetID("IMO9074729")]
+        record.frozenUnits = [KeyRecord.FrozenUnits(asset: try AssetID("IMO9176187"), units: 10)]
+        let expected =
+            "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"  // key
+            + "0000000000000007" + "0000000000000003" + "00"  // party, last nonce, not frozen whole
+            + "0001" + "000a" + "494d4f39303734373239"  // frozen vessels: IMO9074729
+            + "0001" + "000a" + "494d4f39313736313837" + "000000000000000a"  // 10 units of IMO9176187
+        #expect(Hex.encode(record.recordBytes) == expected)
+        #expect(Hex.encode(record.storageBytes) == String(expected.dropFirst(64)))
+        #expect(try KeyRecord(recordBytes: try Hex.decode(expected)) == record)
+    }
+}

@@ -129,6 +129,15 @@ def run(args: argparse.Namespace) -> None:
         expect(False, "a key proof edited to state an earlier nonce must fail")
     except pc.VerificationError:
         expect(True, "a key proof edited to state an earlier nonce fails")
+    # The record's own bytes edited to match (key 32 bytes, party 8, then the nonce): the fields
+    # agree with the record, and the signed state_digest is what refuses it.
+    earlier = bytes.fromhex(document["record"])
+    earlier = earlier[:40] + (record["last_nonce"] - 1).to_bytes(8, "big") + earlier[48:]
+    try:
+        pc.check_key_proof(dict(forged, record=earlier.hex()), sequencer_key, chain_id)
+        expect(False, "a key record edited to an earlier nonce must fail")
+    except pc.VerificationError as error:
+        expect("state_digest" in str(error), f"a key record edited to an earlier nonce fails: {error}")
 
     print("== the later signed head extends the earlier one")
     latest = pc.verify_block(client.get("/v1/blocks/latest"), sequencer_key, chain_id)

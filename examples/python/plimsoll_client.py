@@ -364,7 +364,10 @@ def parse_key_record(record: bytes) -> dict:
 
     def asset() -> str:
         (length,) = struct.unpack(">H", take(2))
-        return take(length).decode("ascii")
+        text = take(length)
+        if re.fullmatch(rb"IMO[0-9]{7}", text) is None:
+            raise VerificationError("a vessel in the key record is not IMO and 7 digits")
+        return text.decode("ascii")
 
     key = take(32)
     party, nonce = struct.unpack(">QQ", take(16))
@@ -385,7 +388,14 @@ def check_key_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> di
     """Checks a key proof (GET /v1/keys/{key}/proof) without trusting the server: the sequencer
     key's signature on the header, and that the key's record, as the document's fields state it,
     is what the signed state holds. Returns the record (party, last nonce, freezes), or None when
-    no party has bound the key."""
+    no party has bound the key. Any malformed document is a VerificationError."""
+    try:
+        return _check_key_proof(document, sequencer_key, chain_id)
+    except (KeyError, TypeError, ValueError, struct.error) as error:
+        raise VerificationError(f"not a key proof: {error!r}") from error
+
+
+def _check_key_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> dict | None:
     fields = signed_state_header(document, sequencer_key, chain_id)
     key = bytes.fromhex(document["key"])
     record_key = key_tree_key(key)
@@ -396,9 +406,12 @@ def check_key_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> di
     if document.get("record") is not None:
         value = bytes.fromhex(document["record"])
         record = parse_key_record(value)
-        if record.pop("key") != key or not document["bound"] or record != stated:
+        record_of = record.pop("key")
+        # Compared as JSON, so that 1 does not pass for true nor 0 for false.
+        same = json.dumps(record, sort_keys=True) == json.dumps(stated, sort_keys=True)
+        if record_of != key or document["bound"] is not True or not same:
             raise VerificationError("the document's fields are not what its record holds")
-    elif document["bound"] or any(v is not None for v in stated.values()):
+    elif document["bound"] is not False or any(v is not None for v in stated.values()):
         raise VerificationError("a document without a record states no key record")
     root = state_root_from_proof(
         record_key, value, [bytes.fromhex(s) for s in document["siblings"]], document["terminal"],

@@ -23,9 +23,8 @@ public struct KeyProof: Sendable, Equatable {
     /// The proof for `key`'s record in `state`, whose commitment is `commitment`, as of `header`
     /// (which must carry that commitment's root).
     public init(state: LedgerState, commitment: StateCommitment, header: SignedBlockHeader, key: KeyRef) {
-        precondition(
-            header.header.version >= 2 && header.header.stateDigest == commitment.root,
-            "the header carries this commitment")
+        precondition(header.header.version >= 2, "a version 2 header commits to a provable state")
+        precondition(header.header.stateDigest == commitment.root, "the header carries this commitment")
         self.init(
             header: header, key: key, record: state.keys[key],
             proof: commitment.tree.proof(for: StateRecord.key(key).treeKey))
@@ -70,19 +69,5 @@ extension KeyRecord {
         var r = ByteReader(recordBytes)
         try self.init(key: try r.key(), reading: &r)
         try r.expectEnd()
-    }
-}
-
-extension SignedBlockHeader {
-    /// The checks every state proof makes of its header: this registry, signed by `signer`, and a
-    /// version that commits to a provable state.
-    func checkCommitsToState(signer: XOnlyPublicKey, chainID: Hash32) throws(CoreError) {
-        guard header.chainID == chainID else { throw CoreError(.malformed, "the header belongs to another registry") }
-        guard signatureValid(signer: signer) else {
-            throw CoreError(.malformed, "the header is not signed by the sequencer key \(signer.hex.prefix(16))…")
-        }
-        guard header.version >= 2 else {
-            throw CoreError(.malformed, "a version \(header.version) header commits to no provable state")
-        }
     }
 }

@@ -36,7 +36,7 @@ extension RegistryAPI {
         }
     }
 
-    func addHoldingProofRoute(to router: Router<BasicRequestContext>) {
+    func addStateProofRoutes(to router: Router<BasicRequestContext>) {
         router.get("/v1/keys/{key}/holdings/{imo}/proof") { request, context in
             let key = try Self.keyParameter(context)
             let asset = try Self.assetParameter(context)
