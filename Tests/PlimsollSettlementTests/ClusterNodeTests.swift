@@ -52,6 +52,11 @@ struct ClusterNodeTests {
             let proof = try #require(mirror!.holdingProof(asset: IMOs.a, key: holder))
             try proof.verify(signer: database.sequencer.publicKey, chainID: ring.chainID)
             #expect(proof.units == (await sequencer.state).balance(IMOs.a, holder))
+            // The key's own record proves from the mirror too, and names what the sequencer holds.
+            let keyProof = try #require(mirror!.keyProof(key: holder))
+            try keyProof.verify(signer: database.sequencer.publicKey, chainID: ring.chainID)
+            #expect(keyProof.record == (await sequencer.state).keys[holder])
+            #expect(keyProof.record != nil)
         }
     }
 
