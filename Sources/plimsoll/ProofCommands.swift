@@ -111,8 +111,8 @@ extension ProofCommand {
 
         func run() async throws {
             let store = try ReadOnly.store(options)
-            let (state, tip) = try ProofCommand.provableState(store)
-            let proof = try ProofCommand.holding(of: key.key, in: vessel.asset, state: state, tip: tip, store: store)
+            let proof = try ProofCommand.holding(
+                of: key.key, in: vessel.asset, try ProofCommand.provableState(store), store: store)
             Output.emit(true, proof, text: "")
         }
     }
@@ -131,8 +131,7 @@ extension ProofCommand {
 
         func run() async throws {
             let store = try ReadOnly.store(options)
-            let (state, tip) = try ProofCommand.provableState(store)
-            let commitment = tip.commitment ?? StateCommitment(state: state)
+            let (state, tip, commitment) = try ProofCommand.provableState(store)
             let proof = KeyProof(state: state, commitment: commitment, header: tip.header, key: key.key)
             Output.emit(
                 true,
@@ -160,7 +159,7 @@ extension ProofCommand {
 
         func run() async throws {
             let store = try ReadOnly.store(options)
-            let (state, tip) = try ProofCommand.provableState(store)
+            let provable = try ProofCommand.provableState(store)
             // Mortgages are numbered per vessel in registration order: the n-th registration.
             let registrations = try store.vesselEvents(vessel.asset).filter {
                 if case .registrar(let entry) = $0.entry, case .registerMortgage(let m) = entry.action {
@@ -174,35 +173,39 @@ extension ProofCommand {
             else { throw CLIError("\(vessel.asset) has no mortgage \(number)", code: "UNKNOWN_MORTGAGE") }
             let document = MortgageProofJSON(
                 type: "mortgage", number: number,
-                inclusion: try ProofJSON.inclusion(of: registrations[Int(number) - 1], at: tip.header, in: store),
-                holding: try ProofCommand.holding(
-                    of: registration.key, in: vessel.asset, state: state, tip: tip, store: store))
+                inclusion: try ProofJSON.inclusion(
+                    of: registrations[Int(number) - 1], at: provable.tip.header, in: store),
+                holding: try ProofCommand.holding(of: registration.key, in: vessel.asset, provable, store: store))
             Output.emit(true, document, text: "")
         }
     }
 }
 
 extension ProofCommand {
-    /// The state and the latest signed header, which must commit to a provable state.
-    static func provableState(_ store: SQLiteStore) throws -> (state: LedgerState, tip: StoreTip) {
+    /// The state, its commitment and the latest signed header, which must commit to a provable
+    /// state.
+    static func provableState(
+        _ store: SQLiteStore
+    ) throws -> (state: LedgerState, tip: StoreTip, commitment: StateCommitment) {
         let (state, tip) = try store.loadLedger()
         guard tip.header.header.version >= 2 else {
             throw CLIError(
                 "the latest block is a version 1 header, which commits to no provable state; the next block will")
         }
-        return (state, tip)
+        return (state, tip, tip.commitment ?? StateCommitment(state: state))
     }
 
     /// A key's holding of a vessel, proven against the tip's state commitment.
     static func holding(
-        of key: KeyRef, in asset: AssetID, state: LedgerState, tip: StoreTip, store: SQLiteStore
+        of key: KeyRef, in asset: AssetID,
+        _ provable: (state: LedgerState, tip: StoreTip, commitment: StateCommitment), store: SQLiteStore
     ) throws -> HoldingProofJSON {
-        guard state.vessels[asset] != nil else { throw CLIError("no vessel \(asset)") }
-        let commitment = tip.commitment ?? StateCommitment(state: state)
-        let proof = HoldingProof(state: state, commitment: commitment, header: tip.header, asset: asset, key: key)
+        guard provable.state.vessels[asset] != nil else { throw CLIError("no vessel \(asset)") }
+        let proof = HoldingProof(
+            state: provable.state, commitment: provable.commitment, header: provable.tip.header, asset: asset, key: key)
         return HoldingProofJSON(
-            proof, genesis: store.genesis, sequencerKey: state.sequencerKey,
-            rotations: try store.rotationProofs(logSize: tip.header.header.logSize))
+            proof, genesis: store.genesis, sequencerKey: provable.state.sequencerKey,
+            rotations: try store.rotationProofs(logSize: provable.tip.header.header.logSize))
     }
 }
 

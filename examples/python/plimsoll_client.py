@@ -314,6 +314,15 @@ def state_root_from_proof(record_key: bytes, value: bytes | None, siblings: list
     return current
 
 
+def document_state_root(document: dict, record_key: bytes, value: bytes | None) -> bytes:
+    """The root a state proof document's path gives for `value` (None: no record)."""
+    return state_root_from_proof(
+        record_key, value, [bytes.fromhex(s) for s in document["siblings"]], document["terminal"],
+        bytes.fromhex(document["other_key"]) if document.get("other_key") else None,
+        bytes.fromhex(document["other_value_hash"]) if document.get("other_value_hash") else None,
+    )
+
+
 def signed_state_header(document: dict, sequencer_key: bytes, chain_id: bytes) -> dict:
     """The fields of a state proof's header, once it is a version 2 header of this registry
     signed by the sequencer key."""
@@ -335,11 +344,7 @@ def check_holding_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -
     record_key = holding_tree_key(asset, key)
     if record_key.hex() != document["record_key"]:
         raise VerificationError("the proof is for another record")
-    root = state_root_from_proof(
-        record_key, holding_record(asset, key, units), [bytes.fromhex(s) for s in document["siblings"]], document["terminal"],
-        bytes.fromhex(document["other_key"]) if document.get("other_key") else None,
-        bytes.fromhex(document["other_value_hash"]) if document.get("other_value_hash") else None,
-    )
+    root = document_state_root(document, record_key, holding_record(asset, key, units))
     if root.hex() != fields["state_digest"]:
         raise VerificationError(f"the proof does not reach the signed state_digest with {units} units")
     return units
@@ -413,11 +418,7 @@ def _check_key_proof(document: dict, sequencer_key: bytes, chain_id: bytes) -> d
             raise VerificationError("the document's fields are not what its record holds")
     elif document["bound"] is not False or any(v is not None for v in stated.values()):
         raise VerificationError("a document without a record states no key record")
-    root = state_root_from_proof(
-        record_key, value, [bytes.fromhex(s) for s in document["siblings"]], document["terminal"],
-        bytes.fromhex(document["other_key"]) if document.get("other_key") else None,
-        bytes.fromhex(document["other_value_hash"]) if document.get("other_value_hash") else None,
-    )
+    root = document_state_root(document, record_key, value)
     if root.hex() != fields["state_digest"]:
         raise VerificationError("the proof does not reach the signed state_digest with this key record")
     return record

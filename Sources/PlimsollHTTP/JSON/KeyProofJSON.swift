@@ -17,6 +17,32 @@ public struct KeyProofJSON: Codable, Sendable {
         }
     }
 
+    /// What the document states beside the record bytes: written from a record, and compared with
+    /// the record a verifier decodes (all absent, `bound` false, for no record).
+    struct RecordFields: Equatable {
+        var bound: Bool
+        var party: UInt64?
+        var lastNonce: UInt64?
+        var frozen: Bool?
+        var frozenVessels: [String]?
+        var frozenUnits: [FrozenUnitsJSON]?
+
+        init(
+            bound: Bool, party: UInt64?, lastNonce: UInt64?, frozen: Bool?, frozenVessels: [String]?,
+            frozenUnits: [FrozenUnitsJSON]?
+        ) {
+            (self.bound, self.party, self.lastNonce, self.frozen) = (bound, party, lastNonce, frozen)
+            (self.frozenVessels, self.frozenUnits) = (frozenVessels, frozenUnits)
+        }
+
+        init(_ record: KeyRecord?) {
+            self.init(
+                bound: record != nil, party: record?.party.raw, lastNonce: record?.lastNonce, frozen: record?.frozen,
+                frozenVessels: record?.frozenAssets.map(\.text),
+                frozenUnits: record?.frozenUnits.map { FrozenUnitsJSON(vessel: $0.asset.text, units: $0.units) })
+        }
+    }
+
     public let type: String
     public let chain_id: String
     public let registrar_key: String
@@ -57,14 +83,10 @@ public struct KeyProofJSON: Codable, Sendable {
         self.genesis = Hex.encode(genesis.canonicalBytes)
         sequencer_rotations = rotations
         key = proof.key.hex
-        let record = proof.record
-        bound = record != nil
-        party = record?.party.raw
-        last_nonce = record?.lastNonce
-        frozen = record?.frozen
-        frozen_vessels = record?.frozenAssets.map(\.text)
-        frozen_units = record?.frozenUnits.map { FrozenUnitsJSON(vessel: $0.asset.text, units: $0.units) }
-        self.record = record.map { Hex.encode($0.recordBytes) }
+        let fields = RecordFields(proof.record)
+        (bound, party, last_nonce, frozen) = (fields.bound, fields.party, fields.lastNonce, fields.frozen)
+        (frozen_vessels, frozen_units) = (fields.frozenVessels, fields.frozenUnits)
+        record = proof.record.map { Hex.encode($0.recordBytes) }
         (record_key, siblings, terminal, other_key, other_value_hash) = StateProofFields.encode(proof.proof)
         head = SignedHeaderJSON(proof.header)
     }
@@ -73,18 +95,17 @@ public struct KeyProofJSON: Codable, Sendable {
     /// other than its record, throws.
     public func parsed() throws -> KeyProof {
         let key = try XOnlyPublicKey(hex: key)
-        var record: KeyRecord?
-        if let hex = self.record {
-            let decoded = try KeyRecord(recordBytes: try Hex.decode(hex))
-            guard decoded.key == key else { throw CoreError(.malformed, "the record is another key's") }
-            let units = decoded.frozenUnits.map { FrozenUnitsJSON(vessel: $0.asset.text, units: $0.units) }
-            guard bound, party == decoded.party.raw, last_nonce == decoded.lastNonce, frozen == decoded.frozen,
-                frozen_vessels == decoded.frozenAssets.map(\.text), frozen_units == units
-            else { throw CoreError(.malformed, "the document's fields are not what its record holds") }
-            record = decoded
-        } else {
-            guard !bound, party == nil, last_nonce == nil, frozen == nil, frozen_vessels == nil, frozen_units == nil
-            else { throw CoreError(.malformed, "a document without a record states no key record") }
+        let record = try self.record.map { try KeyRecord(recordBytes: try Hex.decode($0)) }
+        if let record, record.key != key { throw CoreError(.malformed, "the record is another key's") }
+        let stated = RecordFields(
+            bound: bound, party: party, lastNonce: last_nonce, frozen: frozen, frozenVessels: frozen_vessels,
+            frozenUnits: frozen_units)
+        guard stated == RecordFields(record) else {
+            throw CoreError(
+                .malformed,
+                record == nil
+                    ? "a document without a record states no key record"
+                    : "the document's fields are not what its record holds")
         }
         let proof = try StateProofFields.decode(
             recordKey: record_key, siblings: siblings, terminal: terminal, otherKey: other_key,

@@ -45,11 +45,10 @@ extension RegistryAPI {
             guard let proof = await settlement.holdingProof(asset: asset, key: key) else {
                 throw await unprovable()
             }
-            let head = proof.header.header
+            let signer = try signer(of: proof.header.header)
             return try JSONResponse.make(
                 HoldingProofJSON(
-                    proof, genesis: store.genesis, sequencerKey: try store.sequencerKey(afterBlock: head.height),
-                    rotations: try store.rotationProofs(logSize: head.logSize)))
+                    proof, genesis: store.genesis, sequencerKey: signer.key, rotations: signer.rotations))
         }
         // A key's record (party, last nonce, freezes): whether it may send what it holds. The
         // same callers as its holdings: the holder itself, or a regulator.
@@ -57,12 +56,16 @@ extension RegistryAPI {
             let key = try Self.keyParameter(context)
             try requireHolderOrRegulator(request, of: key)
             guard let proof = await settlement.keyProof(key: key) else { throw await unprovable() }
-            let head = proof.header.header
+            let signer = try signer(of: proof.header.header)
             return try JSONResponse.make(
-                KeyProofJSON(
-                    proof, genesis: store.genesis, sequencerKey: try store.sequencerKey(afterBlock: head.height),
-                    rotations: try store.rotationProofs(logSize: head.logSize)))
+                KeyProofJSON(proof, genesis: store.genesis, sequencerKey: signer.key, rotations: signer.rotations))
         }
+    }
+
+    /// The key that signed a proof's header and the rotations that hand it over from genesis: what
+    /// every state proof document carries so it checks from the chain id alone.
+    private func signer(of head: BlockHeader) throws -> (key: XOnlyPublicKey, rotations: [RotationProofJSON]) {
+        (try store.sequencerKey(afterBlock: head.height), try store.rotationProofs(logSize: head.logSize))
     }
 
     /// Why a state proof could not be answered: a version 1 head with commits succeeding has
