@@ -144,12 +144,7 @@ struct PartyCommand: AsyncParsableCommand {
             // The new party is the one with these particulars (kind, name, country and date are
             // unique in a registry): another registrar command may have added one since.
             let state = try await registry.state
-            let wanted = (kind: kind, name: name, country: country.country, born: born)
-            let found: PartyRecord? = state.parties.values.first { (record: PartyRecord) -> Bool in
-                let party = record.party
-                return party.kind == wanted.kind && party.name == wanted.name && party.country == wanted.country
-                    && party.born == wanted.born
-            }
+            let found = state.party(kind: kind, name: name, country: country.country, born: born)
             let id: UInt64 = found.map { $0.party.id.raw } ?? state.counters.nextPartyID - 1
             let status = state.parties[PartyID(id)]?.screening.rawValue
             struct View: Encodable {

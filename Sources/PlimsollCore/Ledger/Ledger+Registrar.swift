@@ -228,15 +228,12 @@ extension Ledger {
 
     /// No other party has the same kind, name, country and date, or shares an identifier.
     private func checkUnique(_ p: Party) throws(Rejection) {
-        for record in state.parties.values where record.party.id != p.id {
-            let other = record.party
-            if other.kind == p.kind && other.name == p.name && other.country == p.country && other.born == p.born {
-                throw Rejection(
-                    .duplicate, "party \(other.id) is already registered with the same name, country and date")
-            }
-            if let shared = p.identifiers.first(where: other.identifiers.contains) {
-                throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(other.id)")
-            }
+        switch state.partyIndex.conflict(with: p) {
+        case nil: return
+        case .particulars(let other):
+            throw Rejection(.duplicate, "party \(other) is already registered with the same name, country and date")
+        case .identifier(let shared, let other):
+            throw Rejection(.duplicate, "identifier \(shared.scheme) \(shared.value) belongs to party \(other)")
         }
     }
 
@@ -257,7 +254,7 @@ extension Ledger {
         guard state.parties[d.owned] != nil else { throw Rejection(.unknownParty, "no owned party \(d.owned)") }
         guard d.owner != d.owned else { throw Rejection(.malformed, "a party cannot own itself") }
         guard d.shareBps <= 10_000 else { throw Rejection(.badShare, "share \(d.shareBps) bps exceeds 10000") }
-        let active = state.links.values.filter { $0.owned == d.owned && $0.isEffective(at: time) }
+        let active = state.links(owning: d.owned).filter { $0.isEffective(at: time) }
         if active.contains(where: { $0.owner == d.owner && $0.kind == d.kind }) {
             throw Rejection(.duplicate, "an active \(d.kind.rawValue) link from \(d.owner) to \(d.owned) exists")
         }

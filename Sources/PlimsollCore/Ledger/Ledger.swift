@@ -106,7 +106,7 @@ public struct Ledger: Sendable {
     }
 
     mutating func updateParty(_ id: PartyID, _ change: (inout PartyRecord) -> Void) {
-        change(&state.parties[id]!)
+        state.updateParty(id, change)
         dirty.parties.insert(id)
     }
 
@@ -126,12 +126,12 @@ public struct Ledger: Sendable {
     }
 
     mutating func insertLink(_ link: OwnershipLink) {
-        state.links[link.id] = link
+        state.setLink(link)
         dirty.links.insert(link.id)
     }
 
     mutating func insertParty(_ record: PartyRecord) {
-        state.parties[record.party.id] = record
+        state.setParty(record)
         dirty.parties.insert(record.party.id)
     }
 

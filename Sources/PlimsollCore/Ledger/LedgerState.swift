@@ -186,14 +186,21 @@ public struct LedgerState: Hashable, Sendable {
     public let genesis: Genesis
     public let chainID: Hash32
     public internal(set) var counters = RegistryCounters()
-    public internal(set) var parties: [PartyID: PartyRecord] = [:]
+    /// Changed only through `setParty` and `updateParty`, which keep `partyIndex` in step.
+    public private(set) var parties: [PartyID: PartyRecord] = [:]
     public internal(set) var keys: [KeyRef: KeyRecord] = [:]
     public internal(set) var vessels: [AssetID: VesselRecord] = [:]
-    public internal(set) var links: [LinkID: OwnershipLink] = [:]
+    /// Changed only through `setLink`, which keeps `linksByOwned` in step.
+    public private(set) var links: [LinkID: OwnershipLink] = [:]
     /// Non-zero balances only, per asset.
     public internal(set) var balances: [AssetID: [KeyRef: UInt64]] = [:]
     /// Sum of `balances[asset]`, kept with every change so conservation is checked in O(1).
     var heldUnits: [AssetID: UInt64] = [:]
+    /// Who holds each party's particulars and identifiers: uniqueness in O(1) (`PartyIndex`).
+    private(set) var partyIndex = PartyIndex()
+    /// Every link (ended ones too) by the party it owns, in creation order: a declaration reads
+    /// its party's links instead of every link in the registry.
+    private var linksByOwned: [PartyID: [LinkID]] = [:]
 
     public init(genesis: Genesis) {
         self.genesis = genesis
@@ -207,10 +214,10 @@ public struct LedgerState: Hashable, Sendable {
     ) {
         self.init(genesis: genesis)
         self.counters = counters
-        for record in parties { self.parties[record.party.id] = record }
+        for record in parties { setParty(record) }
         for record in keys { self.keys[record.key] = record }
         for record in vessels { self.vessels[record.vessel.asset] = record }
-        for link in links { self.links[link.id] = link }
+        for link in links.sorted(by: { $0.id.raw < $1.id.raw }) { setLink(link) }
         for (address, units) in balances where units > 0 {
             self.balances[address.asset, default: [:]][address.key] = units
             heldUnits[address.asset, default: 0] += units
@@ -244,4 +251,43 @@ public struct LedgerState: Hashable, Sendable {
     }
 
     public func party(of key: KeyRef) -> PartyRecord? { keys[key].flatMap { parties[$0.party] } }
+
+    /// The party with this kind, name, country and date (at most one: the registry keeps them
+    /// unique), found without a scan.
+    public func party(kind: Party.Kind, name: String, country: Country, born: String?) -> PartyRecord? {
+        partyIndex.holder(of: .init(kind: kind, name: name, country: country, born: born)).flatMap { parties[$0] }
+    }
+
+    /// The links, ended ones included, that own a part of `party`, oldest first.
+    public func links(owning party: PartyID) -> [OwnershipLink] {
+        (linksByOwned[party] ?? []).map { links[$0]! }
+    }
+
+    // MARK: The only mutations of parties and links, each keeping its index in step.
+
+    /// Inserts or replaces a party's record.
+    mutating func setParty(_ record: PartyRecord) {
+        partyIndex.replace(parties[record.party.id]?.party, with: record.party)
+        parties[record.party.id] = record
+    }
+
+    /// Changes a party's record in place.
+    /// - Precondition: the party exists.
+    mutating func updateParty(_ id: PartyID, _ change: (inout PartyRecord) -> Void) {
+        let before = parties[id]!.party
+        change(&parties[id]!)
+        partyIndex.replace(before, with: parties[id]!.party)
+    }
+
+    /// Inserts a link or records its end.
+    /// - Precondition: a link keeps its owner and owned party.
+    mutating func setLink(_ link: OwnershipLink) {
+        if let existing = links[link.id] {
+            precondition(existing.owned == link.owned)
+            precondition(existing.owner == link.owner)
+        } else {
+            linksByOwned[link.owned, default: []].append(link.id)
+        }
+        links[link.id] = link
+    }
 }

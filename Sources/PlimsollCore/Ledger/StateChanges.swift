@@ -62,10 +62,10 @@ extension LedgerState {
     /// `init(genesis:counters:...)`.
     public mutating func apply(_ changes: StateChanges) {
         if let counters = changes.counters { self.counters = counters }
-        for record in changes.parties { parties[record.party.id] = record }
+        for record in changes.parties { setParty(record) }
         for record in changes.keys { keys[record.key] = record }
         for record in changes.vessels { vessels[record.vessel.asset] = record }
-        for link in changes.links { links[link.id] = link }
+        for link in changes.links { setLink(link) }
         for change in changes.balances { setBalance(change.units, change.address.asset, change.address.key) }
     }
 
