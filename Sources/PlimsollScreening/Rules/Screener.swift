@@ -64,11 +64,18 @@ public struct Screener: Sendable {
     public let index: MatchIndex
     public let rules: ScreeningRules
     public let listsDigest: Hash32
+    /// Shared by every copy of this screener: its lists and rules never change.
+    public let memo = DirectEvidenceMemo()
 
     public init(index: MatchIndex, rules: ScreeningRules, listsDigest: Hash32) {
         self.index = index
         self.rules = rules
         self.listsDigest = listsDigest
+    }
+
+    /// `directEvidence`, from the memo when the party's particulars are those it was found for.
+    func rememberedEvidence(_ party: Party, cache: MatchCache? = nil) -> [Evidence] {
+        memo.evidence(for: party) { directEvidence(party, cache: cache) }
     }
 
     /// Evidence from a party's own names, identifiers and country (not its owners).
@@ -136,7 +143,7 @@ public struct Screener: Sendable {
     ) -> (parties: [PartyID: ScreeningDecision], vessels: [AssetID: ScreeningDecision]) {
         var direct: [PartyID: [Evidence]] = [:]
         let cache = MatchCache()
-        for (id, record) in state.parties { direct[id] = directEvidence(record.party, cache: cache) }
+        for (id, record) in state.parties { direct[id] = rememberedEvidence(record.party, cache: cache) }
         let context = context(direct: direct, candidates: Set(state.parties.keys), state: state, at: time)
         var parties: [PartyID: ScreeningDecision] = [:]
         for id in state.parties.keys {
@@ -157,7 +164,7 @@ public struct Screener: Sendable {
         let (above, truncated) = Self.reachable(from: id, at: time, byOwned: byOwned)
         var direct: [PartyID: [Evidence]] = [:]
         for party in above {
-            if let record = state.parties[party] { direct[party] = directEvidence(record.party) }
+            if let record = state.parties[party] { direct[party] = rememberedEvidence(record.party) }
         }
         let context = context(direct: direct, candidates: above, state: state, at: time, truncated: truncated)
         return decide(party: id, direct: direct, context: context, state: state, at: time)
