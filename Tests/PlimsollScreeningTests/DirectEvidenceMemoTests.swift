@@ -36,10 +36,15 @@ struct DirectEvidenceMemoTests {
             for _ in 0..<5 {
                 let id = parties[Int(rng.next() % UInt64(parties.count))]
                 var amendment = PartyAmendment(party: id)
-                switch rng.next() % 4 {
+                switch rng.next() % 6 {
                 case 0: amendment.name = Self.names[Int(rng.next() % UInt64(Self.names.count))] + " \(round)"
                 case 1: amendment.aliases = [Self.names[Int(rng.next() % UInt64(Self.names.count))]]
                 case 2: amendment.country = try Country(["KP", "NO", "PA"][Int(rng.next() % 3)])
+                case 3: amendment.born = "19\(50 + rng.next() % 50)-0\(1 + rng.next() % 9)-1\(rng.next() % 10)"
+                case 4:
+                    // A renewed KYC claim changes nothing screening reads: answered from the memo.
+                    amendment.kycClaim = Party.KYCClaim(
+                        issuer: "registrar", expiresAtMs: f.timeMs + LedgerFixture.yearMs + UInt64(round))
                 default: amendment.identifiers = [Party.Identifier(scheme: "imo", value: "\(rng.next() % 9_999_999)")]
                 }
                 try? f.apply(.amendParty(amendment))
@@ -67,6 +72,11 @@ struct DirectEvidenceMemoTests {
             #expect(kept == fresh, "round \(round): the remembering screener decides as a new one")
             #expect(remembering.memo.statistics.misses - matched == changed.count, "only changed parties matched")
             blocked += fresh.parties.values.filter { $0.status == .block }.count
+            for id in parties.suffix(4) {
+                #expect(
+                    remembering.screen(party: id, state: f.state, at: f.timeMs)
+                        == Self.screener().screen(party: id, state: f.state, at: f.timeMs))
+            }
         }
         #expect(blocked > 0, "some rounds find a block, so a stale memo would show")
     }

@@ -186,7 +186,7 @@ public struct LedgerState: Hashable, Sendable {
     public let genesis: Genesis
     public let chainID: Hash32
     public internal(set) var counters = RegistryCounters()
-    /// Changed only through `setParty` and `updateParty`, which keep `partyIndex` in step.
+    /// Changed only through `setParty`, `setParties` and `updateParty`, which keep `partyIndex` in step.
     public private(set) var parties: [PartyID: PartyRecord] = [:]
     public internal(set) var keys: [KeyRef: KeyRecord] = [:]
     public internal(set) var vessels: [AssetID: VesselRecord] = [:]
@@ -269,6 +269,18 @@ public struct LedgerState: Hashable, Sendable {
     mutating func setParty(_ record: PartyRecord) {
         partyIndex.replace(parties[record.party.id]?.party, with: record.party)
         parties[record.party.id] = record
+    }
+
+    /// Inserts or replaces the records a block changed, as a whole: every old entry of the index
+    /// goes before any new one comes (`PartyIndex.remove`).
+    mutating func setParties(_ records: [PartyRecord]) {
+        for record in records {
+            if let old = parties[record.party.id]?.party { partyIndex.remove(old) }
+        }
+        for record in records {
+            parties[record.party.id] = record
+            partyIndex.insert(record.party)
+        }
     }
 
     /// Changes a party's record in place.

@@ -50,19 +50,32 @@ struct PartyIndex: Hashable, Sendable {
     }
 
     /// Moves a party's entries from what it was (`old`, nil for a new party) to what it is.
-    /// - Precondition: `new` conflicts with no other party (the ledger checked it; a stored state
-    ///   has kept the rule since the first release).
+    /// - Precondition: `new` conflicts with no other party (the ledger checked it).
     mutating func replace(_ old: Party?, with new: Party) {
         if let old {
             precondition(old.id == new.id)
             guard Particulars(old) != Particulars(new) || old.identifiers != new.identifiers else { return }
-            if byParticulars[Particulars(old)] == old.id { byParticulars[Particulars(old)] = nil }
-            for identifier in old.identifiers where byIdentifier[identifier] == old.id {
-                byIdentifier[identifier] = nil
-            }
+            remove(old)
         }
-        assert(conflict(with: new) == nil, "party \(new.id) shares particulars or an identifier")
-        byParticulars[Particulars(new)] = new.id
-        for identifier in new.identifiers { byIdentifier[identifier] = new.id }
+        insert(new)
+    }
+
+    /// Drops the entries that name `party`. A store's copy of the state applies a block's changed
+    /// parties by removing them all first, then inserting them: within one block a party may take
+    /// particulars another gave up, whichever of the two has the lower id.
+    mutating func remove(_ party: Party) {
+        if byParticulars[Particulars(party)] == party.id { byParticulars[Particulars(party)] = nil }
+        for identifier in party.identifiers where byIdentifier[identifier] == party.id {
+            byIdentifier[identifier] = nil
+        }
+    }
+
+    /// Adds `party`'s entries.
+    /// - Precondition: no other party holds them (a stored state has kept the rule since the first
+    ///   release).
+    mutating func insert(_ party: Party) {
+        assert(conflict(with: party) == nil, "party \(party.id) shares particulars or an identifier")
+        byParticulars[Particulars(party)] = party.id
+        for identifier in party.identifiers { byIdentifier[identifier] = party.id }
     }
 }

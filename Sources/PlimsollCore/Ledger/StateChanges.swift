@@ -62,7 +62,7 @@ extension LedgerState {
     /// `init(genesis:counters:...)`.
     public mutating func apply(_ changes: StateChanges) {
         if let counters = changes.counters { self.counters = counters }
-        for record in changes.parties { setParty(record) }
+        setParties(changes.parties)
         for record in changes.keys { keys[record.key] = record }
         for record in changes.vessels { vessels[record.vessel.asset] = record }
         for link in changes.links { setLink(link) }

@@ -15,7 +15,9 @@ public import PlimsollCore
 /// as the registry's state does, never with the log. Locked, since two re-screens may run at
 /// once.
 public final class DirectEvidenceMemo: @unchecked Sendable {
-    /// What direct evidence reads of a party; kycClaims and the id do not count.
+    /// What direct evidence reads of a party; kycClaims and the id do not count. Texts compare
+    /// by their bytes, not by canonical equivalence as `String`'s `==` does: a name sent again in
+    /// another Unicode form is matched again, as the matcher may fold the two forms differently.
     struct Particulars: Equatable {
         let kind: Party.Kind
         let name: String
@@ -32,6 +34,14 @@ public final class DirectEvidenceMemo: @unchecked Sendable {
             born = party.born
             identifiers = party.identifiers
         }
+
+        static func == (a: Self, b: Self) -> Bool {
+            func same(_ x: String, _ y: String) -> Bool { x.utf8.elementsEqual(y.utf8) }
+            return a.kind == b.kind && same(a.name, b.name) && a.aliases.elementsEqual(b.aliases, by: same)
+                && same(a.country.code, b.country.code) && same(a.born ?? "", b.born ?? "")
+                && (a.born == nil) == (b.born == nil)
+                && a.identifiers.elementsEqual(b.identifiers) { same($0.scheme, $1.scheme) && same($0.value, $1.value) }
+        }
     }
 
     private let lock = NSLock()
@@ -44,11 +54,12 @@ public final class DirectEvidenceMemo: @unchecked Sendable {
     /// `find()`'s, kept for next time.
     func evidence(for party: Party, find: () -> [Evidence]) -> [Evidence] {
         let particulars = Particulars(party)
-        let kept = lock.withLock { entries[party.id] }
-        if let kept, kept.particulars == particulars {
-            lock.withLock { counts.hits += 1 }
-            return kept.evidence
+        let kept: [Evidence]? = lock.withLock {
+            guard let entry = entries[party.id], entry.particulars == particulars else { return nil }
+            counts.hits += 1
+            return entry.evidence
         }
+        if let kept { return kept }
         let evidence = find()
         lock.withLock {
             entries[party.id] = (particulars, evidence)
