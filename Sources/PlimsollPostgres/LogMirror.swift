@@ -58,10 +58,15 @@ public final class LogMirror: Sendable {
     ///   genesis) or its tip is not the database's block of that height (a fork: the file was
     ///   made from another database), `STORE_LOCKED` when another process has it open to write,
     ///   `STORE_IO`/`STORE_MISSING` from the database.
+    ///
+    /// `expected` is the registry's genesis as the primary holds it, given when `reader` reads a
+    /// streaming replica: the replica may not have replayed the registry's creation yet (a
+    /// registry made moments ago, a replica just attached), and is waited for as a block is below.
     public static func open(
-        at url: URL, reader: PostgresLogReader, logger: Logger = Logger(label: "plimsoll.mirror")
+        at url: URL, reader: PostgresLogReader, expected: Genesis? = nil,
+        logger: Logger = Logger(label: "plimsoll.mirror")
     ) async throws(StoreError) -> LogMirror {
-        let genesis = try await reader.genesis()
+        let genesis = try await Self.genesis(of: reader, expected: expected)
         if !FileManager.default.fileExists(atPath: url.path) {
             guard let first = try await reader.blocks(from: 0).first, first.header.header.height == 0,
                 first.entries.count == 1, first.entries[0] == .genesis(genesis)
@@ -106,6 +111,25 @@ public final class LogMirror: Sendable {
         return LogMirror(
             store: store, reader: reader, replayer: LogReplayer(state: state, tip: tip), header: tip.header,
             logger: logger)
+    }
+
+    /// The genesis `reader` holds: at once without `expected`; with it, waited for up to 30 s
+    /// while the read database cannot show it yet, and refused when it shows another.
+    static func genesis(of reader: PostgresLogReader, expected: Genesis?) async throws(StoreError) -> Genesis {
+        guard let expected else { return try await reader.genesis() }
+        let patience = ContinuousClock.now + .seconds(30)
+        while true {
+            do throws(StoreError) {
+                let genesis = try await reader.genesis()
+                guard genesis == expected else {
+                    throw StoreError(.corrupt, "the read database holds another registry than the database")
+                }
+                return genesis
+            } catch {
+                guard error.code != .corrupt, ContinuousClock.now < patience else { throw error }
+                try? await Task.sleep(for: .milliseconds(500))
+            }
+        }
     }
 
     /// The block the reads answer from, with its state.

@@ -111,7 +111,9 @@ struct Serve: AsyncParsableCommand {
         }
         let store = try await PostgresStore.open(try PostgresStore.configuration(database), sequencer: false)
         let reader = PostgresLogReader(try PostgresStore.configuration(readDatabase ?? database))
-        let mirror = try await LogMirror.open(at: folder.appendingPathComponent(SQLiteStore.fileName), reader: reader)
+        let mirror = try await LogMirror.open(
+            at: folder.appendingPathComponent(SQLiteStore.fileName), reader: reader,
+            expected: readDatabase == nil ? nil : store.genesis)
         try ClusterFolder.writeMarker(folder, database: database, chainID: store.genesis.chainID)
         let start = ContinuousClock.now
         while try await mirror.step() > 0 {}

@@ -26,6 +26,41 @@ struct ClusterNodeTests {
         return url
     }
 
+    /// A node that reads a streaming replica knows the registry's genesis from the primary. A
+    /// replica that has not yet replayed the registry's creation (made a moment ago) is waited
+    /// for; one that holds another registry is refused at once; without the primary's genesis, a
+    /// missing database is an error at once, as before.
+    @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
+    func aMirrorWaitsForAReplicaThatHasNotYetReplayedTheRegistry() async throws {
+        let admin = try PostgresStore.configuration(try #require(StoreBackendTests.postgresURL))
+        let name = "plimsoll_late_\(UUID().uuidString.replacingOccurrences(of: "-", with: "").lowercased())"
+        let configuration = PostgresAdmin.database(name, of: admin)
+        let (genesis, block, state) = try StoreBackendTests.genesis(193)
+        let folder = try Self.folder()
+        defer { try? FileManager.default.removeItem(at: folder) }
+        defer { Task { try? await PostgresAdmin.execute("DROP DATABASE IF EXISTS \(name) WITH (FORCE)", on: admin) } }
+        let file = { (label: String) in folder.appendingPathComponent("\(label)-\(SQLiteStore.fileName)") }
+        await #expect(throws: StoreError.self, "no wait without the primary's genesis") {
+            try await LogMirror.open(at: file("at-once"), reader: PostgresLogReader(configuration))
+        }
+        let late = file("late")
+        let opening = Task {
+            try await LogMirror.open(at: late, reader: PostgresLogReader(configuration), expected: genesis)
+        }
+        try await Task.sleep(for: .milliseconds(1_500))
+        try await PostgresAdmin.execute("CREATE DATABASE \(name)", on: admin)
+        _ = try await PostgresStore.create(configuration, genesis: genesis, genesisBlock: block, state: state)
+        let mirror = try await opening.value
+        #expect(mirror.current.state.chainID == genesis.chainID)
+        #expect(mirror.height == 0)
+        let (other, _, _) = try StoreBackendTests.genesis(194)
+        let started = ContinuousClock.now
+        await #expect(throws: StoreError.self, "another registry") {
+            try await LogMirror.open(at: file("other"), reader: PostgresLogReader(configuration), expected: other)
+        }
+        #expect(ContinuousClock.now - started < .seconds(10), "refused at once, not after the patience")
+    }
+
     @Test(.enabled(if: StoreBackendTests.postgresURL != nil, "no PostgreSQL server (see StoreBackendTests)"))
     func theMirrorFollowsTheLogAndContinuesAfterARestart() async throws {
         try await Database.with(seed: 191) { database in
