@@ -51,8 +51,8 @@ public final class ClusterNode: RegistryService {
     // MARK: What reads answer from
 
     public var state: LedgerState { mirror.current.state }
-    public var latestHeader: SignedBlockHeader { mirror.current.header }
-    public var durableLists: [ListAdoption] { mirror.current.state.counters.lists }
+    public var latestHeader: SignedBlockHeader { mirror.keptHeader }
+    public var durableLists: [ListAdoption] { mirror.read { $0.counters.lists } }
     public var pendingCount: Int {
         get async { (try? await store.handOffsWaiting()) ?? 0 }
     }
@@ -67,7 +67,7 @@ public final class ClusterNode: RegistryService {
     }
     public var registrarSequence: UInt64 {
         get async {
-            let settled = mirror.current.state.counters.registrarSequence
+            let settled = mirror.read { $0.counters.registrarSequence }
             guard let settlement = sequencing.withLock({ $0 }) else { return settled }
             return max(settled, await settlement.registrarSequence)
         }
@@ -112,7 +112,7 @@ public final class ClusterNode: RegistryService {
             await awaitMirror(outcomes)
             return outcomes
         }
-        let chainID = mirror.current.state.chainID
+        let chainID = mirror.chainID
         let valid = await Verifier.verify(entries, chainID: chainID)
         var early: [Int: Outcome] = [:]
         var handed: [Entry] = []
@@ -131,7 +131,7 @@ public final class ClusterNode: RegistryService {
     }
 
     public func submitWithoutWaiting(_ entry: Entry) async throws(IntakeFull) {
-        guard case .transfer = entry, await Verifier.verify([entry], chainID: mirror.current.state.chainID)[0] else {
+        guard case .transfer = entry, await Verifier.verify([entry], chainID: mirror.chainID)[0] else {
             // Refused at once, as settlement refuses it in its first batch; nothing is kept.
             return
         }

@@ -27,18 +27,29 @@ public final class LogMirror: Sendable {
         public let commitment: StateCommitment?
     }
 
+    private struct Replica {
+        var replayer: LogReplayer
+        var header: SignedBlockHeader
+
+        var view: View { View(state: replayer.ledger.state, header: header, commitment: replayer.commitment) }
+    }
+
     public let store: SQLiteStore
     let reader: PostgresLogReader
     let logger: Logger
-    private let view: Mutex<View>
-    /// Only the following task uses it; behind a lock so the mirror is `Sendable`.
-    private let replayer: Mutex<LogReplayer>
+    /// The replayed state, at the block `header` names: one block ahead of the file while that
+    /// block is written to it. Changed in place: a copy kept for readers across a block would
+    /// make every block copy each table it touches whole (the keys, a vessel's holders), a cost
+    /// that grows with the registry (issue 13). Readers take what they need under the lock.
+    private let replica: Mutex<Replica>
+    /// The last block kept in the file: what reads name (`Plimsoll-Height`) and wait for.
+    private let kept: Mutex<SignedBlockHeader>
     private let rejectionsSeen = Mutex<Int64>(0)
     /// The highest block a request on this node waits for (`waitFor`): an idle mirror reads again
     /// at once when it is above what it holds.
     private let wanted = Mutex<(height: Height, until: ContinuousClock.Instant)>((0, .now))
     private let broken = Mutex<String?>(nil)
-    /// A write of the file failed: the replayer and the view are read back from it first.
+    /// A write of the file failed: the replica is read back from it first.
     private let stale = Mutex(false)
 
     private init(
@@ -48,8 +59,8 @@ public final class LogMirror: Sendable {
         self.store = store
         self.reader = reader
         self.logger = logger
-        view = Mutex(View(state: replayer.ledger.state, header: header, commitment: replayer.commitment))
-        self.replayer = Mutex(replayer)
+        replica = Mutex(Replica(replayer: replayer, header: header))
+        kept = Mutex(header)
     }
 
     /// Opens the mirror at `url`, or makes it from the database's genesis and block 0 when the
@@ -132,9 +143,18 @@ public final class LogMirror: Sendable {
         }
     }
 
-    /// The block the reads answer from, with its state.
-    public var current: View { view.withLock { $0 } }
-    public var height: Height { view.withLock { $0.header.header.height } }
+    /// The replayed block with its state: the file's last block, or the one after it while that
+    /// one is written (verified, and durable in the database). Held past the next block, it costs
+    /// that block a copy of what it changes: a reader of a few records takes them under the lock.
+    public var current: View { replica.withLock { $0.view } }
+    /// Reads the replayed state under the lock: nothing of it is held past the call, so the next
+    /// block changes it in place.
+    public func read<T>(_ body: (LedgerState) -> T) -> T { replica.withLock { body($0.replayer.ledger.state) } }
+    /// The registry's chain, which never changes.
+    public var chainID: Hash32 { store.genesis.chainID }
+    /// The last block kept in the file, which the read routes answer from.
+    public var keptHeader: SignedBlockHeader { kept.withLock { $0 } }
+    public var height: Height { keptHeader.header.height }
     /// Why the mirror stopped following, when a block did not replay.
     public var failure: String? { broken.withLock { $0 } }
 
@@ -178,43 +198,43 @@ public final class LogMirror: Sendable {
     }
 
     private func take(_ signed: SignedBlockHeader, _ entries: [Entry]) async throws {
-        let (block, changes, next) = try replayer.withLock { replayer throws -> (CommittedBlock, StateChanges, View) in
-            var copy = replayer
+        let (block, changes) = try replica.withLock { replica throws -> (CommittedBlock, StateChanges) in
             let changed: DirtySet
             do {
-                changed = try copy.apply(
+                changed = try replica.replayer.apply(
                     block: signed, entries: entries, verifiedSignatures: Array(repeating: true, count: entries.count))
             } catch {
                 let message = "block \(signed.header.height) from the database does not replay: \(error)"
                 broken.withLock { $0 = message }
                 logger.critical("the mirror stops: \(message)")
+                // The replayer may hold part of the block: back to the file's last block, so
+                // reads keep answering from the last good one.
+                if let (state, tip) = try? store.loadLedger() {
+                    replica = Replica(replayer: LogReplayer(state: state, tip: tip), header: tip.header)
+                }
                 throw error
             }
-            replayer = copy
+            replica.header = signed
             return (
-                CommittedBlock(header: signed, entries: entries, frontier: copy.frontier, rejected: []),
-                StateChanges(dirty: changed, state: copy.ledger.state),
-                View(state: copy.ledger.state, header: signed, commitment: copy.commitment)
+                CommittedBlock(header: signed, entries: entries, frontier: replica.replayer.frontier, rejected: []),
+                StateChanges(dirty: changed, state: replica.replayer.ledger.state)
             )
         }
         do { try await store.commit(block, changes: changes) } catch {
-            // Not kept (or kept despite the error): the replayer and the view go back to the
-            // file's tip before the next block is taken, whenever the file can be read again.
+            // Not kept (or kept despite the error): the replica goes back to the file's tip
+            // before the next block is taken, whenever the file can be read again.
             stale.withLock { $0 = true }
             try? reload()
             throw error
         }
-        view.withLock { $0 = next }
+        kept.withLock { $0 = signed }
     }
 
-    /// The replayer and the view from the file's own tip.
+    /// The replica and the kept block from the file's own tip.
     private func reload() throws {
         let (state, tip) = try store.loadLedger()
-        let commitment = replayer.withLock { replayer in
-            replayer = LogReplayer(state: state, tip: tip)
-            return replayer.commitment
-        }
-        view.withLock { $0 = View(state: state, header: tip.header, commitment: commitment) }
+        replica.withLock { $0 = Replica(replayer: LogReplayer(state: state, tip: tip), header: tip.header) }
+        kept.withLock { $0 = tip.header }
         stale.withLock { $0 = false }
     }
 
@@ -270,15 +290,20 @@ public final class LogMirror: Sendable {
 
     /// The proof of a holding against the mirrored tip (nil before the first version 2 header).
     public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
-        let view = current
-        guard view.header.header.version >= 2, let commitment = view.commitment else { return nil }
-        return HoldingProof(state: view.state, commitment: commitment, header: view.header, asset: asset, key: key)
+        replica.withLock { replica in
+            guard replica.header.header.version >= 2, let commitment = replica.replayer.commitment else { return nil }
+            return HoldingProof(
+                state: replica.replayer.ledger.state, commitment: commitment, header: replica.header, asset: asset,
+                key: key)
+        }
     }
 
     /// The proof of a key's record against the mirrored tip (nil before the first version 2 header).
     public func keyProof(key: KeyRef) -> KeyProof? {
-        let view = current
-        guard view.header.header.version >= 2, let commitment = view.commitment else { return nil }
-        return KeyProof(state: view.state, commitment: commitment, header: view.header, key: key)
+        replica.withLock { replica in
+            guard replica.header.header.version >= 2, let commitment = replica.replayer.commitment else { return nil }
+            return KeyProof(
+                state: replica.replayer.ledger.state, commitment: commitment, header: replica.header, key: key)
+        }
     }
 }

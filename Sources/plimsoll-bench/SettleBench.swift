@@ -47,6 +47,11 @@ struct SettleBench: AsyncParsableCommand {
             "With --database, settle once more with the transfers handed over by a second node through the database's intake (issue 17)."
     )
     var handOff = false
+    @Flag(
+        help:
+            "With --database, a node's mirror (LogMirror) follows the database: caught up before the settle phase, then timed taking the settle phase's blocks."
+    )
+    var mirror = false
 
     func run() async throws {
         let sizes = registryHolders.isEmpty ? [keys] : registryHolders.sorted()
@@ -56,6 +61,7 @@ struct SettleBench: AsyncParsableCommand {
         }
         var figures: [Figure] = []
         var rates: [(size: Int, rate: Double, ratio: Double)] = []
+        var mirrorRates: [(size: Int, ratio: Double)] = []
         var backends: [(database: String?, handOff: Bool)] = [(nil, false)]
         if let database { backends.append((database, false)) }
         if let database, handOff { backends.append((database, true)) }
@@ -63,7 +69,7 @@ struct SettleBench: AsyncParsableCommand {
             for backend in backends {
                 let run = try await Self.settle(
                     transfers: transfers, keys: keys, idle: size - keys, batch: batch, database: backend.database,
-                    handOff: backend.handOff)
+                    handOff: backend.handOff, mirror: mirror && backend.database != nil && !backend.handOff)
                 let suffix =
                     (registryHolders.isEmpty ? "" : "@\(size)") + (backend.database == nil ? "" : "@postgresql")
                     + (backend.handOff ? "+handoff" : "")
@@ -96,6 +102,20 @@ struct SettleBench: AsyncParsableCommand {
                 if size > keys {
                     figures.append(Figure(name: "setup_idle_holders" + suffix, value: run.setupSeconds, unit: "s"))
                 }
+                if let seconds = run.mirrorSeconds {
+                    let rate = Double(run.settled) / seconds
+                    mirrorRates.append((size, rate / run.baseline))
+                    figures += [
+                        Figure(
+                            name: "mirror_catch_up" + suffix, value: rate, unit: "transfers/s",
+                            ratio: rate / run.baseline, baseline: "raw verify all cores (mean before/after)"),
+                        Figure(name: "mirror_blocks" + suffix, value: Double(run.mirrorBlocks), unit: "blocks"),
+                        Figure(
+                            name: "mirror_ms_per_block" + suffix,
+                            value: seconds * 1e3 / Double(max(1, run.mirrorBlocks)),
+                            unit: "ms"),
+                    ]
+                }
             }
         }
         if let small = rates.first, let large = rates.last, rates.count > 1 {
@@ -104,6 +124,14 @@ struct SettleBench: AsyncParsableCommand {
                     name: "registry_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
                     ratio: large.ratio / small.ratio,
                     baseline: "rate ratio, each against its own verify baseline (target >= 0.9)"
+                ))
+        }
+        if let small = mirrorRates.first, let large = mirrorRates.last, mirrorRates.count > 1 {
+            figures.append(
+                Figure(
+                    name: "mirror_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
+                    ratio: large.ratio / small.ratio,
+                    baseline: "catch-up rate ratio, each against its own verify baseline"
                 ))
         }
         Report.print(
@@ -116,12 +144,16 @@ struct SettleBench: AsyncParsableCommand {
         var settled = 0, rejected = 0, rssQueued = 0, rssSetupPeak = 0, rssAtStart = 0, rssPhasePeak = 0, rssState = 0
         var peakReset = false
         var stats = SettlementStats()
+        /// How long a mirror took to catch up the settle phase's blocks, and how many.
+        var mirrorSeconds: Double?
+        var mirrorBlocks = 0
         var baseline: Double { (before + after) / 2 }
     }
 
     /// One registry of `keys` senders and `idle` idle holders, and the same transfer workload.
     static func settle(
-        transfers: Int, keys: Int, idle: Int, batch: Int, database: String? = nil, handOff: Bool = false
+        transfers: Int, keys: Int, idle: Int, batch: Int, database: String? = nil, handOff: Bool = false,
+        mirror following: Bool = false
     ) async throws -> Run {
         let folder = FileManager.default.temporaryDirectory.appendingPathComponent(
             "plimsoll-bench-\(UUID().uuidString)")
@@ -161,6 +193,13 @@ struct SettleBench: AsyncParsableCommand {
             run.setupSeconds = try await Measure.secondsAsync {
                 try await grow(settlement, idle: idle, owner: owner, registrar: registrar)
             }
+        }
+        // A node's mirror of the database, caught up with the set-up before the settle phase.
+        var mirror: LogMirror?
+        if following, let configuration {
+            mirror = try await LogMirror.open(
+                at: folder.appendingPathComponent("mirror.sqlite"), reader: PostgresLogReader(configuration))
+            while try await mirror!.step() > 0 {}
         }
         // What the registry's state holds once set up: the set-up's garbage handed back to the
         // system first (glibc keeps freed memory otherwise), before any transfer is signed.
@@ -219,6 +258,13 @@ struct SettleBench: AsyncParsableCommand {
         run.stats = await settlement.stats.since(statsBefore)
         run.rate = Double(run.settled) / run.seconds
         await settlement.waitUntilIdle()
+        if let mirror {
+            let from = mirror.height
+            run.mirrorSeconds = try await Measure.secondsAsync { while try await mirror.step() > 0 {} }
+            run.mirrorBlocks = Int(mirror.height - from)
+            let tip = await settlement.latestHeader
+            precondition(mirror.keptHeader == tip, "the mirror holds the log's tip")
+        }
         await dropDatabase?()
         return run
     }
