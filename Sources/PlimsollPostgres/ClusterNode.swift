@@ -50,9 +50,16 @@ public final class ClusterNode: RegistryService {
 
     // MARK: What reads answer from
 
-    public var state: LedgerState { mirror.current.state }
+    /// The replayed block's state, once the file keeps that block (a moment while it commits).
+    public var state: LedgerState {
+        get async {
+            let view = mirror.current
+            _ = await mirror.waitFor(height: view.header.header.height, timeout: .seconds(2))
+            return view.state
+        }
+    }
     public var latestHeader: SignedBlockHeader { mirror.keptHeader }
-    public var durableLists: [ListAdoption] { mirror.read { $0.counters.lists } }
+    public var durableLists: [ListAdoption] { mirror.kept.lists }
     public var pendingCount: Int {
         get async { (try? await store.handOffsWaiting()) ?? 0 }
     }
@@ -67,7 +74,7 @@ public final class ClusterNode: RegistryService {
     }
     public var registrarSequence: UInt64 {
         get async {
-            let settled = mirror.read { $0.counters.registrarSequence }
+            let settled = mirror.kept.registrarSequence
             guard let settlement = sequencing.withLock({ $0 }) else { return settled }
             return max(settled, await settlement.registrarSequence)
         }
@@ -80,11 +87,21 @@ public final class ClusterNode: RegistryService {
         return await sequencing.withLock({ $0 })?.readiness() ?? true
     }
 
+    /// Made from the replayed block, answered once the file keeps it: the route reads the
+    /// signer's rotations from the file at that block.
     public func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof? {
-        mirror.holdingProof(asset: asset, key: key)
+        guard let proof = mirror.holdingProof(asset: asset, key: key),
+            await mirror.waitFor(height: proof.header.header.height, timeout: .seconds(2))
+        else { return nil }
+        return proof
     }
 
-    public func keyProof(key: KeyRef) async -> KeyProof? { mirror.keyProof(key: key) }
+    public func keyProof(key: KeyRef) async -> KeyProof? {
+        guard let proof = mirror.keyProof(key: key),
+            await mirror.waitFor(height: proof.header.header.height, timeout: .seconds(2))
+        else { return nil }
+        return proof
+    }
 
     public func isPending(_ id: Hash32) async -> Bool {
         (try? await store.isWaitingHandOff(id)) ?? false

@@ -30,8 +30,25 @@ public final class LogMirror: Sendable {
     private struct Replica {
         var replayer: LogReplayer
         var header: SignedBlockHeader
+        /// False from a block that did not replay (the replayer may hold part of it) until the
+        /// replica is read back from the file: no proof is made from it meanwhile.
+        var usable = true
 
         var view: View { View(state: replayer.ledger.state, header: header, commitment: replayer.commitment) }
+    }
+
+    /// What the kept block holds that requests read often, copied out when it is kept, so they
+    /// neither wait for a block's replay nor hold the state.
+    public struct Kept: Sendable {
+        public let header: SignedBlockHeader
+        public let lists: [ListAdoption]
+        public let registrarSequence: UInt64
+
+        init(_ header: SignedBlockHeader, _ state: LedgerState) {
+            self.header = header
+            lists = state.counters.lists
+            registrarSequence = state.counters.registrarSequence
+        }
     }
 
     public let store: SQLiteStore
@@ -43,7 +60,7 @@ public final class LogMirror: Sendable {
     /// that grows with the registry (issue 13). Readers take what they need under the lock.
     private let replica: Mutex<Replica>
     /// The last block kept in the file: what reads name (`Plimsoll-Height`) and wait for.
-    private let kept: Mutex<SignedBlockHeader>
+    private let keptBlock: Mutex<Kept>
     private let rejectionsSeen = Mutex<Int64>(0)
     /// The highest block a request on this node waits for (`waitFor`): an idle mirror reads again
     /// at once when it is above what it holds.
@@ -59,8 +76,8 @@ public final class LogMirror: Sendable {
         self.store = store
         self.reader = reader
         self.logger = logger
+        keptBlock = Mutex(Kept(header, replayer.ledger.state))
         replica = Mutex(Replica(replayer: replayer, header: header))
-        kept = Mutex(header)
     }
 
     /// Opens the mirror at `url`, or makes it from the database's genesis and block 0 when the
@@ -74,10 +91,10 @@ public final class LogMirror: Sendable {
     /// streaming replica: the replica may not have replayed the registry's creation yet (a
     /// registry made moments ago, a replica just attached), and is waited for as a block is below.
     public static func open(
-        at url: URL, reader: PostgresLogReader, expected: Genesis? = nil,
+        at url: URL, reader: PostgresLogReader, expected: Genesis? = nil, patience: Duration = .seconds(30),
         logger: Logger = Logger(label: "plimsoll.mirror")
     ) async throws(StoreError) -> LogMirror {
-        let genesis = try await Self.genesis(of: reader, expected: expected)
+        let genesis = try await Self.genesis(of: reader, expected: expected, patience: patience)
         if !FileManager.default.fileExists(atPath: url.path) {
             guard let first = try await reader.blocks(from: 0).first, first.header.header.height == 0,
                 first.entries.count == 1, first.entries[0] == .genesis(genesis)
@@ -124,11 +141,13 @@ public final class LogMirror: Sendable {
             logger: logger)
     }
 
-    /// The genesis `reader` holds: at once without `expected`; with it, waited for up to 30 s
-    /// while the read database cannot show it yet, and refused when it shows another.
-    static func genesis(of reader: PostgresLogReader, expected: Genesis?) async throws(StoreError) -> Genesis {
+    /// The genesis `reader` holds: at once without `expected`; with it, waited for while the
+    /// read database cannot show it yet (up to `patience`), and refused when it shows another.
+    static func genesis(
+        of reader: PostgresLogReader, expected: Genesis?, patience: Duration
+    ) async throws(StoreError) -> Genesis {
         guard let expected else { return try await reader.genesis() }
-        let patience = ContinuousClock.now + .seconds(30)
+        let deadline = ContinuousClock.now + patience
         while true {
             do throws(StoreError) {
                 let genesis = try await reader.genesis()
@@ -137,7 +156,7 @@ public final class LogMirror: Sendable {
                 }
                 return genesis
             } catch {
-                guard error.code != .corrupt, ContinuousClock.now < patience else { throw error }
+                guard error.code != .corrupt, ContinuousClock.now < deadline else { throw error }
                 try? await Task.sleep(for: .milliseconds(500))
             }
         }
@@ -147,13 +166,11 @@ public final class LogMirror: Sendable {
     /// one is written (verified, and durable in the database). Held past the next block, it costs
     /// that block a copy of what it changes: a reader of a few records takes them under the lock.
     public var current: View { replica.withLock { $0.view } }
-    /// Reads the replayed state under the lock: nothing of it is held past the call, so the next
-    /// block changes it in place.
-    public func read<T>(_ body: (LedgerState) -> T) -> T { replica.withLock { body($0.replayer.ledger.state) } }
     /// The registry's chain, which never changes.
     public var chainID: Hash32 { store.genesis.chainID }
     /// The last block kept in the file, which the read routes answer from.
-    public var keptHeader: SignedBlockHeader { kept.withLock { $0 } }
+    public var kept: Kept { keptBlock.withLock { $0 } }
+    public var keptHeader: SignedBlockHeader { kept.header }
     public var height: Height { keptHeader.header.height }
     /// Why the mirror stopped following, when a block did not replay.
     public var failure: String? { broken.withLock { $0 } }
@@ -198,27 +215,35 @@ public final class LogMirror: Sendable {
     }
 
     private func take(_ signed: SignedBlockHeader, _ entries: [Entry]) async throws {
-        let (block, changes) = try replica.withLock { replica throws -> (CommittedBlock, StateChanges) in
-            let changed: DirtySet
-            do {
-                changed = try replica.replayer.apply(
-                    block: signed, entries: entries, verifiedSignatures: Array(repeating: true, count: entries.count))
-            } catch {
-                let message = "block \(signed.header.height) from the database does not replay: \(error)"
-                broken.withLock { $0 = message }
-                logger.critical("the mirror stops: \(message)")
-                // The replayer may hold part of the block: back to the file's last block, so
-                // reads keep answering from the last good one.
-                if let (state, tip) = try? store.loadLedger() {
-                    replica = Replica(replayer: LogReplayer(state: state, tip: tip), header: tip.header)
+        let block: CommittedBlock
+        let changes: StateChanges
+        let next: Kept
+        do {
+            (block, changes, next) = try replica.withLock { replica throws(ReplayError) in
+                do throws(ReplayError) {
+                    let changed = try replica.replayer.apply(
+                        block: signed, entries: entries,
+                        verifiedSignatures: Array(repeating: true, count: entries.count))
+                    replica.header = signed
+                    let state = replica.replayer.ledger.state
+                    return (
+                        CommittedBlock(
+                            header: signed, entries: entries, frontier: replica.replayer.frontier, rejected: []),
+                        StateChanges(dirty: changed, state: state), Kept(signed, state)
+                    )
+                } catch {
+                    replica.usable = false
+                    throw error
                 }
-                throw error
             }
-            replica.header = signed
-            return (
-                CommittedBlock(header: signed, entries: entries, frontier: replica.replayer.frontier, rejected: []),
-                StateChanges(dirty: changed, state: replica.replayer.ledger.state)
-            )
+        } catch {
+            let message = "block \(signed.header.height) from the database does not replay: \(error)"
+            broken.withLock { $0 = message }
+            logger.critical("the mirror stops: \(message)")
+            // The replayer may hold part of the block: read back from the file's last block (off
+            // the lock), so reads keep answering from the last good one.
+            try? reload()
+            throw error
         }
         do { try await store.commit(block, changes: changes) } catch {
             // Not kept (or kept despite the error): the replica goes back to the file's tip
@@ -227,14 +252,14 @@ public final class LogMirror: Sendable {
             try? reload()
             throw error
         }
-        kept.withLock { $0 = signed }
+        keptBlock.withLock { $0 = next }
     }
 
     /// The replica and the kept block from the file's own tip.
     private func reload() throws {
         let (state, tip) = try store.loadLedger()
         replica.withLock { $0 = Replica(replayer: LogReplayer(state: state, tip: tip), header: tip.header) }
-        kept.withLock { $0 = tip.header }
+        keptBlock.withLock { $0 = Kept(tip.header, state) }
         stale.withLock { $0 = false }
     }
 
@@ -288,20 +313,23 @@ public final class LogMirror: Sendable {
         return target > height && ContinuousClock.now < until
     }
 
-    /// The proof of a holding against the mirrored tip (nil before the first version 2 header).
+    /// The proof of a holding against the replayed block (nil before the first version 2 header),
+    /// which may be one block past the file: `ClusterNode` waits for the file to keep it.
     public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
         replica.withLock { replica in
-            guard replica.header.header.version >= 2, let commitment = replica.replayer.commitment else { return nil }
+            guard replica.usable, replica.header.header.version >= 2, let commitment = replica.replayer.commitment
+            else { return nil }
             return HoldingProof(
                 state: replica.replayer.ledger.state, commitment: commitment, header: replica.header, asset: asset,
                 key: key)
         }
     }
 
-    /// The proof of a key's record against the mirrored tip (nil before the first version 2 header).
+    /// The proof of a key's record against the replayed block, as `holdingProof`.
     public func keyProof(key: KeyRef) -> KeyProof? {
         replica.withLock { replica in
-            guard replica.header.header.version >= 2, let commitment = replica.replayer.commitment else { return nil }
+            guard replica.usable, replica.header.header.version >= 2, let commitment = replica.replayer.commitment
+            else { return nil }
             return KeyProof(
                 state: replica.replayer.ledger.state, commitment: commitment, header: replica.header, key: key)
         }

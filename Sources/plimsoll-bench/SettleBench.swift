@@ -73,6 +73,7 @@ struct SettleBench: AsyncParsableCommand {
                 let suffix =
                     (registryHolders.isEmpty ? "" : "@\(size)") + (backend.database == nil ? "" : "@postgresql")
                     + (backend.handOff ? "+handoff" : "")
+                    + (mirror && backend.database != nil && !backend.handOff ? "+mirror" : "")
                 if backend.database == nil { rates.append((size, run.rate, run.rate / run.baseline)) }
                 figures += [
                     Figure(name: "raw_verify_before" + suffix, value: run.before, unit: "ops/s"),
