@@ -85,6 +85,17 @@ struct Figure: Encodable {
     var baseline: String? = nil
 }
 
+extension Figure {
+    /// The largest size's ratio over the smallest's, each taken against its own baseline: the
+    /// registry-size comparisons of issue 13. Nil with fewer than two sizes.
+    static func sizes(_ prefix: String, _ ratios: [(size: Int, ratio: Double)], baseline: String) -> Figure? {
+        guard ratios.count > 1, let small = ratios.first, let large = ratios.last else { return nil }
+        let value = large.ratio / small.ratio
+        return Figure(
+            name: "\(prefix)_\(large.size)_vs_\(small.size)", value: value, unit: "x", ratio: value, baseline: baseline)
+    }
+}
+
 enum Report {
     static func print(_ title: String, _ figures: [Figure], json: Bool) {
         if json {

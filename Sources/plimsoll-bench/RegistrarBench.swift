@@ -69,11 +69,9 @@ struct RegistrarBench: ParsableCommand {
                 Figure(name: "raw_verify_1core_after@\(size)", value: after, unit: "ops/s"),
             ]
         }
-        if let small = ratios.first, let large = ratios.last, ratios.count > 1 {
-            figures.append(
-                Figure(
-                    name: "registrar_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
-                    ratio: large.ratio / small.ratio, baseline: "rate ratio, each against its own verify baseline"))
+        if let figure = Figure.sizes("registrar", ratios, baseline: "rate ratio, each against its own verify baseline")
+        {
+            figures.append(figure)
         }
         Report.print("registrar (\(blocks) blocks of \(entries) entries)", figures, json: json)
     }

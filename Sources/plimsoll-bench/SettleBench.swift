@@ -119,21 +119,16 @@ struct SettleBench: AsyncParsableCommand {
                 }
             }
         }
-        if let small = rates.first, let large = rates.last, rates.count > 1 {
-            figures.append(
-                Figure(
-                    name: "registry_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
-                    ratio: large.ratio / small.ratio,
-                    baseline: "rate ratio, each against its own verify baseline (target >= 0.9)"
-                ))
+        let registry = rates.map { (size: $0.size, ratio: $0.ratio) }
+        if let figure = Figure.sizes(
+            "registry", registry, baseline: "rate ratio, each against its own verify baseline (target >= 0.9)")
+        {
+            figures.append(figure)
         }
-        if let small = mirrorRates.first, let large = mirrorRates.last, mirrorRates.count > 1 {
-            figures.append(
-                Figure(
-                    name: "mirror_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
-                    ratio: large.ratio / small.ratio,
-                    baseline: "catch-up rate ratio, each against its own verify baseline"
-                ))
+        if let figure = Figure.sizes(
+            "mirror", mirrorRates, baseline: "catch-up rate ratio, each against its own verify baseline")
+        {
+            figures.append(figure)
         }
         Report.print(
             "settle (\(transfers) pre-signed transfers, \(keys) sending keys, \(batch == 1 ? "one task each" : "batches of \(batch)"), synchronous=FULL)",

@@ -75,11 +75,8 @@ struct StateTreeBench: ParsableCommand {
             ]
             precondition(tree.root != .zero)
         }
-        if let small = ratios.first, let large = ratios.last, ratios.count > 1 {
-            figures.append(
-                Figure(
-                    name: "tree_\(large.size)_vs_\(small.size)", value: large.ratio / small.ratio, unit: "x",
-                    ratio: large.ratio / small.ratio, baseline: "rate ratio, each against its own hash baseline"))
+        if let figure = Figure.sizes("tree", ratios, baseline: "rate ratio, each against its own hash baseline") {
+            figures.append(figure)
         }
         Report.print("state-tree (\(changes) changes a block, \(blocks) blocks)", figures, json: json)
     }
