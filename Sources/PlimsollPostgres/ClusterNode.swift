@@ -90,15 +90,16 @@ public final class ClusterNode: RegistryService {
     /// Made from the replayed block, answered once the file keeps it: the route reads the
     /// signer's rotations from the file at that block.
     public func holdingProof(asset: AssetID, key: KeyRef) async -> HoldingProof? {
-        guard let proof = mirror.holdingProof(asset: asset, key: key),
-            await mirror.waitFor(height: proof.header.header.height, timeout: .seconds(2))
-        else { return nil }
-        return proof
+        await onceKept(mirror.holdingProof(asset: asset, key: key), \.header)
     }
 
-    public func keyProof(key: KeyRef) async -> KeyProof? {
-        guard let proof = mirror.keyProof(key: key),
-            await mirror.waitFor(height: proof.header.header.height, timeout: .seconds(2))
+    public func keyProof(key: KeyRef) async -> KeyProof? { await onceKept(mirror.keyProof(key: key), \.header) }
+
+    /// `proof` once the file keeps the block it names (nil when that takes over 2 s).
+    private func onceKept<Proof: Sendable>(
+        _ proof: Proof?, _ header: KeyPath<Proof, SignedBlockHeader>
+    ) async -> Proof? {
+        guard let proof, await mirror.waitFor(height: proof[keyPath: header].header.height, timeout: .seconds(2))
         else { return nil }
         return proof
     }

@@ -149,6 +149,20 @@ enum CLI {
         }
     }
 
+    /// A registry named `name` whose one owner key holds 64 units of IMO9176187: what the proof
+    /// commands' tests prove. Returns the folder and the key (hex).
+    static func registryWithOneHolder(named name: String) throws -> (folder: Folder, key: String) {
+        let folder = try Folder()
+        let made = try CLI.run("init", "--registry", folder.reg, "--name", name)
+        #expect(made.status == 0, "\(made.stderr)")
+        try folder.run("party", "add", "--kind", "organization", "--name", "Owner AS", "--country", "NO")
+        let key = String(try folder.run("key", "new", "--out", folder.path("o.key"), "--bind", "1").stdout.prefix(64))
+        try folder.run(
+            "vessel", "register", "--imo", "9176187", "--name", "Proof Star", "--flag", "NO", "--owner", "1")
+        try folder.run("issue", "--vessel", "IMO9176187", "--to", key, "--units", "64")
+        return (folder, key)
+    }
+
     static func temporaryFolder() throws -> URL {
         let url = FileManager.default.temporaryDirectory.appendingPathComponent("plimsoll-cli-\(UUID().uuidString)")
         try FileManager.default.createDirectory(at: url, withIntermediateDirectories: true)

@@ -5,25 +5,10 @@ import Testing
 /// offline, freezes included; a proof edited to hide the freeze is refused.
 struct KeyProofCLITests {
     @Test func aPrintedKeyProofVerifiesAndOneHidingAFreezeDoesNot() throws {
-        let folder = try CLI.temporaryFolder()
-        defer { try? FileManager.default.removeItem(at: folder) }
-        let reg = folder.appendingPathComponent("reg").path
-        func run(_ args: String...) throws -> CLI.Result { try CLI.run(args + ["--registry", reg]) }
-        #expect(try CLI.run("init", "--registry", reg, "--name", "Key Proofs").status == 0)
-        _ = try run("party", "add", "--kind", "organization", "--name", "Owner AS", "--country", "NO")
-        let key = String(
-            try run("key", "new", "--out", folder.appendingPathComponent("o.key").path, "--bind", "1").stdout.prefix(64)
-        )
-        #expect(
-            try run("vessel", "register", "--imo", "9176187", "--name", "Proof Star", "--flag", "NO", "--owner", "1")
-                .status == 0)
-        #expect(try run("issue", "--vessel", "IMO9176187", "--to", key, "--units", "64").status == 0)
-        let frozen = try run(
-            "freeze", "--key", key, "--asset", "IMO9176187", "--units", "10", "--reason", "court order")
-        #expect(frozen.status == 0, "\(frozen.stderr)")
-        let printed = try run("proof", "key", "--key", key)
-        #expect(printed.status == 0, "\(printed.stderr)")
-        let file = folder.appendingPathComponent("key.json")
+        let (f, key) = try CLI.registryWithOneHolder(named: "Key Proofs")
+        try f.run("freeze", "--key", key, "--asset", "IMO9176187", "--units", "10", "--reason", "court order")
+        let printed = try f.run("proof", "key", "--key", key)
+        let file = f.url.appendingPathComponent("key.json")
         try Data(printed.stdout.utf8).write(to: file)
         let verified = try CLI.run("verify-proof", file.path)
         #expect(verified.status == 0, "\(verified.stderr)")
@@ -54,8 +39,7 @@ struct KeyProofCLITests {
 
         // A key no party bound proves absent.
         let stranger = "79be667ef9dcbbac55a06295ce870b07029bfcdb2dce28d959f2815b16f81798"  // The generator's x.
-        let absent = try run("proof", "key", "--key", stranger)
-        #expect(absent.status == 0, "\(absent.stderr)")
+        let absent = try f.run("proof", "key", "--key", stranger)
         try Data(absent.stdout.utf8).write(to: file)
         let checked = try CLI.run("verify-proof", file.path)
         #expect(checked.status == 0 && checked.stdout.hasPrefix("ok: no party has bound key \(stranger)"), "\(checked)")
