@@ -228,7 +228,8 @@ public actor Settlement {
 
     /// The proof of a key's holding of a vessel against a durable signed header, taken from one
     /// consistent state. Nil while the tip is a version 1 header (it commits to no provable state;
-    /// the next block is version 2), while the state cannot be read back after a failed commit,
+    /// the next block is version 2), while the state cannot be read back after a failed commit
+    /// (the proof tries that read once more first),
     /// after `proofAttemptsMax` voided blocks, when `proofWaitersMax` proofs already wait, or when
     /// the asking task is cancelled while it waits.
     ///
@@ -252,6 +253,9 @@ public actor Settlement {
         _ make: (LedgerState, StateCommitment, SignedBlockHeader) -> Proof
     ) async -> Proof? {
         for _ in 0..<Self.proofAttemptsMax {
+            // A read back after a failed commit that failed is tried again here, as `readiness()`
+            // does, so a proof that waited through one transient read error is still answered.
+            if stale { rollBack() }
             guard !stale, tip.header.header.version >= 2 else { return nil }
             let proof = make(ledger.state, commitment, tip.header)
             let (height, hash) = (tip.header.header.height, tip.header.header.hash)

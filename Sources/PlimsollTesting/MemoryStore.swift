@@ -10,9 +10,11 @@ import Synchronization
 /// - `failNextCommit()`, `failNextWrites(_:)`: the next writes throw an I/O error and write
 ///   nothing (a full disk).
 /// - `crashAtNextCommit(written:)`: the next commit or audit (not a probe) either lands or not,
-///   then the "process" dies:
-///   that write and every later one throw until `restart()`, as a killed writer's would. A write
-///   that landed before the crash is what a real crash after fsync but before the answer leaves.
+///   then the "process" dies: that write and every later one throw until `restart()`, as a killed
+///   writer's would. A write that landed before the crash is what a real crash after fsync but
+///   before the answer leaves.
+/// - `crash(atWrite:written:)`: the same at the n-th write from now, whatever it is: a block's
+///   commit, a rejection audit or a probe. `crashSites` says where each crash fell.
 public final class MemoryStore: SettlementStore, Sendable {
     private struct Contents {
         var blocks: [CommittedBlock] = []
@@ -20,10 +22,22 @@ public final class MemoryStore: SettlementStore, Sendable {
         var rejections: [CommittedBlock.Rejected] = []
         var failNext = 0
         var failNextLoad = false
+        var failedLoads = 0
         var crashNext: Bool?  // nil: no crash planned; true/false: whether the write lands
+        var crashPlan: (writesLeft: Int, lands: Bool)?
         var crashed = false
+        var crashSites: [CrashSite] = []
         var writes = 0
     }
+
+    /// The kind of write a crash fell on, and whether it landed (a probe writes nothing).
+    public enum CrashSite: Hashable, Sendable {
+        case commit(landed: Bool)
+        case audit(landed: Bool)
+        case probe
+    }
+
+    private enum WriteKind { case commit, audit, probe }
 
     public let genesis: Genesis
     private let contents: Mutex<Contents>
@@ -53,7 +67,10 @@ public final class MemoryStore: SettlementStore, Sendable {
             return (contents.state, contents.blocks.last!, contents.crashed, contents.failNextLoad)
         }
         guard !crashed else { throw StoreError(.io, "the store's process has crashed; restart it") }
-        guard !failLoad else { throw StoreError(.io, "simulated read error while loading the state") }
+        guard !failLoad else {
+            contents.withLock { $0.failedLoads += 1 }
+            throw StoreError(.io, "simulated read error while loading the state")
+        }
         return (state, StoreTip(header: last.header, frontier: last.frontier))
     }
 
@@ -69,7 +86,7 @@ public final class MemoryStore: SettlementStore, Sendable {
             }
             if !parked { continuation.resume() }
         }
-        try write { contents in
+        try write(.commit) { contents in
             precondition(
                 block.header.header.prevHash == contents.blocks.last!.header.header.hash,
                 "block does not extend the tip")
@@ -86,32 +103,45 @@ public final class MemoryStore: SettlementStore, Sendable {
     /// commit or audit (settlement probes after every failed commit, and a crash planned for a
     /// block would otherwise fall on the probe, which lands nothing).
     public func probeWrite() async throws(StoreError) {
-        try write(probe: true) { _ in }
+        try write(.probe) { _ in }
     }
 
     public func recordRejections(
         _ rejected: [CommittedBlock.Rejected], decidedAtMs: TimestampMs
     ) async throws(StoreError) {
-        try write { $0.rejections += rejected }
+        try write(.audit) { $0.rejections += rejected }
     }
 
-    private func write(probe: Bool = false, _ body: (inout Contents) -> Void) throws(StoreError) {
+    private func write(_ kind: WriteKind, _ body: (inout Contents) -> Void) throws(StoreError) {
         let failure: StoreError? = contents.withLock { contents in
             contents.writes += 1
             if contents.crashed { return StoreError(.io, "the store's process has crashed") }
-            if contents.failNext > 0 {
+            var lands: Bool?
+            if let plan = contents.crashPlan {
+                contents.crashPlan = plan.writesLeft > 1 ? (plan.writesLeft - 1, plan.lands) : nil
+                if plan.writesLeft <= 1 { lands = plan.lands }
+            }
+            if lands == nil, contents.failNext > 0 {
                 contents.failNext -= 1
                 return StoreError(.io, "simulated I/O error at write \(contents.writes)")
             }
-            if let lands = contents.crashNext, !probe {
+            if lands == nil, let planned = contents.crashNext, kind != .probe {
                 contents.crashNext = nil
-                contents.crashed = true
-                if lands { body(&contents) }
-                return StoreError(
-                    .io, "simulated crash at write \(contents.writes) (\(lands ? "after" : "before") it landed)")
+                lands = planned
             }
-            body(&contents)
-            return nil
+            guard let lands else {
+                body(&contents)
+                return nil
+            }
+            contents.crashed = true
+            if lands { body(&contents) }
+            switch kind {
+            case .commit: contents.crashSites.append(.commit(landed: lands))
+            case .audit: contents.crashSites.append(.audit(landed: lands))
+            case .probe: contents.crashSites.append(.probe)
+            }
+            return StoreError(
+                .io, "simulated crash at write \(contents.writes) (\(lands ? "after" : "before") it landed)")
         }
         if let failure { throw failure }
     }
@@ -123,7 +153,17 @@ public final class MemoryStore: SettlementStore, Sendable {
     public var writeCount: Int { contents.withLock { $0.writes } }
     /// The next `loadLedger` throws an I/O error (a read that fails once, the store intact).
     public func failNextLoad() { contents.withLock { $0.failNextLoad = true } }
+    /// Loads that failed so far, planned ones (`failNextLoad`).
+    public var failedLoads: Int { contents.withLock { $0.failedLoads } }
     public func crashAtNextCommit(written: Bool) { contents.withLock { $0.crashNext = written } }
+    /// The `n`-th write from now (1: the next), of any kind, crashes the process, after it landed
+    /// or before. A planned crash goes before a planned I/O error on the same write.
+    public func crash(atWrite n: Int, written: Bool) {
+        precondition(n >= 1)
+        contents.withLock { $0.crashPlan = (n, written) }
+    }
+    /// Where every crash so far fell.
+    public var crashSites: [CrashSite] { contents.withLock { $0.crashSites } }
     public func restart() { contents.withLock { $0.crashed = false } }
 
     /// The next block commit waits at the gate until `releaseHeldCommit()`; a planned failure

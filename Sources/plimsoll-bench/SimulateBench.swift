@@ -1,5 +1,6 @@
 import ArgumentParser
 import Foundation
+import PlimsollCore
 import PlimsollTesting
 
 /// `plimsoll-bench simulate --seeds N`: more seeds of the settlement simulation than CI runs.
@@ -22,22 +23,39 @@ struct SimulateBench: AsyncParsableCommand {
     func run() async throws {
         let started = Date()
         var failed: [UInt64] = []
+        var refusals: [ReasonCode: Int] = [:]
+        var crashes = 0
+        var settled = 0
+        var fewest = Int.max
         for seed in first..<(first + UInt64(seeds)) {
-            var world = try await SettlementSimulation(seed: seed)
-            for step in 0..<steps {
-                try await world.step()
-                let problems = await world.check()
-                if !problems.isEmpty {
-                    print("seed \(seed) step \(step): \(problems.joined(separator: "; "))")
-                    print("replay: PLIMSOLL_SEED=\(seed) swift test --filter SimulationTests")
-                    failed.append(seed)
-                    break
+            do {
+                var world = try await SettlementSimulation(seed: seed)
+                for step in 0..<steps {
+                    try await world.step()
+                    let problems = await world.check()
+                    if !problems.isEmpty {
+                        print("seed \(seed) step \(step): \(problems.joined(separator: "; "))")
+                        throw Failed()
+                    }
                 }
+                refusals.merge(world.refusals, uniquingKeysWith: +)
+                crashes += world.crashSites.count
+                settled += world.settledTransfers
+                fewest = min(fewest, world.settledTransfers)
+            } catch {
+                if !(error is Failed) { print("seed \(seed): the run stopped: \(error)") }
+                print("replay: \(SettlementSimulation.replayCommand(seed: seed, steps: steps))")
+                failed.append(seed)
             }
         }
+        let missing = SettlementSimulation.transferRefusals.subtracting(refusals.keys).map(\.rawValue).sorted()
+        let byCode = refusals.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }
+        print("settled \(settled), fewest in a seed \(fewest); refused by code: \(byCode.joined(separator: ", "))")
         print(
-            "simulate: \(seeds) seeds x \(steps) steps, \(failed.count) failed, \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
+            "simulate: \(seeds) seeds x \(steps) steps, \(failed.count) failed, \(crashes) crashes, \(refusals.values.reduce(0, +)) transfers refused (codes never provoked: \(missing.isEmpty ? "none" : missing.joined(separator: ", "))), \(String(format: "%.1f", Date().timeIntervalSince(started))) s"
         )
         if !failed.isEmpty { throw ExitCode(1) }
     }
+
+    private struct Failed: Error {}
 }

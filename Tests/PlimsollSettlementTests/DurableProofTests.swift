@@ -136,4 +136,30 @@ struct DurableProofTests {
         #expect(await settlement.proofsWaiting == 0)
         #expect(forAlice?.header.header.height == UInt64(durableHeight), "the durable head, not the voided block")
     }
+
+    /// The read back after the failed commit fails once too (a transient read error): the proof
+    /// that waited for the voided block reads the state again itself and is answered from it,
+    /// instead of answering nothing while commits already succeed again.
+    @Test func aProofWaitsOutAReadBackThatFailsOnce() async throws {
+        let world = try await Self.world(seed: 6)
+        let durableHeight = world.store.blocks.count - 1
+        world.store.holdNextCommit()
+        let settled = Task { try await world.settlement.submit(Self.send(world, amount: 250, nonce: 1)) }
+        try await Self.untilHeld(world.store)
+        let settlement = world.settlement
+        let bob = world.bob.publicKey
+        let proof = Task { await settlement.holdingProof(asset: IMOs.a, key: bob) }
+        try await Self.untilWaiting(1, settlement)
+        world.store.failNextCommit()
+        world.store.failNextLoad()
+        world.store.releaseHeldCommit()
+        guard case .failed = try await settled.value else {
+            Issue.record("the block's commit failed, so the transfer fails")
+            return
+        }
+        let answered = await proof.value
+        #expect(world.store.failedLoads == 1, "the read back after the failed commit failed")
+        try Self.expect(answered, world, units: 0)
+        #expect(answered?.header.header.height == UInt64(durableHeight), "the durable head, not the voided block")
+    }
 }
