@@ -9,12 +9,11 @@ import Synchronization
 ///
 /// - `failNextCommit()`, `failNextWrites(_:)`: the next writes throw an I/O error and write
 ///   nothing (a full disk).
-/// - `crashAtNextCommit(written:)`: the next commit or audit (not a probe) either lands or not,
-///   then the "process" dies: that write and every later one throw until `restart()`, as a killed
-///   writer's would. A write that landed before the crash is what a real crash after fsync but
-///   before the answer leaves.
-/// - `crash(atWrite:written:)`: the same at the n-th write from now, whatever it is: a block's
-///   commit, a rejection audit or a probe. `crashSites` says where each crash fell.
+/// - `crash(atWrite:written:)`: the n-th write from now, whatever it is (a block's commit, a
+///   rejection audit or a probe), either lands or not, then the "process" dies: that write and
+///   every later one throw until `restart()`, as a killed writer's would. A write that landed
+///   before the crash is what a real crash after fsync but before the answer leaves.
+///   `crashSites` says where each crash fell.
 public final class MemoryStore: SettlementStore, Sendable {
     private struct Contents {
         var blocks: [CommittedBlock] = []
@@ -23,10 +22,10 @@ public final class MemoryStore: SettlementStore, Sendable {
         var failNext = 0
         var failNextLoad = false
         var failedLoads = 0
-        var crashNext: Bool?  // nil: no crash planned; true/false: whether the write lands
         var crashPlan: (writesLeft: Int, lands: Bool)?
         var crashed = false
         var crashSites: [CrashSite] = []
+        var failedWrites: [Int] = []  // the last few, newest last
         var writes = 0
     }
 
@@ -99,9 +98,8 @@ public final class MemoryStore: SettlementStore, Sendable {
     /// Its failed writes wrote nothing (a landed write is a crash), as SQLite's are after the probe.
     public var probeSettlesAFailedCommit: Bool { true }
 
-    /// A write of nothing; it fails as any write does, but a planned crash waits for the next
-    /// commit or audit (settlement probes after every failed commit, and a crash planned for a
-    /// block would otherwise fall on the probe, which lands nothing).
+    /// A write of nothing (settlement probes after every failed write); it fails, and a planned
+    /// crash falls on it, as on any write.
     public func probeWrite() async throws(StoreError) {
         try write(.probe) { _ in }
     }
@@ -115,35 +113,42 @@ public final class MemoryStore: SettlementStore, Sendable {
     private func write(_ kind: WriteKind, _ body: (inout Contents) -> Void) throws(StoreError) {
         let failure: StoreError? = contents.withLock { contents in
             contents.writes += 1
-            if contents.crashed { return StoreError(.io, "the store's process has crashed") }
-            var lands: Bool?
-            if let plan = contents.crashPlan {
-                contents.crashPlan = plan.writesLeft > 1 ? (plan.writesLeft - 1, plan.lands) : nil
-                if plan.writesLeft <= 1 { lands = plan.lands }
+            let failure = Self.attempt(kind, &contents, body)
+            if failure != nil {
+                contents.failedWrites.append(contents.writes)
+                if contents.failedWrites.count > 64 { contents.failedWrites.removeFirst() }
             }
-            if lands == nil, contents.failNext > 0 {
+            return failure
+        }
+        if let failure { throw failure }
+    }
+
+    /// One write under the lock: a crash planned for it, else a planned I/O error, else `body`.
+    private static func attempt(
+        _ kind: WriteKind, _ contents: inout Contents, _ body: (inout Contents) -> Void
+    ) -> StoreError? {
+        if contents.crashed { return StoreError(.io, "the store's process has crashed") }
+        var lands: Bool?
+        if let plan = contents.crashPlan {
+            contents.crashPlan = plan.writesLeft > 1 ? (plan.writesLeft - 1, plan.lands) : nil
+            if plan.writesLeft <= 1 { lands = plan.lands }
+        }
+        guard let lands else {
+            if contents.failNext > 0 {
                 contents.failNext -= 1
                 return StoreError(.io, "simulated I/O error at write \(contents.writes)")
             }
-            if lands == nil, let planned = contents.crashNext, kind != .probe {
-                contents.crashNext = nil
-                lands = planned
-            }
-            guard let lands else {
-                body(&contents)
-                return nil
-            }
-            contents.crashed = true
-            if lands { body(&contents) }
-            switch kind {
-            case .commit: contents.crashSites.append(.commit(landed: lands))
-            case .audit: contents.crashSites.append(.audit(landed: lands))
-            case .probe: contents.crashSites.append(.probe)
-            }
-            return StoreError(
-                .io, "simulated crash at write \(contents.writes) (\(lands ? "after" : "before") it landed)")
+            body(&contents)
+            return nil
         }
-        if let failure { throw failure }
+        contents.crashed = true
+        if lands { body(&contents) }
+        switch kind {
+        case .commit: contents.crashSites.append(.commit(landed: lands))
+        case .audit: contents.crashSites.append(.audit(landed: lands))
+        case .probe: contents.crashSites.append(.probe)
+        }
+        return StoreError(.io, "simulated crash at write \(contents.writes) (\(lands ? "after" : "before") it landed)")
     }
 
     public func failNextCommit() { failNextWrites(1) }
@@ -155,7 +160,6 @@ public final class MemoryStore: SettlementStore, Sendable {
     public func failNextLoad() { contents.withLock { $0.failNextLoad = true } }
     /// Loads that failed so far, planned ones (`failNextLoad`).
     public var failedLoads: Int { contents.withLock { $0.failedLoads } }
-    public func crashAtNextCommit(written: Bool) { contents.withLock { $0.crashNext = written } }
     /// The `n`-th write from now (1: the next), of any kind, crashes the process, after it landed
     /// or before. A planned crash goes before a planned I/O error on the same write.
     public func crash(atWrite n: Int, written: Bool) {
@@ -164,7 +168,14 @@ public final class MemoryStore: SettlementStore, Sendable {
     }
     /// Where every crash so far fell.
     public var crashSites: [CrashSite] { contents.withLock { $0.crashSites } }
-    public func restart() { contents.withLock { $0.crashed = false } }
+    public func restart() {
+        contents.withLock {
+            $0.crashed = false
+        }
+    }
+    /// Whether the `n`-th write (as `writeCount` counts) failed, an I/O error or a crash; for the
+    /// last 64 failures.
+    public func writeFailed(_ n: Int) -> Bool { contents.withLock { $0.failedWrites.contains(n) } }
 
     /// The next block commit waits at the gate until `releaseHeldCommit()`; a planned failure
     /// or crash applies when it is released.

@@ -83,7 +83,8 @@ extension SettlementSimulation {
             }
         }
         // Every holder is bound, so a bad signature or an unknown key is a stranger's: never stored.
-        if store.rejections.contains(where: { [.badSignature, .unknownKey].contains($0.rejection.code) }) {
+        let unattributable: [ReasonCode] = [.badSignature, .unknownKey]
+        if store.rejections.contains(where: { $0.kind == "transfer" && unattributable.contains($0.rejection.code) }) {
             problems.append("an unattributable rejection was stored")
         }
         return problems

@@ -34,7 +34,6 @@ extension SettlementSimulation {
         let half = entries.count / 2
         let (first, second) = (Array(entries[..<half]), Array(entries[half...]))
         let settlement = settlement
-        let loadsFailedBefore = store.failedLoads
         store.holdNextCommit()
         let admitted = await settlement.stats.admitted
         let firstOutcomes = Task { try await settlement.submitAll(first) }
@@ -48,8 +47,9 @@ extension SettlementSimulation {
         }
         let held = store.holdsACommit
         if !held { store.cancelHold() }
-        var proofs: [(Task<HoldingProof?, Never>, String)] = []
-        if held { proofs.append((await askProof(&spins), "while a block commits")) }
+        // Each proof with the write (counted from the release) of the block it waits for.
+        var proofs: [(Task<HoldingProof?, Never>, String, write: Int)] = []
+        if held { proofs.append((await askProof(&spins), "while a block commits", 1)) }
         let batchesBefore = await settlement.stats.batches
         let secondOutcomes = Task { try await settlement.submitAll(second) }
         while true {
@@ -66,7 +66,7 @@ extension SettlementSimulation {
         }
         if stacked {
             pipelinedBlocks += 1
-            proofs.append((await askProof(&spins), "over two undurable blocks"))
+            proofs.append((await askProof(&spins), "over two undurable blocks", 2))
         }
         let voids = held && failure?.failsTheHeldCommit == true
         if held, let failure {
@@ -78,6 +78,7 @@ extension SettlementSimulation {
             }
         }
         if stacked, voids { voidedBlocks += 1 }
+        let released = store.writeCount
         if held { store.releaseHeldCommit() }
         let (early, late) = (try await firstOutcomes.value, try await secondOutcomes.value)
         let outcomes = early + late
@@ -85,8 +86,8 @@ extension SettlementSimulation {
         if voids, builtOnTheFailure.contains(where: { if case .settled = $0 { true } else { false } }) {
             incidents.append("an entry built on a block that failed to commit was acknowledged")
         }
-        for (proof, when) in proofs {
-            await expectDurableProof(await proof.value, when, loadsFailedBefore: loadsFailedBefore)
+        for (proof, when, write) in proofs {
+            await expectDurableProof(await proof.value, when, blockWrite: released + write)
         }
         return outcomes
     }
@@ -106,14 +107,13 @@ extension SettlementSimulation {
     /// A holding proof asked while blocks were applied but not durable must be answered against
     /// a header the store holds (what a crash cannot take back), verify against it, and name the
     /// units the key held after that block.
-    private mutating func expectDurableProof(_ proof: HoldingProof?, _ when: String, loadsFailedBefore: Int) async {
+    private mutating func expectDurableProof(_ proof: HoldingProof?, _ when: String, blockWrite: Int) async {
         guard let proof else {
-            // Only while the state cannot be read back after a failed commit, and a proof reads
-            // it once more itself: so only after a crash (the process is gone) or when two reads
-            // failed, which no step plans.
-            if !store.isCrashed, store.failedLoads < loadsFailedBefore + 2 {
-                incidents.append("no holding proof \(when), and the state could be read back")
-            }
+            // Only when the write of the block the proof waited for failed and the process has
+            // crashed since: then the state cannot be read back. After an I/O error alone the
+            // proof reads the state back itself, and a block that landed answers its proofs.
+            if store.writeFailed(blockWrite), store.isCrashed { return }
+            incidents.append("no holding proof \(when), and the state could be read back")
             return
         }
         let head = proof.header.header

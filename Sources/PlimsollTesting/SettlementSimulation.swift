@@ -105,8 +105,11 @@ public struct SettlementSimulation {
     }
 
     /// The one command that replays a seed's run, step for step, in the test suite.
-    public static func replayCommand(seed: UInt64, steps: Int) -> String {
-        "PLIMSOLL_SEED=\(seed) PLIMSOLL_SIM_STEPS=\(steps) swift test --filter 'SimulationTests/settlementSurvivesASeededWorld'"
+    /// `cutAheadEntriesMin` is named when the run forced it (otherwise the seed chose it).
+    public static func replayCommand(seed: UInt64, steps: Int, cutAheadEntriesMin: Int? = nil) -> String {
+        let cut = cutAheadEntriesMin.map { "PLIMSOLL_SIM_CUT_AHEAD=\($0) " } ?? ""
+        return
+            "PLIMSOLL_SEED=\(seed) PLIMSOLL_SIM_STEPS=\(steps) \(cut)swift test --filter 'SimulationTests/settlementSurvivesASeededWorld'"
     }
 
     func kyc(lasting ms: TimestampMs) -> Party.KYCClaim {
@@ -117,8 +120,17 @@ public struct SettlementSimulation {
     @discardableResult
     mutating func registrar(_ action: RegistrarAction) async throws -> Outcome {
         let outcome = try await settlement.submitRegistrar(action)
-        if case .settled(let receipt) = outcome { acknowledged[receipt.leafIndex] = receipt }
+        if case .settled(let receipt) = outcome { acknowledge(receipt) }
         return outcome
+    }
+
+    /// Records an acknowledged entry. Two acknowledgements of different entries at one leaf mean
+    /// the first was lost after it was acknowledged (its block voided and the leaf reused).
+    mutating func acknowledge(_ receipt: Receipt) {
+        if let earlier = acknowledged[receipt.leafIndex], earlier.id != receipt.id {
+            incidents.append("leaf \(receipt.leafIndex) was acknowledged for two entries: the first is lost")
+        }
+        acknowledged[receipt.leafIndex] = receipt
     }
 
     /// A new holder in a random country; a third of them with a KYC claim that lapses within
@@ -188,9 +200,11 @@ public struct SettlementSimulation {
         return .transfer(SignedTransfer(transfer: transfer, signature: signer.sign(hash: transfer.message)))
     }
 
-    /// One random step of the world. A crash that fell anywhere in it is followed by a restart,
-    /// as a supervisor restarts a killed process.
+    /// One random step of the world. A crash that fell anywhere in it (or on `check()`'s
+    /// readiness probe before it) is followed by a restart, as a supervisor restarts a killed
+    /// process.
     public mutating func step() async throws {
+        if store.isCrashed { try restart() }
         switch rng.next() % 26 {
         case 0..<13: try await transfers()
         case 13: try await addHolder()
@@ -213,7 +227,8 @@ public struct SettlementSimulation {
             // Half the time the state cannot be read back after that failure either: settlement
             // stays stale (not ready, every batch failed) until a read succeeds.
             if rng.next() % 2 == 0 { store.failNextLoad() }
-            // Now and then the process dies at the probe that follows the failed write.
+            // Now and then the process dies at the write after the failed one: the probe that
+            // follows it (or whatever write comes next, when something else failed first).
             if rng.next() % 4 == 0 { store.crash(atWrite: 2, written: false) }
             ioErrors += 1
         case 18, 19:
@@ -249,7 +264,7 @@ public struct SettlementSimulation {
         for outcome in outcomes {
             switch outcome {
             case .settled(let receipt):
-                acknowledged[receipt.leafIndex] = receipt
+                acknowledge(receipt)
                 settledTransfers += 1
             case .rejected(_, let rejection):
                 rejectedTransfers += 1

@@ -16,20 +16,24 @@ import Testing
 /// A failing seed names the one command that replays it.
 @Suite(.tags(.slow), .timeLimit(.minutes(10)))
 struct SimulationTests {
-    /// `PLIMSOLL_SIM_STEPS` replays a longer run (`plimsoll-bench simulate --steps`).
-    static let stepsPerSeed = ProcessInfo.processInfo.environment["PLIMSOLL_SIM_STEPS"].flatMap { Int($0) } ?? 160
+    static let defaultSteps = 160
+    static let environment = ProcessInfo.processInfo.environment
+    /// `PLIMSOLL_SIM_STEPS` replays a longer run (`plimsoll-bench simulate --steps`), and
+    /// `PLIMSOLL_SIM_CUT_AHEAD` one whose cut-ahead bound was forced (`theSeedsReachEveryCase`).
+    static let stepsPerSeed = environment["PLIMSOLL_SIM_STEPS"].flatMap { Int($0) } ?? defaultSteps
+    static let cutAhead = environment["PLIMSOLL_SIM_CUT_AHEAD"].flatMap { Int($0) }
 
-    static let replaying = ProcessInfo.processInfo.environment["PLIMSOLL_SEED"] != nil
+    static let replaying = environment["PLIMSOLL_SEED"] != nil
 
     @Test(arguments: SplitMix64.seeds([1, 2, 3, 0xC0FFEE, 0x5EED, 77, 1_000_003, 0xDEAD_BEEF]))
     func settlementSurvivesASeededWorld(seed: UInt64) async throws {
-        var world = try await SettlementSimulation(seed: seed)
+        var world = try await SettlementSimulation(seed: seed, cutAheadEntriesMin: Self.cutAhead)
         for step in 0..<Self.stepsPerSeed {
             try await world.step()
             let problems = await world.check()
             #expect(
                 problems.isEmpty,
-                "seed \(seed), step \(step): \(problems.joined(separator: "; ")). Replay: \(SettlementSimulation.replayCommand(seed: seed, steps: Self.stepsPerSeed))"
+                "seed \(seed), step \(step): \(problems.joined(separator: "; ")). Replay: \(SettlementSimulation.replayCommand(seed: seed, steps: Self.stepsPerSeed, cutAheadEntriesMin: Self.cutAhead))"
             )
             if !problems.isEmpty { return }
         }
@@ -40,7 +44,8 @@ struct SimulationTests {
         #expect(world.crashes > 0 && world.ioErrors > 0, "seed \(seed): crashes and I/O errors were injected")
     }
 
-    /// Over six seeds, with whatever waits cut ahead of a commit: blocks were applied on top of
+    /// Over six seeds, with whatever waits cut ahead of a commit and every invariant checked after
+    /// every step, as above: blocks were applied on top of
     /// undurable ones and some of those were voided by a failed commit under them; transfers were
     /// refused with every transfer refusal code; crashes fell on every kind of write.
     @Test func theSeedsReachEveryCase() async throws {
@@ -51,8 +56,15 @@ struct SimulationTests {
         var sites: [MemoryStore.CrashSite: Int] = [:]
         for seed in [1, 2, 3, 4, 5, 0xC0FFEE] as [UInt64] {
             var world = try await SettlementSimulation(seed: seed, cutAheadEntriesMin: 1)
-            for _ in 0..<Self.stepsPerSeed { try await world.step() }
-            #expect(await world.check().isEmpty, "seed \(seed)")
+            for step in 0..<Self.defaultSteps {
+                try await world.step()
+                let problems = await world.check()
+                #expect(
+                    problems.isEmpty,
+                    "seed \(seed), step \(step): \(problems.joined(separator: "; ")). Replay: \(SettlementSimulation.replayCommand(seed: seed, steps: Self.defaultSteps, cutAheadEntriesMin: 1))"
+                )
+                if !problems.isEmpty { break }
+            }
             blocks += world.pipelinedBlocks
             voided += world.voidedBlocks
             proofs += world.proofsAfterCommit
