@@ -151,6 +151,61 @@ enum Migrations {
                     """
             )
         }
+        migrator.registerMigration("v9-holder-ids") { db in
+            // The holder tables named a holding by the vessel's text ("IMO9176187") and the key's
+            // 32 bytes, in every row and every b-tree entry: about 60 bytes a history row, so a
+            // page held few of them. They now name it by two integers (issue 13's integer
+            // surrogate ids): the vessel's IMO number and the key's `keys.id` (its rowid since
+            // v7). Reads join `keys` for the key's bytes. Rows are counted before and after, so
+            // a row whose key is not in `keys` (which settlement never writes) fails the
+            // migration, and the registry is left as it was.
+            let before = try Self.holderRowCounts(db)
+            try db.execute(
+                sql: """
+                    CREATE TABLE balances_v9 (
+                        asset INTEGER NOT NULL, key INTEGER NOT NULL, units INTEGER NOT NULL CHECK (units > 0),
+                        PRIMARY KEY (asset, key)
+                    ) WITHOUT ROWID;
+                    INSERT INTO balances_v9 (asset, key, units)
+                        SELECT CAST(substr(b.asset, 4) AS INTEGER), k.id, b.units
+                        FROM balances b JOIN keys k ON k.key = b.key ORDER BY 1, 2;
+                    DROP TABLE balances;
+                    ALTER TABLE balances_v9 RENAME TO balances;
+                    CREATE TABLE balance_history_v9 (
+                        asset INTEGER NOT NULL, key INTEGER NOT NULL, height INTEGER NOT NULL,
+                        units INTEGER NOT NULL CHECK (units >= 0), leaf_index INTEGER NOT NULL,
+                        PRIMARY KEY (asset, key, height)
+                    ) WITHOUT ROWID;
+                    INSERT INTO balance_history_v9 (asset, key, height, units, leaf_index)
+                        SELECT CAST(substr(h.asset, 4) AS INTEGER), k.id, h.height, h.units, h.leaf_index
+                        FROM balance_history h JOIN keys k ON k.key = h.key ORDER BY 1, 2, 3;
+                    DROP TABLE balance_history;
+                    ALTER TABLE balance_history_v9 RENAME TO balance_history;
+                    CREATE TABLE asset_holders_v9 (asset INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY (asset, key))
+                        WITHOUT ROWID;
+                    INSERT INTO asset_holders_v9 (asset, key)
+                        SELECT CAST(substr(a.asset, 4) AS INTEGER), k.id FROM asset_holders a JOIN keys k ON k.key = a.key
+                        ORDER BY 1, 2;
+                    DROP TABLE asset_holders;
+                    ALTER TABLE asset_holders_v9 RENAME TO asset_holders;
+                    CREATE INDEX asset_holders_by_key ON asset_holders(key, asset);
+                    """
+            )
+            let after = try Self.holderRowCounts(db)
+            guard after == before else {
+                throw StoreError(
+                    .corrupt,
+                    "migration v9: holder rows whose key is not bound (balances, history, holders: \(before) before, \(after) after)"
+                )
+            }
+        }
         return migrator
+    }
+
+    /// Rows of balances, balance_history and asset_holders.
+    private static func holderRowCounts(_ db: Database) throws -> [Int] {
+        try ["balances", "balance_history", "asset_holders"].map {
+            try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? 0
+        }
     }
 }

@@ -148,15 +148,20 @@ extension SQLiteStore {
             }
         }
         let balances = try read("balances") { db in
-            try Row.fetchAll(db, sql: "SELECT asset, key, units FROM balances").map { row in
+            try Row.fetchAll(
+                db,
+                sql: "SELECT b.asset, b.key AS key_id, k.key, b.units FROM balances b LEFT JOIN keys k ON k.id = b.key"
+            ).map { row in
                 let units = try Self.count(row, "units")
                 guard units <= Limits.vesselUnitsMax else {
                     throw StoreError(.corrupt, "units \(units) exceed any vessel's total")
                 }
+                guard let key = row["key"] as Data? else {
+                    throw StoreError(.corrupt, "a balance names key row \(row["key_id"] as Int64), which is not bound")
+                }
                 return (
-                    BalanceKey(
-                        asset: try AssetID(row["asset"] as String),
-                        key: try XOnlyPublicKey(bytes: Array(row["key"] as Data))), units
+                    BalanceKey(asset: try Self.asset(number: row["asset"]), key: try XOnlyPublicKey(bytes: Array(key))),
+                    units
                 )
             }
         }
@@ -177,13 +182,27 @@ extension SQLiteStore {
                 throw StoreProblem(table: table, "rows cannot be read: \(error)")
             }
         }
-        try scan("balance_history", "SELECT asset, key, height, units, leaf_index FROM balance_history") { row in
+        // Holdings as the replay names them: the vessel's text and the key's bytes (a row whose key
+        // id is not bound names an empty key, which no replay expects).
+        try scan(
+            "balance_history",
+            """
+            SELECT printf('IMO%07d', h.asset) AS asset, COALESCE(k.key, x'') AS key, h.height, h.units, h.leaf_index
+            FROM balance_history h LEFT JOIN keys k ON k.id = h.key
+            """
+        ) { row in
             let key = DerivedRows.HistoryKey(
                 asset: row["asset"], key: Array(row["key"] as Data), height: try Self.count(row, "height"))
             rows.balanceHistory[key] = .init(
                 units: try Self.count(row, "units"), leafIndex: try Self.count(row, "leaf_index"))
         }
-        try scan("asset_holders", "SELECT asset, key FROM asset_holders") { row in
+        try scan(
+            "asset_holders",
+            """
+            SELECT printf('IMO%07d', a.asset) AS asset, COALESCE(k.key, x'') AS key
+            FROM asset_holders a LEFT JOIN keys k ON k.id = a.key
+            """
+        ) { row in
             rows.assetHolders.insert(.init(row["asset"] as String, Array(row["key"] as Data)))
         }
         try scan("vessel_events", "SELECT asset, leaf_index FROM vessel_events") { row in

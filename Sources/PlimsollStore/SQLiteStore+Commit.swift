@@ -156,10 +156,25 @@ extension SQLiteStore {
         balanceRows.reserveCapacity(changes.balances.count * Self.upsertBalances.columns)
         historyRows.reserveCapacity(changes.balances.count * Self.insertHistory.columns)
         let heightValue = height.databaseValue
+        // Holdings are stored by the vessel's IMO number and the key's row id (migration v9).
+        // The keys were written above, so a key bound in this very block is found too.
+        let lookup = try db.cachedStatement(sql: "SELECT id FROM keys WHERE key = ?")
+        var ids: [KeyRef: DatabaseValue] = [:]
+        ids.reserveCapacity(changes.balances.count)
         for change in changes.balances {
             let (address, units, leafIndex) = (change.address, change.units, change.leafIndex)
-            let asset = address.asset.text.databaseValue
-            let key = Data(address.key.bytes).databaseValue
+            let asset = Int64(address.asset.number).databaseValue
+            let key: DatabaseValue
+            if let known = ids[address.key] {
+                key = known
+            } else {
+                guard let id = try Int64.fetchOne(lookup, arguments: [Data(address.key.bytes)]) else {
+                    throw StoreError(
+                        .corrupt, "a holding of \(address.asset) names key \(address.key.hex), which is not bound")
+                }
+                key = id.databaseValue
+                ids[address.key] = key
+            }
             if units == 0 {
                 // Each address changes once a block, so deleting before the upserts keeps the
                 // order of the per-row statements.

@@ -98,12 +98,12 @@ extension SQLiteStore {
                 db,
                 sql: """
                     SELECT * FROM (
-                        SELECT h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms
-                        FROM balance_history h JOIN blocks b ON b.height = h.height
+                        SELECT h.asset, k.key, h.height, h.leaf_index, h.units, b.timestamp_ms
+                        FROM balance_history h JOIN blocks b ON b.height = h.height JOIN keys k ON k.id = h.key
                         WHERE h.asset = ? ORDER BY h.height DESC LIMIT ?
                     ) ORDER BY height ASC
                     """,
-                arguments: [asset.text, min(max(limit, 0), Self.historyRowsMax)]
+                arguments: [Int64(asset.number), min(max(limit, 0), Self.historyRowsMax)]
             ).map(Self.holdingChange)
         }
     }

@@ -33,9 +33,12 @@ extension SQLiteStore {
     ) throws -> [HoldingChange] {
         let before = try DatabaseInteger.checked(beforeHeight ?? Limits.storedIntegerMax, "height")
         return try read { db in
-            let holdings = try String.fetchAll(
-                db, sql: "SELECT asset FROM asset_holders WHERE key = ?", arguments: [Data(key.bytes)]
-            ).map { (asset: $0, key: Data(key.bytes)) }
+            let holdings = try Row.fetchAll(
+                db,
+                sql:
+                    "SELECT a.asset, a.key, k.key AS bytes FROM keys k JOIN asset_holders a ON a.key = k.id WHERE k.key = ?",
+                arguments: [Data(key.bytes)]
+            ).map(Self.holding)
             return try Self.newestChanges(of: holdings, before: before, limit: limit, db)
         }
     }
@@ -49,9 +52,10 @@ extension SQLiteStore {
         return try read { db in
             let holdings = try Row.fetchAll(
                 db,
-                sql: "SELECT a.asset, a.key FROM keys k JOIN asset_holders a ON a.key = k.key WHERE k.party = ?",
+                sql:
+                    "SELECT a.asset, a.key, k.key AS bytes FROM keys k JOIN asset_holders a ON a.key = k.id WHERE k.party = ?",
                 arguments: [party]
-            ).map { (asset: $0["asset"] as String, key: $0["key"] as Data) }
+            ).map(Self.holding)
             return try Self.newestChanges(of: holdings, before: before, limit: limit, db)
         }
     }
@@ -63,8 +67,14 @@ extension SQLiteStore {
     /// kept are decoded. The cost follows the holdings and the limit, never the length of a
     /// history or the size of the registry (there is no by-key index on the history: every
     /// balance change would rewrite it, issue 13).
+    /// One holding as the holder tables name it (migration v9): the vessel's IMO number and the
+    /// key's row id, with the key's bytes for ordering and answers.
+    typealias StoredHolding = (asset: Int64, key: Int64, bytes: Data)
+
+    static func holding(_ row: Row) -> StoredHolding { (row["asset"], row["key"], row["bytes"]) }
+
     static func newestChanges(
-        of holdings: [(asset: String, key: Data)], before: Int64, limit: Int, _ db: Database
+        of holdings: [StoredHolding], before: Int64, limit: Int, _ db: Database
     ) throws -> [HoldingChange] {
         let limit = min(max(limit, 0), historyRowsMax)
         guard limit > 0 else { return [] }
@@ -86,15 +96,15 @@ extension SQLiteStore {
             if a.height != b.height { return a.height > b.height }
             if a.leafIndex != b.leafIndex { return a.leafIndex > b.leafIndex }
             let (x, y) = (holdings[a.holding], holdings[b.holding])
-            if x.key != y.key { return x.key.lexicographicallyPrecedes(y.key) }
+            if x.bytes != y.bytes { return x.bytes.lexicographicallyPrecedes(y.bytes) }
             return x.asset < y.asset
         }
-        var keys: [Data: KeyRef] = [:]
-        var assets: [String: AssetID] = [:]
+        var keys: [Int64: KeyRef] = [:]
+        var assets: [Int64: AssetID] = [:]
         return try rows.prefix(limit).map { raw in
             let holding = holdings[raw.holding]
-            let key = try keys[holding.key] ?? XOnlyPublicKey(bytes: Array(holding.key))
-            let asset = try assets[holding.asset] ?? AssetID(holding.asset)
+            let key = try keys[holding.key] ?? XOnlyPublicKey(bytes: Array(holding.bytes))
+            let asset = try assets[holding.asset] ?? Self.asset(number: holding.asset)
             keys[holding.key] = key
             assets[holding.asset] = asset
             return HoldingChange(
@@ -251,10 +261,17 @@ extension SQLiteStore {
         }
     }
 
+    /// A history row with the key's bytes (`key`, from `keys`) and the vessel's IMO number (`asset`).
     static func holdingChange(_ row: Row) throws -> HoldingChange {
         HoldingChange(
-            asset: try AssetID(row["asset"] as String), key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)),
+            asset: try asset(number: row["asset"]), key: try XOnlyPublicKey(bytes: Array(row["key"] as Data)),
             height: row["height"], leafIndex: row["leaf_index"], units: row["units"], timestampMs: row["timestamp_ms"]
         )
+    }
+
+    /// The vessel a holder table's IMO number names (migration v9).
+    static func asset(number: Int64) throws(CoreError) -> AssetID {
+        guard (0...9_999_999).contains(number) else { throw CoreError(.badIMO, "IMO number \(number) is not 7 digits") }
+        return try AssetID(imoNumber: String(repeating: "0", count: 7 - String(number).count) + String(number))
     }
 }

@@ -162,12 +162,14 @@ extension SQLiteStore {
                 // Straight from `balances`, which the state commitment covers, one primary-key
                 // probe per registered vessel (there is no by-key index: issue 13, Docs/ledger.md).
                 sql: """
-                    SELECT b.asset, b.units FROM vessels v JOIN balances b ON b.asset = v.asset AND b.key = ?
+                    SELECT b.asset, b.units FROM vessels v
+                    JOIN balances b ON b.asset = CAST(substr(v.asset, 4) AS INTEGER)
+                        AND b.key = (SELECT id FROM keys WHERE key = ?)
                     ORDER BY b.asset
                     """,
                 arguments: [Data(key.bytes)]
             )
-            .map { (try AssetID($0["asset"] as String), $0["units"] as UInt64) }
+            .map { (try Self.asset(number: $0["asset"]), $0["units"] as UInt64) }
         }
     }
 
@@ -182,22 +184,22 @@ extension SQLiteStore {
                 rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT a.key AS key, k.party AS party,
+                        SELECT k.key AS key, k.party AS party,
                             (SELECT h.units FROM balance_history h WHERE h.asset = ?1 AND h.key = a.key AND h.height <= ?2
                              ORDER BY h.height DESC LIMIT 1) AS units
-                        FROM asset_holders a LEFT JOIN keys k ON k.key = a.key
+                        FROM asset_holders a JOIN keys k ON k.id = a.key
                         WHERE a.asset = ?1
                         """,
-                    arguments: [asset.text, height]
+                    arguments: [Int64(asset.number), height]
                 ).filter { ($0["units"] as UInt64?).map { $0 > 0 } ?? false }
             } else {
                 rows = try Row.fetchAll(
                     db,
                     sql: """
-                        SELECT b.key AS key, b.units AS units, k.party AS party
-                        FROM balances b LEFT JOIN keys k ON k.key = b.key WHERE b.asset = ?
+                        SELECT k.key AS key, b.units AS units, k.party AS party
+                        FROM balances b JOIN keys k ON k.id = b.key WHERE b.asset = ?
                         """,
-                    arguments: [asset.text]
+                    arguments: [Int64(asset.number)]
                 )
             }
             return try rows.map { row in

@@ -89,7 +89,8 @@ struct HolderLayoutTests {
     static func expectSameAnswers(_ store: SQLiteStore, _ world: World, url: URL) throws {
         let reference = try DatabaseQueue(path: url.path)
         let latest = try store.latestHeight()
-        let columns = "h.asset, h.key, h.height, h.leaf_index, h.units, b.timestamp_ms"
+        let columns =
+            "printf('IMO%07d', h.asset) AS asset, k.key AS key, h.height, h.leaf_index, h.units, b.timestamp_ms"
         func rows(
             _ filter: String, _ value: any DatabaseValueConvertible, before: UInt64, limit: Int
         ) throws
@@ -100,7 +101,8 @@ struct HolderLayoutTests {
                     db,
                     sql: """
                         SELECT \(columns) FROM balance_history h NOT INDEXED JOIN blocks b ON b.height = h.height
-                        WHERE \(filter) AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC, h.key, h.asset LIMIT ?
+                        JOIN keys k ON k.id = h.key
+                        WHERE \(filter) AND h.height < ? ORDER BY h.height DESC, h.leaf_index DESC, k.key, h.asset LIMIT ?
                         """,
                     arguments: [value, before, limit]
                 ).map { row in
@@ -118,15 +120,14 @@ struct HolderLayoutTests {
         for before in [latest + 1, latest / 2, 3] {
             for limit in [1, 7, 1000] {
                 for key in world.keys.map(\.publicKey) {
-                    let expected = try rows("h.key = ?", Data(key.bytes), before: before, limit: limit)
+                    let expected = try rows("k.key = ?", Data(key.bytes), before: before, limit: limit)
                     #expect(
                         strings(try store.keyHistory(key, beforeHeight: before, limit: limit)) == expected,
                         "key \(key.hex.prefix(8)) before \(before) limit \(limit)")
                     answered += expected.count
                 }
                 for party in world.parties {
-                    let expected = try rows(
-                        "h.key IN (SELECT key FROM keys WHERE party = ?)", party.raw, before: before, limit: limit)
+                    let expected = try rows("k.party = ?", party.raw, before: before, limit: limit)
                     #expect(
                         strings(try store.partyHoldingHistory(party, beforeHeight: before, limit: limit)) == expected,
                         "party \(party) before \(before) limit \(limit)")
@@ -147,13 +148,14 @@ struct HolderLayoutTests {
         try Self.expectSameAnswers(try SQLiteStore.open(at: world.registry.url), world, url: world.registry.url)
     }
 
-    /// A registry with the v6 layout (keys keyed by the key itself, both by-key indexes) is
-    /// migrated on open: the same state loads, the same answers come back, and the new layout
+    /// A registry with the v6 layout (keys keyed by the key itself, both by-key indexes, holdings
+    /// by text and bytes) is migrated on open: the same state loads, the same answers come back, and the new layout
     /// is in place.
     @Test func aV6RegistryMigrates() async throws {
         let world = try await World(seed: 32)
         let url = world.registry.url
         let queue = try DatabaseQueue(path: url.path)
+        try await Self.revertV9(queue)
         try await queue.writeWithoutTransaction { db in
             try db.execute(sql: "PRAGMA foreign_keys = OFF")
             try db.inTransaction {
@@ -185,5 +187,94 @@ struct HolderLayoutTests {
         #expect(loaded.state.balances == world.state.balances)
         #expect(loaded.tip.header.header.height == (try store.latestHeight()))
         try Self.expectSameAnswers(store, world, url: url)
+    }
+
+    /// Puts the holder tables back as they were before v9: holdings named by the vessel's text and
+    /// the key's 32 bytes.
+    static func revertV9(_ queue: DatabaseQueue, andThen extra: String = "") async throws {
+        try await queue.write { db in
+            try db.execute(
+                sql: """
+                    CREATE TABLE balances_v8 (asset TEXT NOT NULL, key BLOB NOT NULL, units INTEGER NOT NULL CHECK (units > 0), PRIMARY KEY (asset, key)) WITHOUT ROWID;
+                    INSERT INTO balances_v8 SELECT printf('IMO%07d', b.asset), k.key, b.units FROM balances b JOIN keys k ON k.id = b.key;
+                    DROP TABLE balances;
+                    ALTER TABLE balances_v8 RENAME TO balances;
+                    CREATE TABLE balance_history_v8 (
+                        asset TEXT NOT NULL, key BLOB NOT NULL, height INTEGER NOT NULL, units INTEGER NOT NULL CHECK (units >= 0),
+                        leaf_index INTEGER NOT NULL, PRIMARY KEY (asset, key, height)
+                    ) WITHOUT ROWID;
+                    INSERT INTO balance_history_v8
+                        SELECT printf('IMO%07d', h.asset), k.key, h.height, h.units, h.leaf_index FROM balance_history h JOIN keys k ON k.id = h.key;
+                    DROP TABLE balance_history;
+                    ALTER TABLE balance_history_v8 RENAME TO balance_history;
+                    CREATE TABLE asset_holders_v8 (asset TEXT NOT NULL, key BLOB NOT NULL, PRIMARY KEY (asset, key)) WITHOUT ROWID;
+                    INSERT INTO asset_holders_v8 SELECT printf('IMO%07d', a.asset), k.key FROM asset_holders a JOIN keys k ON k.id = a.key;
+                    DROP TABLE asset_holders;
+                    ALTER TABLE asset_holders_v8 RENAME TO asset_holders;
+                    CREATE INDEX asset_holders_by_key ON asset_holders(key, asset);
+                    DELETE FROM grdb_migrations WHERE identifier = 'v9-holder-ids';
+                    \(extra)
+                    """)
+        }
+    }
+
+    static func holderRows(_ url: URL) async throws -> [Int] {
+        try await DatabaseQueue(path: url.path).read { db in
+            try ["balances", "balance_history", "asset_holders"].map {
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM \($0)") ?? 0
+            }
+        }
+    }
+
+    /// A registry written before v9 (holdings named by text and bytes) migrates on open to
+    /// integer ids: every row kept, the same state loads, the same answers come back.
+    @Test func aV8RegistryMigratesToIntegerIDs() async throws {
+        let world = try await World(seed: 33)
+        let url = world.registry.url
+        let rows = try await Self.holderRows(url)
+        let queue = try DatabaseQueue(path: url.path)
+        try await Self.revertV9(queue)
+        let types = try await queue.read { db in
+            try String.fetchAll(
+                db, sql: "SELECT type FROM pragma_table_info('balance_history') WHERE name IN ('asset', 'key')")
+        }
+        #expect(types == ["TEXT", "BLOB"], "the old layout is in place before the migration")
+        try queue.close()
+        let store = try SQLiteStore.open(at: url)
+        let migrated = try await DatabaseQueue(path: url.path).read { db in
+            try String.fetchAll(
+                db, sql: "SELECT type FROM pragma_table_info('balance_history') WHERE name IN ('asset', 'key')")
+        }
+        #expect(migrated == ["INTEGER", "INTEGER"])
+        #expect(try await Self.holderRows(url) == rows, "every holder row kept")
+        let loaded = try store.loadLedger()
+        #expect(loaded.state.balances == world.state.balances)
+        try Self.expectSameAnswers(store, world, url: url)
+    }
+
+    /// A holder row whose key is not bound cannot be given an id: the migration fails and leaves
+    /// the registry as it was, for `plimsoll check` to name the row.
+    @Test func aHolderRowWithAnUnboundKeyStopsTheMigration() async throws {
+        let world = try await World(seed: 34)
+        let url = world.registry.url
+        let queue = try DatabaseQueue(path: url.path)
+        let stray = String(repeating: "ab", count: 32)
+        try await Self.revertV9(
+            queue,
+            andThen: "INSERT INTO asset_holders (asset, key) VALUES ('\(IMOs.a.text)', x'\(stray)');")
+        try queue.close()
+        do {
+            _ = try SQLiteStore.open(at: url)
+            Issue.record("a registry with an unbound holder row opened")
+        } catch {
+            #expect("\(error)".contains("not bound"), "the migration's own check refused it: \(error)")
+        }
+        let after = try await DatabaseQueue(path: url.path).read { db in
+            (
+                try String.fetchAll(db, sql: "SELECT type FROM pragma_table_info('asset_holders') WHERE name = 'key'"),
+                try Int.fetchOne(db, sql: "SELECT COUNT(*) FROM grdb_migrations WHERE identifier = 'v9-holder-ids'")
+            )
+        }
+        #expect(after.0 == ["BLOB"] && after.1 == 0, "the registry keeps its old layout, not half of the new one")
     }
 }
