@@ -156,9 +156,17 @@ enum Migrations {
             // 32 bytes, in every row and every b-tree entry: about 60 bytes a history row, so a
             // page held few of them. They now name it by two integers (issue 13's integer
             // surrogate ids): the vessel's IMO number and the key's `keys.id` (its rowid since
-            // v7). Reads join `keys` for the key's bytes. Rows are counted before and after, so
-            // a row whose key is not in `keys` (which settlement never writes) fails the
-            // migration, and the registry is left as it was.
+            // v7). Reads join `keys` for the key's bytes. A row whose key is not in `keys` (which
+            // settlement never writes) fails the migration, named, and the registry is left as it
+            // was. No ORDER BY: the writer keeps temporary data in memory, and a sort of the whole
+            // history there would follow the log's length.
+            let unbound = try Self.unboundHolderRows(db)
+            guard unbound.isEmpty else {
+                throw StoreError(
+                    .corrupt,
+                    "migration v9: holder rows name keys that are not bound (repair them with the binary that wrote them: plimsoll check --full): \(unbound.joined(separator: "; "))"
+                )
+            }
             let before = try Self.holderRowCounts(db)
             try db.execute(
                 sql: """
@@ -168,7 +176,7 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     INSERT INTO balances_v9 (asset, key, units)
                         SELECT CAST(substr(b.asset, 4) AS INTEGER), k.id, b.units
-                        FROM balances b JOIN keys k ON k.key = b.key ORDER BY 1, 2;
+                        FROM balances b JOIN keys k ON k.key = b.key;
                     DROP TABLE balances;
                     ALTER TABLE balances_v9 RENAME TO balances;
                     CREATE TABLE balance_history_v9 (
@@ -178,14 +186,13 @@ enum Migrations {
                     ) WITHOUT ROWID;
                     INSERT INTO balance_history_v9 (asset, key, height, units, leaf_index)
                         SELECT CAST(substr(h.asset, 4) AS INTEGER), k.id, h.height, h.units, h.leaf_index
-                        FROM balance_history h JOIN keys k ON k.key = h.key ORDER BY 1, 2, 3;
+                        FROM balance_history h JOIN keys k ON k.key = h.key;
                     DROP TABLE balance_history;
                     ALTER TABLE balance_history_v9 RENAME TO balance_history;
                     CREATE TABLE asset_holders_v9 (asset INTEGER NOT NULL, key INTEGER NOT NULL, PRIMARY KEY (asset, key))
                         WITHOUT ROWID;
                     INSERT INTO asset_holders_v9 (asset, key)
-                        SELECT CAST(substr(a.asset, 4) AS INTEGER), k.id FROM asset_holders a JOIN keys k ON k.key = a.key
-                        ORDER BY 1, 2;
+                        SELECT CAST(substr(a.asset, 4) AS INTEGER), k.id FROM asset_holders a JOIN keys k ON k.key = a.key;
                     DROP TABLE asset_holders;
                     ALTER TABLE asset_holders_v9 RENAME TO asset_holders;
                     CREATE INDEX asset_holders_by_key ON asset_holders(key, asset);
@@ -200,6 +207,19 @@ enum Migrations {
             }
         }
         return migrator
+    }
+
+    /// Up to five rows of the pre-v9 holder tables whose key is not in `keys`, named.
+    private static func unboundHolderRows(_ db: Database) throws -> [String] {
+        try String.fetchAll(
+            db,
+            sql: """
+                SELECT t || ' ' || asset || ' key ' || hex(key) FROM (
+                    SELECT 'balances' AS t, asset, key FROM balances
+                    UNION ALL SELECT 'balance_history at height ' || height, asset, key FROM balance_history
+                    UNION ALL SELECT 'asset_holders', asset, key FROM asset_holders
+                ) WHERE key NOT IN (SELECT key FROM keys) LIMIT 5
+                """)
     }
 
     /// Rows of balances, balance_history and asset_holders.

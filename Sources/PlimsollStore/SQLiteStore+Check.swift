@@ -183,11 +183,11 @@ extension SQLiteStore {
             }
         }
         // Holdings as the replay names them: the vessel's text and the key's bytes (a row whose key
-        // id is not bound names an empty key, which no replay expects).
+        // id is not bound names "unbound key id N" instead, which no replay expects).
         try scan(
             "balance_history",
             """
-            SELECT printf('IMO%07d', h.asset) AS asset, COALESCE(k.key, x'') AS key, h.height, h.units, h.leaf_index
+            SELECT printf('IMO%07d', h.asset) AS asset, COALESCE(k.key, CAST('unbound key id ' || h.key AS BLOB)) AS key, h.height, h.units, h.leaf_index
             FROM balance_history h LEFT JOIN keys k ON k.id = h.key
             """
         ) { row in
@@ -199,7 +199,7 @@ extension SQLiteStore {
         try scan(
             "asset_holders",
             """
-            SELECT printf('IMO%07d', a.asset) AS asset, COALESCE(k.key, x'') AS key
+            SELECT printf('IMO%07d', a.asset) AS asset, COALESCE(k.key, CAST('unbound key id ' || a.key AS BLOB)) AS key
             FROM asset_holders a LEFT JOIN keys k ON k.id = a.key
             """
         ) { row in

@@ -60,6 +60,12 @@ extension SQLiteStore {
         }
     }
 
+    /// One holding as the holder tables name it (migration v9): the vessel's IMO number and the
+    /// key's row id, with the key's bytes for ordering and answers.
+    typealias StoredHolding = (asset: Int64, key: Int64, bytes: Data)
+
+    static func holding(_ row: Row) -> StoredHolding { (row["asset"], row["key"], row["bytes"]) }
+
     /// The newest `limit` changes below `before` across the given holdings, newest first: by
     /// height, then leaf index, both descending, then key and vessel ascending (one entry can
     /// change two holdings of one party). Each holding is one range of the history's primary key
@@ -67,12 +73,6 @@ extension SQLiteStore {
     /// kept are decoded. The cost follows the holdings and the limit, never the length of a
     /// history or the size of the registry (there is no by-key index on the history: every
     /// balance change would rewrite it, issue 13).
-    /// One holding as the holder tables name it (migration v9): the vessel's IMO number and the
-    /// key's row id, with the key's bytes for ordering and answers.
-    typealias StoredHolding = (asset: Int64, key: Int64, bytes: Data)
-
-    static func holding(_ row: Row) -> StoredHolding { (row["asset"], row["key"], row["bytes"]) }
-
     static func newestChanges(
         of holdings: [StoredHolding], before: Int64, limit: Int, _ db: Database
     ) throws -> [HoldingChange] {
