@@ -111,26 +111,38 @@ struct DurableProofTests {
         }
     }
 
-    @Test func aProofWhoseBlockIsVoidedIsTakenAgainFromTheDurableState() async throws {
-        let world = try await Self.world(seed: 4)
-        let durableHeight = world.store.blocks.count - 1
+    /// Holds a transfer's block at the store's gate, asks a proof for each of `keys` meanwhile,
+    /// then fails that block's commit (and the read back after it, when `readBackFails`); the
+    /// proofs' answers.
+    static func proofsThroughAVoidedBlock(
+        _ world: World, keys: [KeyRef], readBackFails: Bool = false
+    ) async throws -> [HoldingProof?] {
         world.store.holdNextCommit()
         let settled = Task { try await world.settlement.submit(Self.send(world, amount: 250, nonce: 1)) }
         try await Self.untilHeld(world.store)
         let settlement = world.settlement
-        let (alice, bob) = (world.alice.publicKey, world.bob.publicKey)
-        let proofs = [
-            Task { await settlement.holdingProof(asset: IMOs.a, key: alice) },
-            Task { await settlement.holdingProof(asset: IMOs.a, key: bob) },
-        ]
-        try await Self.untilWaiting(2, settlement)
+        let proofs = keys.map { key in Task { await settlement.holdingProof(asset: IMOs.a, key: key) } }
+        try await Self.untilWaiting(keys.count, settlement)
         world.store.failNextCommit()
+        if readBackFails { world.store.failNextLoad() }
         world.store.releaseHeldCommit()
         guard case .failed = try await settled.value else {
             Issue.record("the block's commit failed, so the transfer fails")
-            return
+            return []
         }
-        let (forAlice, forBob) = (await proofs[0].value, await proofs[1].value)
+        var answers: [HoldingProof?] = []
+        for proof in proofs { answers.append(await proof.value) }
+        return answers
+    }
+
+    @Test func aProofWhoseBlockIsVoidedIsTakenAgainFromTheDurableState() async throws {
+        let world = try await Self.world(seed: 4)
+        let durableHeight = world.store.blocks.count - 1
+        let settlement = world.settlement
+        let answers = try await Self.proofsThroughAVoidedBlock(
+            world, keys: [world.alice.publicKey, world.bob.publicKey])
+        try #require(answers.count == 2)
+        let (forAlice, forBob) = (answers[0], answers[1])
         try Self.expect(forAlice, world, units: 600)
         try Self.expect(forBob, world, units: 0)
         #expect(await settlement.proofsWaiting == 0)
@@ -143,21 +155,8 @@ struct DurableProofTests {
     @Test func aProofWaitsOutAReadBackThatFailsOnce() async throws {
         let world = try await Self.world(seed: 6)
         let durableHeight = world.store.blocks.count - 1
-        world.store.holdNextCommit()
-        let settled = Task { try await world.settlement.submit(Self.send(world, amount: 250, nonce: 1)) }
-        try await Self.untilHeld(world.store)
-        let settlement = world.settlement
-        let bob = world.bob.publicKey
-        let proof = Task { await settlement.holdingProof(asset: IMOs.a, key: bob) }
-        try await Self.untilWaiting(1, settlement)
-        world.store.failNextCommit()
-        world.store.failNextLoad()
-        world.store.releaseHeldCommit()
-        guard case .failed = try await settled.value else {
-            Issue.record("the block's commit failed, so the transfer fails")
-            return
-        }
-        let answered = await proof.value
+        let answers = try await Self.proofsThroughAVoidedBlock(world, keys: [world.bob.publicKey], readBackFails: true)
+        let answered = try #require(answers.first)
         #expect(world.store.failedLoads == 1, "the read back after the failed commit failed")
         try Self.expect(answered, world, units: 0)
         #expect(answered?.header.header.height == UInt64(durableHeight), "the durable head, not the voided block")
