@@ -316,22 +316,21 @@ public final class LogMirror: Sendable {
     /// The proof of a holding against the replayed block (nil before the first version 2 header),
     /// which may be one block past the file: `ClusterNode` waits for the file to keep it.
     public func holdingProof(asset: AssetID, key: KeyRef) -> HoldingProof? {
-        replica.withLock { replica in
-            guard replica.usable, replica.header.header.version >= 2, let commitment = replica.replayer.commitment
-            else { return nil }
-            return HoldingProof(
-                state: replica.replayer.ledger.state, commitment: commitment, header: replica.header, asset: asset,
-                key: key)
-        }
+        proof { HoldingProof(state: $0, commitment: $1, header: $2, asset: asset, key: key) }
     }
 
     /// The proof of a key's record against the replayed block, as `holdingProof`.
     public func keyProof(key: KeyRef) -> KeyProof? {
+        proof { KeyProof(state: $0, commitment: $1, header: $2, key: key) }
+    }
+
+    /// A proof `make` takes from the replayed state, its commitment and header, under the lock;
+    /// nil before the first version 2 header or while the replica is not usable.
+    private func proof<Proof>(_ make: (LedgerState, StateCommitment, SignedBlockHeader) -> Proof) -> Proof? {
         replica.withLock { replica in
             guard replica.usable, replica.header.header.version >= 2, let commitment = replica.replayer.commitment
             else { return nil }
-            return KeyProof(
-                state: replica.replayer.ledger.state, commitment: commitment, header: replica.header, key: key)
+            return make(replica.replayer.ledger.state, commitment, replica.header)
         }
     }
 }

@@ -202,7 +202,7 @@ enum Migrations {
             guard after == before else {
                 throw StoreError(
                     .corrupt,
-                    "migration v9: holder rows whose key is not bound (balances, history, holders: \(before) before, \(after) after)"
+                    "migration v9: the holder tables would change in number of rows (balances, history, holders: \(before) before, \(after) after); nothing was changed"
                 )
             }
         }

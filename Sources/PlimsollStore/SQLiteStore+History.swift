@@ -272,6 +272,7 @@ extension SQLiteStore {
     /// The vessel a holder table's IMO number names (migration v9).
     static func asset(number: Int64) throws(CoreError) -> AssetID {
         guard (0...9_999_999).contains(number) else { throw CoreError(.badIMO, "IMO number \(number) is not 7 digits") }
-        return try AssetID(imoNumber: String(repeating: "0", count: 7 - String(number).count) + String(number))
+        let digits = String(number)
+        return try AssetID(imoNumber: String(repeating: "0", count: 7 - digits.count) + digits)
     }
 }

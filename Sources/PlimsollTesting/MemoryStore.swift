@@ -168,11 +168,7 @@ public final class MemoryStore: SettlementStore, Sendable {
     }
     /// Where every crash so far fell.
     public var crashSites: [CrashSite] { contents.withLock { $0.crashSites } }
-    public func restart() {
-        contents.withLock {
-            $0.crashed = false
-        }
-    }
+    public func restart() { contents.withLock { $0.crashed = false } }
     /// Whether the `n`-th write (as `writeCount` counts) failed, an I/O error or a crash; for the
     /// last 64 failures.
     public func writeFailed(_ n: Int) -> Bool { contents.withLock { $0.failedWrites.contains(n) } }

@@ -104,6 +104,24 @@ public struct SettlementSimulation {
         }
     }
 
+    /// How a seed's run ended: every step's invariants held, or the first step that broke one.
+    public enum Run {
+        case completed(SettlementSimulation)
+        case failed(step: Int, problems: [String])
+    }
+
+    /// One seed's run of `steps` steps, every invariant checked after every step (the tests and
+    /// `plimsoll-bench simulate` run seeds this one way).
+    public static func run(seed: UInt64, steps: Int, cutAheadEntriesMin: Int? = nil) async throws -> Run {
+        var world = try await SettlementSimulation(seed: seed, cutAheadEntriesMin: cutAheadEntriesMin)
+        for step in 0..<steps {
+            try await world.step()
+            let problems = await world.check()
+            guard problems.isEmpty else { return .failed(step: step, problems: problems) }
+        }
+        return .completed(world)
+    }
+
     /// The one command that replays a seed's run, step for step, in the test suite.
     /// `cutAheadEntriesMin` is named when the run forced it (otherwise the seed chose it).
     public static func replayCommand(seed: UInt64, steps: Int, cutAheadEntriesMin: Int? = nil) -> String {
@@ -334,7 +352,8 @@ public struct SettlementSimulation {
     /// holder's units of either vessel.
     mutating func vesselAction() async throws {
         let asset = pick(Self.assets, &rng)
-        let vessels = await settlement.state.vessels
+        let state = await settlement.state
+        let vessels = state.vessels
         let record = vessels[asset]!
         // A closed vessel is mostly reopened soon, so both vessels trade most of the run.
         if vessels[Self.troubled]?.vessel.status == .deregistered, rng.next() % 4 != 0 {
@@ -348,7 +367,7 @@ public struct SettlementSimulation {
                     ? .reopenVessel(Self.troubled, reason: "sim") : .deregisterVessel(Self.troubled, reason: "sim"))
         case 1, 2:
             let holder = pick(holders, &rng).publicKey
-            let held = await settlement.state.balance(asset, holder)
+            let held = state.balance(asset, holder)
             guard held > 1 else { return }
             try await registrar(
                 .registerMortgage(

@@ -67,13 +67,14 @@ struct SettleBench: AsyncParsableCommand {
         if let database, handOff { backends.append((database, true)) }
         for size in sizes {
             for backend in backends {
+                let follows = mirror && backend.database != nil && !backend.handOff
                 let run = try await Self.settle(
                     transfers: transfers, keys: keys, idle: size - keys, batch: batch, database: backend.database,
-                    handOff: backend.handOff, mirror: mirror && backend.database != nil && !backend.handOff)
+                    handOff: backend.handOff, mirror: follows)
                 let suffix =
                     (registryHolders.isEmpty ? "" : "@\(size)") + (backend.database == nil ? "" : "@postgresql")
                     + (backend.handOff ? "+handoff" : "")
-                    + (mirror && backend.database != nil && !backend.handOff ? "+mirror" : "")
+                    + (follows ? "+mirror" : "")
                 if backend.database == nil { rates.append((size, run.rate, run.rate / run.baseline)) }
                 figures += [
                     Figure(name: "raw_verify_before" + suffix, value: run.before, unit: "ops/s"),

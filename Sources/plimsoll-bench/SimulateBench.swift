@@ -29,24 +29,21 @@ struct SimulateBench: AsyncParsableCommand {
         var fewest = Int.max
         for seed in first..<(first + UInt64(seeds)) {
             do {
-                var world = try await SettlementSimulation(seed: seed)
-                for step in 0..<steps {
-                    try await world.step()
-                    let problems = await world.check()
-                    if !problems.isEmpty {
-                        print("seed \(seed) step \(step): \(problems.joined(separator: "; "))")
-                        throw Failed()
-                    }
+                switch try await SettlementSimulation.run(seed: seed, steps: steps) {
+                case .completed(let world):
+                    refusals.merge(world.refusals, uniquingKeysWith: +)
+                    crashes += world.crashSites.count
+                    settled += world.settledTransfers
+                    fewest = min(fewest, world.settledTransfers)
+                    continue
+                case .failed(let step, let problems):
+                    print("seed \(seed) step \(step): \(problems.joined(separator: "; "))")
                 }
-                refusals.merge(world.refusals, uniquingKeysWith: +)
-                crashes += world.crashSites.count
-                settled += world.settledTransfers
-                fewest = min(fewest, world.settledTransfers)
             } catch {
-                if !(error is Failed) { print("seed \(seed): the run stopped: \(error)") }
-                print("replay: \(SettlementSimulation.replayCommand(seed: seed, steps: steps))")
-                failed.append(seed)
+                print("seed \(seed): the run stopped: \(error)")
             }
+            print("replay: \(SettlementSimulation.replayCommand(seed: seed, steps: steps))")
+            failed.append(seed)
         }
         let missing = SettlementSimulation.transferRefusals.subtracting(refusals.keys).map(\.rawValue).sorted()
         let byCode = refusals.sorted { $0.value > $1.value }.map { "\($0.key.rawValue) \($0.value)" }
@@ -56,6 +53,4 @@ struct SimulateBench: AsyncParsableCommand {
         )
         if !failed.isEmpty { throw ExitCode(1) }
     }
-
-    private struct Failed: Error {}
 }

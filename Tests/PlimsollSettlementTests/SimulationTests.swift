@@ -4,7 +4,6 @@ import PlimsollCrypto
 import PlimsollSettlement
 import PlimsollStore
 import PlimsollTesting
-import Synchronization
 import Testing
 
 /// Settlement driven by one seed (TigerBeetle's VOPR, FoundationDB's simulation): random holders,
@@ -25,20 +24,16 @@ struct SimulationTests {
 
     static let replaying = environment["PLIMSOLL_SEED"] != nil
 
-    /// One seed's run, every invariant checked after every step; nil (and the failure, with the
-    /// command that replays it, recorded) at the first step that breaks one.
+    /// One seed's run (`SettlementSimulation.run`); nil, with the failure and the command that
+    /// replays it recorded, when a step broke an invariant.
     static func run(seed: UInt64, steps: Int, cutAhead: Int?) async throws -> SettlementSimulation? {
-        var world = try await SettlementSimulation(seed: seed, cutAheadEntriesMin: cutAhead)
-        for step in 0..<steps {
-            try await world.step()
-            let problems = await world.check()
-            guard problems.isEmpty else {
-                let replay = SettlementSimulation.replayCommand(seed: seed, steps: steps, cutAheadEntriesMin: cutAhead)
-                Issue.record("seed \(seed), step \(step): \(problems.joined(separator: "; ")). Replay: \(replay)")
-                return nil
-            }
+        switch try await SettlementSimulation.run(seed: seed, steps: steps, cutAheadEntriesMin: cutAhead) {
+        case .completed(let world): return world
+        case .failed(let step, let problems):
+            let replay = SettlementSimulation.replayCommand(seed: seed, steps: steps, cutAheadEntriesMin: cutAhead)
+            Issue.record("seed \(seed), step \(step): \(problems.joined(separator: "; ")). Replay: \(replay)")
+            return nil
         }
-        return world
     }
 
     @Test(arguments: SplitMix64.seeds([1, 2, 3, 0xC0FFEE, 0x5EED, 77, 1_000_003, 0xDEAD_BEEF]))
